@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# npm test: installs what the tests need (npm packages, Debian's Chromium), then runs the type
+# check, the unit and integration tests (vitest), the browser tests (Playwright) and a quick bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export VITE_CONFIG_NATIVE_IGNORE_WARNING=true
+
+# 1. npm packages, when missing or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> Installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+# 2. Chromium for Playwright: Debian's package, never a download by Playwright.
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "==> Installing Chromium (Debian package)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing. Install it with: sudo apt-get install chromium" >&2
+    echo "(or point CHROMIUM_PATH at a Chromium or Chrome binary), then run npm test again." >&2
+    exit 1
+  fi
+fi
+
+echo "==> Type check (svelte-check)"
+npm run check
+
+echo "==> Build"
+npm run build >/dev/null
+
+echo "==> Unit and integration tests (vitest)"
+npx vitest run
+
+echo "==> Browser tests (Playwright on $CHROMIUM)"
+CHROMIUM_PATH="$CHROMIUM" npx playwright test
+
+if [ -f scripts/bench.js ]; then
+  echo "==> Benchmark smoke run (no timing assertions)"
+  node scripts/bench.js --quick
+fi

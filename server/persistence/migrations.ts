@@ -1,0 +1,55 @@
+// Numbered migrations. Append only: never edit one that has shipped. PRAGMA user_version holds
+// how many have run.
+export const MIGRATIONS: string[] = [
+  /* 1: workshops, boards, invites, participants, sessions, board update log and snapshots */ `
+  CREATE TABLE workshops (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    question TEXT NOT NULL,
+    code TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE boards (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    position INTEGER NOT NULL
+  );
+  CREATE INDEX boards_by_workshop ON boards(workshop_id, position);
+  CREATE TABLE invites (
+    token TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX invites_by_workshop ON invites(workshop_id);
+  CREATE TABLE participants (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    removed_at INTEGER
+  );
+  CREATE INDEX participants_by_workshop ON participants(workshop_id);
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE board_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX board_updates_by_board ON board_updates(board_id, id);
+  CREATE TABLE board_snapshots (
+    board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
+    data BLOB NOT NULL,
+    upto_id INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `
+];

@@ -1,0 +1,84 @@
+// The composition root: opens the one store, builds the services, and wires the sync host and
+// socket.io onto an http server. Production (server/index.ts), dev (the Vite plugin) and the
+// integration tests all come through here.
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createLogger } from './logger';
+import { databasePath, openSqliteStore, type Synchronous } from './persistence/sqlite';
+import { openMemoryStore } from './persistence/memory';
+import type { Store } from './persistence/types';
+import { SyncHost } from './sync/host';
+import { createSessionServer, type SessionServer } from './session/index';
+import { WorkshopService } from './workshops';
+import { setServices } from '../src/lib/server/services';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  workshops: WorkshopService;
+  sync: SyncHost;
+}
+
+export interface Realtime extends Services {
+  /** Attach /sync upgrades and socket.io to an http server. */
+  attach(http: HttpServer): void;
+  /** Answers /healthz; returns false for other paths. */
+  health(req: IncomingMessage, res: ServerResponse): boolean;
+  io: SessionServer | null;
+  /** Flush, compact and close everything. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createRealtime(config: Config, options: { store?: 'sqlite' | 'memory'; logger?: Logger } = {}): Realtime {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store =
+    options.store === 'memory'
+      ? openMemoryStore()
+      : openSqliteStore(databasePath(config.dataDir), {
+          synchronous: (process.env.SQLITE_SYNCHRONOUS as Synchronous | undefined) ?? 'FULL'
+        });
+  const workshops = new WorkshopService(store, config.limits);
+  const sync = new SyncHost({ store, workshops, limits: config.limits, logger, publicUrl: config.publicUrl, extraOrigins: config.extraOrigins });
+  let closed = false;
+
+  const realtime: Realtime = {
+    config,
+    logger,
+    store,
+    workshops,
+    sync,
+    io: null,
+    attach(http) {
+      http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // socket.io registers its own upgrade listener for /socket.io; Vite's HMR has its own too.
+        sync.handleUpgrade(req, socket, head);
+      });
+      realtime.io = createSessionServer(http, { workshops, logger, publicUrl: config.publicUrl, extraOrigins: config.extraOrigins });
+    },
+    health(req, res) {
+      if (!req.url || (req.url !== '/healthz' && !req.url.startsWith('/healthz?'))) return false;
+      let ok = !closed;
+      try {
+        store.ping();
+      } catch {
+        ok = false;
+      }
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ ok, rooms: sync.roomCount() }));
+      return true;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      sync.close();
+      if (realtime.io) await new Promise<void>((resolve) => realtime.io!.close(() => resolve()));
+      store.close();
+      setServices(null);
+    }
+  };
+  setServices(realtime);
+  return realtime;
+}

@@ -1,0 +1,64 @@
+// One participant's WebSocket on one board, behind a minimal socket interface so production,
+// dev and tests share the same core.
+import type { ParticipantRecord } from '../persistence/types';
+import { CLOSE, type CloseName } from '../../src/lib/protocol/errors';
+import { TokenBucket } from './rate';
+
+/** What the sync core needs of a socket. `ws` fits it as it is. */
+export interface SyncSocket {
+  send(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+}
+
+export interface ConnectionLimits {
+  /** Messages a second a connection may send, sustained, and as a burst. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** Bytes waiting to go out before a reader counts as too slow. */
+  maxBufferedBytes: number;
+}
+
+export class SyncConnection {
+  readonly clientIds = new Set<number>();
+  private bucket: TokenBucket;
+  closed = false;
+  alive = true;
+
+  constructor(
+    private socket: SyncSocket,
+    readonly participant: ParticipantRecord,
+    readonly boardId: string,
+    private limits: ConnectionLimits
+  ) {
+    this.bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
+  }
+
+  /** False when the connection sends faster than its budget allows. */
+  allowMessage(): boolean {
+    return this.bucket.take();
+  }
+
+  send(data: Uint8Array): void {
+    if (this.closed) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close('tooSlow');
+      return;
+    }
+    try {
+      this.socket.send(data);
+    } catch {
+      this.close('serverError');
+    }
+  }
+
+  close(name: CloseName, detail = ''): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.socket.close(CLOSE[name], detail || name);
+    } catch {
+      // the socket is already gone
+    }
+  }
+}

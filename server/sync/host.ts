@@ -1,0 +1,317 @@
+// The y-websocket host at /sync/<boardId>: authenticates the upgrade, keeps one Room per board,
+// stores every room's new updates in one transaction per tick and only then relays them, and
+// unloads rooms (after a final save and compaction) when their last connection leaves.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as Y from 'yjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Logger } from 'pino';
+import { canEditBoard } from '../../src/lib/domain/roles';
+import type { Limits } from '../config';
+import type { Store } from '../persistence/types';
+import { clientAddress, originAllowed, readCookie } from '../origins';
+import { sessionCookieName, type WorkshopService } from '../workshops';
+import { SyncConnection, type ConnectionLimits } from './connection';
+import { decodeClientMessage } from './messages';
+import { PresenceTooLarge, Room } from './room';
+
+export interface SyncHostOptions {
+  store: Store;
+  workshops: WorkshopService;
+  limits: Limits;
+  logger: Logger;
+  publicUrl: string | null;
+  extraOrigins: string[];
+  /** Compact a board's update log into a snapshot after this many stored updates. */
+  compactEvery?: number;
+  /** Keep an empty room in memory this long, so a quick reconnect does not reload it. */
+  unloadDelayMs?: number;
+  /** Whether a board is locked (the facilitator's lock); only facilitators write to locked boards. */
+  isLocked?: (boardId: string) => boolean;
+}
+
+/** A page uses one Yjs client id; a few more allow for tabs sharing a socket in other clients. */
+const MAX_CLIENT_IDS_PER_CONNECTION = 4;
+const SYNC_PATH = /^\/sync\/([A-Za-z0-9_-]{1,64})\/?$/;
+
+export class SyncHost {
+  private wss: WebSocketServer;
+  private rooms = new Map<string, Room>();
+  private dirty = new Set<Room>();
+  private flushScheduled = false;
+  private failedUpgrades: RateLimiterMemory;
+  private pingTimer: NodeJS.Timeout;
+  private connectionLimits: ConnectionLimits = { messagesPerSecond: 60, messageBurst: 200, maxBufferedBytes: 8 * 1024 * 1024 };
+  private retryDelay = 0;
+  private closing = false;
+  readonly stats = { flushes: 0, storedUpdates: 0, failedFlushes: 0, refusedUpgrades: 0, malformed: 0 };
+
+  constructor(private opts: SyncHostOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.limits.maxMessageBytes, perMessageDeflate: false });
+    this.failedUpgrades = new RateLimiterMemory({ points: 30, duration: 60 });
+    this.pingTimer = setInterval(() => this.pingAll(), 30_000);
+    this.pingTimer.unref();
+  }
+
+  /** Returns false when the request is not for /sync, so other upgrade handlers can take it. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = SYNC_PATH.exec(url.pathname);
+    if (!match) return false;
+    socket.on('error', () => socket.destroy());
+    void this.upgrade(req, socket, head, match[1], url.searchParams.get('token'));
+    return true;
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, boardId: string, queryToken: string | null) {
+    const address = clientAddress(req);
+    const refuse = async (status: number, code: string, message: string) => {
+      this.stats.refusedUpgrades++;
+      try {
+        await this.failedUpgrades.consume(address);
+      } catch {
+        status = 429;
+        code = 'rate_limited';
+        message = 'Too many failed connection attempts. Wait a minute.';
+      }
+      const body = JSON.stringify({ error: { code, message } });
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 429 ? 'Too Many Requests' : 'Refused'}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+      );
+    };
+    if (this.closing) return refuse(503, 'server_error', 'The server is restarting.');
+    if (!originAllowed(req, this.opts.publicUrl, this.opts.extraOrigins)) {
+      return refuse(403, 'forbidden', 'Connections from other websites are not allowed.');
+    }
+    const board = this.opts.store.getBoard(boardId);
+    if (!board) return refuse(404, 'not_found', 'There is no board with that id.');
+    const token = queryToken ?? readCookie(req, sessionCookieName(board.workshopId));
+    const session = this.opts.workshops.authenticate(token);
+    if (!session) return refuse(401, 'not_signed_in', 'Join the workshop first: your session is missing or has ended.');
+    if (session.workshop.id !== board.workshopId) return refuse(403, 'forbidden', 'Your session is for another workshop.');
+    let open = 0;
+    for (const room of this.rooms.values()) for (const c of room.connections) if (c.participant.id === session.participant.id) open++;
+    if (open >= this.opts.limits.connectionsPerSession) {
+      return refuse(429, 'rate_limited', 'Too many open connections for one person. Close some tabs.');
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, board.id, board.workshopId, session.participant));
+  }
+
+  private accept(ws: WebSocket, boardId: string, workshopId: string, participant: SyncConnection['participant']): void {
+    const conn = new SyncConnection(ws, participant, boardId, this.connectionLimits);
+    ws.on('error', (err) => {
+      this.opts.logger.debug({ err: err.message, boardId }, 'sync socket error');
+      conn.close('malformed');
+    });
+    let room: Room;
+    try {
+      room = this.room(boardId, workshopId);
+    } catch (err) {
+      this.opts.logger.error({ err, boardId }, 'could not load board');
+      conn.close('serverError');
+      return;
+    }
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('message', (data, isBinary) => this.receive(room, conn, data as Buffer, isBinary));
+    ws.on('close', () => {
+      conn.closed = true;
+      room.remove(conn);
+      if (room.connections.size === 0) this.scheduleUnload(room);
+    });
+    room.add(conn);
+  }
+
+  private receive(room: Room, conn: SyncConnection, data: Buffer, isBinary: boolean): void {
+    if (conn.closed) return;
+    if (!isBinary) return conn.close('malformed', 'text frames are not part of the protocol');
+    if (!conn.allowMessage()) return conn.close('tooFast');
+    try {
+      const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      switch (message.kind) {
+        case 'syncStep1':
+          room.answerSyncStep1(conn, message.stateVector);
+          return;
+        case 'update': {
+          if (!this.canWrite(conn)) return; // observers and locked boards: never applied, never relayed
+          if (room.approxBytes + message.update.length > this.opts.limits.maxDocBytes) return conn.close('tooLarge', 'board is full');
+          room.applyUpdate(conn, message.update);
+          return;
+        }
+        case 'awareness':
+          room.applyPresence(
+            conn,
+            message.entries,
+            { participantId: conn.participant.id, name: conn.participant.name, role: conn.participant.role },
+            this.opts.limits.maxPresenceBytes,
+            MAX_CLIENT_IDS_PER_CONNECTION
+          );
+          return;
+        case 'queryAwareness':
+          room.answerPresenceQuery(conn);
+          return;
+        default: {
+          const never: never = message;
+          return never;
+        }
+      }
+    } catch (err) {
+      if (err instanceof PresenceTooLarge) return conn.close('tooLarge', 'presence too large');
+      this.stats.malformed++;
+      this.opts.logger.debug({ err: (err as Error).message, boardId: room.boardId }, 'malformed sync message');
+      conn.close('malformed');
+    }
+  }
+
+  private canWrite(conn: SyncConnection): boolean {
+    return canEditBoard(conn.participant.role, { locked: this.opts.isLocked?.(conn.boardId) ?? false });
+  }
+
+  private room(boardId: string, workshopId: string): Room {
+    let room = this.rooms.get(boardId);
+    if (room) return room;
+    room = new Room(boardId, workshopId, () => this.markDirty(room!));
+    const stored = this.opts.store.loadBoard(boardId);
+    room.load(stored.snapshot, stored.updates, stored.lastUpdateId);
+    this.rooms.set(boardId, room);
+    return room;
+  }
+
+  private markDirty(room: Room): void {
+    this.dirty.add(room);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    if (this.retryDelay) setTimeout(() => this.flush(), this.retryDelay).unref();
+    else setImmediate(() => this.flush());
+  }
+
+  /** Stores every dirty room's updates in one transaction, then relays. Never relays unsaved work. */
+  flush(): boolean {
+    this.flushScheduled = false;
+    if (!this.dirty.size) return true;
+    const rooms = [...this.dirty];
+    const batch: { boardId: string; update: Uint8Array }[] = [];
+    for (const room of rooms) {
+      if (room.pending.length) {
+        const update = room.pending.length === 1 ? room.pending[0] : Y.mergeUpdates(room.pending);
+        room.pending = [update];
+        batch.push({ boardId: room.boardId, update });
+      }
+    }
+    let lastId = 0;
+    try {
+      lastId = this.opts.store.appendUpdates(batch);
+    } catch (err) {
+      this.stats.failedFlushes++;
+      this.retryDelay = Math.min(5000, (this.retryDelay || 50) * 2);
+      this.opts.logger.error({ err }, 'could not store board updates; keeping them in memory and retrying');
+      for (const room of rooms) this.markDirty(room);
+      return false;
+    }
+    this.retryDelay = 0;
+    this.stats.flushes++;
+    this.stats.storedUpdates += batch.length;
+    this.dirty.clear();
+    for (const room of rooms) {
+      if (room.pending.length) {
+        room.lastStoredId = lastId;
+        room.updatesSinceSnapshot++;
+      }
+      room.relay();
+      if (room.updatesSinceSnapshot >= (this.opts.compactEvery ?? 500) && !room.compactQueued) {
+        // Off the relay path: the next tick folds the log into a snapshot.
+        room.compactQueued = true;
+        setImmediate(() => {
+          room.compactQueued = false;
+          if (this.rooms.get(room.boardId) === room) this.compact(room);
+        });
+      }
+    }
+    return true;
+  }
+
+  /** Folds a room's update log into one snapshot. The snapshot holds at least every stored update. */
+  private compact(room: Room): void {
+    try {
+      const snapshot = Y.encodeStateAsUpdate(room.doc);
+      this.opts.store.compactBoard(room.boardId, snapshot, room.lastStoredId);
+      room.updatesSinceSnapshot = 0;
+      room.approxBytes = snapshot.length;
+    } catch (err) {
+      this.opts.logger.error({ err, boardId: room.boardId }, 'compaction failed; the update log is intact');
+    }
+  }
+
+  private scheduleUnload(room: Room): void {
+    const delay = this.opts.unloadDelayMs ?? 2000;
+    if (room.unloadTimer) clearTimeout(room.unloadTimer);
+    room.unloadTimer = setTimeout(() => this.unload(room), delay);
+    room.unloadTimer.unref();
+  }
+
+  private unload(room: Room): void {
+    room.unloadTimer = null;
+    if (room.connections.size > 0 || this.rooms.get(room.boardId) !== room) return;
+    if (room.hasPendingWork() && !this.flush()) {
+      this.scheduleUnload(room); // never unload a document whose save failed
+      return;
+    }
+    if (room.updatesSinceSnapshot > 0) this.compact(room);
+    this.rooms.delete(room.boardId);
+    this.dirty.delete(room);
+    room.destroy();
+  }
+
+  /** Close every connection on a board with a reason (removal, deletion). */
+  closeBoard(boardId: string, reason: 'removed' | 'unknownBoard'): void {
+    const room = this.rooms.get(boardId);
+    if (room) for (const conn of [...room.connections]) conn.close(reason);
+  }
+
+  /** Close one participant's connections everywhere, e.g. when a facilitator removes them. */
+  closeParticipant(participantId: string, reason: 'removed' | 'forbidden'): void {
+    for (const room of this.rooms.values()) {
+      for (const conn of [...room.connections]) if (conn.participant.id === participantId) conn.close(reason);
+    }
+  }
+
+  private pingAll(): void {
+    for (const room of this.rooms.values()) {
+      for (const conn of room.connections) {
+        if (!conn.alive) {
+          conn.close('idle');
+          continue;
+        }
+        conn.alive = false;
+      }
+    }
+    for (const ws of this.wss.clients) {
+      try {
+        ws.ping();
+      } catch {
+        // closing already
+      }
+    }
+  }
+
+  roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** Saves everything, compacts, and closes every connection with a "restarting" reason. */
+  close(): void {
+    this.closing = true;
+    clearInterval(this.pingTimer);
+    this.flush();
+    for (const room of this.rooms.values()) {
+      if (room.unloadTimer) clearTimeout(room.unloadTimer);
+      if (room.updatesSinceSnapshot > 0) this.compact(room);
+      for (const conn of [...room.connections]) conn.close('shuttingDown');
+      room.destroy();
+    }
+    this.rooms.clear();
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+}

@@ -1,0 +1,179 @@
+// One board's live document: the connections on it, presence, and the rule that an update is
+// stored before anyone else receives it. Rooms are driven by the SyncHost, which batches every
+// room's pending updates into one store transaction per event-loop tick.
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+  encodeAwarenessEntries,
+  encodeAwarenessMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  type AwarenessEntry
+} from './messages';
+import { sanitisePresence, type PresenceIdentity } from './presence';
+import type { SyncConnection } from './connection';
+
+export class PresenceTooLarge extends Error {}
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<SyncConnection>();
+  /** Which connection owns which Yjs client id in presence (an id has at most one owner). */
+  private owners = new Map<number, SyncConnection>();
+
+  /** Updates applied to the doc but not yet stored, and who sent them. */
+  pending: Uint8Array[] = [];
+  private pendingFrom = new Set<SyncConnection>();
+  private presenceChanged = new Map<number, SyncConnection | null>();
+
+  /** Id of the newest stored update this room's doc contains. */
+  lastStoredId = 0;
+  /** Stored updates not yet folded into the snapshot. */
+  updatesSinceSnapshot = 0;
+  /** Bytes of the encoded document, approximately (snapshot plus updates since). */
+  approxBytes = 0;
+  /** Cached reply for people joining with an empty document (the join rush). */
+  private fullState: Uint8Array | null = null;
+  unloadTimer: NodeJS.Timeout | null = null;
+  compactQueued = false;
+
+  constructor(
+    readonly boardId: string,
+    readonly workshopId: string,
+    private onDirty: () => void
+  ) {
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.fullState = null;
+      this.pending.push(update);
+      this.approxBytes += update.length;
+      if (origin && typeof origin === 'object' && 'participant' in origin) this.pendingFrom.add(origin as SyncConnection);
+      this.onDirty();
+    });
+  }
+
+  /** Loads stored state; applied without the 'update' listener's effect of re-storing it. */
+  load(snapshot: Uint8Array | null, updates: Uint8Array[], lastId: number): void {
+    const all = snapshot ? [snapshot, ...updates] : updates;
+    if (all.length) Y.applyUpdate(this.doc, all.length === 1 ? all[0] : Y.mergeUpdates(all), 'store');
+    this.pending = [];
+    this.pendingFrom.clear();
+    this.lastStoredId = lastId;
+    this.updatesSinceSnapshot = updates.length;
+    this.approxBytes = all.reduce((n, u) => n + u.length, 0);
+  }
+
+  add(conn: SyncConnection): void {
+    if (this.unloadTimer) {
+      clearTimeout(this.unloadTimer);
+      this.unloadTimer = null;
+    }
+    this.connections.add(conn);
+    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const present = [...this.awareness.getStates().keys()];
+    if (present.length) conn.send(encodeAwarenessMessage(this.awareness, present));
+  }
+
+  remove(conn: SyncConnection): void {
+    if (!this.connections.delete(conn)) return;
+    const gone: number[] = [];
+    for (const [clientId, owner] of this.owners) {
+      if (owner === conn) {
+        gone.push(clientId);
+        this.owners.delete(clientId);
+      }
+    }
+    if (gone.length) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
+      for (const id of gone) this.presenceChanged.set(id, null);
+      this.onDirty();
+    }
+  }
+
+  /** A peer asks what it is missing. A fresh joiner (empty state vector) gets a cached snapshot. */
+  answerSyncStep1(conn: SyncConnection, stateVector: Uint8Array): void {
+    if (stateVector.length <= 1) {
+      this.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+      conn.send(this.fullState);
+      return;
+    }
+    conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)));
+  }
+
+  applyUpdate(conn: SyncConnection, update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, conn);
+  }
+
+  /**
+   * Presence from one connection. Entries for client ids another live connection owns are
+   * echoes (y-websocket pages re-send what they receive) or spoofs: both are dropped here, so
+   * relaying presence costs O(room) rather than O(room squared). Clocks are the server's.
+   */
+  applyPresence(conn: SyncConnection, entries: AwarenessEntry[], identity: PresenceIdentity, maxBytes: number, maxIds: number): void {
+    const accepted: { clientId: number; clock: number; state: unknown }[] = [];
+    for (const entry of entries) {
+      const owner = this.owners.get(entry.clientId);
+      if (owner && owner !== conn) continue;
+      if (!owner) {
+        if (entry.state === null || conn.clientIds.size >= maxIds) continue;
+        this.owners.set(entry.clientId, conn);
+        conn.clientIds.add(entry.clientId);
+      }
+      if (entry.bytes > maxBytes) throw new PresenceTooLarge();
+      const state = entry.state === null ? null : sanitisePresence(entry.state, identity);
+      const clock = (this.awareness.meta.get(entry.clientId)?.clock ?? 0) + 1;
+      accepted.push({ clientId: entry.clientId, clock, state });
+      if (state === null) {
+        this.owners.delete(entry.clientId);
+        conn.clientIds.delete(entry.clientId);
+      }
+    }
+    if (!accepted.length) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
+    for (const a of accepted) this.presenceChanged.set(a.clientId, conn);
+    this.onDirty();
+  }
+
+  answerPresenceQuery(conn: SyncConnection): void {
+    const ids = [...this.awareness.getStates().keys()];
+    if (ids.length) conn.send(encodeAwarenessMessage(this.awareness, ids));
+  }
+
+  /** Called by the host after pending updates are safely stored: relay them, then presence. */
+  relay(): void {
+    if (this.pending.length) {
+      const merged = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
+      const message = encodeUpdate(merged); // encoded once for the whole room
+      const soleSender = this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null;
+      for (const conn of this.connections) if (conn !== soleSender) conn.send(message);
+      this.pending = [];
+      this.pendingFrom.clear();
+    }
+    if (this.presenceChanged.size) {
+      const ids = [...this.presenceChanged.keys()];
+      const senders = new Set(this.presenceChanged.values());
+      const everyone = encodeAwarenessMessage(this.awareness, ids);
+      for (const conn of this.connections) {
+        if (!senders.has(conn)) {
+          conn.send(everyone);
+          continue;
+        }
+        // Never echo a page its own presence: y-websocket would send it back, forever.
+        const others = ids.filter((id) => this.presenceChanged.get(id) !== conn);
+        if (others.length) conn.send(encodeAwarenessMessage(this.awareness, others));
+      }
+      this.presenceChanged.clear();
+    }
+  }
+
+  hasPendingWork(): boolean {
+    return this.pending.length > 0 || this.presenceChanged.size > 0;
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,130 @@
+// Creating workshops and joining them: the rules behind POST /api/workshops, POST /api/join and
+// the landing and join pages. Also authenticates session tokens for every entry point
+// (HTTP hook, WebSocket upgrade, socket.io handshake) through one function.
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { AppError } from '../src/lib/protocol/errors';
+import { checkName, checkQuestion, checkTitle } from '../src/lib/domain/text';
+import { isWellFormedCode, normaliseCode } from '../src/lib/domain/join-code';
+import type { Role } from '../src/lib/domain/roles';
+import type { Limits } from './config';
+import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
+import { hashToken, looksLikeToken, newJoinCode, newRecordId, newToken } from './tokens';
+
+export interface CreatedWorkshop {
+  workshop: WorkshopRecord;
+  boards: BoardRecord[];
+  invites: Record<Role, string>;
+}
+
+export interface Joined {
+  participant: ParticipantRecord;
+  sessionToken: string;
+}
+
+export interface SessionInfo {
+  participant: ParticipantRecord;
+  workshop: WorkshopRecord;
+}
+
+export type JoinTarget = { token: string } | { code: string };
+
+export class WorkshopService {
+  private createLimiter: RateLimiterMemory;
+  private codeLimiter: RateLimiterMemory;
+
+  constructor(private store: Store, limits: Limits) {
+    this.createLimiter = new RateLimiterMemory({ points: Math.max(1, limits.createPerHour), duration: 3600 });
+    this.codeLimiter = new RateLimiterMemory({ points: Math.max(1, limits.codeGuessesPer10Min), duration: 600 });
+  }
+
+  async create(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop> {
+    const title = checkTitle(input.title);
+    if (!title.ok) throw new AppError('invalid_input', title.message, 400, 'title');
+    const question = checkQuestion(input.question);
+    if (!question.ok) throw new AppError('invalid_input', question.message, 400, 'question');
+    await this.consume(this.createLimiter, address, 'You have made a lot of workshops in the last hour. Try again later.');
+
+    const now = Date.now();
+    const workshop: WorkshopRecord = { id: newRecordId(), title: title.value, question: question.value, code: this.freshCode(), createdAt: now };
+    const boards: BoardRecord[] = [{ id: newRecordId(), workshopId: workshop.id, title: 'Main board', position: 0 }];
+    const roles: Role[] = ['facilitator', 'member', 'decisionMaker', 'observer'];
+    const invites: InviteRecord[] = roles.map((role) => ({ token: newToken(), workshopId: workshop.id, role, createdAt: now, revokedAt: null }));
+    this.store.createWorkshop({ workshop, boards, invites });
+    return {
+      workshop,
+      boards,
+      invites: Object.fromEntries(invites.map((i) => [i.role, i.token])) as Record<Role, string>
+    };
+  }
+
+  /** Finds the invite a link token or typed code stands for, or explains why not. */
+  async resolve(target: JoinTarget, address: string): Promise<{ invite: InviteRecord; workshop: WorkshopRecord }> {
+    if ('token' in target) {
+      const invite = looksLikeToken(target.token) ? this.store.getInvite(target.token) : null;
+      if (!invite) throw new AppError('unknown_invite', 'This invite link is not right. Check you copied all of it, or ask the facilitator for a new one.', 404);
+      if (invite.revokedAt !== null) throw new AppError('revoked_invite', 'This invite link has been turned off. Ask the facilitator for a new one.', 410);
+      const workshop = this.store.getWorkshop(invite.workshopId);
+      if (!workshop) throw new AppError('unknown_invite', 'This workshop has ended or been deleted.', 404);
+      return { invite, workshop };
+    }
+    const code = typeof target.code === 'string' ? normaliseCode(target.code) : '';
+    if (!isWellFormedCode(code)) {
+      throw new AppError('invalid_input', 'Enter the 6-character code from the screen, like ABC 234', 400, 'code');
+    }
+    // Only wrong guesses count, so a room full of people behind one Wi-Fi can all join.
+    const workshop = this.store.getWorkshopByCode(code);
+    const invite = workshop ? this.store.listInvites(workshop.id).find((i) => i.role === 'member' && i.revokedAt === null) : undefined;
+    if (!workshop || !invite) {
+      await this.consume(this.codeLimiter, address, 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.');
+      throw new AppError('unknown_code', 'No workshop has that code. Check the code on the screen and try again.', 404, 'code');
+    }
+    return { invite, workshop };
+  }
+
+  async join(target: JoinTarget, rawName: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }> {
+    const name = checkName(rawName);
+    const { invite, workshop } = await this.resolve(target, address);
+    if (!name.ok) throw new AppError('invalid_input', name.message, 400, 'name');
+    const participant: ParticipantRecord = {
+      id: newRecordId(),
+      workshopId: workshop.id,
+      name: name.value,
+      role: invite.role,
+      createdAt: Date.now(),
+      removedAt: null
+    };
+    const sessionToken = newToken();
+    this.store.addParticipant(participant, hashToken(sessionToken));
+    return { participant, sessionToken, workshop };
+  }
+
+  /** The one authentication function behind every entry point. */
+  authenticate(sessionToken: string | null | undefined): SessionInfo | null {
+    if (!looksLikeToken(sessionToken)) return null;
+    const participant = this.store.getParticipantBySession(hashToken(sessionToken));
+    if (!participant) return null;
+    const workshop = this.store.getWorkshop(participant.workshopId);
+    return workshop ? { participant, workshop } : null;
+  }
+
+  private freshCode(): string {
+    for (let i = 0; i < 20; i++) {
+      const code = newJoinCode();
+      if (!this.store.codeInUse(code)) return code;
+    }
+    throw new AppError('server_error', 'Could not make a join code. Try again.', 500);
+  }
+
+  private async consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch {
+      throw new AppError('rate_limited', message, 429);
+    }
+  }
+}
+
+/** Each workshop has its own session cookie, so one device can take part in several. */
+export function sessionCookieName(workshopId: string): string {
+  return `rt_session_${workshopId}`;
+}

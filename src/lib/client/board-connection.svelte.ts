@@ -1,0 +1,119 @@
+// Browser only: one board's Yjs document, kept in IndexedDB and synced over /sync/<boardId>.
+// Exposes the connection state in plain words as runes.
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { CLOSE_TEXT, closeName } from '$lib/protocol/errors';
+
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'reconnecting'; waiting: number }
+  | { kind: 'offline'; waiting: number }
+  | { kind: 'stopped'; message: string };
+
+/** Marks transactions made by this page, for undo and for telling local from remote edits. */
+export const LOCAL = Symbol('local');
+
+export class BoardConnection {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  private idb: IndexeddbPersistence;
+  #state = $state<ConnectionState>({ kind: 'connecting' });
+  #waiting = $state(0);
+  #loadedLocally = $state(false);
+  #synced = $state(false);
+  private failures = 0;
+
+  constructor(readonly boardId: string, readonly workshopId: string) {
+    this.idb = new IndexeddbPersistence(`roundtable-board-${boardId}`, this.doc);
+    this.idb.whenSynced.then(() => (this.#loadedLocally = true)).catch(() => (this.#loadedLocally = true));
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.provider = new WebsocketProvider(`${scheme}://${location.host}/sync`, boardId, this.doc, {
+      maxBackoffTime: 10_000,
+      // The session cookie authenticates the socket; no token in the URL.
+      params: {}
+    });
+    this.provider.on('status', ({ status }: { status: string }) => this.onStatus(status));
+    this.provider.on('sync', (synced: boolean) => {
+      this.#synced = synced;
+      if (synced) {
+        this.#waiting = 0;
+        this.failures = 0;
+        this.#state = { kind: 'live' };
+      }
+    });
+    this.provider.on('connection-close', (event: CloseEvent | null) => this.onClose(event));
+    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider || origin === this.idb) return;
+      if (this.#state.kind !== 'live') {
+        this.#waiting++;
+        this.refreshWaiting();
+      }
+    });
+    addEventListener('online', this.onOnline);
+    addEventListener('offline', this.onOffline);
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+  /** True once the board is on screen from this device's copy or from the server. */
+  get ready(): boolean {
+    return this.#loadedLocally || this.#synced;
+  }
+
+  private refreshWaiting() {
+    const s = this.#state;
+    if (s.kind === 'reconnecting' || s.kind === 'offline') this.#state = { ...s, waiting: this.#waiting };
+  }
+
+  private onStatus(status: string) {
+    if (this.#state.kind === 'stopped') return;
+    if (status === 'connected') return; // "live" once synced
+    if (status === 'disconnected' || status === 'connecting') {
+      const kind = navigator.onLine ? 'reconnecting' : 'offline';
+      if (this.#state.kind === 'connecting' && status === 'connecting' && this.failures === 0) return;
+      this.#state = { kind, waiting: this.#waiting };
+    }
+  }
+
+  private onClose(event: CloseEvent | null) {
+    this.#synced = false;
+    const name = event ? closeName(event.code) : null;
+    if (name && !CLOSE_TEXT[name].retry) return this.stop(CLOSE_TEXT[name].message);
+    this.failures++;
+    // A refused upgrade shows up as 1006 with no reason; ask the server whether we are still in.
+    if (this.failures === 3 || this.failures % 10 === 0) void this.checkSession();
+  }
+
+  private async checkSession() {
+    try {
+      const res = await fetch(`/api/session?workshop=${encodeURIComponent(this.workshopId)}`, { cache: 'no-store' });
+      if (res.status === 401) this.stop(CLOSE_TEXT.notSignedIn.message);
+    } catch {
+      // offline: keep trying
+    }
+  }
+
+  private stop(message: string) {
+    this.provider.shouldConnect = false;
+    this.provider.disconnect();
+    this.#state = { kind: 'stopped', message };
+  }
+
+  private onOnline = () => {
+    if (this.#state.kind === 'offline') this.#state = { kind: 'reconnecting', waiting: this.#waiting };
+  };
+  private onOffline = () => {
+    if (this.#state.kind !== 'stopped') this.#state = { kind: 'offline', waiting: this.#waiting };
+  };
+
+  destroy(): void {
+    removeEventListener('online', this.onOnline);
+    removeEventListener('offline', this.onOffline);
+    this.provider.destroy();
+    void this.idb.destroy();
+    this.doc.destroy();
+  }
+}

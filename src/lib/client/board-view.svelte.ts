@@ -1,0 +1,106 @@
+// Bridges a board's Yjs document and presence into Svelte 5 runes: reading `lanes` or `people`
+// inside an effect or template subscribes to the document, and nothing else does.
+import * as Y from 'yjs';
+import { createSubscriber } from 'svelte/reactivity';
+import type { Awareness } from 'y-protocols/awareness';
+import { addCard, cardsOf, deleteCard, moveCard, readLanes, type CardView, type Lane } from '$lib/board/schema';
+import { LOCAL } from './board-connection.svelte';
+
+export interface Person {
+  clientId: number;
+  name: string;
+  role: string;
+  color: string;
+  editing: string | null;
+  isMe: boolean;
+}
+
+export class BoardView {
+  private subscribeDoc: () => void;
+  private subscribePresence: () => void;
+  private version = 0;
+  private cached: { version: number; lanes: Record<Lane, CardView[]> } | null = null;
+  readonly undoManager: Y.UndoManager;
+  #canUndo = $state(false);
+  #canRedo = $state(false);
+
+  constructor(readonly doc: Y.Doc, readonly awareness: Awareness) {
+    const cards = cardsOf(doc);
+    this.subscribeDoc = createSubscriber((update) => {
+      const onChange = () => {
+        this.version++;
+        update();
+      };
+      cards.observeDeep(onChange);
+      return () => cards.unobserveDeep(onChange);
+    });
+    this.subscribePresence = createSubscriber((update) => {
+      awareness.on('change', update);
+      return () => awareness.off('change', update);
+    });
+    // Undo covers only this person's own changes.
+    this.undoManager = new Y.UndoManager(cards, { trackedOrigins: new Set([LOCAL]), captureTimeout: 600 });
+    const refresh = () => {
+      this.#canUndo = this.undoManager.undoStack.length > 0;
+      this.#canRedo = this.undoManager.redoStack.length > 0;
+    };
+    for (const e of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) this.undoManager.on(e, refresh);
+  }
+
+  /** Cards grouped by lane; the structure changes when cards are added, moved or deleted. */
+  get lanes(): Record<Lane, CardView[]> {
+    this.subscribeDoc();
+    if (!this.cached || this.cached.version !== this.version) this.cached = { version: this.version, lanes: readLanes(this.doc) };
+    return this.cached.lanes;
+  }
+
+  get people(): Person[] {
+    this.subscribePresence();
+    const me = this.awareness.clientID;
+    const out: Person[] = [];
+    this.awareness.getStates().forEach((state, clientId) => {
+      const user = (state as { user?: { name?: unknown; role?: unknown; color?: unknown } }).user;
+      if (!user || typeof user.name !== 'string') return;
+      out.push({
+        clientId,
+        name: user.name,
+        role: typeof user.role === 'string' ? user.role : 'member',
+        color: typeof user.color === 'string' ? user.color : '#333',
+        editing: typeof (state as { editing?: unknown }).editing === 'string' ? (state as { editing: string }).editing : null,
+        isMe: clientId === me
+      });
+    });
+    return out.sort((a, b) => Number(b.isMe) - Number(a.isMe) || a.name.localeCompare(b.name));
+  }
+
+  get canUndo() {
+    return this.#canUndo;
+  }
+  get canRedo() {
+    return this.#canRedo;
+  }
+
+  add(lane: Lane): string {
+    return addCard(this.doc, lane, '', undefined, LOCAL);
+  }
+  move(id: string, lane: Lane, index: number): void {
+    moveCard(this.doc, id, lane, index, LOCAL);
+    this.undoManager.stopCapturing();
+  }
+  remove(id: string): void {
+    deleteCard(this.doc, id, LOCAL);
+    this.undoManager.stopCapturing();
+  }
+  setEditing(cardId: string | null): void {
+    this.awareness.setLocalStateField('editing', cardId);
+  }
+  undo(): void {
+    this.undoManager.undo();
+  }
+  redo(): void {
+    this.undoManager.redo();
+  }
+  destroy(): void {
+    this.undoManager.destroy();
+  }
+}

@@ -1,0 +1,34 @@
+// Cleaning and checking the short texts people type: titles, questions, names.
+// Messages follow the GOV.UK pattern: say what to do, in plain words.
+
+export const LIMITS = {
+  title: 120,
+  question: 500,
+  name: 40,
+  cardText: 2000
+} as const;
+
+/** Trim, fold runs of spaces, and drop control characters (newlines kept only where asked). */
+export function cleanText(value: string, keepNewlines = false): string {
+  const noControls = value.replace(keepNewlines ? /[\u0000-\u0009\u000B-\u001F\u007F]/g : /[\u0000-\u001F\u007F]/g, ' ');
+  return keepNewlines
+    ? noControls.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim()
+    : noControls.replace(/\s+/g, ' ').trim();
+}
+
+export type Checked = { ok: true; value: string } | { ok: false; message: string };
+
+function check(raw: unknown, what: string, max: number, keepNewlines: boolean, emptyMessage: string): Checked {
+  if (typeof raw !== 'string') return { ok: false, message: emptyMessage };
+  const value = cleanText(raw, keepNewlines);
+  if (value.length === 0) return { ok: false, message: emptyMessage };
+  if (value.length > max) return { ok: false, message: `${what} must be ${max} characters or fewer` };
+  return { ok: true, value };
+}
+
+export const checkTitle = (raw: unknown) =>
+  check(raw, 'Workshop title', LIMITS.title, false, 'Enter a title for the workshop');
+export const checkQuestion = (raw: unknown) =>
+  check(raw, 'The question', LIMITS.question, true, 'Enter the question the group will work on');
+export const checkName = (raw: unknown) =>
+  check(raw, 'Your name', LIMITS.name, false, 'Enter a name to show to the group. It can be a made-up name');

@@ -1,0 +1,87 @@
+// The error contract shared by the API, the sync socket and the pages. Every refusal has a
+// stable code (for scripts) and a plain-words message (for people).
+
+export type ApiErrorCode =
+  | 'invalid_json'
+  | 'invalid_input'
+  | 'not_found'
+  | 'unknown_invite'
+  | 'revoked_invite'
+  | 'unknown_code'
+  | 'not_signed_in'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'server_error';
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; field?: string };
+}
+
+const BRAND = Symbol.for('roundtable.AppError');
+
+/**
+ * A refusal the API turns into `{ error }` with `status`, and a page turns into a message.
+ * Test with `AppError.is(err)`, not instanceof: the Node entry and the SvelteKit build each
+ * bundle their own copy of this class.
+ */
+export class AppError extends Error {
+  readonly [BRAND] = true;
+
+  static is(err: unknown): err is AppError {
+    return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly status: number,
+    readonly field?: string
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}
+
+/**
+ * WebSocket close codes for /sync (4000-4999 is the application range). The page explains each
+ * in plain words (CLOSE_REASON_TEXT) and decides whether to try again.
+ */
+export const CLOSE = {
+  malformed: 4400,
+  notSignedIn: 4401,
+  forbidden: 4403,
+  unknownBoard: 4404,
+  tooLarge: 4413,
+  tooFast: 4429,
+  removed: 4410,
+  tooSlow: 4408,
+  idle: 4000,
+  serverError: 4500,
+  shuttingDown: 4503
+} as const;
+
+export type CloseName = keyof typeof CLOSE;
+
+export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> = {
+  malformed: { message: 'Your device sent something the server could not read. Reload the page.', retry: true },
+  notSignedIn: { message: 'You are not signed in to this workshop. Use your invite link again.', retry: false },
+  forbidden: { message: 'Your role cannot make changes to this board.', retry: false },
+  unknownBoard: { message: 'This board does not exist any more.', retry: false },
+  tooLarge: { message: 'That change is too big to send. Try a shorter text.', retry: true },
+  tooFast: { message: 'Too many changes at once. Wait a moment; we will reconnect.', retry: true },
+  removed: { message: 'You have been removed from this workshop.', retry: false },
+  tooSlow: { message: 'Your connection is too slow to keep up. We will reconnect.', retry: true },
+  idle: { message: 'The connection went quiet. We will reconnect.', retry: true },
+  serverError: { message: 'Something went wrong on the server. We will try again.', retry: true },
+  shuttingDown: { message: 'The server is restarting. We will reconnect in a moment.', retry: true }
+};
+
+export function closeName(code: number): CloseName | null {
+  for (const [name, value] of Object.entries(CLOSE)) if (value === code) return name as CloseName;
+  return null;
+}

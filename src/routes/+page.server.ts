@@ -1,0 +1,40 @@
+// The landing page: create a workshop (the creator becomes its facilitator) or join with a code.
+import { fail, redirect, type Actions } from '@sveltejs/kit';
+import { AppError } from '$lib/protocol/errors';
+import { checkName, checkQuestion, checkTitle } from '$lib/domain/text';
+import { clientAddress } from '$lib/server/http';
+import { setSessionCookie } from '$lib/server/links';
+
+export const actions: Actions = {
+  create: async (event) => {
+    const form = await event.request.formData();
+    const values = {
+      title: String(form.get('title') ?? ''),
+      question: String(form.get('question') ?? ''),
+      name: String(form.get('name') ?? '')
+    };
+    // Check every field first, so people see all the problems at once.
+    const errors: Record<string, string> = {};
+    const title = checkTitle(values.title);
+    const question = checkQuestion(values.question);
+    const name = checkName(values.name.trim() === '' ? 'Facilitator' : values.name);
+    if (!title.ok) errors.title = title.message;
+    if (!question.ok) errors.question = question.message;
+    if (!name.ok) errors.name = name.message;
+    if (Object.keys(errors).length || !name.ok) return fail(400, { errors, values });
+
+    const { workshops } = event.locals.services;
+    const address = clientAddress(event);
+    let workshopId: string;
+    try {
+      const created = await workshops.create(values, address);
+      const joined = await workshops.join({ token: created.invites.facilitator }, name.value, address);
+      setSessionCookie(event.cookies, event.url, created.workshop.id, joined.sessionToken);
+      workshopId = created.workshop.id;
+    } catch (err) {
+      if (AppError.is(err)) return fail(err.status, { errors: { [err.field ?? 'title']: err.message }, values });
+      throw err;
+    }
+    redirect(303, `/w/${workshopId}/invite?new=1`);
+  }
+};

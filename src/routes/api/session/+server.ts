@@ -1,0 +1,23 @@
+import { json, type RequestHandler } from '@sveltejs/kit';
+import { readSession } from '$lib/server/links';
+
+/**
+ * GET /api/session?workshop=<id>: who this device is in that workshop (cookie or Bearer token).
+ * Pages call it to explain a refused connection in plain words.
+ */
+export const GET: RequestHandler = async ({ url, cookies, request, locals }) => {
+  const workshopId = url.searchParams.get('workshop') ?? '';
+  const bearer = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+  const session = locals.services.workshops.authenticate(bearer || readSession(cookies, workshopId));
+  if (!session || (workshopId && session.workshop.id !== workshopId)) {
+    return json(
+      { error: { code: 'not_signed_in', message: 'You are not signed in to this workshop. Use your invite link again.' } },
+      { status: 401, headers: { 'cache-control': 'no-store' } }
+    );
+  }
+  const { participant, workshop } = session;
+  return json(
+    { participant: { id: participant.id, name: participant.name, role: participant.role }, workshop: { id: workshop.id, title: workshop.title } },
+    { headers: { 'cache-control': 'no-store' } }
+  );
+};

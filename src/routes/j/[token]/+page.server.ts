@@ -1,0 +1,42 @@
+// An invite link: asks only for a display name, then lands on the board.
+import { fail, redirect, type Actions } from '@sveltejs/kit';
+import { AppError } from '$lib/protocol/errors';
+import { ROLE_LABEL } from '$lib/domain/roles';
+import { clientAddress } from '$lib/server/http';
+import { readSession, setSessionCookie } from '$lib/server/links';
+
+export const load = async (event) => {
+  const { workshops } = event.locals.services;
+  try {
+    const { invite, workshop } = await workshops.resolve({ token: event.params.token }, clientAddress(event));
+    const current = workshops.authenticate(readSession(event.cookies, workshop.id));
+    return {
+      ok: true as const,
+      workshop: { id: workshop.id, title: workshop.title },
+      role: invite.role,
+      roleLabel: ROLE_LABEL[invite.role],
+      already: current ? { name: current.participant.name, roleLabel: ROLE_LABEL[current.participant.role] } : null
+    };
+  } catch (err) {
+    if (!AppError.is(err)) throw err;
+    event.setHeaders({ 'cache-control': 'no-store' });
+    return { ok: false as const, message: err.message };
+  }
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const form = await event.request.formData();
+    const name = String(form.get('name') ?? '');
+    let workshopId: string;
+    try {
+      const joined = await event.locals.services.workshops.join({ token: event.params.token! }, name, clientAddress(event));
+      setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);
+      workshopId = joined.workshop.id;
+    } catch (err) {
+      if (AppError.is(err)) return fail(err.status, { errors: { [err.field ?? 'name']: err.message }, name });
+      throw err;
+    }
+    redirect(303, `/w/${workshopId}`);
+  }
+};

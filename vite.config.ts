@@ -1,0 +1,38 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+import { readConfig } from './server/config';
+
+/**
+ * Dev only: attaches the same realtime core (/sync, /socket.io, /healthz) to Vite's dev server,
+ * so `npm run dev` behaves like production with hot reload.
+ */
+function roundtableRealtime(): Plugin {
+  return {
+    name: 'roundtable-realtime',
+    apply: 'serve',
+    async configureServer(server) {
+      if (!server.httpServer) return;
+      const { createRealtime } = await import('./server/realtime');
+      const realtime = createRealtime(readConfig());
+      realtime.attach(server.httpServer as import('node:http').Server);
+      server.middlewares.use((req, res, next) => {
+        if (!realtime.health(req, res)) next();
+      });
+      server.httpServer.once('close', () => void realtime.close());
+    }
+  };
+}
+
+export default defineConfig({
+  plugins: [roundtableRealtime(), sveltekit()],
+  server: { port: Number(process.env.PORT ?? 5173), host: process.env.HOST ?? '0.0.0.0' },
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'src/**/*.spec.ts'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    globalSetup: ['tests/integration/global-setup.ts'],
+    fileParallelism: false
+  }
+});
