@@ -1,0 +1,91 @@
+// Real clients for integration tests: the HTTP API through fetch, and standard y-websocket
+// providers in Node (with `ws` as the WebSocket) on /sync/<boardId>.
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+
+export interface CreatedWorkshop {
+  id: string;
+  code: string;
+  boards: { id: string; title: string }[];
+  links: Record<'facilitator' | 'member' | 'decisionMaker' | 'observer', string>;
+}
+
+export async function api(base: string, path: string, body?: unknown, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    ...init
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep text
+  }
+  return { status: res.status, body: parsed };
+}
+
+export async function createWorkshop(base: string, title = 'Test workshop', question = 'How can we help?'): Promise<CreatedWorkshop> {
+  const res = await api(base, '/api/workshops', { title, question });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as CreatedWorkshop;
+}
+
+export function tokenOf(link: string): string {
+  return link.split('/j/')[1];
+}
+
+export async function join(base: string, link: string, name: string): Promise<{ sessionToken: string; participant: { id: string; name: string; role: string } }> {
+  const res = await api(base, '/api/join', { token: tokenOf(link), name });
+  if (res.status !== 200) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export interface BoardClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  synced: Promise<void>;
+  destroy(): void;
+}
+
+export function connectBoard(wsUrl: string, boardId: string, sessionToken: string, doc = new Y.Doc()): BoardClient {
+  const provider = new WebsocketProvider(`${wsUrl}/sync`, boardId, doc, {
+    params: { token: sessionToken },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true
+  });
+  const synced = new Promise<void>((resolve) => {
+    if (provider.synced) resolve();
+    provider.once('sync', (ok: boolean) => ok && resolve());
+  });
+  return {
+    doc,
+    provider,
+    synced,
+    destroy() {
+      provider.destroy();
+    }
+  };
+}
+
+/** Resolves when `check()` is true, re-checking on every document update; rejects after `ms`. */
+export function until(doc: Y.Doc, check: () => boolean, ms = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      doc.off('update', onUpdate);
+      reject(new Error('condition not met in time'));
+    }, ms);
+    const onUpdate = () => {
+      if (check()) {
+        clearTimeout(timer);
+        doc.off('update', onUpdate);
+        resolve();
+      }
+    };
+    doc.on('update', onUpdate);
+  });
+}
