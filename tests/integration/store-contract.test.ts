@@ -1,0 +1,146 @@
+// One contract suite run against every store: SQLite on a real file, and the in-memory twin.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import Database from 'better-sqlite3';
+import { openSqliteStore } from '../../server/persistence/sqlite';
+import { openMemoryStore } from '../../server/persistence/memory';
+import { MIGRATIONS } from '../../server/persistence/migrations';
+import type { Store } from '../../server/persistence/types';
+import { tempDataDir } from '../helpers/server';
+
+const backends: { name: string; open: () => { store: Store; file?: string } }[] = [
+  {
+    name: 'sqlite',
+    open: () => {
+      const file = path.join(tempDataDir('roundtable-store-'), 'test.sqlite');
+      return { store: openSqliteStore(file), file };
+    }
+  },
+  { name: 'memory', open: () => ({ store: openMemoryStore() }) }
+];
+
+function workshopFixture(id = 'w1', code = 'ABC234') {
+  return {
+    workshop: { id, title: 'T', question: 'Q?', code, createdAt: 1 },
+    boards: [{ id: `${id}-b1`, workshopId: id, title: 'Main board', position: 0 }],
+    invites: [
+      { token: `${id}-member-token-xxxxxxxxxxxx`, workshopId: id, role: 'member' as const, createdAt: 1, revokedAt: null },
+      { token: `${id}-fac-token-xxxxxxxxxxxxxxx`, workshopId: id, role: 'facilitator' as const, createdAt: 1, revokedAt: null }
+    ]
+  };
+}
+
+function update(text: string, doc = new Y.Doc()): Uint8Array {
+  let captured: Uint8Array | null = null;
+  doc.once('update', (u: Uint8Array) => (captured = u));
+  doc.getText('t').insert(doc.getText('t').length, text);
+  return captured!;
+}
+
+for (const backend of backends) {
+  describe(`${backend.name} store`, () => {
+    let opened: { store: Store; file?: string };
+    afterEach(() => opened?.store.close());
+
+    it('creates a workshop with its boards and invites, and finds it by id and by code', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      expect(store.getWorkshop('w1')?.title).toBe('T');
+      expect(store.getWorkshopByCode('ABC234')?.id).toBe('w1');
+      expect(store.codeInUse('ABC234')).toBe(true);
+      expect(store.codeInUse('ZZZ999')).toBe(false);
+      expect(store.listBoards('w1').map((b) => b.id)).toEqual(['w1-b1']);
+      expect(store.getInvite('w1-member-token-xxxxxxxxxxxx')?.role).toBe('member');
+      expect(store.listInvites('w1')).toHaveLength(2);
+      expect(() => store.createWorkshop(workshopFixture('w2', 'ABC234'))).toThrow();
+    });
+
+    it('adds participants with a session and finds them by the session hash', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      store.addParticipant({ id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member', createdAt: 2, removedAt: null }, 'hash1');
+      expect(store.getParticipantBySession('hash1')?.name).toBe('Ann');
+      expect(store.getParticipantBySession('nope')).toBeNull();
+      expect(store.listParticipants('w1').map((p) => p.id)).toEqual(['p1']);
+    });
+
+    it('appends board updates, reloads them in order, and compacts them into a snapshot without loss', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      const doc = new Y.Doc();
+      const u1 = update('hello ', doc);
+      const u2 = update('world', doc);
+      const last = store.appendUpdates([{ boardId: 'w1-b1', update: u1 }, { boardId: 'w1-b1', update: u2 }]);
+      expect(last).toBeGreaterThan(0);
+      let loaded = store.loadBoard('w1-b1');
+      expect(loaded.snapshot).toBeNull();
+      expect(loaded.updates).toHaveLength(2);
+      expect(loaded.lastUpdateId).toBe(last);
+
+      const snapshot = Y.encodeStateAsUpdate(doc);
+      store.compactBoard('w1-b1', snapshot, last);
+      const u3 = update('!', doc);
+      const last3 = store.appendUpdates([{ boardId: 'w1-b1', update: u3 }]);
+      loaded = store.loadBoard('w1-b1');
+      expect(loaded.snapshot).not.toBeNull();
+      expect(loaded.updates).toHaveLength(1);
+      expect(loaded.lastUpdateId).toBe(last3);
+      expect(store.pendingUpdateCount('w1-b1')).toBe(1);
+
+      const reloaded = new Y.Doc();
+      Y.applyUpdate(reloaded, loaded.snapshot!);
+      for (const u of loaded.updates) Y.applyUpdate(reloaded, u);
+      expect(reloaded.getText('t').toString()).toBe('hello world!');
+    });
+
+    it('keeps updates stored after a snapshot was taken', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      const doc = new Y.Doc();
+      const first = store.appendUpdates([{ boardId: 'w1-b1', update: update('a', doc) }]);
+      const snap = Y.encodeStateAsUpdate(doc);
+      store.appendUpdates([{ boardId: 'w1-b1', update: update('b', doc) }]); // arrives while compacting
+      store.compactBoard('w1-b1', snap, first);
+      const loaded = store.loadBoard('w1-b1');
+      const reloaded = new Y.Doc();
+      Y.applyUpdate(reloaded, loaded.snapshot!);
+      for (const u of loaded.updates) Y.applyUpdate(reloaded, u);
+      expect(reloaded.getText('t').toString()).toBe('ab');
+    });
+  });
+}
+
+describe('sqlite file', () => {
+  it('runs numbered migrations once, uses WAL, and reopens with everything kept', () => {
+    const file = path.join(tempDataDir('roundtable-store-'), 'reopen.sqlite');
+    const store = openSqliteStore(file);
+    store.createWorkshop(workshopFixture());
+    store.appendUpdates([{ boardId: 'w1-b1', update: update('kept') }]);
+    store.close();
+
+    const db = new Database(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+
+    const again = openSqliteStore(file);
+    expect(again.getWorkshop('w1')?.code).toBe('ABC234');
+    expect(again.loadBoard('w1-b1').updates).toHaveLength(1);
+    again.close();
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('refuses to open a database from a newer version', () => {
+    const file = path.join(tempDataDir('roundtable-store-'), 'newer.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    db.close();
+    expect(() => openSqliteStore(file)).toThrow(/newer Roundtable/);
+  });
+});
