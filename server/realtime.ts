@@ -12,6 +12,7 @@ import type { Store } from './persistence/types';
 import { SyncHost } from './sync/host';
 import { createSessionServer, type SessionServer } from './session/index';
 import { WorkshopService } from './workshops';
+import { Facilitation } from './session/facilitation';
 import { setServices } from '../src/lib/server/services';
 
 export interface Services {
@@ -20,6 +21,7 @@ export interface Services {
   store: Store;
   workshops: WorkshopService;
   sync: SyncHost;
+  facilitation: Facilitation;
 }
 
 export interface Realtime extends Services {
@@ -41,7 +43,17 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
           synchronous: (process.env.SQLITE_SYNCHRONOUS as Synchronous | undefined) ?? 'FULL'
         });
   const workshops = new WorkshopService(store, config.limits);
-  const sync = new SyncHost({ store, workshops, limits: config.limits, logger, publicUrl: config.publicUrl, extraOrigins: config.extraOrigins });
+  let linkBase: string | null = config.publicUrl;
+  const facilitation = new Facilitation(store, () => sync, logger, () => linkBase);
+  const sync: SyncHost = new SyncHost({
+    store,
+    workshops,
+    limits: config.limits,
+    logger,
+    publicUrl: config.publicUrl,
+    extraOrigins: config.extraOrigins,
+    isLocked: (boardId, workshopId) => facilitation.isLocked(boardId, workshopId)
+  });
   let closed = false;
 
   const realtime: Realtime = {
@@ -50,13 +62,18 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     store,
     workshops,
     sync,
+    facilitation,
     io: null,
     attach(http) {
+      // Without a configured public URL, links use the address the server was reached on first.
+      http.on('request', (req: IncomingMessage) => {
+        if (!linkBase && req.headers.host) linkBase = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`;
+      });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         // socket.io registers its own upgrade listener for /socket.io; Vite's HMR has its own too.
         sync.handleUpgrade(req, socket, head);
       });
-      realtime.io = createSessionServer(http, { workshops, logger, publicUrl: config.publicUrl, extraOrigins: config.extraOrigins });
+      realtime.io = createSessionServer(http, { workshops, facilitation, logger, publicUrl: config.publicUrl, extraOrigins: config.extraOrigins });
     },
     health(req, res) {
       if (!req.url || (req.url !== '/healthz' && !req.url.startsWith('/healthz?'))) return false;
@@ -73,6 +90,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     async close() {
       if (closed) return;
       closed = true;
+      facilitation.close();
       sync.close();
       if (realtime.io) await new Promise<void>((resolve) => realtime.io!.close(() => resolve()));
       store.close();

@@ -107,6 +107,12 @@ export class WorkshopService {
     return workshop ? { participant, workshop } : null;
   }
 
+  /** The participant, if they are still in their workshop (not removed). */
+  authenticateParticipant(participantId: string) {
+    const p = this.store.getParticipant(participantId);
+    return p && p.removedAt === null ? p : null;
+  }
+
   private freshCode(): string {
     for (let i = 0; i < 20; i++) {
       const code = newJoinCode();

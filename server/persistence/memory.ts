@@ -1,6 +1,15 @@
 // The in-memory twin of the SQLite store: same contract, nothing on disk. For quick tests and
 // for tools that need a throwaway server; the contract suite keeps the two in step.
-import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './types';
+import type {
+  BoardRecord,
+  CardAuthorRecord,
+  DraftRecord,
+  HiddenCardRecord,
+  InviteRecord,
+  ParticipantRecord,
+  Store,
+  WorkshopRecord
+} from './types';
 
 export function openMemoryStore(): Store {
   const workshops = new Map<string, WorkshopRecord>();
@@ -10,6 +19,12 @@ export function openMemoryStore(): Store {
   const sessions = new Map<string, string>(); // hash -> participant id
   const updates = new Map<string, { id: number; data: Uint8Array }[]>();
   const snapshots = new Map<string, { data: Uint8Array; uptoId: number }>();
+  const sessionRevoked = new Set<string>();
+  const states = new Map<string, string>();
+  const drafts = new Map<string, DraftRecord>(); // participantId + '/' + draftId
+  const authors = new Map<string, CardAuthorRecord>(); // boardId + '/' + cardId
+  const hidden = new Map<string, HiddenCardRecord>(); // boardId + '/' + cardId
+  const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   const copy = <T extends object>(v: T | undefined): T | null => (v ? { ...v } : null);
 
@@ -36,14 +51,64 @@ export function openMemoryStore(): Store {
       sessions.set(hash, p.id);
     },
     getParticipantBySession(hash) {
-      const id = sessions.get(hash);
+      const id = sessionRevoked.has(hash) ? undefined : sessions.get(hash);
       const p = id ? participants.get(id) : undefined;
       return p && p.removedAt === null ? { ...p } : null;
     },
     getParticipant: (id) => copy(participants.get(id)),
     listParticipants: (workshopId) =>
       [...participants.values()].filter((p) => p.workshopId === workshopId).map((p) => ({ ...p })),
-    appendUpdates(batch) {
+    setParticipantRole(id, role) {
+      const p = participants.get(id);
+      if (p) p.role = role;
+    },
+    removeParticipant(id, at) {
+      const p = participants.get(id);
+      if (p && p.removedAt === null) p.removedAt = at;
+      for (const [hash, pid] of sessions) if (pid === id) sessionRevoked.add(hash);
+    },
+    addInvite(invite) {
+      invites.set(invite.token, { ...invite });
+    },
+    revokeInvite(token, at) {
+      const i = invites.get(token);
+      if (i && i.revokedAt === null) i.revokedAt = at;
+    },
+    getFacilitationState: (workshopId) => states.get(workshopId) ?? null,
+    saveFacilitationState(workshopId, json) {
+      states.set(workshopId, json);
+    },
+    saveDraft(d) {
+      drafts.set(`${d.participantId}/${d.draftId}`, { ...d });
+    },
+    deleteDraft(participantId, draftId) {
+      drafts.delete(`${participantId}/${draftId}`);
+    },
+    listDrafts: (boardId) => [...drafts.values()].filter((d) => d.boardId === boardId).map((d) => ({ ...d })),
+    listDraftsOf: (participantId) => [...drafts.values()].filter((d) => d.participantId === participantId).map((d) => ({ ...d })),
+    deleteDrafts(keys) {
+      for (const k of keys) drafts.delete(`${k.participantId}/${k.draftId}`);
+    },
+    listCardAuthors(workshopId) {
+      const ids = boardsOf(workshopId);
+      return [...authors.values()].filter((a) => ids.has(a.boardId)).map((a) => ({ ...a }));
+    },
+    hideCard(c) {
+      hidden.set(`${c.boardId}/${c.cardId}`, { ...c });
+    },
+    listHiddenCards(workshopId) {
+      const ids = boardsOf(workshopId);
+      return [...hidden.values()].filter((h) => ids.has(h.boardId)).sort((a, b) => a.hiddenAt - b.hiddenAt).map((h) => ({ ...h }));
+    },
+    getHiddenCard: (boardId, cardId) => copy(hidden.get(`${boardId}/${cardId}`)),
+    deleteHiddenCard(boardId, cardId) {
+      hidden.delete(`${boardId}/${cardId}`);
+    },
+    appendUpdates(batch, newAuthors = []) {
+      for (const a of newAuthors) {
+        const key = `${a.boardId}/${a.cardId}`;
+        if (!authors.has(key)) authors.set(key, { ...a });
+      }
       let last = 0;
       for (const { boardId, update } of batch) {
         last = nextUpdateId++;

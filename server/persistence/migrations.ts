@@ -52,4 +52,40 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `
+,
+  /* 2: facilitation state, private drafts, card authorship (for balance), hidden cards */ `
+  CREATE TABLE workshop_state (
+    workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE drafts (
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    draft_id TEXT NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    lane TEXT NOT NULL,
+    text TEXT NOT NULL,
+    anonymous INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, draft_id)
+  );
+  CREATE INDEX drafts_by_board ON drafts(board_id);
+  CREATE TABLE card_authors (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  CREATE TABLE hidden_cards (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    lane TEXT NOT NULL,
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    hidden_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  `
 ];

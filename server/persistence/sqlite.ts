@@ -5,6 +5,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
 import type {
+  CardAuthorRecord,
+  DraftRecord,
+  HiddenCardRecord,
   BoardRecord,
   InviteRecord,
   NewWorkshop,
@@ -28,6 +31,19 @@ interface InviteRow { token: string; workshop_id: string; role: string; created_
 interface ParticipantRow {
   id: string; workshop_id: string; name: string; role: string; created_at: number; removed_at: number | null;
 }
+
+interface DraftRow {
+  participant_id: string; draft_id: string; workshop_id: string; board_id: string; lane: string; text: string; anonymous: number; updated_at: number;
+}
+interface HiddenRow { board_id: string; card_id: string; lane: string; text: string; reason: string; hidden_at: number }
+
+const toDraft = (r: DraftRow): DraftRecord => ({
+  participantId: r.participant_id, draftId: r.draft_id, workshopId: r.workshop_id, boardId: r.board_id,
+  lane: r.lane, text: r.text, anonymous: r.anonymous === 1, updatedAt: r.updated_at
+});
+const toHidden = (r: HiddenRow): HiddenCardRecord => ({
+  boardId: r.board_id, cardId: r.card_id, lane: r.lane, text: r.text, reason: r.reason, hiddenAt: r.hidden_at
+});
 
 const toWorkshop = (r: WorkshopRow): WorkshopRecord => ({
   id: r.id, title: r.title, question: r.question, code: r.code, createdAt: r.created_at
@@ -92,8 +108,49 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     ),
     deleteUpdatesUpTo: db.prepare('DELETE FROM board_updates WHERE board_id = @boardId AND id <= @uptoId'),
     pendingCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
-    ping: db.prepare('SELECT 1')
+    ping: db.prepare('SELECT 1'),
+    setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
+    removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
+    revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),
+    revokeInvite: db.prepare('UPDATE invites SET revoked_at = @at WHERE token = @token AND revoked_at IS NULL'),
+    getState: db.prepare<[string], { state: string }>('SELECT state FROM workshop_state WHERE workshop_id = ?'),
+    saveState: db.prepare(
+      `INSERT INTO workshop_state (workshop_id, state, updated_at) VALUES (@workshopId, @json, @now)
+       ON CONFLICT(workshop_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+    ),
+    saveDraft: db.prepare(
+      `INSERT INTO drafts (participant_id, draft_id, workshop_id, board_id, lane, text, anonymous, updated_at)
+       VALUES (@participantId, @draftId, @workshopId, @boardId, @lane, @text, @anonymous, @updatedAt)
+       ON CONFLICT(participant_id, draft_id) DO UPDATE SET lane = excluded.lane, text = excluded.text,
+         anonymous = excluded.anonymous, board_id = excluded.board_id, updated_at = excluded.updated_at`
+    ),
+    deleteDraft: db.prepare('DELETE FROM drafts WHERE participant_id = @participantId AND draft_id = @draftId'),
+    draftsOfBoard: db.prepare<[string], DraftRow>('SELECT * FROM drafts WHERE board_id = ? ORDER BY updated_at'),
+    draftsOf: db.prepare<[string], DraftRow>('SELECT * FROM drafts WHERE participant_id = ? ORDER BY updated_at'),
+    insertAuthor: db.prepare(
+      'INSERT OR IGNORE INTO card_authors (board_id, card_id, participant_id, created_at) VALUES (@boardId, @cardId, @participantId, @createdAt)'
+    ),
+    authors: db.prepare<[string], { board_id: string; card_id: string; participant_id: string; created_at: number }>(
+      'SELECT a.* FROM card_authors a JOIN boards b ON b.id = a.board_id WHERE b.workshop_id = ?'
+    ),
+    hideCard: db.prepare(
+      `INSERT OR REPLACE INTO hidden_cards (board_id, card_id, lane, text, reason, hidden_at)
+       VALUES (@boardId, @cardId, @lane, @text, @reason, @hiddenAt)`
+    ),
+    hiddenCards: db.prepare<[string], HiddenRow>(
+      'SELECT h.* FROM hidden_cards h JOIN boards b ON b.id = h.board_id WHERE b.workshop_id = ? ORDER BY h.hidden_at'
+    ),
+    hiddenCard: db.prepare<[string, string], HiddenRow>('SELECT * FROM hidden_cards WHERE board_id = ? AND card_id = ?'),
+    deleteHidden: db.prepare('DELETE FROM hidden_cards WHERE board_id = @boardId AND card_id = @cardId')
   };
+
+  const removeParticipant = db.transaction((id: string, at: number) => {
+    q.removeParticipant.run({ id, at });
+    q.revokeSessions.run({ id, at });
+  });
+  const deleteDrafts = db.transaction((keys: ReadonlyArray<{ participantId: string; draftId: string }>) => {
+    for (const k of keys) q.deleteDraft.run(k);
+  });
 
   const createWorkshop = db.transaction((input: NewWorkshop) => {
     q.insertWorkshop.run(input.workshop);
@@ -106,13 +163,16 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     q.insertSession.run({ hash, participantId: p.id, createdAt: p.createdAt });
   });
 
-  const appendUpdates = db.transaction((batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>) => {
-    let last = 0;
-    for (const { boardId, update } of batch) {
-      last = Number(q.appendUpdate.run({ boardId, data: update }).lastInsertRowid);
+  const appendUpdates = db.transaction(
+    (batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors: ReadonlyArray<CardAuthorRecord>) => {
+      let last = 0;
+      for (const { boardId, update } of batch) {
+        last = Number(q.appendUpdate.run({ boardId, data: update }).lastInsertRowid);
+      }
+      for (const a of authors) q.insertAuthor.run(a);
+      return last;
     }
-    return last;
-  });
+  );
 
   const compactBoard = db.transaction((boardId: string, snapshot: Uint8Array, uptoId: number) => {
     q.upsertSnapshot.run({ boardId, data: snapshot, uptoId, now: Date.now() });
@@ -142,7 +202,24 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     getParticipantBySession: (hash) => { const r = q.participantBySession.get(hash); return r ? toParticipant(r) : null; },
     getParticipant: (id) => { const r = q.participant.get(id); return r ? toParticipant(r) : null; },
     listParticipants: (workshopId) => q.participants.all(workshopId).map(toParticipant),
-    appendUpdates: (batch) => (batch.length ? appendUpdates(batch) : 0),
+    appendUpdates: (batch, authors = []) => (batch.length || authors.length ? appendUpdates(batch, authors) : 0),
+    setParticipantRole: (id, role) => { q.setRole.run({ id, role }); },
+    removeParticipant: (id, at) => removeParticipant(id, at),
+    addInvite: (invite) => { q.insertInvite.run(invite); },
+    revokeInvite: (token, at) => { q.revokeInvite.run({ token, at }); },
+    getFacilitationState: (workshopId) => q.getState.get(workshopId)?.state ?? null,
+    saveFacilitationState: (workshopId, json) => { q.saveState.run({ workshopId, json, now: Date.now() }); },
+    saveDraft: (d) => { q.saveDraft.run({ ...d, anonymous: d.anonymous ? 1 : 0 }); },
+    deleteDraft: (participantId, draftId) => { q.deleteDraft.run({ participantId, draftId }); },
+    listDrafts: (boardId) => q.draftsOfBoard.all(boardId).map(toDraft),
+    listDraftsOf: (participantId) => q.draftsOf.all(participantId).map(toDraft),
+    deleteDrafts: (keys) => deleteDrafts(keys),
+    listCardAuthors: (workshopId) =>
+      q.authors.all(workshopId).map((r) => ({ boardId: r.board_id, cardId: r.card_id, participantId: r.participant_id, createdAt: r.created_at })),
+    hideCard: (c) => { q.hideCard.run(c); },
+    listHiddenCards: (workshopId) => q.hiddenCards.all(workshopId).map(toHidden),
+    getHiddenCard: (boardId, cardId) => { const r = q.hiddenCard.get(boardId, cardId); return r ? toHidden(r) : null; },
+    deleteHiddenCard: (boardId, cardId) => { q.deleteHidden.run({ boardId, cardId }); },
     loadBoard: (boardId) => loadBoard(boardId),
     compactBoard: (boardId, snapshot, uptoId) => compactBoard(boardId, snapshot, uptoId),
     pendingUpdateCount: (boardId) => q.pendingCount.get(boardId)?.n ?? 0,

@@ -34,6 +34,33 @@ export interface ParticipantRecord {
   removedAt: number | null;
 }
 
+export interface DraftRecord {
+  participantId: string;
+  draftId: string;
+  workshopId: string;
+  boardId: string;
+  lane: string;
+  text: string;
+  anonymous: boolean;
+  updatedAt: number;
+}
+
+export interface CardAuthorRecord {
+  boardId: string;
+  cardId: string;
+  participantId: string;
+  createdAt: number;
+}
+
+export interface HiddenCardRecord {
+  boardId: string;
+  cardId: string;
+  lane: string;
+  text: string;
+  reason: string;
+  hiddenAt: number;
+}
+
 export interface NewWorkshop {
   workshop: WorkshopRecord;
   boards: BoardRecord[];
@@ -56,6 +83,30 @@ export interface WorkshopStore {
   getParticipantBySession(sessionHash: string): ParticipantRecord | null;
   getParticipant(id: string): ParticipantRecord | null;
   listParticipants(workshopId: string): ParticipantRecord[];
+  setParticipantRole(participantId: string, role: Role): void;
+  /** Marks the participant removed and ends every session they hold. */
+  removeParticipant(participantId: string, at: number): void;
+  addInvite(invite: InviteRecord): void;
+  revokeInvite(token: string, at: number): void;
+
+  /** The facilitation state (phases, timer, queue...) as JSON, or null before the first command. */
+  getFacilitationState(workshopId: string): string | null;
+  saveFacilitationState(workshopId: string, json: string): void;
+
+  /** Private drafts written during silent writing, held apart from the shared board. */
+  saveDraft(draft: DraftRecord): void;
+  deleteDraft(participantId: string, draftId: string): void;
+  listDrafts(boardId: string): DraftRecord[];
+  listDraftsOf(participantId: string): DraftRecord[];
+  deleteDrafts(keys: ReadonlyArray<{ participantId: string; draftId: string }>): void;
+
+  /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */
+  listCardAuthors(workshopId: string): CardAuthorRecord[];
+
+  hideCard(card: HiddenCardRecord): void;
+  listHiddenCards(workshopId: string): HiddenCardRecord[];
+  getHiddenCard(boardId: string, cardId: string): HiddenCardRecord | null;
+  deleteHiddenCard(boardId: string, cardId: string): void;
 }
 
 export interface StoredBoard {
@@ -69,8 +120,11 @@ export interface StoredBoard {
 
 /** The append-only log of each board's Yjs updates, with compaction into a snapshot. */
 export interface BoardDocStore {
-  /** Appends every update in one transaction; returns the id of the last one written. */
-  appendUpdates(batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>): number;
+  /**
+   * Appends every update, and the authors of cards they created, in one transaction; returns the
+   * id of the last update written.
+   */
+  appendUpdates(batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors?: ReadonlyArray<CardAuthorRecord>): number;
   loadBoard(boardId: string): StoredBoard;
   /**
    * Replaces the snapshot with `snapshot`, which must contain every update with id <= uptoId,

@@ -27,7 +27,7 @@ export class SyncConnection {
 
   constructor(
     private socket: SyncSocket,
-    readonly participant: ParticipantRecord,
+    public participant: ParticipantRecord,
     readonly boardId: string,
     private limits: ConnectionLimits
   ) {

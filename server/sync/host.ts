@@ -14,7 +14,8 @@ import { clientAddress, originAllowed, readCookie } from '../origins';
 import { sessionCookieName, type WorkshopService } from '../workshops';
 import { SyncConnection, type ConnectionLimits } from './connection';
 import { decodeClientMessage } from './messages';
-import { PresenceTooLarge, Room } from './room';
+import { PresenceTooLarge, Room, SERVER_ORIGIN } from './room';
+import type { CardAuthorRecord, ParticipantRecord } from '../persistence/types';
 
 export interface SyncHostOptions {
   store: Store;
@@ -28,7 +29,7 @@ export interface SyncHostOptions {
   /** Keep an empty room in memory this long, so a quick reconnect does not reload it. */
   unloadDelayMs?: number;
   /** Whether a board is locked (the facilitator's lock); only facilitators write to locked boards. */
-  isLocked?: (boardId: string) => boolean;
+  isLocked?: (boardId: string, workshopId: string) => boolean;
 }
 
 /** A page uses one Yjs client id; a few more allow for tabs sharing a socket in other clients. */
@@ -165,7 +166,7 @@ export class SyncHost {
   }
 
   private canWrite(conn: SyncConnection): boolean {
-    return canEditBoard(conn.participant.role, { locked: this.opts.isLocked?.(conn.boardId) ?? false });
+    return canEditBoard(conn.participant.role, { locked: this.opts.isLocked?.(conn.boardId, conn.participant.workshopId) ?? false });
   }
 
   private room(boardId: string, workshopId: string): Room {
@@ -192,7 +193,9 @@ export class SyncHost {
     if (!this.dirty.size) return true;
     const rooms = [...this.dirty];
     const batch: { boardId: string; update: Uint8Array }[] = [];
+    const authors: CardAuthorRecord[] = [];
     for (const room of rooms) {
+      authors.push(...room.newAuthors);
       if (room.pending.length) {
         const update = room.pending.length === 1 ? room.pending[0] : Y.mergeUpdates(room.pending);
         room.pending = [update];
@@ -201,7 +204,7 @@ export class SyncHost {
     }
     let lastId = 0;
     try {
-      lastId = this.opts.store.appendUpdates(batch);
+      lastId = this.opts.store.appendUpdates(batch, authors);
     } catch (err) {
       this.stats.failedFlushes++;
       this.retryDelay = Math.min(5000, (this.retryDelay || 50) * 2);
@@ -214,6 +217,7 @@ export class SyncHost {
     this.stats.storedUpdates += batch.length;
     this.dirty.clear();
     for (const room of rooms) {
+      room.newAuthors = [];
       if (room.pending.length) {
         room.lastStoredId = lastId;
         room.updatesSinceSnapshot++;
@@ -261,6 +265,40 @@ export class SyncHost {
     this.rooms.delete(room.boardId);
     this.dirty.delete(room);
     room.destroy();
+  }
+
+  /**
+   * Change a board as the server's own peer (revealed drafts, anonymous cards, moderation). The
+   * change is stored before it is relayed, like any other; the room unloads again if nobody is on it.
+   */
+  editBoard<T>(boardId: string, workshopId: string, change: (doc: Y.Doc, room: Room) => T): T {
+    const room = this.room(boardId, workshopId);
+    try {
+      let result!: T;
+      room.doc.transact(() => {
+        result = change(room.doc, room);
+      }, SERVER_ORIGIN);
+      return result;
+    } finally {
+      if (room.connections.size === 0) this.scheduleUnload(room);
+    }
+  }
+
+  /** Read a board's current document (loading it if needed). */
+  readBoard<T>(boardId: string, workshopId: string, read: (doc: Y.Doc) => T): T {
+    const room = this.room(boardId, workshopId);
+    try {
+      return read(room.doc);
+    } finally {
+      if (room.connections.size === 0) this.scheduleUnload(room);
+    }
+  }
+
+  /** A participant's role or name changed: their open connections use the new record at once. */
+  updateParticipant(participant: ParticipantRecord): void {
+    for (const room of this.rooms.values()) {
+      for (const conn of room.connections) if (conn.participant.id === participant.id) conn.participant = participant;
+    }
   }
 
   /** Close every connection on a board with a reason (removal, deletion). */

@@ -12,7 +12,12 @@ import {
   type AwarenessEntry
 } from './messages';
 import { sanitisePresence, type PresenceIdentity } from './presence';
-import type { SyncConnection } from './connection';
+import { SyncConnection } from './connection';
+import { cardsOf } from '../../src/lib/board/schema';
+import type { CardAuthorRecord } from '../persistence/types';
+
+/** Origin of changes the server makes as its own peer (revealed drafts, anonymous cards, moderation). */
+export const SERVER_ORIGIN = 'server';
 
 export class PresenceTooLarge extends Error {}
 
@@ -37,6 +42,10 @@ export class Room {
   /** Cached reply for people joining with an empty document (the join rush). */
   private fullState: Uint8Array | null = null;
   unloadTimer: NodeJS.Timeout | null = null;
+  /** Card ids seen so far; a new key written by a participant's connection is a card they created. */
+  private knownCards = new Set<string>();
+  /** Authors of cards created since the last flush, stored in the same transaction as the updates. */
+  newAuthors: CardAuthorRecord[] = [];
   compactQueued = false;
 
   constructor(
@@ -49,8 +58,20 @@ export class Room {
       this.fullState = null;
       this.pending.push(update);
       this.approxBytes += update.length;
-      if (origin && typeof origin === 'object' && 'participant' in origin) this.pendingFrom.add(origin as SyncConnection);
+      if (origin instanceof SyncConnection) this.pendingFrom.add(origin);
       this.onDirty();
+    });
+    const cards = cardsOf(this.doc);
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      const keys = tr.changed.get(cards as unknown as Y.AbstractType<Y.YEvent<any>>);
+      if (!keys) return;
+      for (const key of keys) {
+        if (key === null || this.knownCards.has(key) || !cards.has(key)) continue;
+        this.knownCards.add(key);
+        if (tr.origin instanceof SyncConnection) {
+          this.newAuthors.push({ boardId: this.boardId, cardId: key, participantId: tr.origin.participant.id, createdAt: Date.now() });
+        }
+      }
     });
   }
 
@@ -60,6 +81,8 @@ export class Room {
     if (all.length) Y.applyUpdate(this.doc, all.length === 1 ? all[0] : Y.mergeUpdates(all), 'store');
     this.pending = [];
     this.pendingFrom.clear();
+    this.newAuthors = [];
+    for (const key of cardsOf(this.doc).keys()) this.knownCards.add(key);
     this.lastStoredId = lastId;
     this.updatesSinceSnapshot = updates.length;
     this.approxBytes = all.reduce((n, u) => n + u.length, 0);
@@ -168,8 +191,14 @@ export class Room {
     }
   }
 
+  /** Record an author for a card the server wrote on someone's behalf (a revealed draft). */
+  attribute(cardId: string, participantId: string): void {
+    this.newAuthors.push({ boardId: this.boardId, cardId, participantId, createdAt: Date.now() });
+    this.onDirty();
+  }
+
   hasPendingWork(): boolean {
-    return this.pending.length > 0 || this.presenceChanged.size > 0;
+    return this.pending.length > 0 || this.presenceChanged.size > 0 || this.newAuthors.length > 0;
   }
 
   destroy(): void {

@@ -3,6 +3,8 @@
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Command, CommandResult, PublicState, ServerToClientEvents } from '../../src/lib/protocol/session';
 
 export interface CreatedWorkshop {
   id: string;
@@ -87,5 +89,49 @@ export function until(doc: Y.Doc, check: () => boolean, ms = 5000): Promise<void
       }
     };
     doc.on('update', onUpdate);
+  });
+}
+
+
+export type SessionClient = Socket<ServerToClientEvents, ClientToServerEvents> & {
+  /** Sends a command and resolves with the server's acknowledgement. */
+  run(command: Command | Record<string, unknown>): Promise<CommandResult>;
+  /** The latest public state received. */
+  latest(): PublicState | null;
+  /** Resolves with the first state (from now on, or the latest) that passes `check`. */
+  stateWhere(check: (s: PublicState) => boolean, ms?: number): Promise<PublicState>;
+};
+
+/** A socket.io session client, as a Node script would drive a session. */
+export function connectSession(base: string, workshopId: string, token: string): Promise<SessionClient> {
+  const socket = ioClient(base, { path: '/socket.io', auth: { workshopId, token }, transports: ['websocket'], reconnection: false }) as SessionClient;
+  let latest: PublicState | null = null;
+  const waiters = new Set<() => void>();
+  socket.on('state', (s) => {
+    latest = s;
+    for (const w of [...waiters]) w();
+  });
+  socket.run = (command) =>
+    new Promise((resolve) => socket.emit('command', command as Command, (result: CommandResult) => resolve(result)));
+  socket.latest = () => latest;
+  socket.stateWhere = (check, ms = 5000) =>
+    new Promise((resolve, reject) => {
+      const test = () => {
+        if (latest && check(latest)) {
+          waiters.delete(test);
+          clearTimeout(timer);
+          resolve(latest);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(test);
+        reject(new Error('state condition not met in time'));
+      }, ms);
+      waiters.add(test);
+      test();
+    });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
   });
 }

@@ -1,5 +1,9 @@
 // The socket.io contract for session control, typed on both ends so a renamed event fails to
-// compile. Bump PROTOCOL_VERSION when a change would break an older page or script.
+// compile. Every command goes through one event, `command`, with an acknowledgement; the server
+// validates it (schema, then role, then the domain rule). See docs/API.md for each command.
+import type { Lane } from '../board/schema';
+import type { AnonymousMode, FacilitationState, Phase, PureCommand, RoundAnswer, Spotlight } from '../domain/facilitation';
+import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
 
 export const PROTOCOL_VERSION = 1;
@@ -14,23 +18,97 @@ export interface Welcome {
   protocolVersion: number;
   participant: ParticipantInfo;
   workshop: { id: string; title: string; question: string };
-  /** Server clock, so timers can be shown in step whatever the device's clock says. */
+  /** Server clock when sent, so timers show in step whatever the device's clock says. */
   serverTime: number;
 }
 
+/** What everyone in the workshop sees. No author of any card or anonymous answer is in here. */
+export interface PublicState {
+  phases: Phase[];
+  phaseIndex: number;
+  timer: TimerState;
+  lockedBoards: string[];
+  settings: FacilitationState['settings'];
+  /** The hand-raise queue, in the order people will be called. */
+  queue: { participantId: string; name: string }[];
+  speaking: { participantId: string; name: string } | null;
+  spotlight: Spotlight | null;
+  round: { kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: RoundAnswer[] } | null;
+  serverTime: number;
+}
+
+export interface RosterEntry {
+  id: string;
+  name: string;
+  role: Role;
+  online: boolean;
+}
+
+/** Participation balance, for the facilitator only. Anonymous cards are counted, never attributed. */
+export interface Balance {
+  people: { id: string; name: string; role: Role; cards: number; words: number; turns: number; notYet: boolean }[];
+  groups: { role: Role; people: number; cards: number; words: number; turns: number }[];
+  anonymousCards: number;
+}
+
+export interface HiddenCard {
+  boardId: string;
+  cardId: string;
+  lane: Lane;
+  text: string;
+  reason: string;
+  hiddenAt: number;
+}
+
+export interface FacilitatorView {
+  roster: RosterEntry[];
+  balance: Balance;
+  hidden: HiddenCard[];
+  links: Partial<Record<Role, string>>;
+}
+
+export type CommandErrorCode = 'invalid_payload' | 'forbidden' | 'not_allowed_now' | 'rate_limited' | 'unknown_command' | 'server_error';
+
 export interface CommandError {
-  code: 'invalid_payload' | 'forbidden' | 'not_allowed_now' | 'rate_limited' | 'unknown_command' | 'server_error';
+  code: CommandErrorCode;
   message: string;
 }
 
+export type CommandResult = { ok: true } | { ok: false; error: CommandError };
+
+/** Commands that need more than the pure facilitation state (store, board document, sockets). */
+export type ServerCommand =
+  | { type: 'participant.setRole'; participantId: string; role: Role }
+  | { type: 'participant.remove'; participantId: string }
+  | { type: 'invite.renew'; role: Role }
+  | { type: 'card.hide'; boardId: string; cardId: string; reason: string }
+  | { type: 'card.restore'; boardId: string; cardId: string }
+  | { type: 'card.addAnonymous'; boardId: string; lane: Lane; text: string }
+  | { type: 'draft.save'; boardId: string; draftId: string; lane: Lane; text: string; anonymous: boolean }
+  | { type: 'draft.delete'; draftId: string }
+  | { type: 'drafts.reveal'; boardId: string }
+  | { type: 'facilitator.refresh' };
+
+export type Command = PureCommand | ServerCommand;
+
 export interface ServerToClientEvents {
   welcome: (welcome: Welcome) => void;
-  /** A refusal of something this client asked for; only this client receives it. */
+  state: (state: PublicState) => void;
+  /** Only to facilitators. */
+  facilitator: (view: FacilitatorView) => void;
+  /** Only to the author: which of their drafts the server holds, and which were revealed. */
+  drafts: (info: { held: string[]; revealed: string[] }) => void;
+  /** Your role changed; the page reloads what it shows. */
+  role: (participant: ParticipantInfo) => void;
+  /** You were removed, or your session ended; the socket closes after this. */
+  removed: (info: { message: string }) => void;
+  /** A refusal of something this client sent without an acknowledgement; only this client receives it. */
   refused: (error: CommandError) => void;
 }
 
-// Commands arrive with issue 3 (facilitation); each takes a payload and an acknowledgement.
-export type ClientToServerEvents = Record<string, never>;
+export interface ClientToServerEvents {
+  command: (command: Command, ack?: (result: CommandResult) => void) => void;
+}
 
 /** What the client sends in the socket.io handshake's `auth`. */
 export interface HandshakeAuth {

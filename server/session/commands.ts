@@ -1,0 +1,87 @@
+// Schemas for every socket.io command: the first of the three checks (schema, role, rule).
+import { z } from 'zod';
+import { LANES } from '../../src/lib/board/schema';
+import { PHASE_KINDS } from '../../src/lib/domain/facilitation';
+import { ROLES } from '../../src/lib/domain/roles';
+import { LIMITS } from '../../src/lib/domain/text';
+import type { Command } from '../../src/lib/protocol/session';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const lane = z.enum(LANES);
+const role = z.enum(ROLES);
+const shortText = (max: number) => z.string().max(max);
+
+const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('phase.go'), index: z.number().int().min(0).max(50) }),
+  z.object({
+    type: z.literal('phases.set'),
+    phases: z.array(z.object({ kind: z.enum(PHASE_KINDS), title: z.string().trim().min(1).max(60) })).min(1).max(20)
+  }),
+  z.object({ type: z.literal('timer.start'), minutes: z.number().positive().max(240).optional() }),
+  z.object({ type: z.literal('timer.pause') }),
+  z.object({ type: z.literal('timer.addMinute') }),
+  z.object({ type: z.literal('timer.reset'), minutes: z.number().positive().max(240).optional() }),
+  z.object({ type: z.literal('board.lock'), boardId: id, locked: z.boolean() }),
+  z.object({
+    type: z.literal('settings.update'),
+    anonymousCards: z.enum(['off', 'optional', 'always']).optional(),
+    decisionMakersAfterMembers: z.boolean().optional()
+  }),
+  z.object({ type: z.literal('hand.raise') }),
+  z.object({ type: z.literal('hand.lower') }),
+  z.object({ type: z.literal('turn.pass') }),
+  z.object({ type: z.literal('queue.next') }),
+  z.object({ type: z.literal('queue.clear') }),
+  z.object({
+    type: z.literal('spotlight.set'),
+    target: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('card'), boardId: id, cardId: id }),
+        z.object({ kind: z.literal('lane'), boardId: id, lane })
+      ])
+      .nullable()
+  }),
+  z.object({ type: z.literal('round.open'), kind: z.enum(['checkin', 'checkout']), prompt: z.string().trim().min(1).max(200) }),
+  z.object({
+    type: z.literal('round.answer'),
+    answerId: id,
+    text: shortText(200),
+    emoji: z.string().max(16).nullable(),
+    anonymous: z.boolean()
+  }),
+  z.object({ type: z.literal('round.close') }),
+  z.object({ type: z.literal('participant.setRole'), participantId: id, role }),
+  z.object({ type: z.literal('participant.remove'), participantId: id }),
+  z.object({ type: z.literal('invite.renew'), role }),
+  z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(200) }),
+  z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
+  z.object({ type: z.literal('card.addAnonymous'), boardId: id, lane, text: z.string().trim().min(1).max(LIMITS.cardText) }),
+  z.object({
+    type: z.literal('draft.save'),
+    boardId: id,
+    draftId: id,
+    lane,
+    text: shortText(LIMITS.cardText),
+    anonymous: z.boolean()
+  }),
+  z.object({ type: z.literal('draft.delete'), draftId: id }),
+  z.object({ type: z.literal('drafts.reveal'), boardId: id }),
+  z.object({ type: z.literal('facilitator.refresh') })
+]);
+
+export type ParsedCommand = { ok: true; command: Command } | { ok: false; message: string; unknown: boolean };
+
+export function parseCommand(raw: unknown): ParsedCommand {
+  const result = commandSchema.safeParse(raw);
+  if (result.success) return { ok: true, command: result.data as Command };
+  const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
+  const known = commandSchema.options.some((o) => o.shape.type.value === type);
+  const issue = result.error.issues[0];
+  return {
+    ok: false,
+    unknown: !known,
+    message: known
+      ? `That command is not in the right shape (${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}).`
+      : `The server does not know the command "${String(type).slice(0, 40)}".`
+  };
+}
