@@ -1,0 +1,183 @@
+// Playwright fixtures in the words of the domain: a workshop, its facilitator and a member, each in
+// their own browser (context), looking at the same board. Plus `expectNoAccessibilityViolations`,
+// which runs axe for WCAG 2.2 A and AA and prints what it found in plain lines.
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { AxeBuilder } from '@axe-core/playwright';
+
+export { expect };
+
+export type LaneName = 'Questions' | 'Problems' | 'Solutions';
+
+const ADD_LABEL: Record<LaneName, string> = {
+  Questions: 'Add a question',
+  Problems: 'Add a problem',
+  Solutions: 'Add a solution'
+};
+
+/** A workshop as POST /api/workshops returns it. */
+export interface CreatedWorkshop {
+  id: string;
+  title: string;
+  question: string;
+  code: string;
+  boards: { id: string; title: string }[];
+  links: { facilitator: string; member: string; decisionMaker: string; observer: string };
+}
+
+/** Someone in the workshop: their own browser context, a page and the board on it. */
+export interface Participant {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  board: BoardPage;
+}
+
+export interface Workshop extends CreatedWorkshop {
+  facilitator: Participant;
+  member: Participant;
+}
+
+let counter = 0;
+/** A title that is unique in this run, so failures point at one workshop. */
+export function uniqueTitle(prefix = 'Probation forum'): string {
+  counter += 1;
+  return `${prefix} ${Date.now().toString(36)}-${counter}`;
+}
+
+/** The part of an invite link after /j/. */
+export function tokenOf(link: string): string {
+  return new URL(link).pathname.replace(/^\/j\//, '');
+}
+
+/** Creates a workshop through the API (fast setup for tests about something else). */
+export async function createWorkshop(
+  request: APIRequestContext,
+  input: { title?: string; question?: string } = {}
+): Promise<CreatedWorkshop> {
+  const response = await request.post('/api/workshops', {
+    data: { title: input.title ?? uniqueTitle(), question: input.question ?? 'How do we make probation work for people?' }
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()) as CreatedWorkshop;
+}
+
+/** Joins with an invite link through the API; the session cookie lands in `context`. */
+export async function joinWithLink(context: BrowserContext, link: string, name: string): Promise<void> {
+  const response = await context.request.post('/api/join', { data: { token: tokenOf(link), name } });
+  expect(response.ok(), await response.text()).toBe(true);
+}
+
+/** The board page: its lanes, cards, presence list and connection badge. */
+export class BoardPage {
+  constructor(readonly page: Page) {}
+
+  async open(workshopId: string): Promise<void> {
+    await this.page.goto(`/w/${workshopId}`);
+    await this.expectLive();
+  }
+
+  connection(): Locator {
+    return this.page.locator('[data-connection]');
+  }
+
+  async expectLive(): Promise<void> {
+    await expect(this.connection()).toHaveAttribute('data-connection', 'live');
+    await expect(this.connection()).toHaveText('Live: changes are saved');
+    await expect(this.lane('Questions')).toBeVisible();
+  }
+
+  lane(name: LaneName): Locator {
+    return this.page.getByRole('region', { name: new RegExp(`^${name}\\b`) });
+  }
+
+  addButton(name: LaneName): Locator {
+    return this.lane(name).getByRole('button', { name: ADD_LABEL[name] });
+  }
+
+  cards(lane: LaneName): Locator {
+    return this.lane(lane).locator('li.card');
+  }
+
+  card(id: string): Locator {
+    return this.page.locator(`li.card[data-card-id="${id}"]`);
+  }
+
+  text(id: string): Locator {
+    return this.page.locator(`#card-${id}`);
+  }
+
+  /** Clicks "Add a …" in a lane and returns the new card's id (its textarea gets the focus). */
+  async addCard(lane: LaneName, options: { tap?: boolean } = {}): Promise<string> {
+    const button = this.addButton(lane);
+    if (options.tap) await button.tap();
+    else await button.click();
+    return this.focusedCardId();
+  }
+
+  /** The id of the card whose textarea has the focus. */
+  async focusedCardId(): Promise<string> {
+    const focused = this.page.locator('li.card textarea:focus');
+    await expect(focused).toHaveCount(1);
+    const id = await focused.evaluate((el) => el.closest('li.card')?.getAttribute('data-card-id') ?? '');
+    expect(id).not.toBe('');
+    return id;
+  }
+
+  /** The texts of a lane's cards, top to bottom. */
+  async expectLane(lane: LaneName, texts: string[]): Promise<void> {
+    const textareas = this.cards(lane).locator('textarea');
+    await expect
+      .poll(() => textareas.evaluateAll((els) => els.map((el) => (el as HTMLTextAreaElement).value)), {
+        message: `cards in ${lane}`
+      })
+      .toEqual(texts);
+  }
+
+  presence(): Locator {
+    return this.page.getByRole('region', { name: 'Who is here' });
+  }
+
+  undoButton(): Locator {
+    return this.page.getByRole('button', { name: 'Undo', exact: true });
+  }
+}
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Runs axe on the page as it is now and fails with a readable list if it finds any violation. */
+export async function expectNoAccessibilityViolations(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const found = results.violations.map((v) =>
+    [
+      `${v.id} (${v.impact ?? 'unknown impact'}): ${v.help}`,
+      `  ${v.helpUrl}`,
+      ...v.nodes.map((n) => `  - ${n.target.join(' ')}\n    ${(n.failureSummary ?? '').replace(/\n/g, '\n    ')}`)
+    ].join('\n')
+  );
+  expect(found, `axe found WCAG 2.2 A/AA violations on ${what} (${page.url()}):\n\n${found.join('\n\n')}\n`).toEqual([]);
+}
+
+type Fixtures = {
+  /** A fresh workshop with its facilitator and one member, each on the board in their own context. */
+  workshop: Workshop;
+};
+
+export const test = base.extend<Fixtures>({
+  workshop: async ({ browser, request }, use) => {
+    const created = await createWorkshop(request);
+    const contexts: BrowserContext[] = [];
+    const enter = async (link: string, name: string): Promise<Participant> => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      await joinWithLink(context, link, name);
+      const page = await context.newPage();
+      const board = new BoardPage(page);
+      await board.open(created.id);
+      return { name, context, page, board };
+    };
+    const facilitator = await enter(created.links.facilitator, 'Fatima');
+    const member = await enter(created.links.member, 'Marcus');
+    await use({ ...created, facilitator, member });
+    for (const context of contexts) await context.close();
+  }
+});

@@ -1,0 +1,81 @@
+// axe, WCAG 2.2 A and AA, on every page people see.
+import { test, expect, createWorkshop, expectNoAccessibilityViolations, joinWithLink } from './fixtures';
+
+test.describe('axe finds no WCAG 2.2 A or AA violation', () => {
+  test('on the landing page', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Join a workshop' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the landing page');
+  });
+
+  test('on the landing page showing errors', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Create workshop' }).click();
+    await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the landing page with errors');
+  });
+
+  test('on the join-with-a-code page, empty and with an error', async ({ page }) => {
+    await page.goto('/join');
+    await expect(page.getByRole('heading', { name: 'Join with a code' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, '/join');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, '/join with an error');
+  });
+
+  test('on the invite link page, empty and with an error', async ({ page, request }) => {
+    const workshop = await createWorkshop(request);
+    await page.goto(workshop.links.member);
+    await expect(page.getByLabel('What name should we show?')).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the invite link page');
+    await page.getByRole('button', { name: 'Join the workshop' }).click();
+    await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the invite link page with an error');
+  });
+
+  test('on a broken invite link page', async ({ page }) => {
+    await page.goto('/j/this-link-does-not-exist');
+    await expect(page.getByRole('heading', { name: 'This invite link is not working' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'a broken invite link page');
+  });
+
+  test('on the invite page', async ({ page, context, request }) => {
+    const workshop = await createWorkshop(request);
+    await joinWithLink(context, workshop.links.facilitator, 'Fatima');
+    await page.goto(`/w/${workshop.id}/invite?new=1`);
+    await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the invite page');
+  });
+
+  test('on the board with a few cards and two people', async ({ workshop }) => {
+    const { facilitator, member } = workshop;
+    const first = await facilitator.board.addCard('Questions');
+    await facilitator.page.keyboard.type('Who decides?');
+    await facilitator.board.addCard('Questions');
+    await facilitator.page.keyboard.type('When?');
+    await member.board.addCard('Problems');
+    await member.page.keyboard.type('Letters are hard to read');
+    await member.board.addCard('Solutions');
+    await member.page.keyboard.type('Plain words');
+    await facilitator.board.expectLane('Solutions', ['Plain words']);
+    await member.board.expectLane('Questions', ['Who decides?', 'When?']);
+    // Someone else typing in a card is shown on it.
+    await member.board.text(first).focus();
+    await expect(facilitator.page.getByText('Marcus is typing here')).toBeVisible();
+    await expectNoAccessibilityViolations(facilitator.page, 'the board (facilitator)');
+    await expectNoAccessibilityViolations(member.page, 'the board (member)');
+  });
+
+  test('on the privacy page', async ({ page }) => {
+    await page.goto('/privacy');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expectNoAccessibilityViolations(page, '/privacy');
+  });
+
+  test('on a page that does not exist', async ({ page }) => {
+    await page.goto('/no-such-page');
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the not-found page');
+  });
+});
