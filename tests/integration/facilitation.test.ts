@@ -32,12 +32,12 @@ const FACILITATOR_COMMANDS: Record<string, unknown>[] = [
 
 describe('facilitation', () => {
   let server: TestServer;
-  const open: { destroy?: () => void; disconnect?: () => void }[] = [];
+  const open: { close(): void }[] = [];
   beforeAll(async () => {
     server = await startTestServer();
   });
   afterAll(async () => {
-    for (const c of open) (c.destroy ?? c.disconnect)?.call(c);
+    for (const c of open) c.close();
     await server.close();
   });
 
@@ -45,13 +45,13 @@ describe('facilitation', () => {
     const w = await createWorkshop(server.url);
     const fac = await join(server.url, w.links.facilitator, 'Fay');
     const facilitator = await connectSession(server.url, w.id, fac.sessionToken);
-    open.push(facilitator);
+    open.push({ close: () => facilitator.disconnect() });
     const people: { name: string; token: string; id: string; session: SessionClient }[] = [];
     for (const [i, role] of roles.entries()) {
       const name = `${role}-${i}`;
       const j = await join(server.url, w.links[role], name);
       const session = await connectSession(server.url, w.id, j.sessionToken);
-      open.push(session);
+      open.push({ close: () => session.disconnect() });
       people.push({ name, token: j.sessionToken, id: j.participant.id, session });
     }
     return { w, boardId: w.boards[0].id, fac, facilitator, people };
@@ -59,7 +59,7 @@ describe('facilitation', () => {
 
   function board(boardId: string, token: string): BoardClient {
     const c = connectBoard(server.wsUrl, boardId, token);
-    open.push(c);
+    open.push({ close: () => c.destroy() });
     return c;
   }
 
@@ -87,7 +87,7 @@ describe('facilitation', () => {
     });
     expect(await s.run('not even an object' as unknown as Record<string, unknown>)).toMatchObject({ ok: false });
     const refused = new Promise((resolve) => s.once('refused', resolve));
-    s.emit('nonsense' as never);
+    (s as unknown as { emit(event: string): void }).emit('nonsense');
     expect(await refused).toMatchObject({ code: 'unknown_command' });
   });
 
@@ -300,7 +300,7 @@ describe('facilitation', () => {
     await facilitator.stateWhere((s) => s.phaseIndex === 3 && s.settings.anonymousCards === 'always');
     await server.restart();
     const again = await connectSession(server.url, w.id, fac.sessionToken);
-    open.push(again);
+    open.push({ close: () => again.disconnect() });
     const s = await again.stateWhere(() => true);
     expect(s.phaseIndex).toBe(3);
     expect(s.settings.anonymousCards).toBe('always');

@@ -5,6 +5,7 @@
 //     order: string   fractional index; cards in a lane sort by (order, id)
 //     text: Y.Text    the card's words, co-edited character by character
 //     createdAt: number  ms since epoch, from the writer's clock
+//     anonymous?: true   set by the server on cards posted without a name
 // Remote data is never trusted: readers skip cards whose fields have the wrong shape.
 import * as Y from 'yjs';
 import { generateKeyBetween } from 'fractional-indexing';
@@ -29,6 +30,8 @@ export interface CardView {
   order: string;
   text: Y.Text;
   createdAt: number;
+  /** Written by the server without an author (anonymous cards, revealed drafts posted without names). */
+  anonymous: boolean;
 }
 
 export type CardsMap = Y.Map<Y.Map<unknown>>;
@@ -55,7 +58,7 @@ function readCard(id: string, value: unknown): CardView | null {
   const text = value.get('text');
   const createdAt = value.get('createdAt');
   if (!isLane(lane) || typeof order !== 'string' || !ORDER_KEY.test(order) || !(text instanceof Y.Text)) return null;
-  return { id, lane, order, text, createdAt: typeof createdAt === 'number' ? createdAt : 0 };
+  return { id, lane, order, text, createdAt: typeof createdAt === 'number' ? createdAt : 0, anonymous: value.get('anonymous') === true };
 }
 
 function byOrder(a: CardView, b: CardView): number {

@@ -9,8 +9,7 @@ export async function readJson(request: Request): Promise<Record<string, unknown
   if (!type.includes('application/json')) {
     throw new AppError('invalid_json', 'Send a JSON body with Content-Type: application/json.', 415);
   }
-  const text = await request.text();
-  if (text.length > MAX_BODY) throw new AppError('payload_too_large', 'The request body is too large.', 413);
+  const text = await readText(request);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -21,6 +20,43 @@ export async function readJson(request: Request): Promise<Record<string, unknown
     throw new AppError('invalid_input', 'The request body must be a JSON object.', 400);
   }
   return body as Record<string, unknown>;
+}
+
+const tooLarge = () => new AppError('payload_too_large', 'The request body is too large.', 413);
+
+/**
+ * The body as text, refused once it passes MAX_BODY bytes: checked against Content-Length before
+ * reading, and counted while reading (chunked bodies, multi-byte characters). The adapter's own
+ * body limit and broken uploads become refusals too, never a 500.
+ */
+async function readText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > MAX_BODY) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => undefined);
+    if (AppError.is(err)) throw err;
+    if ((err as { status?: number } | null)?.status === 413) throw tooLarge();
+    throw new AppError('invalid_json', 'The request body could not be read.', 400);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 export function errorResponse(err: unknown, event: RequestEvent) {

@@ -1,0 +1,91 @@
+// Silent-writing drafts: kept on this device (safe across a reload or a lost signal) and sent to
+// the server, which holds them apart from the board until the facilitator reveals them all.
+import type { Lane } from '$lib/board/schema';
+import { newId } from '$lib/board/schema';
+import type { SessionConnection } from './session.svelte';
+
+export interface Draft {
+  id: string;
+  boardId: string;
+  lane: Lane;
+  text: string;
+  anonymous: boolean;
+  /** True once the server has confirmed it holds the latest text. */
+  saved: boolean;
+}
+
+export class DraftStore {
+  #drafts = $state<Draft[]>([]);
+  private key: string;
+  private timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(workshopId: string, private session: SessionConnection) {
+    this.key = `roundtable.drafts.${workshopId}`;
+    try {
+      const raw = localStorage.getItem(this.key);
+      if (raw) this.#drafts = (JSON.parse(raw) as Draft[]).map((d) => ({ ...d, saved: false }));
+    } catch {
+      this.#drafts = [];
+    }
+    this.unsubscribe.push(
+      session.onDrafts(({ held, revealed }) => {
+        if (revealed.length) this.#drafts = this.#drafts.filter((d) => !revealed.includes(d.id));
+        this.#drafts = this.#drafts.map((d) => (held.includes(d.id) ? d : d));
+        this.persist();
+      }),
+      // After a reconnect, send everything again: the server keeps the latest text of each draft.
+      session.onConnect(() => {
+        for (const d of this.#drafts) this.send(d.id);
+      })
+    );
+  }
+
+  get all(): Draft[] {
+    return this.#drafts;
+  }
+
+  inLane(lane: Lane): Draft[] {
+    return this.#drafts.filter((d) => d.lane === lane);
+  }
+
+  add(boardId: string, lane: Lane, anonymous: boolean): string {
+    const draft: Draft = { id: newId(), boardId, lane, text: '', anonymous, saved: false };
+    this.#drafts = [...this.#drafts, draft];
+    this.persist();
+    return draft.id;
+  }
+
+  update(id: string, text: string): void {
+    this.#drafts = this.#drafts.map((d) => (d.id === id ? { ...d, text, saved: false } : d));
+    this.persist();
+    clearTimeout(this.timers.get(id));
+    this.timers.set(id, setTimeout(() => this.send(id), 400));
+  }
+
+  remove(id: string): void {
+    this.#drafts = this.#drafts.filter((d) => d.id !== id);
+    this.persist();
+    void this.session.run({ type: 'draft.delete', draftId: id });
+  }
+
+  private async send(id: string) {
+    const d = this.#drafts.find((x) => x.id === id);
+    if (!d) return;
+    const result = await this.session.run({ type: 'draft.save', boardId: d.boardId, draftId: d.id, lane: d.lane, text: d.text, anonymous: d.anonymous });
+    if (result.ok) this.#drafts = this.#drafts.map((x) => (x.id === id && x.text === d.text ? { ...x, saved: true } : x));
+  }
+
+  private persist() {
+    try {
+      localStorage.setItem(this.key, JSON.stringify(this.#drafts));
+    } catch {
+      // storage full or blocked: the server still holds what it received
+    }
+  }
+
+  destroy() {
+    for (const u of this.unsubscribe) u();
+    for (const t of this.timers.values()) clearTimeout(t);
+  }
+}

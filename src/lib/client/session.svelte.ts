@@ -1,0 +1,122 @@
+// Browser only: the socket.io session for one workshop, as runes. Holds the public state
+// (phases, timer, queue...), this person's role, the facilitator's view, and a clock offset so
+// the timer shows server time on any device.
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  Command,
+  CommandResult,
+  FacilitatorView,
+  ParticipantInfo,
+  PublicState,
+  ServerToClientEvents
+} from '$lib/protocol/session';
+
+type SessionSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class SessionConnection {
+  private socket: SessionSocket;
+  #state = $state<PublicState | null>(null);
+  #me = $state<ParticipantInfo | null>(null);
+  #facilitator = $state<FacilitatorView | null>(null);
+  #connected = $state(false);
+  #stopped = $state<string | null>(null);
+  #offset = $state(0);
+  #now = $state(Date.now());
+  private ticker: ReturnType<typeof setInterval>;
+  private draftListeners = new Set<(info: { held: string[]; revealed: string[] }) => void>();
+  private connectListeners = new Set<() => void>();
+
+  constructor(workshopId: string, me: ParticipantInfo) {
+    this.#me = me;
+    this.socket = io({
+      path: '/socket.io',
+      auth: { workshopId },
+      transports: ['websocket', 'polling'],
+      // Back off with jitter so a room of phones does not reconnect in lock step.
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 10_000,
+      randomizationFactor: 0.5
+    });
+    this.socket.on('connect', () => {
+      this.#connected = true;
+      for (const l of this.connectListeners) l();
+    });
+    this.socket.on('disconnect', () => (this.#connected = false));
+    this.socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+      if (err.data?.code === 'not_signed_in') this.stop(err.data.message ?? 'You are not signed in to this workshop.');
+    });
+    this.socket.on('welcome', (w) => {
+      this.#me = w.participant;
+      this.#offset = w.serverTime - Date.now();
+    });
+    this.socket.on('state', (s) => {
+      this.#offset = s.serverTime - Date.now();
+      this.#state = s;
+    });
+    this.socket.on('facilitator', (v) => (this.#facilitator = v));
+    this.socket.on('role', (p) => {
+      this.#me = p;
+      if (p.role !== 'facilitator') this.#facilitator = null;
+    });
+    this.socket.on('removed', ({ message }) => this.stop(message));
+    this.socket.on('drafts', (info) => {
+      for (const l of this.draftListeners) l(info);
+    });
+    this.ticker = setInterval(() => (this.#now = Date.now()), 250);
+  }
+
+  get state() {
+    return this.#state;
+  }
+  get me() {
+    return this.#me;
+  }
+  get facilitator() {
+    return this.#facilitator;
+  }
+  get connected() {
+    return this.#connected;
+  }
+  get stopped() {
+    return this.#stopped;
+  }
+  /** The server's clock now, updated four times a second. */
+  get serverNow() {
+    return this.#now + this.#offset;
+  }
+
+  run(command: Command): Promise<CommandResult> {
+    if (!this.#connected) {
+      return Promise.resolve({ ok: false, error: { code: 'server_error', message: 'Not connected. Try again when you are back online.' } });
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ ok: false, error: { code: 'server_error', message: 'The server did not answer. Try again.' } }), 10_000);
+      this.socket.emit('command', command, (result: CommandResult) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+    });
+  }
+
+  onDrafts(listener: (info: { held: string[]; revealed: string[] }) => void): () => void {
+    this.draftListeners.add(listener);
+    return () => this.draftListeners.delete(listener);
+  }
+
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    if (this.#connected) listener();
+    return () => this.connectListeners.delete(listener);
+  }
+
+  private stop(message: string) {
+    this.#stopped = message;
+    this.socket.disconnect();
+  }
+
+  destroy() {
+    clearInterval(this.ticker);
+    this.socket.disconnect();
+  }
+}
