@@ -24,15 +24,21 @@ export class BoardConnection {
   #loadedLocally = $state(false);
   #synced = $state(false);
   private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
 
   constructor(readonly boardId: string, readonly workshopId: string) {
     this.idb = new IndexeddbPersistence(`roundtable-board-${boardId}`, this.doc);
     this.idb.whenSynced.then(() => (this.#loadedLocally = true)).catch(() => (this.#loadedLocally = true));
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.provider = new WebsocketProvider(`${scheme}://${location.host}/sync`, boardId, this.doc, {
-      maxBackoffTime: 10_000,
       // The session cookie authenticates the socket; no token in the URL.
-      params: {}
+      params: {},
+      // We reconnect ourselves (see onClose), with jitter; refusals that cannot succeed stop.
+      shouldReconnect: (event: CloseEvent) => {
+        const name = closeName(event.code);
+        return name ? CLOSE_TEXT[name].retry : true;
+      }
     });
     this.provider.on('status', ({ status }: { status: string }) => this.onStatus(status));
     this.provider.on('sync', (synced: boolean) => {
@@ -83,6 +89,14 @@ export class BoardConnection {
     const name = event ? closeName(event.code) : null;
     if (name && !CLOSE_TEXT[name].retry) return this.stop(CLOSE_TEXT[name].message);
     this.failures++;
+    // Exponential backoff with full jitter, so a room of phones coming back from a Wi-Fi drop does
+    // not reconnect in lock step. y-websocket's own retry (no jitter) is turned into a no-op.
+    this.provider.shouldConnect = false;
+    const cap = Math.min(15_000, 250 * 2 ** Math.min(this.failures, 6));
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.destroyed && this.#state.kind !== 'stopped') this.provider.connect();
+    }, 250 + Math.random() * cap);
     // A refused upgrade shows up as 1006 with no reason; ask the server whether we are still in.
     if (this.failures === 3 || this.failures % 10 === 0) void this.checkSession();
   }
@@ -104,12 +118,19 @@ export class BoardConnection {
 
   private onOnline = () => {
     if (this.#state.kind === 'offline') this.#state = { kind: 'reconnecting', waiting: this.#waiting };
+    // Back online: try at once rather than waiting out the backoff.
+    if (this.#state.kind !== 'stopped' && !this.provider.wsconnected) {
+      clearTimeout(this.retryTimer);
+      this.provider.connect();
+    }
   };
   private onOffline = () => {
     if (this.#state.kind !== 'stopped') this.#state = { kind: 'offline', waiting: this.#waiting };
   };
 
   destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.retryTimer);
     removeEventListener('online', this.onOnline);
     removeEventListener('offline', this.onOffline);
     this.provider.destroy();
