@@ -55,6 +55,20 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     isLocked: (boardId, workshopId) => facilitation.isLocked(boardId, workshopId)
   });
   let closed = false;
+  // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.
+  const retentionDays = Number(process.env.RETENTION_DAYS ?? 30);
+  const sweep = () => {
+    if (closed) return;
+    try {
+      const n = facilitation.sweepRetention(retentionDays);
+      if (n) logger.info({ deleted: n, retentionDays }, 'deleted ended workshops past the retention period');
+    } catch (err) {
+      logger.error({ err }, 'retention sweep failed');
+    }
+  };
+  const sweepTimer = setInterval(sweep, 3600_000);
+  sweepTimer.unref();
+  setImmediate(sweep);
 
   const realtime: Realtime = {
     config,
@@ -90,6 +104,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweepTimer);
       facilitation.close();
       sync.close();
       if (realtime.io) await new Promise<void>((resolve) => realtime.io!.close(() => resolve()));

@@ -133,6 +133,40 @@ export function openMemoryStore(): Store {
     },
     pendingUpdateCount: (boardId) => (updates.get(boardId) ?? []).length,
     ping() {},
+    checkpoint() {},
+    async backup() {
+      throw new Error('The in-memory store has nothing to back up.');
+    },
+    deleteParticipant(id) {
+      participants.delete(id);
+      for (const [hash, owner] of sessions) if (owner === id) sessions.delete(hash);
+      for (const [k, d] of drafts) if (d.participantId === id) drafts.delete(k);
+      for (const [k, a] of authors) if (a.participantId === id) authors.delete(k);
+    },
+    endWorkshop(id, at) {
+      const w = workshops.get(id);
+      if (w && !w.endedAt) w.endedAt = at;
+    },
+    deleteWorkshop(id) {
+      const boardIds = boardsOf(id);
+      workshops.delete(id);
+      for (const b of boardIds) {
+        boards.delete(b);
+        updates.delete(b);
+        snapshots.delete(b);
+      }
+      for (const [token, i] of invites) if (i.workshopId === id) invites.delete(token);
+      for (const [pid, p] of participants) {
+        if (p.workshopId !== id) continue;
+        participants.delete(pid);
+        for (const [hash, owner] of sessions) if (owner === pid) sessions.delete(hash);
+      }
+      states.delete(id);
+      for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
+      for (const [k, a] of authors) if (boardIds.has(a.boardId)) authors.delete(k);
+      for (const [k, h] of hidden) if (boardIds.has(h.boardId)) hidden.delete(k);
+    },
+    listEndedBefore: (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id),
     close() {}
   };
 }

@@ -88,4 +88,8 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (board_id, card_id)
   );
   `
+,
+  /* 3: a workshop can be ended (then deleted after the retention period) */ `
+  ALTER TABLE workshops ADD COLUMN ended_at INTEGER;
+  `
 ];

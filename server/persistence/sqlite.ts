@@ -25,7 +25,7 @@ export interface SqliteOptions {
   synchronous?: Synchronous;
 }
 
-interface WorkshopRow { id: string; title: string; question: string; code: string; created_at: number }
+interface WorkshopRow { id: string; title: string; question: string; code: string; created_at: number; ended_at: number | null }
 interface BoardRow { id: string; workshop_id: string; title: string; position: number }
 interface InviteRow { token: string; workshop_id: string; role: string; created_at: number; revoked_at: number | null }
 interface ParticipantRow {
@@ -46,7 +46,7 @@ const toHidden = (r: HiddenRow): HiddenCardRecord => ({
 });
 
 const toWorkshop = (r: WorkshopRow): WorkshopRecord => ({
-  id: r.id, title: r.title, question: r.question, code: r.code, createdAt: r.created_at
+  id: r.id, title: r.title, question: r.question, code: r.code, createdAt: r.created_at, endedAt: r.ended_at
 });
 const toBoard = (r: BoardRow): BoardRecord => ({ id: r.id, workshopId: r.workshop_id, title: r.title, position: r.position });
 const toInvite = (r: InviteRow): InviteRecord => ({
@@ -141,7 +141,11 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
       'SELECT h.* FROM hidden_cards h JOIN boards b ON b.id = h.board_id WHERE b.workshop_id = ? ORDER BY h.hidden_at'
     ),
     hiddenCard: db.prepare<[string, string], HiddenRow>('SELECT * FROM hidden_cards WHERE board_id = ? AND card_id = ?'),
-    deleteHidden: db.prepare('DELETE FROM hidden_cards WHERE board_id = @boardId AND card_id = @cardId')
+    deleteHidden: db.prepare('DELETE FROM hidden_cards WHERE board_id = @boardId AND card_id = @cardId'),
+    deleteParticipant: db.prepare('DELETE FROM participants WHERE id = ?'),
+    endWorkshop: db.prepare('UPDATE workshops SET ended_at = @at WHERE id = @id AND ended_at IS NULL'),
+    deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
+    endedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE ended_at IS NOT NULL AND ended_at < ?')
   };
 
   const removeParticipant = db.transaction((id: string, at: number) => {
@@ -224,6 +228,13 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     compactBoard: (boardId, snapshot, uptoId) => compactBoard(boardId, snapshot, uptoId),
     pendingUpdateCount: (boardId) => q.pendingCount.get(boardId)?.n ?? 0,
     ping: () => { q.ping.get(); },
+    endWorkshop: (id, at) => { q.endWorkshop.run({ id, at }); },
+    deleteParticipant: (id) => { q.deleteParticipant.run(id); },
+    // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
+    deleteWorkshop: (id) => { q.deleteWorkshop.run(id); },
+    listEndedBefore: (before) => q.endedBefore.all(before).map((r) => r.id),
+    checkpoint: () => { db.pragma('wal_checkpoint(TRUNCATE)'); },
+    backup: async (file) => { await db.backup(file); },
     close: () => { if (db.open) db.close(); }
   };
 }

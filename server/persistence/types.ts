@@ -8,6 +8,8 @@ export interface WorkshopRecord {
   question: string;
   code: string;
   createdAt: number;
+  /** When the facilitator ended it; retention deletes ended workshops after N days. */
+  endedAt?: number | null;
 }
 
 export interface BoardRecord {
@@ -89,6 +91,14 @@ export interface WorkshopStore {
   addInvite(invite: InviteRecord): void;
   revokeInvite(token: string, at: number): void;
 
+  /** Deletes a participant and what is tied to them (sessions, drafts, authorship records). */
+  deleteParticipant(participantId: string): void;
+  endWorkshop(workshopId: string, at: number): void;
+  /** Deletes the workshop and everything in it: boards, their update logs and snapshots, people, drafts. */
+  deleteWorkshop(workshopId: string): void;
+  /** Ids of workshops ended before `before` (ms since epoch). */
+  listEndedBefore(before: number): string[];
+
   /** The facilitation state (phases, timer, queue...) as JSON, or null before the first command. */
   getFacilitationState(workshopId: string): string | null;
   saveFacilitationState(workshopId: string, json: string): void;
@@ -138,5 +148,9 @@ export interface BoardDocStore {
 export interface Store extends WorkshopStore, BoardDocStore {
   /** Throws when the store cannot be read; used by /healthz. */
   ping(): void;
+  /** Moves everything from the write-ahead log into the main file and empties the log (after deletions). */
+  checkpoint(): void;
+  /** Copies the whole database to `file`, safely while the server runs. */
+  backup(file: string): Promise<void>;
   close(): void;
 }

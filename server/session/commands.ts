@@ -66,7 +66,10 @@ const commandSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('draft.delete'), draftId: id }),
   z.object({ type: z.literal('drafts.reveal'), boardId: id }),
-  z.object({ type: z.literal('facilitator.refresh') })
+  z.object({ type: z.literal('facilitator.refresh') }),
+  z.object({ type: z.literal('workshop.end') }),
+  z.object({ type: z.literal('workshop.delete') }),
+  z.object({ type: z.literal('me.forget') })
 ]);
 
 export type ParsedCommand = { ok: true; command: Command } | { ok: false; message: string; unknown: boolean };

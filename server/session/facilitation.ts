@@ -41,6 +41,8 @@ export interface Notifier {
   drafts(participantId: string, info: { held: string[]; revealed: string[] }): void;
   role(participant: ParticipantRecord): void;
   removed(participantId: string, message: string): void;
+  /** To everyone in the workshop, then their sockets close. */
+  workshopGone(workshopId: string, message: string): void;
   online(workshopId: string): Set<string>;
 }
 
@@ -290,6 +292,18 @@ export class Facilitation {
       case 'facilitator.refresh':
         this.scheduleFacilitatorView(workshopId, 0);
         return done;
+      case 'workshop.end': {
+        this.store.endWorkshop(workshopId, Date.now());
+        const boards = this.store.listBoards(workshopId).map((b) => b.id);
+        this.save(workshopId, { ...this.state(workshopId), lockedBoards: boards, hands: [], speaking: null });
+        return done;
+      }
+      case 'workshop.delete':
+        this.deleteWorkshop(workshopId, 'The facilitator has deleted this workshop and everything in it.');
+        return done;
+      case 'me.forget':
+        this.forget(participant);
+        return done;
       default: {
         const never: never = command;
         return never;
@@ -326,6 +340,53 @@ export class Facilitation {
     card.set('createdAt', createdAt);
     if (anonymous) card.set('anonymous', true);
     cardsOf(doc).set(cardId, card);
+  }
+
+  /** Deletes a workshop and everything in it, from memory and from the database file. */
+  deleteWorkshop(workshopId: string, message: string): void {
+    const boards = this.store.listBoards(workshopId).map((b) => b.id);
+    this.notifier?.workshopGone(workshopId, message);
+    this.sync().dropBoards(boards);
+    this.store.deleteWorkshop(workshopId);
+    // Empty the write-ahead log too, so no copy of the deleted pages is left in it.
+    this.store.checkpoint();
+    this.states.delete(workshopId);
+    clearTimeout(this.viewTimers.get(workshopId));
+    this.viewTimers.delete(workshopId);
+  }
+
+  /**
+   * A participant's "remove my name and my cards": deletes the cards recorded as theirs, their
+   * drafts and their name, and ends their session. Cards posted without a name cannot be found,
+   * because nothing records who wrote them.
+   */
+  private forget(participant: ParticipantRecord): void {
+    const workshopId = participant.workshopId;
+    const mine = this.store.listCardAuthors(workshopId).filter((a) => a.participantId === participant.id);
+    for (const board of this.store.listBoards(workshopId)) {
+      const ids = mine.filter((a) => a.boardId === board.id).map((a) => a.cardId);
+      if (!ids.length) continue;
+      this.sync().editBoard(board.id, workshopId, (doc) => {
+        for (const id of ids) cardsOf(doc).delete(id);
+      });
+    }
+    const state = withoutParticipant(this.state(workshopId), participant.id);
+    const { [participant.id]: _forgotten, ...calledCounts } = state.calledCounts;
+    const round = state.round && {
+      ...state.round,
+      answers: state.round.answers.map((a) => (a.name === participant.name ? { ...a, name: null } : a))
+    };
+    this.sync().closeParticipant(participant.id, 'removed');
+    this.notifier?.removed(participant.id, 'Your name and your cards have been removed. Thank you for taking part.');
+    this.store.deleteParticipant(participant.id);
+    this.save(workshopId, { ...state, calledCounts, round });
+  }
+
+  /** Deletes workshops that ended more than `days` ago. Returns how many. */
+  sweepRetention(days: number, now = Date.now()): number {
+    const ids = this.store.listEndedBefore(now - days * 24 * 3600_000);
+    for (const id of ids) this.deleteWorkshop(id, 'This workshop has ended and its data has been deleted.');
+    return ids.length;
   }
 
   private heldDrafts(participantId: string): string[] {
@@ -422,7 +483,7 @@ export class Facilitation {
 
 const SERVER_COMMANDS = new Set<string>([
   'participant.setRole', 'participant.remove', 'invite.renew', 'card.hide', 'card.restore', 'card.addAnonymous',
-  'draft.save', 'draft.delete', 'drafts.reveal', 'facilitator.refresh'
+  'draft.save', 'draft.delete', 'drafts.reveal', 'facilitator.refresh', 'workshop.end', 'workshop.delete', 'me.forget'
 ]);
 
 function isServerCommand(command: Command): command is ServerCommand {

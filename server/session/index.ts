@@ -61,7 +61,13 @@ export function createSessionServer(
     },
     removed: (participantId, message) => {
       io.to(participantRoom(participantId)).emit('removed', { message });
-      io.in(participantRoom(participantId)).disconnectSockets(true);
+      // After this tick, so a command's acknowledgement (e.g. "me.forget") still reaches its sender.
+      setImmediate(() => io.in(participantRoom(participantId)).disconnectSockets(true));
+    },
+    workshopGone: (workshopId, message) => {
+      io.to(workshopRoom(workshopId)).emit('removed', { message });
+      setImmediate(() => io.in(workshopRoom(workshopId)).disconnectSockets(true));
+      online.delete(workshopId);
     },
     online: (workshopId) => new Set(online.get(workshopId)?.keys() ?? [])
   });

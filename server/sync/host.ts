@@ -58,14 +58,15 @@ export class SyncHost {
   /** Returns false when the request is not for /sync, so other upgrade handlers can take it. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = SYNC_PATH.exec(url.pathname);
-    if (!match) return false;
+    if (url.pathname !== '/sync' && !url.pathname.startsWith('/sync/')) return false;
     socket.on('error', () => socket.destroy());
-    void this.upgrade(req, socket, head, match[1], url.searchParams.get('token'));
+    // Any other name under /sync is an unknown board: answered with 404, never left hanging.
+    const match = SYNC_PATH.exec(url.pathname);
+    void this.upgrade(req, socket, head, match ? match[1] : null, url.searchParams.get('token'));
     return true;
   }
 
-  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, boardId: string, queryToken: string | null) {
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, boardId: string | null, queryToken: string | null) {
     const address = clientAddress(req);
     const refuse = async (status: number, code: string, message: string) => {
       this.stats.refusedUpgrades++;
@@ -86,7 +87,7 @@ export class SyncHost {
     if (!originAllowed(req, this.opts.publicUrl, this.opts.extraOrigins)) {
       return refuse(403, 'forbidden', 'Connections from other websites are not allowed.');
     }
-    const board = this.opts.store.getBoard(boardId);
+    const board = boardId ? this.opts.store.getBoard(boardId) : null;
     if (!board) return refuse(404, 'not_found', 'There is no board with that id.');
     const token = queryToken ?? readCookie(req, sessionCookieName(board.workshopId));
     const session = this.opts.workshops.authenticate(token);
@@ -136,7 +137,9 @@ export class SyncHost {
           return;
         case 'update': {
           if (!this.canWrite(conn)) return; // observers and locked boards: never applied, never relayed
-          if (room.approxBytes + message.update.length > this.opts.limits.maxDocBytes) return conn.close('tooLarge', 'board is full');
+          if (room.approxBytes + room.pendingBytes() + message.update.length > this.opts.limits.maxDocBytes) {
+            return conn.close('tooLarge', 'board is full');
+          }
           room.applyUpdate(conn, message.update);
           return;
         }
@@ -222,7 +225,12 @@ export class SyncHost {
         room.lastStoredId = lastId;
         room.updatesSinceSnapshot++;
       }
-      room.relay();
+      try {
+        room.relay();
+      } catch (err) {
+        // Stored already; one room's failure must not stop the others' relay.
+        this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
+      }
       if (room.updatesSinceSnapshot >= (this.opts.compactEvery ?? 500) && !room.compactQueued) {
         // Off the relay path: the next tick folds the log into a snapshot.
         room.compactQueued = true;
@@ -298,6 +306,22 @@ export class SyncHost {
   updateParticipant(participant: ParticipantRecord): void {
     for (const room of this.rooms.values()) {
       for (const conn of room.connections) if (conn.participant.id === participant.id) conn.participant = participant;
+    }
+  }
+
+  /**
+   * Forget boards that are being deleted: close their connections ("this board does not exist any
+   * more") and drop their rooms without saving, so nothing is written back after the deletion.
+   */
+  dropBoards(boardIds: string[]): void {
+    for (const id of boardIds) {
+      const room = this.rooms.get(id);
+      if (!room) continue;
+      if (room.unloadTimer) clearTimeout(room.unloadTimer);
+      for (const conn of [...room.connections]) conn.close('unknownBoard');
+      this.rooms.delete(id);
+      this.dirty.delete(room);
+      room.destroy();
     }
   }
 

@@ -130,7 +130,7 @@ const FACILITATOR_ONLY = new Set<string>([
   'phase.go', 'phases.set', 'timer.start', 'timer.pause', 'timer.addMinute', 'timer.reset', 'board.lock',
   'settings.update', 'queue.next', 'queue.clear', 'spotlight.set', 'round.open', 'round.close',
   'participant.setRole', 'participant.remove', 'invite.renew', 'card.hide', 'card.restore', 'drafts.reveal',
-  'facilitator.refresh', 'workshop.delete'
+  'facilitator.refresh', 'workshop.end', 'workshop.delete'
 ]);
 /** Commands that take part in the work; observers watch only. */
 const PARTICIPATING = new Set<string>(['hand.raise', 'turn.pass', 'round.answer', 'card.addAnonymous', 'draft.save']);

@@ -48,8 +48,10 @@ export class AppError extends Error {
 }
 
 /**
- * WebSocket close codes for /sync (4000-4999 is the application range). The page explains each
- * in plain words (CLOSE_REASON_TEXT) and decides whether to try again.
+ * WebSocket close codes for /sync (4000-4999 is the application range). They follow the
+ * y-websocket convention, so any standard client does the right thing: 4400-4499 means "do not
+ * reconnect, it cannot succeed"; anything else means "reconnect". The page explains each code in
+ * plain words (CLOSE_TEXT).
  */
 export const CLOSE = {
   malformed: 4400,
@@ -57,9 +59,9 @@ export const CLOSE = {
   forbidden: 4403,
   unknownBoard: 4404,
   tooLarge: 4413,
-  tooFast: 4429,
+  tooFast: 4529,
   removed: 4410,
-  tooSlow: 4408,
+  tooSlow: 4508,
   idle: 4000,
   serverError: 4500,
   shuttingDown: 4503
@@ -68,11 +70,11 @@ export const CLOSE = {
 export type CloseName = keyof typeof CLOSE;
 
 export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> = {
-  malformed: { message: 'Your device sent something the server could not read. Reload the page.', retry: true },
+  malformed: { message: 'Your device sent something the server could not read. Reload the page.', retry: false },
   notSignedIn: { message: 'You are not signed in to this workshop. Use your invite link again.', retry: false },
   forbidden: { message: 'Your role cannot make changes to this board.', retry: false },
   unknownBoard: { message: 'This board does not exist any more.', retry: false },
-  tooLarge: { message: 'That change is too big to send. Try a shorter text.', retry: true },
+  tooLarge: { message: 'That change is too big for this board. Reload the page; ask the facilitator if it keeps happening.', retry: false },
   tooFast: { message: 'Too many changes at once. Wait a moment; we will reconnect.', retry: true },
   removed: { message: 'You have been removed from this workshop.', retry: false },
   tooSlow: { message: 'Your connection is too slow to keep up. We will reconnect.', retry: true },

@@ -87,7 +87,13 @@ export type ServerCommand =
   | { type: 'draft.save'; boardId: string; draftId: string; lane: Lane; text: string; anonymous: boolean }
   | { type: 'draft.delete'; draftId: string }
   | { type: 'drafts.reveal'; boardId: string }
-  | { type: 'facilitator.refresh' };
+  | { type: 'facilitator.refresh' }
+  /** Facilitator: end the workshop (boards become read-only; deleted after the retention period). */
+  | { type: 'workshop.end' }
+  /** Facilitator: delete the workshop and everything in it, now. */
+  | { type: 'workshop.delete' }
+  /** Anyone: remove my name and the cards I wrote (with my name), and leave. */
+  | { type: 'me.forget' };
 
 export type Command = PureCommand | ServerCommand;
 
