@@ -71,7 +71,13 @@ export class WorkshopService {
     if (!isWellFormedCode(code)) {
       throw new AppError('invalid_input', 'Enter the 6-character code from the screen, like ABC 234', 400, 'code');
     }
-    // Only wrong guesses count, so a room full of people behind one Wi-Fi can all join.
+    // Only wrong guesses count, so a room full of people behind one Wi-Fi can all join. Once an
+    // address has used up its wrong guesses, no code is looked up for it at all: otherwise a
+    // guesser could go on telling right codes (200) from wrong ones (429).
+    const guesses = await this.codeLimiter.get(address);
+    if (guesses && guesses.remainingPoints <= 0) {
+      throw new AppError('rate_limited', 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.', 429);
+    }
     const workshop = this.store.getWorkshopByCode(code);
     const invite = workshop ? this.store.listInvites(workshop.id).find((i) => i.role === 'member' && i.revokedAt === null) : undefined;
     if (!workshop || !invite) {

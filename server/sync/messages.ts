@@ -37,9 +37,18 @@ function readCount(d: decoding.Decoder, minBytesEach: number): number {
   return n;
 }
 
-/** Decodes one client message; throws MalformedMessage (or a lib0 error) on anything unexpected. */
+/**
+ * Decodes one client message; throws MalformedMessage (or a lib0 error) on anything unexpected,
+ * including bytes left over after the message (a page sends exactly one message per frame).
+ */
 export function decodeClientMessage(data: Uint8Array): ClientMessage {
   const d = decoding.createDecoder(data);
+  const message = decodeMessage(d);
+  if (d.pos !== data.length) throw new MalformedMessage('bytes after the end of the message');
+  return message;
+}
+
+function decodeMessage(d: decoding.Decoder): ClientMessage {
   const type = decoding.readVarUint(d);
   switch (type) {
     case MESSAGE_SYNC: {

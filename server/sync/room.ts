@@ -108,9 +108,12 @@ export class Room {
         this.owners.delete(clientId);
       }
     }
-    if (gone.length) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
-      for (const id of gone) this.presenceChanged.set(id, null);
+    // Only ids that ever got a state: an id claimed by a message refused half-way has none, and
+    // relaying it would fail (no clock to encode).
+    const present = gone.filter((id) => this.awareness.states.has(id));
+    if (present.length) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, present, null);
+      for (const id of present) this.presenceChanged.set(id, null);
       this.onDirty();
     }
   }
@@ -130,11 +133,24 @@ export class Room {
   }
 
   /**
+   * Bytes Yjs holds for updates it cannot apply yet (their predecessors never arrived). They emit
+   * no 'update', so they are not in approxBytes, yet they take memory: they count toward the
+   * document size limit.
+   */
+  pendingBytes(): number {
+    const store = this.doc.store;
+    return (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
+  }
+
+  /**
    * Presence from one connection. Entries for client ids another live connection owns are
    * echoes (y-websocket pages re-send what they receive) or spoofs: both are dropped here, so
    * relaying presence costs O(room) rather than O(room squared). Clocks are the server's.
    */
   applyPresence(conn: SyncConnection, entries: AwarenessEntry[], identity: PresenceIdentity, maxBytes: number, maxIds: number): void {
+    // Refuse before changing anything. Echoes of others' presence are never this large: the
+    // server rewrote those states itself.
+    for (const entry of entries) if (entry.bytes > maxBytes) throw new PresenceTooLarge();
     const accepted: { clientId: number; clock: number; state: unknown }[] = [];
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
@@ -144,7 +160,6 @@ export class Room {
         this.owners.set(entry.clientId, conn);
         conn.clientIds.add(entry.clientId);
       }
-      if (entry.bytes > maxBytes) throw new PresenceTooLarge();
       const state = entry.state === null ? null : sanitisePresence(entry.state, identity);
       const clock = (this.awareness.meta.get(entry.clientId)?.clock ?? 0) + 1;
       accepted.push({ clientId: entry.clientId, clock, state });
@@ -175,7 +190,8 @@ export class Room {
       this.pendingFrom.clear();
     }
     if (this.presenceChanged.size) {
-      const ids = [...this.presenceChanged.keys()];
+      // An id without a clock cannot be encoded; skip it rather than stop the relay.
+      const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
       const senders = new Set(this.presenceChanged.values());
       const everyone = encodeAwarenessMessage(this.awareness, ids);
       for (const conn of this.connections) {

@@ -41,15 +41,15 @@ async function readText(request: Request): Promise<string> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_BODY) throw tooLarge();
-      chunks.push(value);
+      if (size <= MAX_BODY) chunks.push(value);
+      // Past the limit, read on and discard (the adapter stops it at its own limit), so the
+      // client gets our answer instead of a reset connection.
     }
   } catch (err) {
-    reader.cancel().catch(() => undefined);
-    if (AppError.is(err)) throw err;
     if ((err as { status?: number } | null)?.status === 413) throw tooLarge();
     throw new AppError('invalid_json', 'The request body could not be read.', 400);
   }
+  if (size > MAX_BODY) throw tooLarge();
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
