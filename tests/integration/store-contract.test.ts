@@ -68,6 +68,65 @@ for (const backend of backends) {
       expect(store.listParticipants('w1').map((p) => p.id)).toEqual(['p1']);
     });
 
+    it('changes roles, removes people (ending their sessions), and revokes and adds invites', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      store.addParticipant({ id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member', createdAt: 2, removedAt: null }, 'hash1');
+      store.setParticipantRole('p1', 'decisionMaker');
+      expect(store.getParticipant('p1')?.role).toBe('decisionMaker');
+      store.removeParticipant('p1', 5);
+      expect(store.getParticipant('p1')?.removedAt).toBe(5);
+      expect(store.getParticipantBySession('hash1')).toBeNull();
+      store.revokeInvite('w1-member-token-xxxxxxxxxxxx', 6);
+      expect(store.getInvite('w1-member-token-xxxxxxxxxxxx')?.revokedAt).toBe(6);
+      store.addInvite({ token: 'w1-new-member-token-xxxxxxxx', workshopId: 'w1', role: 'member', createdAt: 7, revokedAt: null });
+      expect(store.listInvites('w1').filter((i) => i.revokedAt === null).map((i) => i.role).sort()).toEqual(['facilitator', 'member']);
+    });
+
+    it('keeps facilitation state, drafts, card authors and hidden cards', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      store.addParticipant({ id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member', createdAt: 2, removedAt: null }, 'hash1');
+      expect(store.getFacilitationState('w1')).toBeNull();
+      store.saveFacilitationState('w1', '{"phaseIndex":2}');
+      expect(store.getFacilitationState('w1')).toBe('{"phaseIndex":2}');
+      const draft = { participantId: 'p1', draftId: 'd1', workshopId: 'w1', boardId: 'w1-b1', lane: 'problems', text: 'x', anonymous: false, updatedAt: 3 };
+      store.saveDraft(draft);
+      store.saveDraft({ ...draft, text: 'y', updatedAt: 4 });
+      expect(store.listDrafts('w1-b1')).toEqual([{ ...draft, text: 'y', updatedAt: 4 }]);
+      expect(store.listDraftsOf('p1')).toHaveLength(1);
+      store.deleteDrafts([{ participantId: 'p1', draftId: 'd1' }]);
+      expect(store.listDrafts('w1-b1')).toEqual([]);
+      store.appendUpdates([], [{ boardId: 'w1-b1', cardId: 'c1', participantId: 'p1', createdAt: 5 }]);
+      expect(store.listCardAuthors('w1')).toEqual([{ boardId: 'w1-b1', cardId: 'c1', participantId: 'p1', createdAt: 5 }]);
+      store.hideCard({ boardId: 'w1-b1', cardId: 'c1', lane: 'problems', text: 'unkind', reason: 'r', hiddenAt: 6 });
+      expect(store.getHiddenCard('w1-b1', 'c1')?.text).toBe('unkind');
+      expect(store.listHiddenCards('w1')).toHaveLength(1);
+      store.deleteHiddenCard('w1-b1', 'c1');
+      expect(store.listHiddenCards('w1')).toEqual([]);
+    });
+
+    it('ends and deletes workshops with everything in them', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      store.createWorkshop(workshopFixture('w2', 'XYZ234'));
+      store.addParticipant({ id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member', createdAt: 2, removedAt: null }, 'hash1');
+      store.appendUpdates([{ boardId: 'w1-b1', update: update('gone') }]);
+      store.endWorkshop('w1', 100);
+      expect(store.listEndedBefore(101)).toEqual(['w1']);
+      expect(store.listEndedBefore(100)).toEqual([]);
+      store.deleteWorkshop('w1');
+      expect(store.getWorkshop('w1')).toBeNull();
+      expect(store.getBoard('w1-b1')).toBeNull();
+      expect(store.getParticipantBySession('hash1')).toBeNull();
+      expect(store.loadBoard('w1-b1').updates).toEqual([]);
+      expect(store.getWorkshop('w2')).not.toBeNull();
+      store.deleteParticipant('nobody');
+    });
+
     it('appends board updates, reloads them in order, and compacts them into a snapshot without loss', () => {
       opened = backend.open();
       const { store } = opened;
