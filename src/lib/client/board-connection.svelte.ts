@@ -15,6 +15,17 @@ export type ConnectionState =
 /** Marks transactions made by this page, for undo and for telling local from remote edits. */
 export const LOCAL = Symbol('local');
 
+/** The id of the card a changed Yjs type belongs to (the card's map, or its text), if any. */
+function cardIdOf(type: Y.AbstractType<any>): string | null {
+  let t: Y.AbstractType<any> | null = type;
+  while (t && t._item) {
+    const parent = t._item.parent as Y.AbstractType<any>;
+    if (parent === t.doc?.getMap('cards')) return t._item.parentSub;
+    t = parent;
+  }
+  return null;
+}
+
 export class BoardConnection {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
@@ -24,6 +35,7 @@ export class BoardConnection {
   #loadedLocally = $state(false);
   #synced = $state(false);
   private failures = 0;
+  private changedCards = new Set<string>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
 
@@ -45,20 +57,28 @@ export class BoardConnection {
       this.#synced = synced;
       if (synced) {
         this.#waiting = 0;
+        this.changedCards.clear();
         this.failures = 0;
         this.#state = { kind: 'live' };
       }
     });
     this.provider.on('connection-close', (event: CloseEvent | null) => this.onClose(event));
-    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      if (origin === this.provider || origin === this.idb) return;
-      if (this.#state.kind !== 'live') {
-        this.#waiting++;
+    // "Waiting" counts the cards changed here while not live (not keystrokes), as people think of it.
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin === this.provider || tr.origin === this.idb || this.#state.kind === 'live') return;
+      const before = this.changedCards.size;
+      for (const type of tr.changed.keys()) {
+        const id = cardIdOf(type);
+        if (id) this.changedCards.add(id);
+      }
+      if (this.changedCards.size !== before) {
+        this.#waiting = this.changedCards.size;
         this.refreshWaiting();
       }
     });
     addEventListener('online', this.onOnline);
     addEventListener('offline', this.onOffline);
+    if (!navigator.onLine) this.#state = { kind: 'offline', waiting: 0 };
   }
 
   get state(): ConnectionState {
@@ -125,8 +145,24 @@ export class BoardConnection {
     }
   };
   private onOffline = () => {
-    if (this.#state.kind !== 'stopped') this.#state = { kind: 'offline', waiting: this.#waiting };
+    if (this.#state.kind === 'stopped') return;
+    this.#state = { kind: 'offline', waiting: this.#waiting };
+    // Close the socket now rather than write into a dead one until a timeout notices. A socket that
+    // outlived a short drop left the page "Reconnecting…" for good: onOnline saw it still
+    // connected, so no new sync ever said "live" although changes flowed.
+    this.provider.disconnect();
   };
+
+  /** Removes this device's copy of the board and of cached pages (after removal or deletion). */
+  async forgetLocalCopy(): Promise<void> {
+    this.stop('');
+    try {
+      await this.idb.clearData();
+    } catch {
+      // already gone
+    }
+    if ('caches' in globalThis) await caches.delete('roundtable-pages').catch(() => false);
+  }
 
   destroy(): void {
     this.destroyed = true;

@@ -84,6 +84,16 @@ export class DraftStore {
     }
   }
 
+  /** Forget every draft on this device (after removal or deletion). */
+  clear() {
+    this.#drafts = [];
+    try {
+      localStorage.removeItem(this.key);
+    } catch {
+      // storage blocked
+    }
+  }
+
   destroy() {
     for (const u of this.unsubscribe) u();
     for (const t of this.timers.values()) clearTimeout(t);
