@@ -52,7 +52,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     logger,
     publicUrl: config.publicUrl,
     extraOrigins: config.extraOrigins,
-    isLocked: (boardId, workshopId) => facilitation.isLocked(boardId, workshopId)
+    isLocked: (boardId, workshopId) => facilitation.isLocked(boardId, workshopId),
+    // Stored updates per board before they are folded into a snapshot (tests set it low).
+    compactEvery: Number(process.env.COMPACT_EVERY ?? 500)
   });
   let closed = false;
   // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.

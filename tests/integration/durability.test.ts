@@ -13,7 +13,9 @@ const TRIALS = Number(process.env.SOAK_TRIALS ?? 1);
 async function trial(): Promise<{ seen: number; lost: string[] }> {
   const dataDir = tempDataDir('roundtable-durability-');
   const port = await freePort();
-  let server = await spawnServer(dataDir, port);
+  // Compact every few updates, so the kill often lands during or right after a compaction.
+  const env = { COMPACT_EVERY: '3' };
+  let server = await spawnServer(dataDir, port, env);
   const w = await createWorkshop(server.url);
   const boardId = w.boards[0].id;
   const tokens = await Promise.all(['A', 'B', 'C', 'Watcher'].map(async (n) => (await join(server.url, w.links.member, n)).sessionToken));
@@ -44,7 +46,7 @@ async function trial(): Promise<{ seen: number; lost: string[] }> {
   // The writers still hold edits the server never stored; take them away so they cannot resend.
   for (const c of [...writers, watcher]) c.destroy();
 
-  server = await spawnServer(dataDir, port);
+  server = await spawnServer(dataDir, port, env);
   const fresh = connectBoard(server.wsUrl, boardId, tokens[3]);
   await fresh.synced;
   const stored = new Set(Object.values(boardToJSON(fresh.doc)).flat().map((c) => c.text));
@@ -55,6 +57,33 @@ async function trial(): Promise<{ seen: number; lost: string[] }> {
 }
 
 describe('durability', () => {
+  it('flushes, compacts and exits cleanly on SIGTERM, keeping every edit', async () => {
+    const dataDir = tempDataDir('roundtable-sigterm-');
+    const port = await freePort();
+    let server = await spawnServer(dataDir, port);
+    const w = await createWorkshop(server.url);
+    const me = await join(server.url, w.links.member, 'Ann');
+    const a = connectBoard(server.wsUrl, w.boards[0].id, me.sessionToken);
+    await a.synced;
+    for (let i = 0; i < 30; i++) addCard(a.doc, 'questions', `q${i}`);
+    const b = connectBoard(server.wsUrl, w.boards[0].id, me.sessionToken);
+    await b.synced;
+    await until(b.doc, () => boardToJSON(b.doc).questions.length === 30);
+    const closed = new Promise<number>((resolve) => a.provider.on('connection-close', (e: { code: number } | null) => resolve(e?.code ?? 0)));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(await closed).toBe(4503); // "the server is restarting": pages reconnect
+    a.destroy();
+    b.destroy();
+    server = await spawnServer(dataDir, port);
+    const c = connectBoard(server.wsUrl, w.boards[0].id, me.sessionToken);
+    await c.synced;
+    expect(boardToJSON(c.doc).questions).toHaveLength(30);
+    c.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
   it(`keeps every edit another client had received after SIGKILL mid-burst (${TRIALS} trial${TRIALS === 1 ? '' : 's'})`, async () => {
     let passed = 0;
     const failures: string[] = [];
