@@ -24,7 +24,8 @@ export function shiftIndex(delta: Delta, index: number): number {
 }
 
 export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, maxLength: number): () => void {
-  textarea.value = ytext.toString();
+  // Setting the value moves the caret, so only when it differs.
+  if (textarea.value !== ytext.toString()) textarea.value = ytext.toString();
   const onInput = () => {
     let value = textarea.value;
     if (value.length > maxLength) value = textarea.value = value.slice(0, maxLength);
