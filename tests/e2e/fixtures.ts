@@ -32,9 +32,14 @@ export interface Participant {
   board: BoardPage;
 }
 
+/** The invite links a workshop has, by role (as in `links` of POST /api/workshops). */
+export type InviteRole = keyof CreatedWorkshop['links'];
+
 export interface Workshop extends CreatedWorkshop {
   facilitator: Participant;
   member: Participant;
+  /** Someone else joins with the `role` link, in their own context, and opens the board. */
+  join(role: InviteRole, name: string): Promise<Participant>;
 }
 
 let counter = 0;
@@ -140,6 +145,71 @@ export class BoardPage {
   undoButton(): Locator {
     return this.page.getByRole('button', { name: 'Undo', exact: true });
   }
+
+  /** The step bar: "Step N of M", the step's title (h2), its help and the clock. */
+  phaseBar(): Locator {
+    return this.page.locator('section[aria-labelledby="phase-title"]');
+  }
+
+  /** The ticking clock ("m:ss") in the step bar. */
+  clock(): Locator {
+    return this.phaseBar().locator('.clock');
+  }
+
+  async expectStep(title: string, n: number, of = 7): Promise<void> {
+    await expect(this.phaseBar().getByRole('heading', { level: 2 })).toHaveText(title);
+    await expect(this.phaseBar()).toContainText(`Step ${n} of ${of}`);
+  }
+
+  /** Raise or lower a hand, who is speaking, and the queue. */
+  speaking(): Locator {
+    return this.page.getByRole('region', { name: 'Speaking' });
+  }
+
+  /** The names waiting to speak, in order. */
+  queue(): Locator {
+    return this.speaking().getByRole('list').getByRole('listitem');
+  }
+
+  /** A private card written during silent writing: "Your private problem 1" and so on. */
+  draft(lane: LaneName, n: number): Locator {
+    return this.lane(lane).getByRole('textbox', { name: `Your private ${lane.toLowerCase().replace(/s$/, '')} ${n}`, exact: true });
+  }
+
+  /** The facilitator's panel. */
+  controls(): Locator {
+    return this.page.getByRole('region', { name: 'Facilitator controls' });
+  }
+
+  /** One of the facilitator's sections ("Steps and timer", "Board", "Speaking queue (2)"...), opened. */
+  async openControls(summary: string | RegExp): Promise<Locator> {
+    const section = this.controls().locator('details').filter({ has: this.page.locator('summary', { hasText: summary }) });
+    await expect(section).toHaveCount(1);
+    if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await section.locator('summary').click();
+    await expect(section).toHaveJSProperty('open', true);
+    return section;
+  }
+
+  /** The id of the card in `lane` whose words are exactly `text` (waits for it to be there). */
+  async cardIdWith(lane: LaneName, text: string): Promise<string> {
+    const find = () =>
+      this.cards(lane).evaluateAll(
+        (els, t) => els.find((el) => el.querySelector('textarea')?.value === t)?.getAttribute('data-card-id') ?? '',
+        text
+      );
+    await expect.poll(find, { message: `a card reading "${text}" in ${lane}` }).not.toBe('');
+    return find();
+  }
+}
+
+/** Presses Tab (or Shift+Tab) until `target` has the focus; fails if it never does. */
+export async function tabTo(page: Page, target: Locator, options: { backwards?: boolean; max?: number } = {}): Promise<void> {
+  const key = options.backwards ? 'Shift+Tab' : 'Tab';
+  for (let i = 0; i < (options.max ?? 80); i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press(key);
+  }
+  await expect(target, `reached with ${key}`).toBeFocused({ timeout: 1 });
 }
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -177,7 +247,7 @@ export const test = base.extend<Fixtures>({
     };
     const facilitator = await enter(created.links.facilitator, 'Fatima');
     const member = await enter(created.links.member, 'Marcus');
-    await use({ ...created, facilitator, member });
+    await use({ ...created, facilitator, member, join: (role, name) => enter(created.links[role], name) });
     for (const context of contexts) await context.close();
   }
 });
