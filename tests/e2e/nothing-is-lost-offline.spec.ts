@@ -98,21 +98,21 @@ test('a member who goes offline keeps editing, even across a reload, and their e
     await board.expectLane('Solutions', ['Evening appointments']);
   }
 
-  // Offline again, he edits, and reloads the page without a signal.
+  // Offline again, he edits and at once reloads the page without a signal: nothing he typed is lost.
   await goOffline(marcus);
+  await nadia.board.text(letters).press('ControlOrMeta+End');
+  await nadia.page.keyboard.type(' Who checks?');
   const problem = await marcus.board.cardIdWith('Problems', 'Appointments clash with work');
   await marcus.board.text(problem).press('ControlOrMeta+End');
   await marcus.page.keyboard.type(' after 5pm');
-  await nadia.board.text(letters).press('ControlOrMeta+End');
-  await nadia.page.keyboard.type(' Who checks?');
-  // Written to this device's copy of the board (IndexedDB) before the reload.
-  await expect
-    .poll(() => cardsOnDevice(marcus.page, boardId), { message: 'the board kept in IndexedDB' })
-    .toEqual(['Appointments clash with work after 5pm', 'Evening appointments', 'Honestly: Who reads our letters? And when?']);
   await marcus.page.reload();
   await expect(marcus.board.connection()).toHaveAttribute('data-connection', 'offline');
   await marcus.board.expectLane('Problems', ['Appointments clash with work after 5pm']);
   await marcus.board.expectLane('Questions', ['Honestly: Who reads our letters? And when?']);
+  // It is all in this device's copy of the board (IndexedDB).
+  await expect
+    .poll(() => cardsOnDevice(marcus.page, boardId), { message: 'the board kept in IndexedDB' })
+    .toEqual(['Appointments clash with work after 5pm', 'Evening appointments', 'Honestly: Who reads our letters? And when?']);
   // Still offline after the reload, the board takes more edits.
   await marcus.board.text(problem).press('ControlOrMeta+End');
   await marcus.page.keyboard.type(' on weekdays');

@@ -3,6 +3,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import { CLOSE_TEXT, closeName } from '$lib/protocol/errors';
 
 export type ConnectionState =
@@ -41,7 +42,12 @@ export class BoardConnection {
 
   constructor(readonly boardId: string, readonly workshopId: string) {
     this.idb = new IndexeddbPersistence(`roundtable-board-${boardId}`, this.doc);
-    this.idb.whenSynced.then(() => (this.#loadedLocally = true)).catch(() => (this.#loadedLocally = true));
+    this.idb.whenSynced
+      .catch(() => undefined)
+      .then(() => {
+        this.restoreUnsaved();
+        this.#loadedLocally = true;
+      });
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.provider = new WebsocketProvider(`${scheme}://${location.host}/sync`, boardId, this.doc, {
       // The session cookie authenticates the socket; no token in the URL.
@@ -78,6 +84,7 @@ export class BoardConnection {
     });
     addEventListener('online', this.onOnline);
     addEventListener('offline', this.onOffline);
+    addEventListener('pagehide', this.onPageHide);
     if (!navigator.onLine) this.#state = { kind: 'offline', waiting: 0 };
   }
 
@@ -153,9 +160,41 @@ export class BoardConnection {
     this.provider.disconnect();
   };
 
+  // y-indexeddb writes each change asynchronously, and the browser drops the writes still pending
+  // when the page goes away: offline, a reload just after typing lost the last few characters. So
+  // when the page goes (reload, close, navigation), keep the whole board synchronously in
+  // localStorage too; the next load merges it in (a CRDT merge, so nothing doubles) and drops it.
+  private get unsavedKey(): string {
+    return `roundtable.unsaved.${this.boardId}`;
+  }
+  private onPageHide = () => {
+    if (this.#state.kind === 'stopped' || this.destroyed) return;
+    try {
+      localStorage.setItem(this.unsavedKey, toBase64(Y.encodeStateAsUpdate(this.doc)));
+    } catch {
+      // storage full or blocked: IndexedDB and the server still hold all but the last moment
+    }
+  };
+  private restoreUnsaved() {
+    try {
+      const saved = localStorage.getItem(this.unsavedKey);
+      if (!saved) return;
+      // Not the provider's or IndexedDB's origin, so both store and send what they had missed.
+      Y.applyUpdate(this.doc, fromBase64(saved), 'unsaved');
+      localStorage.removeItem(this.unsavedKey);
+    } catch {
+      // unreadable: IndexedDB and the server still hold the rest
+    }
+  }
+
   /** Removes this device's copy of the board and of cached pages (after removal or deletion). */
   async forgetLocalCopy(): Promise<void> {
     this.stop('');
+    try {
+      localStorage.removeItem(this.unsavedKey);
+    } catch {
+      // storage blocked
+    }
     try {
       await this.idb.clearData();
     } catch {
@@ -169,6 +208,7 @@ export class BoardConnection {
     clearTimeout(this.retryTimer);
     removeEventListener('online', this.onOnline);
     removeEventListener('offline', this.onOffline);
+    removeEventListener('pagehide', this.onPageHide);
     this.provider.destroy();
     void this.idb.destroy();
     this.doc.destroy();
