@@ -33,6 +33,8 @@ export class SessionConnection {
       path: '/socket.io',
       auth: { workshopId },
       transports: ['websocket', 'polling'],
+      // If a venue's proxy blocks WebSockets, fall back to long-polling.
+      tryAllTransports: true,
       // Back off with jitter so a room of phones does not reconnect in lock step.
       reconnectionDelay: 1000,
       reconnectionDelayMax: 10_000,
