@@ -1,11 +1,11 @@
 // Production entry: one process, one port. Serves /healthz, the SvelteKit app (adapter-node's
 // handler), /sync/<boardId> and /socket.io; flushes and closes cleanly on SIGTERM and SIGINT.
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readConfig, type Config } from './config';
 import { createRealtime, type Realtime } from './realtime';
+import { lanAddress } from './origins';
 
 const PROTO_HEADER = 'x-roundtable-proto';
 
@@ -67,13 +67,6 @@ export async function startServer(config: Config, handlerPath: string): Promise<
   };
 }
 
-function lanAddresses(port: number): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(`http://${a.address}:${port}`);
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -81,10 +74,10 @@ async function main(): Promise<void> {
   const running = await startServer(config, path.resolve(here, '../build/handler.js'));
   const { logger } = running.realtime;
   const port = (running.http.address() as { port: number }).port;
-  const lan = config.host === '0.0.0.0' && !config.publicUrl ? lanAddresses(port) : [];
+  const lan = config.host === '0.0.0.0' && !config.publicUrl ? lanAddress() : null;
   process.stdout.write(
     `\nRoundtable is running.\n  Open: ${running.url}\n` +
-      (lan.length ? `  On the same Wi-Fi: ${lan.join(', ')}\n` : '') +
+      (lan ? `  Phones on the same Wi-Fi use: http://${lan}:${port}\n` : '') +
       `  Data folder: ${config.dataDir}\n\n`
   );
   let stopping = false;

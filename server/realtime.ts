@@ -12,6 +12,7 @@ import type { Store } from './persistence/types';
 import { SyncHost } from './sync/host';
 import { createSessionServer, type SessionServer } from './session/index';
 import { WorkshopService } from './workshops';
+import { shareableOrigin } from './origins';
 import { Facilitation } from './session/facilitation';
 import { setServices } from '../src/lib/server/services';
 
@@ -83,7 +84,10 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     attach(http) {
       // Without a configured public URL, links use the address the server was reached on first.
       http.on('request', (req: IncomingMessage) => {
-        if (!linkBase && req.headers.host) linkBase = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`;
+        if (!linkBase && req.headers.host) {
+          const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+          linkBase = shareableOrigin(config, `${scheme}://${req.headers.host}`);
+        }
       });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         // socket.io registers its own upgrade listener for /socket.io; Vite's HMR has its own too.

@@ -4,9 +4,7 @@ import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
 import { sessionCookieName } from '../../../server/workshops';
 
-export function baseUrl(publicUrl: string | null, url: URL): string {
-  return publicUrl ?? url.origin;
-}
+export { shareableOrigin } from '../../../server/origins';
 
 export function inviteLink(base: string, token: string): string {
   return `${base}/j/${token}`;

@@ -1,6 +1,6 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { clientAddress, errorResponse, readJson } from '$lib/server/http';
-import { baseUrl, inviteLinks } from '$lib/server/links';
+import { inviteLinks, shareableOrigin } from '$lib/server/links';
 
 /** POST /api/workshops {title, question} -> 201 {id, code, boards, links}. See docs/API.md. */
 export const POST: RequestHandler = async (event) => {
@@ -15,7 +15,7 @@ export const POST: RequestHandler = async (event) => {
         question: created.workshop.question,
         code: created.workshop.code,
         boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
-        links: inviteLinks(baseUrl(services.config.publicUrl, event.url), created.invites)
+        links: inviteLinks(shareableOrigin(services.config, event.url.origin), created.invites)
       },
       { status: 201 }
     );
