@@ -13,7 +13,7 @@ import type { Store } from '../persistence/types';
 import { clientAddress, originAllowed, readCookie } from '../origins';
 import { sessionCookieName, type WorkshopService } from '../workshops';
 import { SyncConnection, type ConnectionLimits } from './connection';
-import { decodeClientMessage } from './messages';
+import { decodeClientMessage, type DecodeOptions } from './messages';
 import { PresenceTooLarge, Room, SERVER_ORIGIN } from './room';
 import type { CardAuthorRecord, ParticipantRecord } from '../persistence/types';
 
@@ -32,6 +32,19 @@ export interface SyncHostOptions {
   isLocked?: (boardId: string, workshopId: string) => boolean;
 }
 
+/**
+ * A busy room is relayed at most once per this many ms per connection on it (capped): 1,000
+ * people get at most 40 edit messages a second, each carrying every edit of the last 25 ms,
+ * instead of one message per edit (sending one message to 1,000 sockets takes 25-60 ms on the
+ * 2-core test machine). Presence (who is here, who types where) waits longer, at most 250 ms:
+ * every presence message makes each y-websocket page send one back. A quiet room relays at once.
+ * See docs/PERFORMANCE.md for the measurements behind these numbers.
+ */
+const RELAY_GAP_MS_PER_CONNECTION = 0.025;
+const MAX_RELAY_GAP_MS = 25;
+const PRESENCE_GAP_MS_PER_CONNECTION = 0.25;
+const MAX_PRESENCE_GAP_MS = 250;
+
 /** A page uses one Yjs client id; a few more allow for tabs sharing a socket in other clients. */
 const MAX_CLIENT_IDS_PER_CONNECTION = 4;
 const SYNC_PATH = /^\/sync\/([A-Za-z0-9_-]{1,64})\/?$/;
@@ -40,6 +53,10 @@ export class SyncHost {
   private wss: WebSocketServer;
   private rooms = new Map<string, Room>();
   private dirty = new Set<Room>();
+  /** Rooms relayed a moment ago that have new work, waiting for their next relay slot. */
+  private waiting = new Map<Room, { timer: NodeJS.Timeout; due: number }>();
+  private lastRelay = new WeakMap<Room, number>();
+  private lastPresence = new WeakMap<Room, number>();
   private flushScheduled = false;
   private failedUpgrades: RateLimiterMemory;
   private pingTimer: NodeJS.Timeout;
@@ -116,7 +133,8 @@ export class SyncHost {
       return;
     }
     ws.on('pong', () => (conn.alive = true));
-    ws.on('message', (data, isBinary) => this.receive(room, conn, data as Buffer, isBinary));
+    const decodeOptions = { ownedElsewhere: (clientId: number) => room.ownedByAnother(clientId, conn) };
+    ws.on('message', (data, isBinary) => this.receive(room, conn, data as Buffer, isBinary, decodeOptions));
     ws.on('close', () => {
       conn.closed = true;
       room.remove(conn);
@@ -125,12 +143,12 @@ export class SyncHost {
     room.add(conn);
   }
 
-  private receive(room: Room, conn: SyncConnection, data: Buffer, isBinary: boolean): void {
+  private receive(room: Room, conn: SyncConnection, data: Buffer, isBinary: boolean, decodeOptions: DecodeOptions): void {
     if (conn.closed) return;
     if (!isBinary) return conn.close('malformed', 'text frames are not part of the protocol');
     if (!conn.allowMessage()) return conn.close('tooFast');
     try {
-      const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), decodeOptions);
       switch (message.kind) {
         case 'syncStep1':
           room.answerSyncStep1(conn, message.stateVector);
@@ -182,7 +200,38 @@ export class SyncHost {
     return room;
   }
 
+  /** When a room's presence may next be relayed (performance.now() time). */
+  private presenceDue(room: Room): number {
+    return (this.lastPresence.get(room) ?? 0) + Math.min(MAX_PRESENCE_GAP_MS, room.connections.size * PRESENCE_GAP_MS_PER_CONNECTION);
+  }
+
+  /** When a room's pending work may next be relayed: edits sooner than presence alone. */
+  private relayDue(room: Room): number {
+    const edits = (this.lastRelay.get(room) ?? 0) + Math.min(MAX_RELAY_GAP_MS, room.connections.size * RELAY_GAP_MS_PER_CONNECTION);
+    if (room.pending.length || room.newAuthors.length) return edits;
+    return Math.max(edits, this.presenceDue(room));
+  }
+
   private markDirty(room: Room): void {
+    if (!this.dirty.has(room) && !this.closing) {
+      const now = performance.now();
+      const due = this.relayDue(room);
+      const waiting = this.waiting.get(room);
+      if (due - now > 1) {
+        if (waiting && waiting.due <= due + 1) return; // an earlier slot is booked already
+        if (waiting) clearTimeout(waiting.timer);
+        const timer = setTimeout(() => {
+          this.waiting.delete(room);
+          this.markDirty(room);
+        }, due - now);
+        this.waiting.set(room, { timer, due });
+        return;
+      }
+      if (waiting) {
+        clearTimeout(waiting.timer);
+        this.waiting.delete(room);
+      }
+    }
     this.dirty.add(room);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -193,6 +242,7 @@ export class SyncHost {
   /** Stores every dirty room's updates in one transaction, then relays. Never relays unsaved work. */
   flush(): boolean {
     this.flushScheduled = false;
+    if (this.closing) this.takeWaiting();
     if (!this.dirty.size) return true;
     const rooms = [...this.dirty];
     const batch: { boardId: string; update: Uint8Array }[] = [];
@@ -219,14 +269,20 @@ export class SyncHost {
     this.stats.flushes++;
     this.stats.storedUpdates += batch.length;
     this.dirty.clear();
+    const now = performance.now();
+    const presenceLater: Room[] = [];
     for (const room of rooms) {
+      this.lastRelay.set(room, now);
+      const withPresence = this.closing || this.presenceDue(room) <= now + 1;
+      if (withPresence && room.hasPendingPresence()) this.lastPresence.set(room, now);
       room.newAuthors = [];
       if (room.pending.length) {
         room.lastStoredId = lastId;
         room.updatesSinceSnapshot++;
       }
       try {
-        room.relay();
+        room.relay(withPresence);
+        if (room.hasPendingPresence()) presenceLater.push(room);
       } catch (err) {
         // Stored already; one room's failure must not stop the others' relay.
         this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
@@ -240,6 +296,7 @@ export class SyncHost {
         });
       }
     }
+    for (const room of presenceLater) this.markDirty(room); // books the room's presence slot
     return true;
   }
 
@@ -262,9 +319,20 @@ export class SyncHost {
     room.unloadTimer.unref();
   }
 
+  /** Rooms waiting for their relay slot join the next flush now (unload, shutdown). */
+  private takeWaiting(room?: Room): void {
+    for (const [r, timer] of this.waiting) {
+      if (room && r !== room) continue;
+      clearTimeout(timer.timer);
+      this.waiting.delete(r);
+      this.dirty.add(r);
+    }
+  }
+
   private unload(room: Room): void {
     room.unloadTimer = null;
     if (room.connections.size > 0 || this.rooms.get(room.boardId) !== room) return;
+    this.takeWaiting(room);
     if (room.hasPendingWork() && !this.flush()) {
       this.scheduleUnload(room); // never unload a document whose save failed
       return;
@@ -318,6 +386,8 @@ export class SyncHost {
       const room = this.rooms.get(id);
       if (!room) continue;
       if (room.unloadTimer) clearTimeout(room.unloadTimer);
+      clearTimeout(this.waiting.get(room)?.timer);
+      this.waiting.delete(room);
       for (const conn of [...room.connections]) conn.close('unknownBoard');
       this.rooms.delete(id);
       this.dirty.delete(room);

@@ -41,14 +41,23 @@ function readCount(d: decoding.Decoder, minBytesEach: number): number {
  * Decodes one client message; throws MalformedMessage (or a lib0 error) on anything unexpected,
  * including bytes left over after the message (a page sends exactly one message per frame).
  */
-export function decodeClientMessage(data: Uint8Array): ClientMessage {
+export function decodeClientMessage(data: Uint8Array, options: DecodeOptions = {}): ClientMessage {
   const d = decoding.createDecoder(data);
-  const message = decodeMessage(d);
+  const message = decodeMessage(d, options);
   if (d.pos !== data.length) throw new MalformedMessage('bytes after the end of the message');
   return message;
 }
 
-function decodeMessage(d: decoding.Decoder): ClientMessage {
+export interface DecodeOptions {
+  /**
+   * True for a Yjs client id that another live connection owns. Presence entries for such ids are
+   * echoes (a y-websocket page sends back every presence update it receives) or spoofs, and are
+   * dropped, so their JSON is skipped unread: in a room of 1,000 that is most presence traffic.
+   */
+  ownedElsewhere?: (clientId: number) => boolean;
+}
+
+function decodeMessage(d: decoding.Decoder, options: DecodeOptions): ClientMessage {
   const type = decoding.readVarUint(d);
   switch (type) {
     case MESSAGE_SYNC: {
@@ -65,7 +74,7 @@ function decodeMessage(d: decoding.Decoder): ClientMessage {
       throw new MalformedMessage(`unknown sync message ${syncType}`);
     }
     case MESSAGE_AWARENESS:
-      return { kind: 'awareness', entries: decodeAwareness(decoding.readVarUint8Array(d)) };
+      return { kind: 'awareness', entries: decodeAwareness(decoding.readVarUint8Array(d), options.ownedElsewhere) };
     case MESSAGE_QUERY_AWARENESS:
       return { kind: 'queryAwareness' };
     default:
@@ -82,24 +91,45 @@ function validateStateVector(sv: Uint8Array): void {
   }
 }
 
-function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
+function decodeAwareness(update: Uint8Array, ownedElsewhere?: (clientId: number) => boolean): AwarenessEntry[] {
   const d = decoding.createDecoder(update);
   const n = readCount(d, 3);
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < n; i++) {
     const clientId = decoding.readVarUint(d);
     const clock = decoding.readVarUint(d);
-    const json = decoding.readVarString(d);
-    let state: unknown;
-    try {
-      state = JSON.parse(json);
-    } catch {
-      throw new MalformedMessage('presence is not JSON');
+    if (ownedElsewhere?.(clientId)) {
+      // Skipped unread (see DecodeOptions), but bounds-checked; its size counts in UTF-8 bytes,
+      // which is never less than its length in characters. `state` reads it only if asked.
+      const bytes = decoding.readVarUint(d);
+      if (bytes > remaining(d)) throw new MalformedMessage('presence overruns the message');
+      const raw = update.subarray(d.pos, d.pos + bytes);
+      d.pos += bytes;
+      entries.push({
+        clientId,
+        clock,
+        bytes,
+        get state() {
+          return parsePresence(utf8.decode(raw));
+        }
+      });
+      continue;
     }
-    entries.push({ clientId, clock, state, bytes: json.length });
+    const json = decoding.readVarString(d);
+    entries.push({ clientId, clock, state: parsePresence(json), bytes: json.length });
   }
   return entries;
 }
+
+function parsePresence(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new MalformedMessage('presence is not JSON');
+  }
+}
+
+const utf8 = new TextDecoder();
 
 // Yjs update v1 struct kinds (the low five bits of each struct's info byte).
 const BITS5 = 31;

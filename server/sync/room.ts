@@ -174,13 +174,19 @@ export class Room {
     this.onDirty();
   }
 
+  /** Whether another live connection owns this Yjs client id in presence. */
+  ownedByAnother(clientId: number, conn: SyncConnection): boolean {
+    const owner = this.owners.get(clientId);
+    return owner !== undefined && owner !== conn;
+  }
+
   answerPresenceQuery(conn: SyncConnection): void {
     const ids = [...this.awareness.getStates().keys()];
     if (ids.length) conn.send(encodeAwarenessMessage(this.awareness, ids));
   }
 
   /** Called by the host after pending updates are safely stored: relay them, then presence. */
-  relay(): void {
+  relay(includePresence = true): void {
     if (this.pending.length) {
       const merged = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
       const message = encodeUpdate(merged); // encoded once for the whole room
@@ -189,7 +195,7 @@ export class Room {
       this.pending = [];
       this.pendingFrom.clear();
     }
-    if (this.presenceChanged.size) {
+    if (includePresence && this.presenceChanged.size) {
       // An id without a clock cannot be encoded; skip it rather than stop the relay.
       const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
       const senders = new Set(this.presenceChanged.values());
@@ -211,6 +217,11 @@ export class Room {
   attribute(cardId: string, participantId: string): void {
     this.newAuthors.push({ boardId: this.boardId, cardId, participantId, createdAt: Date.now() });
     this.onDirty();
+  }
+
+  /** Presence changes not yet relayed (the host relays presence of big rooms less often than edits). */
+  hasPendingPresence(): boolean {
+    return this.presenceChanged.size > 0;
   }
 
   hasPendingWork(): boolean {
