@@ -151,6 +151,9 @@ export class SyncHost {
       const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), decodeOptions);
       switch (message.kind) {
         case 'syncStep1':
+          // Answered from stored state only: edits waiting for their relay slot are stored first
+          // (and relayed early). If they cannot be stored, no answer: unsaved edits never leave.
+          if (room.pending.length && !this.flushNow(room)) return;
           room.answerSyncStep1(conn, message.stateVector);
           return;
         case 'update': {
@@ -307,6 +310,8 @@ export class SyncHost {
       this.opts.store.compactBoard(room.boardId, snapshot, room.lastStoredId);
       room.updatesSinceSnapshot = 0;
       room.approxBytes = snapshot.length;
+      // Joiners get this same snapshot, unless it holds edits not stored yet.
+      if (!room.pending.length) room.useSnapshot(snapshot);
     } catch (err) {
       this.opts.logger.error({ err, boardId: room.boardId }, 'compaction failed; the update log is intact');
     }
@@ -317,6 +322,13 @@ export class SyncHost {
     if (room.unloadTimer) clearTimeout(room.unloadTimer);
     room.unloadTimer = setTimeout(() => this.unload(room), delay);
     room.unloadTimer.unref();
+  }
+
+  /** Stores (and relays) a room's pending work at once, out of its pacing slot. */
+  private flushNow(room: Room): boolean {
+    this.takeWaiting(room);
+    this.dirty.add(room);
+    return this.flush();
   }
 
   /** Rooms waiting for their relay slot join the next flush now (unload, shutdown). */

@@ -21,6 +21,9 @@ export const SERVER_ORIGIN = 'server';
 
 export class PresenceTooLarge extends Error {}
 
+/** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
+const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
+
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -40,7 +43,10 @@ export class Room {
   /** Bytes of the encoded document, approximately (snapshot plus updates since). */
   approxBytes = 0;
   /** Cached reply for people joining with an empty document (the join rush). */
-  private fullState: Uint8Array | null = null;
+  private fullState: { message: Uint8Array; stateVector: Uint8Array } | null = null;
+  /** Bytes of updates applied since fullState was encoded. */
+  private changedSinceFullState = 0;
+  private snapshotTimer: NodeJS.Timeout | null = null;
   unloadTimer: NodeJS.Timeout | null = null;
   /** Card ids seen so far; a new key written by a participant's connection is a card they created. */
   private knownCards = new Set<string>();
@@ -55,7 +61,8 @@ export class Room {
   ) {
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.fullState = null;
+      this.changedSinceFullState += update.length;
+      if (this.approxBytes > SNAPSHOT_AHEAD_BYTES) this.snapshotWhenQuiet();
       this.pending.push(update);
       this.approxBytes += update.length;
       if (origin instanceof SyncConnection) this.pendingFrom.add(origin);
@@ -121,8 +128,13 @@ export class Room {
   /** A peer asks what it is missing. A fresh joiner (empty state vector) gets a cached snapshot. */
   answerSyncStep1(conn: SyncConnection, stateVector: Uint8Array): void {
     if (stateVector.length <= 1) {
-      this.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
-      conn.send(this.fullState);
+      // The cached whole board, then what changed since as one small update: a busy board is not
+      // encoded again for every joiner. Encoded afresh once the changes outgrow a quarter of it.
+      if (!this.fullState || this.changedSinceFullState > this.fullState.message.length / 4) {
+        this.useSnapshot(Y.encodeStateAsUpdate(this.doc));
+      }
+      conn.send(this.fullState!.message);
+      if (this.changedSinceFullState > 0) conn.send(encodeUpdate(Y.encodeStateAsUpdate(this.doc, this.fullState!.stateVector)));
       return;
     }
     conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)));
@@ -172,6 +184,26 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
     for (const a of accepted) this.presenceChanged.set(a.clientId, conn);
     this.onDirty();
+  }
+
+  /**
+   * A large board encodes its joiners' snapshot ahead, once it has been quiet for a moment (and
+   * everything in it is stored), so the first of a crowd joining does not wait for the encoding.
+   */
+  private snapshotWhenQuiet(): void {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      if (this.pending.length) return this.snapshotWhenQuiet();
+      if (!this.fullState || this.changedSinceFullState > 0) this.useSnapshot(Y.encodeStateAsUpdate(this.doc));
+    }, 500);
+    this.snapshotTimer.unref();
+  }
+
+  /** Caches `update` as what joiners get; it must be the whole document as it is now. */
+  useSnapshot(update: Uint8Array): void {
+    this.fullState = { message: encodeSyncStep2(update), stateVector: Y.encodeStateVector(this.doc) };
+    this.changedSinceFullState = 0;
   }
 
   /** Whether another live connection owns this Yjs client id in presence. */
@@ -229,6 +261,7 @@ export class Room {
   }
 
   destroy(): void {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.awareness.destroy();
     this.doc.destroy();
   }
