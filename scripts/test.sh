@@ -38,7 +38,5 @@ npx vitest run
 echo "==> Browser tests (Playwright on $CHROMIUM)"
 CHROMIUM_PATH="$CHROMIUM" npx playwright test
 
-if [ -f scripts/bench.js ]; then
-  echo "==> Benchmark smoke run (no timing assertions)"
-  node scripts/bench.js --quick
-fi
+echo "==> Benchmark smoke run (no timing assertions)"
+node scripts/bench.js --quick
