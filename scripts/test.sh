@@ -33,10 +33,22 @@ echo "==> Build"
 npm run build >/dev/null
 
 echo "==> Unit and integration tests (vitest)"
-npx vitest run
+mkdir -p .test-reports
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 
 echo "==> Browser tests (Playwright on $CHROMIUM)"
-CHROMIUM_PATH="$CHROMIUM" npx playwright test
+CHROMIUM_PATH="$CHROMIUM" PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --reporter=list,json
 
 echo "==> Benchmark smoke run (no timing assertions)"
 node scripts/bench.js --quick
+
+# One closing line for CI: every test counted across vitest and Playwright.
+node -e '
+const fs = require("fs");
+const v = JSON.parse(fs.readFileSync(".test-reports/vitest.json", "utf8"));
+const p = JSON.parse(fs.readFileSync(".test-reports/playwright.json", "utf8")).stats;
+const passed = v.numPassedTests + p.expected + p.flaky;
+const failed = v.numFailedTests + p.unexpected;
+const skipped = v.numPendingTests + v.numTodoTests + p.skipped;
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+'
