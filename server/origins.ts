@@ -67,3 +67,8 @@ export function shareableOrigin(config: { publicUrl: string | null; host: string
   }
   return url.origin;
 }
+
+/** An invite link: the page that asks for a name, carrying the invite's token. */
+export function inviteLink(base: string, token: string): string {
+  return `${base}/j/${token}`;
+}

@@ -31,6 +31,7 @@ import type { ParticipantRecord, Store } from '../persistence/types';
 import type { SyncHost } from '../sync/host';
 import { newRecordId, newToken } from '../tokens';
 import { parseCommand } from './commands';
+import { inviteLink } from '../origins';
 
 export interface Notifier {
   /** To everyone in the workshop. */
@@ -44,6 +45,8 @@ export interface Notifier {
   /** To everyone in the workshop, then their sockets close. */
   workshopGone(workshopId: string, message: string): void;
   online(workshopId: string): Set<string>;
+  /** Whether any facilitator of the workshop is connected now. */
+  hasFacilitators(workshopId: string): boolean;
 }
 
 const fail = (code: CommandError['code'], message: string): CommandResult => ({ ok: false, error: { code, message } });
@@ -104,17 +107,17 @@ export class Facilitation {
     return this.state(workshopId).lockedBoards.includes(boardId);
   }
 
-  private save(workshopId: string, state: FacilitationState): void {
+  private save(workshopId: string, state: FacilitationState, participants?: ParticipantRecord[]): void {
     this.store.saveFacilitationState(workshopId, JSON.stringify(state));
     this.states.set(workshopId, state);
-    this.notifier?.state(workshopId, this.publicState(workshopId));
+    this.notifier?.state(workshopId, this.publicState(workshopId, participants));
     this.scheduleFacilitatorView(workshopId);
   }
 
-  publicState(workshopId: string): PublicState {
+  publicState(workshopId: string, participants = this.store.listParticipants(workshopId)): PublicState {
     const s = this.state(workshopId);
-    const people = new Map(this.store.listParticipants(workshopId).map((p) => [p.id, p]));
-    const roles = Object.fromEntries([...people.values()].map((p) => [p.id, p.role])) as Record<string, Role>;
+    const people = new Map(participants.map((p) => [p.id, p]));
+    const roles = rolesOf(participants);
     const named = (participantId: string) => ({ participantId, name: people.get(participantId)?.name ?? 'Someone' });
     return {
       phases: s.phases,
@@ -159,10 +162,11 @@ export class Facilitation {
     if ((command.type === 'board.lock' || command.type === 'spotlight.set') && !this.boardInWorkshop(command.type === 'board.lock' ? command.boardId : command.target?.boardId, workshopId)) {
       return fail('invalid_payload', 'That board is not part of this workshop.');
     }
-    const roles = Object.fromEntries(this.store.listParticipants(workshopId).map((p) => [p.id, p.role])) as Record<string, Role>;
-    const result = apply(this.state(workshopId), command as PureCommand, actor, Date.now(), roles);
+    // One read of the people serves both the rule (queue order by role) and the broadcast (names).
+    const participants = this.store.listParticipants(workshopId);
+    const result = apply(this.state(workshopId), command as PureCommand, actor, Date.now(), rolesOf(participants));
     if (!result.ok) return fail(result.code, result.message);
-    this.save(workshopId, result.state);
+    this.save(workshopId, result.state, participants);
     return done;
   }
 
@@ -409,6 +413,8 @@ export class Facilitation {
     if (existing) clearTimeout(existing);
     const timer = setTimeout(() => {
       this.viewTimers.delete(workshopId);
+      // Nobody to show it to: do not read every board for the balance.
+      if (!this.notifier?.hasFacilitators(workshopId)) return;
       try {
         this.notifier?.facilitator(workshopId, this.facilitatorView(workshopId));
       } catch (err) {
@@ -424,7 +430,7 @@ export class Facilitation {
     const participants = this.store.listParticipants(workshopId).filter((p) => p.removedAt === null);
     const base = this.linkBase();
     const links: FacilitatorView['links'] = {};
-    if (base) for (const i of this.store.listInvites(workshopId)) if (i.revokedAt === null) links[i.role] = `${base}/j/${i.token}`;
+    if (base) for (const i of this.store.listInvites(workshopId)) if (i.revokedAt === null) links[i.role] = inviteLink(base, i.token);
     return {
       roster: participants.map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id) })),
       balance: this.balance(workshopId, participants),
@@ -479,6 +485,10 @@ export class Facilitation {
     for (const t of this.viewTimers.values()) clearTimeout(t);
     this.viewTimers.clear();
   }
+}
+
+function rolesOf(participants: ParticipantRecord[]): Record<string, Role> {
+  return Object.fromEntries(participants.map((p) => [p.id, p.role]));
 }
 
 const SERVER_COMMANDS = new Set<string>([

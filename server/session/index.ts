@@ -69,7 +69,8 @@ export function createSessionServer(
       setImmediate(() => io.in(workshopRoom(workshopId)).disconnectSockets(true));
       online.delete(workshopId);
     },
-    online: (workshopId) => new Set(online.get(workshopId)?.keys() ?? [])
+    online: (workshopId) => new Set(online.get(workshopId)?.keys() ?? []),
+    hasFacilitators: (workshopId) => (io.sockets.adapter.rooms.get(facilitatorRoom(workshopId))?.size ?? 0) > 0
   });
 
   io.use((socket, next) => {

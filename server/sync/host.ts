@@ -52,6 +52,8 @@ const SYNC_PATH = /^\/sync\/([A-Za-z0-9_-]{1,64})\/?$/;
 export class SyncHost {
   private wss: WebSocketServer;
   private rooms = new Map<string, Room>();
+  /** Open sync connections per participant, for the per-session limit (kept, not counted per upgrade). */
+  private openByParticipant = new Map<string, number>();
   private dirty = new Set<Room>();
   /** Rooms relayed a moment ago that have new work, waiting for their next relay slot. */
   private waiting = new Map<Room, { timer: NodeJS.Timeout; due: number }>();
@@ -110,9 +112,7 @@ export class SyncHost {
     const session = this.opts.workshops.authenticate(token);
     if (!session) return refuse(401, 'not_signed_in', 'Join the workshop first: your session is missing or has ended.');
     if (session.workshop.id !== board.workshopId) return refuse(403, 'forbidden', 'Your session is for another workshop.');
-    let open = 0;
-    for (const room of this.rooms.values()) for (const c of room.connections) if (c.participant.id === session.participant.id) open++;
-    if (open >= this.opts.limits.connectionsPerSession) {
+    if ((this.openByParticipant.get(session.participant.id) ?? 0) >= this.opts.limits.connectionsPerSession) {
       return refuse(429, 'rate_limited', 'Too many open connections for one person. Close some tabs.');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, board.id, board.workshopId, session.participant));
@@ -120,6 +120,12 @@ export class SyncHost {
 
   private accept(ws: WebSocket, boardId: string, workshopId: string, participant: SyncConnection['participant']): void {
     const conn = new SyncConnection(ws, participant, boardId, this.connectionLimits);
+    this.openByParticipant.set(participant.id, (this.openByParticipant.get(participant.id) ?? 0) + 1);
+    ws.once('close', () => {
+      const n = (this.openByParticipant.get(participant.id) ?? 1) - 1;
+      if (n > 0) this.openByParticipant.set(participant.id, n);
+      else this.openByParticipant.delete(participant.id);
+    });
     ws.on('error', (err) => {
       this.opts.logger.debug({ err: err.message, boardId }, 'sync socket error');
       conn.close('malformed');

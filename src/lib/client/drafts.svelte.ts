@@ -29,9 +29,10 @@ export class DraftStore {
       this.#drafts = [];
     }
     this.unsubscribe.push(
-      session.onDrafts(({ held, revealed }) => {
-        if (revealed.length) this.#drafts = this.#drafts.filter((d) => !revealed.includes(d.id));
-        this.#drafts = this.#drafts.map((d) => (held.includes(d.id) ? d : d));
+      // Drafts the server has put on the board leave this device.
+      session.onDrafts(({ revealed }) => {
+        if (!revealed.length) return;
+        this.#drafts = this.#drafts.filter((d) => !revealed.includes(d.id));
         this.persist();
       }),
       // After a reconnect, send everything again: the server keeps the latest text of each draft.

@@ -4,11 +4,9 @@ import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
 import { sessionCookieName } from '../../../server/workshops';
 
-export { shareableOrigin } from '../../../server/origins';
+import { inviteLink } from '../../../server/origins';
+export { inviteLink, shareableOrigin } from '../../../server/origins';
 
-export function inviteLink(base: string, token: string): string {
-  return `${base}/j/${token}`;
-}
 
 export function inviteLinks(base: string, invites: Partial<Record<Role, string>>): Record<string, string> {
   const out: Record<string, string> = {};
