@@ -118,6 +118,7 @@ export function openMemoryStore(): Store {
       }
       return last;
     },
+    durable: () => Promise.resolve(),
     loadBoard(boardId) {
       const snap = snapshots.get(boardId);
       const list = (updates.get(boardId) ?? []).filter((u) => u.id > (snap?.uptoId ?? 0));

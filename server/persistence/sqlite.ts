@@ -25,6 +25,67 @@ export interface SqliteOptions {
   synchronous?: Synchronous;
 }
 
+/**
+ * Board updates are the one hot write path (every keystroke of every person), so they go through
+ * a second connection whose commits do not fsync (`synchronous = NORMAL`): a commit there only
+ * writes the log into the operating system's cache and returns in microseconds. `durable()` then makes those
+ * commits survive a power cut with one `fdatasync` of the write-ahead log on libuv's thread pool,
+ * off the event loop, shared by every commit made before it started (group commit). The relay
+ * waits for it, so the rule "stored before anyone else receives it" still means "on disk". Every
+ * other write uses the main connection at FULL and is durable when it returns.
+ */
+interface WalSync {
+  /** Counts a commit made on the fast connection. */
+  committed(): void;
+  durable(): Promise<void>;
+  close(): void;
+}
+
+function walSync(walFile: string, enabled: boolean): WalSync {
+  let commits = 0;
+  let synced = 0;
+  let fd: number | null = null;
+  let running: Promise<void> | null = null;
+  let closed = false;
+  const syncOnce = (): Promise<void> => {
+    const upto = commits;
+    return new Promise<void>((resolve, reject) => {
+      try {
+        // The log exists from the first commit until the last connection closes (same inode even
+        // when a checkpoint truncates it), so one descriptor serves the whole life of the store.
+        fd ??= fs.openSync(walFile, 'r+');
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      fs.fdatasync(fd, (err) => {
+        if (err) return reject(err);
+        synced = Math.max(synced, upto);
+        resolve();
+      });
+    });
+  };
+  const syncUntil = async (target: number): Promise<void> => {
+    while (synced < target && !closed) {
+      running ??= syncOnce().finally(() => (running = null));
+      await running;
+    }
+  };
+  return {
+    committed: () => void commits++,
+    durable: () => (!enabled || synced >= commits ? Promise.resolve() : syncUntil(commits)),
+    close: () => {
+      closed = true;
+      const done = () => {
+        if (fd !== null) fs.closeSync(fd);
+        fd = null;
+      };
+      if (running) running.then(done, done);
+      else done();
+    }
+  };
+}
+
 interface WorkshopRow { id: string; title: string; question: string; code: string; created_at: number; ended_at: number | null }
 interface BoardRow { id: string; workshop_id: string; title: string; position: number }
 interface InviteRow { token: string; workshop_id: string; role: string; created_at: number; revoked_at: number | null }
@@ -71,6 +132,13 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   db.pragma('secure_delete = ON');
   migrate(db);
 
+  // The board log's own connection (see WalSync). It only appends updates and card authors.
+  const log = new Database(file);
+  log.pragma('synchronous = NORMAL');
+  log.pragma('busy_timeout = 5000');
+  log.pragma('foreign_keys = ON');
+  const wal = walSync(`${file}-wal`, (options.synchronous ?? 'FULL') === 'FULL');
+
   const q = {
     insertWorkshop: db.prepare(
       'INSERT INTO workshops (id, title, question, code, created_at) VALUES (@id, @title, @question, @code, @createdAt)'
@@ -97,7 +165,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     ),
     participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
     participants: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at'),
-    appendUpdate: db.prepare('INSERT INTO board_updates (board_id, data) VALUES (@boardId, @data)'),
+    appendUpdate: log.prepare('INSERT INTO board_updates (board_id, data) VALUES (@boardId, @data)'),
     snapshot: db.prepare<[string], { data: Buffer; upto_id: number }>('SELECT data, upto_id FROM board_snapshots WHERE board_id = ?'),
     updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>(
       'SELECT id, data FROM board_updates WHERE board_id = ? AND id > ? ORDER BY id'
@@ -127,7 +195,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     deleteDraft: db.prepare('DELETE FROM drafts WHERE participant_id = @participantId AND draft_id = @draftId'),
     draftsOfBoard: db.prepare<[string], DraftRow>('SELECT * FROM drafts WHERE board_id = ? ORDER BY updated_at'),
     draftsOf: db.prepare<[string], DraftRow>('SELECT * FROM drafts WHERE participant_id = ? ORDER BY updated_at'),
-    insertAuthor: db.prepare(
+    insertAuthor: log.prepare(
       'INSERT OR IGNORE INTO card_authors (board_id, card_id, participant_id, created_at) VALUES (@boardId, @cardId, @participantId, @createdAt)'
     ),
     authors: db.prepare<[string], { board_id: string; card_id: string; participant_id: string; created_at: number }>(
@@ -167,7 +235,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     q.insertSession.run({ hash, participantId: p.id, createdAt: p.createdAt });
   });
 
-  const appendUpdates = db.transaction(
+  const appendUpdatesTx = log.transaction(
     (batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors: ReadonlyArray<CardAuthorRecord>) => {
       let last = 0;
       for (const { boardId, update } of batch) {
@@ -177,6 +245,11 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
       return last;
     }
   );
+  const appendUpdates = (batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors: ReadonlyArray<CardAuthorRecord>) => {
+    const last = appendUpdatesTx(batch, authors);
+    wal.committed();
+    return last;
+  };
 
   const compactBoard = db.transaction((boardId: string, snapshot: Uint8Array, uptoId: number) => {
     q.upsertSnapshot.run({ boardId, data: snapshot, uptoId, now: Date.now() });
@@ -207,6 +280,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     getParticipant: (id) => { const r = q.participant.get(id); return r ? toParticipant(r) : null; },
     listParticipants: (workshopId) => q.participants.all(workshopId).map(toParticipant),
     appendUpdates: (batch, authors = []) => (batch.length || authors.length ? appendUpdates(batch, authors) : 0),
+    durable: () => wal.durable(),
     setParticipantRole: (id, role) => { q.setRole.run({ id, role }); },
     removeParticipant: (id, at) => removeParticipant(id, at),
     addInvite: (invite) => { q.insertInvite.run(invite); },
@@ -235,7 +309,11 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     listEndedBefore: (before) => q.endedBefore.all(before).map((r) => r.id),
     checkpoint: () => { db.pragma('wal_checkpoint(TRUNCATE)'); },
     backup: async (file) => { await db.backup(file); },
-    close: () => { if (db.open) db.close(); }
+    close: () => {
+      wal.close();
+      if (log.open) log.close();
+      if (db.open) db.close();
+    }
   };
 }
 

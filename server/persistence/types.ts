@@ -135,6 +135,12 @@ export interface BoardDocStore {
    * id of the last update written.
    */
   appendUpdates(batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors?: ReadonlyArray<CardAuthorRecord>): number;
+  /**
+   * Resolves once everything appendUpdates committed before this call would survive a power cut
+   * (a store may make that true some time after the commit returns, as SQLite does, off the event
+   * loop). Updates are relayed only after it resolves. Rejects if the disk reports an error.
+   */
+  durable(): Promise<void>;
   loadBoard(boardId: string): StoredBoard;
   /**
    * Replaces the snapshot with `snapshot`, which must contain every update with id <= uptoId,

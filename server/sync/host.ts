@@ -14,7 +14,8 @@ import { clientAddress, originAllowed, readCookie } from '../origins';
 import { sessionCookieName, type WorkshopService } from '../workshops';
 import { SyncConnection, type ConnectionLimits } from './connection';
 import { decodeClientMessage, type DecodeOptions } from './messages';
-import { PresenceTooLarge, Room, SERVER_ORIGIN } from './room';
+import { PresenceTooLarge, Room, SERVER_ORIGIN, type SealedUpdate } from './room';
+import { wsSocket } from './ws-socket';
 import type { CardAuthorRecord, ParticipantRecord } from '../persistence/types';
 
 export interface SyncHostOptions {
@@ -60,6 +61,8 @@ export class SyncHost {
   private lastRelay = new WeakMap<Room, number>();
   private lastPresence = new WeakMap<Room, number>();
   private flushScheduled = false;
+  /** Relays and sync replies waiting for the disk, in order (see whenDurable). */
+  private sendChain: Promise<void> = Promise.resolve();
   private failedUpgrades: RateLimiterMemory;
   private pingTimer: NodeJS.Timeout;
   private connectionLimits: ConnectionLimits = { messagesPerSecond: 60, messageBurst: 200, maxBufferedBytes: 8 * 1024 * 1024 };
@@ -119,7 +122,7 @@ export class SyncHost {
   }
 
   private accept(ws: WebSocket, boardId: string, workshopId: string, participant: SyncConnection['participant']): void {
-    const conn = new SyncConnection(ws, participant, boardId, this.connectionLimits);
+    const conn = new SyncConnection(wsSocket(ws), participant, boardId, this.connectionLimits);
     this.openByParticipant.set(participant.id, (this.openByParticipant.get(participant.id) ?? 0) + 1);
     ws.once('close', () => {
       const n = (this.openByParticipant.get(participant.id) ?? 1) - 1;
@@ -139,7 +142,10 @@ export class SyncHost {
       return;
     }
     ws.on('pong', () => (conn.alive = true));
-    const decodeOptions = { ownedElsewhere: (clientId: number) => room.ownedByAnother(clientId, conn) };
+    const decodeOptions: DecodeOptions = {
+      ownedElsewhere: (clientId: number) => room.ownedByAnother(clientId, conn),
+      maxPresenceBytes: this.opts.limits.maxPresenceBytes
+    };
     ws.on('message', (data, isBinary) => this.receive(room, conn, data as Buffer, isBinary, decodeOptions));
     ws.on('close', () => {
       conn.closed = true;
@@ -156,12 +162,18 @@ export class SyncHost {
     try {
       const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), decodeOptions);
       switch (message.kind) {
-        case 'syncStep1':
+        case 'syncStep1': {
           // Answered from stored state only: edits waiting for their relay slot are stored first
           // (and relayed early). If they cannot be stored, no answer: unsaved edits never leave.
+          // The reply is made now, from a document holding only committed edits, and sent once
+          // they are durable.
           if (room.pending.length && !this.flushNow(room)) return;
-          room.answerSyncStep1(conn, message.stateVector);
+          const reply = room.syncStep1Reply(message.stateVector);
+          this.whenDurable(() => {
+            for (const m of reply) conn.send(m);
+          });
           return;
+        }
         case 'update': {
           if (!this.canWrite(conn)) return; // observers and locked boards: never applied, never relayed
           if (room.approxBytes + room.pendingBytes() + message.update.length > this.opts.limits.maxDocBytes) {
@@ -280,6 +292,7 @@ export class SyncHost {
     this.dirty.clear();
     const now = performance.now();
     const presenceLater: Room[] = [];
+    const sealed: [Room, SealedUpdate][] = [];
     for (const room of rooms) {
       this.lastRelay.set(room, now);
       const withPresence = this.closing || this.presenceDue(room) <= now + 1;
@@ -290,7 +303,10 @@ export class SyncHost {
         room.updatesSinceSnapshot++;
       }
       try {
-        room.relay(withPresence);
+        const update = room.seal();
+        if (update) sealed.push([room, update]);
+        // Presence is never stored, so it goes now rather than after the disk.
+        if (withPresence) room.relayPresence();
         if (room.hasPendingPresence()) presenceLater.push(room);
       } catch (err) {
         // Stored already; one room's failure must not stop the others' relay.
@@ -305,8 +321,49 @@ export class SyncHost {
         });
       }
     }
+    if (sealed.length) {
+      this.whenDurable(() => {
+        for (const [room, update] of sealed) {
+          try {
+            room.relaySealed(update);
+          } catch (err) {
+            this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
+          }
+        }
+      });
+    }
     for (const room of presenceLater) this.markDirty(room); // books the room's presence slot
     return true;
+  }
+
+  /**
+   * Runs `send` once every update committed so far is durable (store.durable()), in the order the
+   * calls were made: relays and sync replies never overtake each other or the disk. The fsync runs
+   * off the event loop, and one serves every commit made while the previous one ran.
+   */
+  private whenDurable(send: () => void): void {
+    const durable = this.durableWithRetry();
+    this.sendChain = this.sendChain.then(() => durable).then(() => {
+      try {
+        send();
+      } catch (err) {
+        this.opts.logger.error({ err }, 'relay failed');
+      }
+    });
+  }
+
+  private async durableWithRetry(): Promise<void> {
+    for (let delay = 50; ; delay = Math.min(5000, delay * 2)) {
+      try {
+        return await this.opts.store.durable();
+      } catch (err) {
+        // Nothing is relayed until the disk confirms; the edits stay in every sender's page too.
+        this.stats.failedFlushes++;
+        this.opts.logger.error({ err }, 'could not make board updates durable; retrying before relaying them');
+        if (this.closing) return;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /** Folds a room's update log into one snapshot. The snapshot holds at least every stored update. */

@@ -12,6 +12,9 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 
 export class MalformedMessage extends Error {}
 
+/** A presence entry over the size limit: the connection is closed as "too large", not malformed. */
+export class PresenceTooLarge extends Error {}
+
 export type ClientMessage =
   | { kind: 'syncStep1'; stateVector: Uint8Array }
   | { kind: 'update'; update: Uint8Array }
@@ -52,9 +55,12 @@ export interface DecodeOptions {
   /**
    * True for a Yjs client id that another live connection owns. Presence entries for such ids are
    * echoes (a y-websocket page sends back every presence update it receives) or spoofs, and are
-   * dropped, so their JSON is skipped unread: in a room of 1,000 that is most presence traffic.
+   * dropped here, so their JSON is skipped unread and nothing is built for them: in a room of
+   * 1,000 that is most presence traffic (every page answers each presence relay with an echo).
    */
   ownedElsewhere?: (clientId: number) => boolean;
+  /** Presence entries over this many bytes throw PresenceTooLarge, echoes included. */
+  maxPresenceBytes?: number;
 }
 
 function decodeMessage(d: decoding.Decoder, options: DecodeOptions): ClientMessage {
@@ -74,7 +80,7 @@ function decodeMessage(d: decoding.Decoder, options: DecodeOptions): ClientMessa
       throw new MalformedMessage(`unknown sync message ${syncType}`);
     }
     case MESSAGE_AWARENESS:
-      return { kind: 'awareness', entries: decodeAwareness(decoding.readVarUint8Array(d), options.ownedElsewhere) };
+      return { kind: 'awareness', entries: decodeAwareness(decoding.readVarUint8Array(d), options) };
     case MESSAGE_QUERY_AWARENESS:
       return { kind: 'queryAwareness' };
     default:
@@ -91,31 +97,25 @@ function validateStateVector(sv: Uint8Array): void {
   }
 }
 
-function decodeAwareness(update: Uint8Array, ownedElsewhere?: (clientId: number) => boolean): AwarenessEntry[] {
+function decodeAwareness(update: Uint8Array, options: DecodeOptions): AwarenessEntry[] {
   const d = decoding.createDecoder(update);
   const n = readCount(d, 3);
+  const maxBytes = options.maxPresenceBytes ?? Infinity;
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < n; i++) {
     const clientId = decoding.readVarUint(d);
     const clock = decoding.readVarUint(d);
-    if (ownedElsewhere?.(clientId)) {
-      // Skipped unread (see DecodeOptions), but bounds-checked; its size counts in UTF-8 bytes,
-      // which is never less than its length in characters. `state` reads it only if asked.
+    if (options.ownedElsewhere?.(clientId)) {
+      // Dropped unread (see DecodeOptions), but bounds-checked and size-checked; its size counts
+      // in UTF-8 bytes, which is never less than its length in characters.
       const bytes = decoding.readVarUint(d);
       if (bytes > remaining(d)) throw new MalformedMessage('presence overruns the message');
-      const raw = update.subarray(d.pos, d.pos + bytes);
+      if (bytes > maxBytes) throw new PresenceTooLarge();
       d.pos += bytes;
-      entries.push({
-        clientId,
-        clock,
-        bytes,
-        get state() {
-          return parsePresence(utf8.decode(raw));
-        }
-      });
       continue;
     }
     const json = decoding.readVarString(d);
+    if (json.length > maxBytes) throw new PresenceTooLarge();
     entries.push({ clientId, clock, state: parsePresence(json), bytes: json.length });
   }
   return entries;
@@ -128,8 +128,6 @@ function parsePresence(json: string): unknown {
     throw new MalformedMessage('presence is not JSON');
   }
 }
-
-const utf8 = new TextDecoder();
 
 // Yjs update v1 struct kinds (the low five bits of each struct's info byte).
 const BITS5 = 31;

@@ -9,17 +9,25 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
+  PresenceTooLarge,
   type AwarenessEntry
 } from './messages';
 import { sanitisePresence, type PresenceIdentity } from './presence';
-import { SyncConnection } from './connection';
+import { SyncConnection, prepare, type Outgoing } from './connection';
 import { cardsOf } from '../../src/lib/board/schema';
 import type { CardAuthorRecord } from '../persistence/types';
 
 /** Origin of changes the server makes as its own peer (revealed drafts, anonymous cards, moderation). */
 export const SERVER_ORIGIN = 'server';
 
-export class PresenceTooLarge extends Error {}
+export { PresenceTooLarge } from './messages';
+
+/** Updates committed together, waiting for the commit to be durable before they are relayed. */
+export interface SealedUpdate {
+  message: Outgoing;
+  /** When one connection sent every update in it, that connection (it has them already). */
+  soleSender: SyncConnection | null;
+}
 
 /** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
@@ -125,19 +133,22 @@ export class Room {
     }
   }
 
-  /** A peer asks what it is missing. A fresh joiner (empty state vector) gets a cached snapshot. */
-  answerSyncStep1(conn: SyncConnection, stateVector: Uint8Array): void {
+  /**
+   * The reply to a peer asking what it is missing, as messages to send (the host sends them once
+   * everything in them is durable). A fresh joiner (empty state vector) gets a cached snapshot.
+   */
+  syncStep1Reply(stateVector: Uint8Array): Uint8Array[] {
     if (stateVector.length <= 1) {
       // The cached whole board, then what changed since as one small update: a busy board is not
       // encoded again for every joiner. Encoded afresh once the changes outgrow a quarter of it.
       if (!this.fullState || this.changedSinceFullState > this.fullState.message.length / 4) {
         this.useSnapshot(Y.encodeStateAsUpdate(this.doc));
       }
-      conn.send(this.fullState!.message);
-      if (this.changedSinceFullState > 0) conn.send(encodeUpdate(Y.encodeStateAsUpdate(this.doc, this.fullState!.stateVector)));
-      return;
+      const reply = [this.fullState!.message];
+      if (this.changedSinceFullState > 0) reply.push(encodeUpdate(Y.encodeStateAsUpdate(this.doc, this.fullState!.stateVector)));
+      return reply;
     }
-    conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)));
+    return [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))];
   }
 
   applyUpdate(conn: SyncConnection, update: Uint8Array): void {
@@ -217,32 +228,41 @@ export class Room {
     if (ids.length) conn.send(encodeAwarenessMessage(this.awareness, ids));
   }
 
-  /** Called by the host after pending updates are safely stored: relay them, then presence. */
-  relay(includePresence = true): void {
-    if (this.pending.length) {
-      const merged = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
-      const message = encodeUpdate(merged); // encoded once for the whole room
-      const soleSender = this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null;
-      for (const conn of this.connections) if (conn !== soleSender) conn.send(message);
-      this.pending = [];
-      this.pendingFrom.clear();
-    }
-    if (includePresence && this.presenceChanged.size) {
-      // An id without a clock cannot be encoded; skip it rather than stop the relay.
-      const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
-      const senders = new Set(this.presenceChanged.values());
-      const everyone = encodeAwarenessMessage(this.awareness, ids);
-      for (const conn of this.connections) {
-        if (!senders.has(conn)) {
-          conn.send(everyone);
-          continue;
-        }
-        // Never echo a page its own presence: y-websocket would send it back, forever.
-        const others = ids.filter((id) => this.presenceChanged.get(id) !== conn);
-        if (others.length) conn.send(encodeAwarenessMessage(this.awareness, others));
+  /**
+   * Takes the pending updates, which the host has just committed, as one message for the room
+   * (encoded once, framed once); the host relays it with relaySealed once the commit is durable.
+   */
+  seal(): SealedUpdate | null {
+    if (!this.pending.length) return null;
+    const merged = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
+    const sealed = { message: prepare(encodeUpdate(merged)), soleSender: this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null };
+    this.pending = [];
+    this.pendingFrom.clear();
+    return sealed;
+  }
+
+  /** Sends a sealed update to everyone on the board but its only sender (people who joined since get it too). */
+  relaySealed(sealed: SealedUpdate): void {
+    for (const conn of this.connections) if (conn !== sealed.soleSender) conn.send(sealed.message);
+  }
+
+  /** Relays presence changed since the last call. Presence is never stored, so it need not wait. */
+  relayPresence(): void {
+    if (!this.presenceChanged.size) return;
+    // An id without a clock cannot be encoded; skip it rather than stop the relay.
+    const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
+    const senders = new Set(this.presenceChanged.values());
+    const everyone = prepare(encodeAwarenessMessage(this.awareness, ids));
+    for (const conn of this.connections) {
+      if (!senders.has(conn)) {
+        conn.send(everyone);
+        continue;
       }
-      this.presenceChanged.clear();
+      // Never echo a page its own presence: y-websocket would send it back, forever.
+      const others = ids.filter((id) => this.presenceChanged.get(id) !== conn);
+      if (others.length) conn.send(encodeAwarenessMessage(this.awareness, others));
     }
+    this.presenceChanged.clear();
   }
 
   /** Record an author for a card the server wrote on someone's behalf (a revealed draft). */
