@@ -2,6 +2,8 @@
 // migrations, prepared statements with named parameters, and transactions around multi-row writes.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
 import type {
@@ -27,12 +29,13 @@ export interface SqliteOptions {
 
 /**
  * Board updates are the one hot write path (every keystroke of every person), so they go through
- * a second connection whose commits do not fsync (`synchronous = NORMAL`): a commit there only
- * writes the log into the operating system's cache and returns in microseconds. `durable()` then makes those
- * commits survive a power cut with one `fdatasync` of the write-ahead log on libuv's thread pool,
- * off the event loop, shared by every commit made before it started (group commit). The relay
- * waits for it, so the rule "stored before anyone else receives it" still means "on disk". Every
- * other write uses the main connection at FULL and is durable when it returns.
+ * a second connection (which also compacts them) whose commits do not fsync (`synchronous =
+ * NORMAL`): a commit there only writes the log into the operating system's cache and returns in
+ * microseconds. `durable()` then makes those commits survive a power cut with one `fdatasync` of
+ * the write-ahead log on libuv's thread pool, off the event loop, shared by every commit made
+ * before it started (group commit). The relay waits for it, so the rule "stored before anyone
+ * else receives it" still means "on disk". Every other write uses the main connection at FULL
+ * and is durable when it returns.
  */
 interface WalSync {
   /** Counts a commit made on the fast connection. */
@@ -117,6 +120,99 @@ const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
   id: r.id, workshopId: r.workshop_id, name: r.name, role: r.role as Role, createdAt: r.created_at, removedAt: r.removed_at
 });
 
+/**
+ * Copying the write-ahead log into the main file (a checkpoint) is SQLite's job inside whichever
+ * commit takes the log past 1,000 pages: a 4-5 ms stall of the event loop every few hundred
+ * commits, which every edit arriving meanwhile waits for. Here it runs on a worker thread with
+ * its own connection instead, PASSIVE (it never blocks a writer or waits for one), a few times a
+ * second while the log grows.
+ *
+ * The log only starts again from its beginning when a write finds it wholly copied. Under a steady
+ * stream of writes that never happens after a checkpoint on another thread (commits made while it
+ * ran are left over), so once the worker has copied the bulk and the log is over RESTART_FRAMES
+ * long, the main thread copies the few frames left (under a millisecond: the worker has just
+ * synced the main file) and the next commit starts the log again. If the worker cannot run,
+ * SQLite's own automatic checkpoints come back on.
+ */
+const CHECKPOINTER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('synchronous = FULL');
+db.pragma('wal_autocheckpoint = 0');
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage({ ok: true, frames: db.pragma('wal_checkpoint(PASSIVE)')[0].log });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String((err && err.message) || err) });
+  }
+});
+`;
+const CHECKPOINT_EVERY_MS = 250;
+const CHECKPOINT_AFTER_COMMITS = 500;
+/** Once the log is this long (about 8 MB), the main thread finishes a checkpoint so it restarts. */
+const RESTART_FRAMES = 2_000;
+
+interface Checkpointer {
+  committed(): void;
+  close(): void;
+}
+
+function startCheckpointer(file: string, fallback: () => void, finish: () => void): Checkpointer {
+  let worker: Worker | null = null;
+  let commits = 0;
+  let busy = false;
+  const stop = (reason: unknown) => {
+    if (!worker) return;
+    // Not silent: the store still works, with the event-loop stalls described above.
+    console.warn(`Roundtable: background checkpoints stopped (${String(reason)}); SQLite checkpoints on commit instead.`);
+    worker.terminate().catch(() => {});
+    worker = null;
+    clearInterval(timer);
+    fallback();
+  };
+  let idleTicks = 0;
+  const request = () => {
+    if (!worker || busy) return;
+    // Other writes (facilitation, people) are not counted: they get a checkpoint every 10 s.
+    if (commits === 0 && ++idleTicks < 40) return;
+    idleTicks = 0;
+    busy = true;
+    commits = 0;
+    worker.postMessage('checkpoint');
+  };
+  const timer = setInterval(request, CHECKPOINT_EVERY_MS);
+  timer.unref();
+  try {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { driver, file } });
+    worker.unref();
+    worker.on('message', (m: { ok: boolean; frames?: number; error?: string }) => {
+      busy = false;
+      if (!m.ok) return stop(m.error);
+      if ((m.frames ?? 0) > RESTART_FRAMES) finish();
+    });
+    worker.on('error', stop);
+  } catch (err) {
+    stop(err);
+  }
+  return {
+    committed() {
+      if (++commits >= CHECKPOINT_AFTER_COMMITS) request();
+    },
+    close() {
+      clearInterval(timer);
+      worker?.postMessage('close');
+      worker = null;
+    }
+  };
+}
+
 export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'roundtable.sqlite');
 }
@@ -137,7 +233,21 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   log.pragma('synchronous = NORMAL');
   log.pragma('busy_timeout = 5000');
   log.pragma('foreign_keys = ON');
+  log.pragma('secure_delete = ON');
   const wal = walSync(`${file}-wal`, (options.synchronous ?? 'FULL') === 'FULL');
+  // Checkpoints run on a worker thread (see startCheckpointer), not inside commits.
+  db.pragma('wal_autocheckpoint = 0');
+  log.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(
+    file,
+    () => {
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      if (log.open) log.pragma('wal_autocheckpoint = 1000');
+    },
+    () => {
+      if (log.open) log.pragma('wal_checkpoint(PASSIVE)');
+    }
+  );
 
   const q = {
     insertWorkshop: db.prepare(
@@ -170,11 +280,11 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>(
       'SELECT id, data FROM board_updates WHERE board_id = ? AND id > ? ORDER BY id'
     ),
-    upsertSnapshot: db.prepare(
+    upsertSnapshot: log.prepare(
       `INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES (@boardId, @data, @uptoId, @now)
        ON CONFLICT(board_id) DO UPDATE SET data = excluded.data, upto_id = excluded.upto_id, updated_at = excluded.updated_at`
     ),
-    deleteUpdatesUpTo: db.prepare('DELETE FROM board_updates WHERE board_id = @boardId AND id <= @uptoId'),
+    deleteUpdatesUpTo: log.prepare('DELETE FROM board_updates WHERE board_id = @boardId AND id <= @uptoId'),
     pendingCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
     ping: db.prepare('SELECT 1'),
     setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
@@ -248,10 +358,13 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   const appendUpdates = (batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors: ReadonlyArray<CardAuthorRecord>) => {
     const last = appendUpdatesTx(batch, authors);
     wal.committed();
+    checkpointer.committed();
     return last;
   };
 
-  const compactBoard = db.transaction((boardId: string, snapshot: Uint8Array, uptoId: number) => {
+  // On the log connection too: a compaction replaces updates by a snapshot of them in one
+  // transaction, so if a power cut undoes it before the next sync, the updates are still there.
+  const compactBoard = log.transaction((boardId: string, snapshot: Uint8Array, uptoId: number) => {
     q.upsertSnapshot.run({ boardId, data: snapshot, uptoId, now: Date.now() });
     q.deleteUpdatesUpTo.run({ boardId, uptoId });
   });
@@ -307,9 +420,19 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
     deleteWorkshop: (id) => { q.deleteWorkshop.run(id); },
     listEndedBefore: (before) => q.endedBefore.all(before).map((r) => r.id),
-    checkpoint: () => { db.pragma('wal_checkpoint(TRUNCATE)'); },
+    checkpoint: () => {
+      // The background checkpointer may hold the checkpoint lock for a few ms: wait it out, since
+      // this checkpoint is what removes deleted content from the log (privacy).
+      for (let attempt = 0; attempt < 400; attempt++) {
+        const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        if (!r?.busy) return;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      }
+      throw new Error('could not empty the write-ahead log: the database stayed busy for 2 s');
+    },
     backup: async (file) => { await db.backup(file); },
     close: () => {
+      checkpointer.close();
       wal.close();
       if (log.open) log.close();
       if (db.open) db.close();
