@@ -182,8 +182,10 @@ async function startServer(target) {
   let stopping = false;
   if (target === 'roundtable') {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-'));
-    // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server.
+    // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server;
+    // BENCH_SERVER_STDOUT=<file> keeps what it prints (with --trace-gc: every collection's pause).
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const stdout = process.env.BENCH_SERVER_STDOUT ? fs.openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore';
     child = spawn(process.execPath, [...nodeArgs, path.join(APP_DIR, 'dist/server.js')], {
       env: {
         ...process.env,
@@ -194,7 +196,7 @@ async function startServer(target) {
         LIMIT_CREATE_PER_HOUR: '100000',
         PUBLIC_URL: ''
       },
-      stdio: ['ignore', 'ignore', 'pipe']
+      stdio: ['ignore', stdout, 'pipe']
     });
   } else {
     const pkg = createRequire(import.meta.url).resolve('@y/websocket-server/package.json');

@@ -134,7 +134,7 @@ export function openMemoryStore(): Store {
     },
     pendingUpdateCount: (boardId) => (updates.get(boardId) ?? []).length,
     ping() {},
-    checkpoint() {},
+    checkpoint: () => Promise.resolve(),
     async backup() {
       throw new Error('The in-memory store has nothing to back up.');
     },

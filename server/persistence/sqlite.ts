@@ -41,50 +41,85 @@ interface WalSync {
   /** Counts a commit made on the fast connection. */
   committed(): void;
   durable(): Promise<void>;
+  /** Syncs what is left, synchronously, and closes the descriptor. */
   close(): void;
+  /** The error of a failed sync, after which nothing is durable any more (see `failed`). */
+  readonly broken: Error | null;
 }
 
 function walSync(walFile: string, enabled: boolean): WalSync {
+  // The log exists from the first transaction while any connection is open (the same inode even
+  // when a checkpoint truncates it), so one descriptor serves the whole life of the store. Syncing
+  // it once at open covers commits a killed process left in the OS's cache: they are served from
+  // now on.
+  let fd: number | null = null;
+  const open = (): number => (fd ??= fs.openSync(walFile, 'r+'));
+  if (enabled && fs.existsSync(walFile)) fs.fdatasyncSync(open());
   let commits = 0;
   let synced = 0;
-  let fd: number | null = null;
   let running: Promise<void> | null = null;
+  /**
+   * Once a sync fails, no later one can be trusted to cover the same commits (Linux marks the
+   * lost pages clean and the next fdatasync succeeds): every durable() from then on rejects, so
+   * nothing more is relayed, and /healthz reports the store broken until the server restarts.
+   */
+  let failed: Error | null = null;
   let closed = false;
   const syncOnce = (): Promise<void> => {
     const upto = commits;
     return new Promise<void>((resolve, reject) => {
+      let descriptor: number;
       try {
-        // The log exists from the first commit until the last connection closes (same inode even
-        // when a checkpoint truncates it), so one descriptor serves the whole life of the store.
-        fd ??= fs.openSync(walFile, 'r+');
+        descriptor = open();
       } catch (err) {
-        reject(err);
-        return;
+        return reject(err);
       }
-      fs.fdatasync(fd, (err) => {
-        if (err) return reject(err);
+      fs.fdatasync(descriptor, (err) => {
+        if (err) {
+          failed = new Error(`the disk could not save board edits (${err.message}); restart the server`);
+          return reject(failed);
+        }
         synced = Math.max(synced, upto);
         resolve();
       });
     });
   };
   const syncUntil = async (target: number): Promise<void> => {
-    while (synced < target && !closed) {
+    while (synced < target) {
+      if (failed) throw failed;
+      if (closed) throw new Error('the store is closed');
       running ??= syncOnce().finally(() => (running = null));
       await running;
     }
   };
   return {
     committed: () => void commits++,
-    durable: () => (!enabled || synced >= commits ? Promise.resolve() : syncUntil(commits)),
+    durable: () => {
+      if (failed) return Promise.reject(failed);
+      return !enabled || synced >= commits ? Promise.resolve() : syncUntil(commits);
+    },
     close: () => {
+      if (closed) return;
       closed = true;
-      const done = () => {
-        if (fd !== null) fs.closeSync(fd);
-        fd = null;
+      if (!enabled) return;
+      // What the last flush and the shutdown compaction committed is synced here, before the
+      // connections close. A sync on the thread pool may still be using the descriptor, so the
+      // descriptor is closed after it.
+      const descriptor = fd ?? (fs.existsSync(walFile) ? open() : null);
+      if (descriptor === null) return;
+      if (!failed) fs.fdatasyncSync(descriptor);
+      const release = () => {
+        try {
+          fs.closeSync(descriptor);
+        } catch {
+          // already closed
+        }
       };
-      if (running) running.then(done, done);
-      else done();
+      if (running) running.then(release, release);
+      else release();
+    },
+    get broken() {
+      return failed;
     }
   };
 }
@@ -125,29 +160,36 @@ const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
  * commit takes the log past 1,000 pages: a 4-5 ms stall of the event loop every few hundred
  * commits, which every edit arriving meanwhile waits for. Here it runs on a worker thread with
  * its own connection instead, PASSIVE (it never blocks a writer or waits for one), a few times a
- * second while the log grows.
+ * second while the log grows, and the worker then syncs the main file itself (SQLite syncs it
+ * only when a checkpoint reaches the end of the log, which a checkpoint racing commits rarely does).
  *
  * The log only starts again from its beginning when a write finds it wholly copied. Under a steady
  * stream of writes that never happens after a checkpoint on another thread (commits made while it
  * ran are left over), so once the worker has copied the bulk and the log is over RESTART_FRAMES
- * long, the main thread copies the few frames left (under a millisecond: the worker has just
- * synced the main file) and the next commit starts the log again. If the worker cannot run,
- * SQLite's own automatic checkpoints come back on.
+ * long, the main thread copies the frames left and syncs (about a millisecond on the test
+ * machine's disk: the bulk is already on disk) and the next commit starts the log again. If the
+ * worker cannot start, exits, or fails three times running, SQLite's own automatic checkpoints
+ * come back on, with a warning.
  */
 const CHECKPOINTER_SOURCE = `
+const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = FULL');
 db.pragma('wal_autocheckpoint = 0');
+const file = fs.openSync(workerData.file, 'r+');
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();
+    fs.closeSync(file);
     parentPort.close();
     return;
   }
   try {
-    parentPort.postMessage({ ok: true, frames: db.pragma('wal_checkpoint(PASSIVE)')[0].log });
+    const frames = db.pragma('wal_checkpoint(PASSIVE)')[0].log;
+    fs.fdatasyncSync(file);
+    parentPort.postMessage({ ok: true, frames });
   } catch (err) {
     parentPort.postMessage({ ok: false, error: String((err && err.message) || err) });
   }
@@ -160,6 +202,8 @@ const RESTART_FRAMES = 2_000;
 
 interface Checkpointer {
   committed(): void;
+  /** Runs `task` once no background checkpoint is running (at once if none is). */
+  whenIdle(task: () => void): void;
   close(): void;
 }
 
@@ -167,14 +211,30 @@ function startCheckpointer(file: string, fallback: () => void, finish: () => voi
   let worker: Worker | null = null;
   let commits = 0;
   let busy = false;
+  let failures = 0;
+  let idleTasks: (() => void)[] = [];
+  const runIdleTasks = () => {
+    const tasks = idleTasks;
+    idleTasks = [];
+    for (const task of tasks) guarded('a checkpoint', task);
+  };
+  const guarded = (what: string, task: () => void) => {
+    try {
+      task();
+    } catch (err) {
+      console.warn(`Roundtable: ${what} failed (${(err as Error).message})`);
+    }
+  };
   const stop = (reason: unknown) => {
-    if (!worker) return;
+    clearInterval(timer);
+    const running = worker;
+    worker = null;
+    busy = false;
+    if (running) running.terminate().catch(() => {});
     // Not silent: the store still works, with the event-loop stalls described above.
     console.warn(`Roundtable: background checkpoints stopped (${String(reason)}); SQLite checkpoints on commit instead.`);
-    worker.terminate().catch(() => {});
-    worker = null;
-    clearInterval(timer);
-    fallback();
+    guarded('turning automatic checkpoints back on', fallback);
+    runIdleTasks();
   };
   let idleTicks = 0;
   const request = () => {
@@ -194,10 +254,18 @@ function startCheckpointer(file: string, fallback: () => void, finish: () => voi
     worker.unref();
     worker.on('message', (m: { ok: boolean; frames?: number; error?: string }) => {
       busy = false;
-      if (!m.ok) return stop(m.error);
-      if ((m.frames ?? 0) > RESTART_FRAMES) finish();
+      if (!m.ok) {
+        if (++failures >= 3) stop(m.error);
+      } else {
+        failures = 0;
+        if ((m.frames ?? 0) > RESTART_FRAMES) guarded('finishing a checkpoint', finish);
+      }
+      runIdleTasks();
     });
     worker.on('error', stop);
+    worker.on('exit', (code) => {
+      if (worker) stop(`the worker exited with code ${code}`);
+    });
   } catch (err) {
     stop(err);
   }
@@ -205,10 +273,15 @@ function startCheckpointer(file: string, fallback: () => void, finish: () => voi
     committed() {
       if (++commits >= CHECKPOINT_AFTER_COMMITS) request();
     },
+    whenIdle(task) {
+      if (!busy) task();
+      else idleTasks.push(task);
+    },
     close() {
       clearInterval(timer);
-      worker?.postMessage('close');
+      const running = worker;
       worker = null;
+      running?.postMessage('close');
     }
   };
 }
@@ -414,22 +487,29 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     loadBoard: (boardId) => loadBoard(boardId),
     compactBoard: (boardId, snapshot, uptoId) => compactBoard(boardId, snapshot, uptoId),
     pendingUpdateCount: (boardId) => q.pendingCount.get(boardId)?.n ?? 0,
-    ping: () => { q.ping.get(); },
+    ping: () => {
+      if (wal.broken) throw wal.broken;
+      q.ping.get();
+    },
     endWorkshop: (id, at) => { q.endWorkshop.run({ id, at }); },
     deleteParticipant: (id) => { q.deleteParticipant.run(id); },
     // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
     deleteWorkshop: (id) => { q.deleteWorkshop.run(id); },
     listEndedBefore: (before) => q.endedBefore.all(before).map((r) => r.id),
-    checkpoint: () => {
-      // The background checkpointer may hold the checkpoint lock for a few ms: wait it out, since
-      // this checkpoint is what removes deleted content from the log (privacy).
-      for (let attempt = 0; attempt < 400; attempt++) {
-        const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-        if (!r?.busy) return;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      }
-      throw new Error('could not empty the write-ahead log: the database stayed busy for 2 s');
-    },
+    checkpoint: () =>
+      // This checkpoint is what removes deleted content from the log (privacy). It needs the
+      // checkpoint lock, so it waits for a background checkpoint in progress to end.
+      new Promise<void>((resolve, reject) => {
+        checkpointer.whenIdle(() => {
+          try {
+            const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+            if (r?.busy) throw new Error('could not empty the write-ahead log: the database is busy');
+            resolve();
+          } catch (err) {
+            reject(err);
+          }
+        });
+      }),
     backup: async (file) => { await db.backup(file); },
     close: () => {
       checkpointer.close();

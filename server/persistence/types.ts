@@ -154,8 +154,11 @@ export interface BoardDocStore {
 export interface Store extends WorkshopStore, BoardDocStore {
   /** Throws when the store cannot be read; used by /healthz. */
   ping(): void;
-  /** Moves everything from the write-ahead log into the main file and empties the log (after deletions). */
-  checkpoint(): void;
+  /**
+   * Moves everything from the write-ahead log into the main file and empties the log (after
+   * deletions): at once, or as soon as a background checkpoint that is running ends (milliseconds).
+   */
+  checkpoint(): Promise<void>;
   /** Copies the whole database to `file`, safely while the server runs. */
   backup(file: string): Promise<void>;
   close(): void;

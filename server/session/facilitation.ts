@@ -303,7 +303,7 @@ export class Facilitation {
         return done;
       }
       case 'workshop.delete':
-        this.deleteWorkshop(workshopId, 'The facilitator has deleted this workshop and everything in it.');
+        void this.deleteWorkshop(workshopId, 'The facilitator has deleted this workshop and everything in it.');
         return done;
       case 'me.forget':
         this.forget(participant);
@@ -346,17 +346,23 @@ export class Facilitation {
     cardsOf(doc).set(cardId, card);
   }
 
-  /** Deletes a workshop and everything in it, from memory and from the database file. */
-  deleteWorkshop(workshopId: string, message: string): void {
+  /**
+   * Deletes a workshop and everything in it, from memory and from the database file. Resolves
+   * once the write-ahead log holds no copy of the deleted pages either; never rejects (a failure
+   * to empty the log is logged, and the next checkpoint overwrites them).
+   */
+  deleteWorkshop(workshopId: string, message: string): Promise<void> {
     const boards = this.store.listBoards(workshopId).map((b) => b.id);
     this.notifier?.workshopGone(workshopId, message);
     this.sync().dropBoards(boards);
     this.store.deleteWorkshop(workshopId);
-    // Empty the write-ahead log too, so no copy of the deleted pages is left in it.
-    this.store.checkpoint();
     this.states.delete(workshopId);
     clearTimeout(this.viewTimers.get(workshopId));
     this.viewTimers.delete(workshopId);
+    // Empty the write-ahead log too, so no copy of the deleted pages is left in it.
+    return this.store.checkpoint().catch((err) => {
+      this.logger.error({ err, workshopId }, 'could not empty the write-ahead log after a deletion');
+    });
   }
 
   /**
@@ -389,7 +395,7 @@ export class Facilitation {
   /** Deletes workshops that ended more than `days` ago. Returns how many. */
   sweepRetention(days: number, now = Date.now()): number {
     const ids = this.store.listEndedBefore(now - days * 24 * 3600_000);
-    for (const id of ids) this.deleteWorkshop(id, 'This workshop has ended and its data has been deleted.');
+    for (const id of ids) void this.deleteWorkshop(id, 'This workshop has ended and its data has been deleted.');
     return ids.length;
   }
 

@@ -4,7 +4,7 @@ import type { ParticipantRecord } from '../persistence/types';
 import { CLOSE, type CloseName } from '../../src/lib/protocol/errors';
 import { TokenBucket } from './rate';
 
-/** What the sync core needs of a socket (see wsSocket in host.ts for `ws`). */
+/** What the sync core needs of a socket (see ws-socket.ts for `ws`). */
 export interface SyncSocket {
   send(data: Uint8Array): void;
   /** Sends a message many sockets get, reusing its wire encoding; falls back to send(message.data). */
@@ -40,6 +40,8 @@ export class SyncConnection {
   private bucket: TokenBucket;
   closed = false;
   alive = true;
+  /** A sync reply made for this connection is waiting for the disk (see SyncHost.whenDurable). */
+  replyWaiting = false;
 
   constructor(
     private socket: SyncSocket,

@@ -63,6 +63,7 @@ export class SyncHost {
   private flushScheduled = false;
   /** Relays and sync replies waiting for the disk, in order (see whenDurable). */
   private sendChain: Promise<void> = Promise.resolve();
+  private lastDurableError = 0;
   private failedUpgrades: RateLimiterMemory;
   private pingTimer: NodeJS.Timeout;
   private connectionLimits: ConnectionLimits = { messagesPerSecond: 60, messageBurst: 200, maxBufferedBytes: 8 * 1024 * 1024 };
@@ -166,12 +167,19 @@ export class SyncHost {
           // Answered from stored state only: edits waiting for their relay slot are stored first
           // (and relayed early). If they cannot be stored, no answer: unsaved edits never leave.
           // The reply is made now, from a document holding only committed edits, and sent once
-          // they are durable.
+          // they are durable. One reply waits at a time per connection: a page asks once per
+          // connection, and a flood of asks must not pile up copies of the board in memory.
+          if (conn.replyWaiting) return;
           if (room.pending.length && !this.flushNow(room)) return;
           const reply = room.syncStep1Reply(message.stateVector);
-          this.whenDurable(() => {
-            for (const m of reply) conn.send(m);
-          });
+          conn.replyWaiting = true;
+          this.whenDurable(
+            () => {
+              conn.replyWaiting = false;
+              for (const m of reply) conn.send(m);
+            },
+            () => conn.close('serverError')
+          );
           return;
         }
         case 'update': {
@@ -322,15 +330,22 @@ export class SyncHost {
       }
     }
     if (sealed.length) {
-      this.whenDurable(() => {
-        for (const [room, update] of sealed) {
-          try {
-            room.relaySealed(update);
-          } catch (err) {
-            this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
+      this.whenDurable(
+        () => {
+          for (const [room, update] of sealed) {
+            try {
+              room.relaySealed(update);
+            } catch (err) {
+              this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
+            }
           }
+        },
+        // Not on disk: never relayed. Everyone on these boards reconnects and syncs again, and
+        // their pages keep their edits meanwhile.
+        () => {
+          for (const [room] of sealed) for (const conn of [...room.connections]) conn.close('serverError');
         }
-      });
+      );
     }
     for (const room of presenceLater) this.markDirty(room); // books the room's presence slot
     return true;
@@ -339,31 +354,23 @@ export class SyncHost {
   /**
    * Runs `send` once every update committed so far is durable (store.durable()), in the order the
    * calls were made: relays and sync replies never overtake each other or the disk. The fsync runs
-   * off the event loop, and one serves every commit made while the previous one ran.
+   * off the event loop, and one serves every commit made while the previous one ran. If the disk
+   * fails, `fail` runs instead (nothing unsaved is ever sent) and the error is logged.
    */
-  private whenDurable(send: () => void): void {
-    const durable = this.durableWithRetry();
-    this.sendChain = this.sendChain.then(() => durable).then(() => {
-      try {
-        send();
-      } catch (err) {
-        this.opts.logger.error({ err }, 'relay failed');
-      }
-    });
-  }
-
-  private async durableWithRetry(): Promise<void> {
-    for (let delay = 50; ; delay = Math.min(5000, delay * 2)) {
-      try {
-        return await this.opts.store.durable();
-      } catch (err) {
-        // Nothing is relayed until the disk confirms; the edits stay in every sender's page too.
+  private whenDurable(send: () => void, fail: () => void): void {
+    const durable = this.opts.store.durable();
+    this.sendChain = this.sendChain
+      .then(() => durable)
+      .then(send, (err) => {
         this.stats.failedFlushes++;
-        this.opts.logger.error({ err }, 'could not make board updates durable; retrying before relaying them');
-        if (this.closing) return;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+        const now = Date.now();
+        if (now - this.lastDurableError > 10_000) {
+          this.lastDurableError = now;
+          this.opts.logger.error({ err }, 'board edits could not be made durable; they are not relayed');
+        }
+        fail();
+      })
+      .catch((err) => this.opts.logger.error({ err }, 'relay failed'));
   }
 
   /** Folds a room's update log into one snapshot. The snapshot holds at least every stored update. */

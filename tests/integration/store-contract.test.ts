@@ -1,7 +1,7 @@
 // One contract suite run against every store: SQLite on a real file, and the in-memory twin.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../server/persistence/sqlite';
@@ -159,16 +159,36 @@ for (const backend of backends) {
 
     it('reports appended updates durable, and resolves at once when nothing is new', async () => {
       opened = backend.open();
-      const { store } = opened;
+      const { store, file } = opened;
       store.createWorkshop(workshopFixture());
       await store.durable(); // nothing appended yet
-      const doc = new Y.Doc();
-      store.appendUpdates([{ boardId: 'w1-b1', update: update('a', doc) }]);
-      const first = store.durable();
-      store.appendUpdates([{ boardId: 'w1-b1', update: update('b', doc) }]);
-      // Both waits cover what was committed before them, whether or not a sync was running.
-      await Promise.all([first, store.durable()]);
-      expect(store.loadBoard('w1-b1').updates).toHaveLength(2);
+      // SQLite: durable() waits for an fdatasync of the write-ahead log that started after the
+      // commit (spied on, not replaced).
+      const synced: number[] = [];
+      const real = fs.fdatasync;
+      const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+        real(fd, (err) => {
+          synced.push(fd);
+          cb(err);
+        })) as typeof fs.fdatasync);
+      try {
+        const doc = new Y.Doc();
+        store.appendUpdates([{ boardId: 'w1-b1', update: update('a', doc) }]);
+        const first = store.durable();
+        store.appendUpdates([{ boardId: 'w1-b1', update: update('b', doc) }]);
+        const second = store.durable();
+        if (file) expect(synced).toHaveLength(0); // not before the sync has run
+        // Both waits cover what was committed before them, whether or not a sync was running.
+        await Promise.all([first, second]);
+        if (file) expect(synced.length).toBeGreaterThanOrEqual(2);
+        else expect(synced).toHaveLength(0);
+        const before = synced.length;
+        await store.durable(); // nothing new: no sync
+        expect(synced).toHaveLength(before);
+        expect(store.loadBoard('w1-b1').updates).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('keeps updates stored after a snapshot was taken', () => {
@@ -209,8 +229,28 @@ describe('sqlite file', () => {
     expect(fs.existsSync(file)).toBe(true);
   });
 
+  it('after a failed sync, reports every later write not durable and fails its health check', async () => {
+    const file = path.join(tempDataDir('roundtable-store-'), 'eio.sqlite');
+    const store = openSqliteStore(file);
+    store.createWorkshop(workshopFixture());
+    const spy = vi.spyOn(fs, 'fdatasync').mockImplementationOnce(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))) as typeof fs.fdatasync);
+    try {
+      store.appendUpdates([{ boardId: 'w1-b1', update: update('lost?') }]);
+      await expect(store.durable()).rejects.toThrow(/could not save/);
+      // Linux reports a write-back error once: a later sync "succeeds" without the lost pages.
+      store.appendUpdates([{ boardId: 'w1-b1', update: update('later') }]);
+      await expect(store.durable()).rejects.toThrow(/could not save/);
+      expect(() => store.ping()).toThrow(/could not save/);
+    } finally {
+      spy.mockRestore();
+      store.close();
+    }
+  });
+
   it('keeps the write-ahead log bounded while updates stream in (checkpoints on a worker thread)', async () => {
     const file = path.join(tempDataDir('roundtable-store-'), 'stream.sqlite');
+    const warn = vi.spyOn(console, 'warn');
     const store = openSqliteStore(file);
     store.createWorkshop(workshopFixture());
     const doc = new Y.Doc();
@@ -235,6 +275,9 @@ describe('sqlite file', () => {
     for (const u of again.loadBoard('w1-b1').updates) Y.applyUpdate(reloaded, u);
     expect(reloaded.getText('t').length).toBe(n * 200);
     again.close();
+    // The worker did the checkpoints: SQLite's automatic ones were never switched back on.
+    expect(warn.mock.calls.filter((c) => String(c[0]).includes('checkpoints stopped'))).toEqual([]);
+    warn.mockRestore();
   });
 
   it('refuses to open a database from a newer version', () => {

@@ -14,6 +14,7 @@ describe('pre-framed relay messages', () => {
   let server: http.Server;
   let wss: WebSocketServer;
   let url = '';
+  const framed: boolean[] = [];
 
   beforeAll(async () => {
     server = http.createServer();
@@ -24,6 +25,8 @@ describe('pre-framed relay messages', () => {
         const data = new Uint8Array(size).map((_, i) => (i * 7 + size) & 0xff);
         const message = prepare(data);
         socket.sendPrepared!(message);
+        // Framed by us, not by the fallback to ws.send (which would leave no cached frame).
+        framed.push(Buffer.isBuffer(message.wire) && (message.wire as Buffer).length > size);
         socket.sendPrepared!(message); // the second send reuses the cached frame
         socket.send(data); // and ws's own framing, for comparison
       }
@@ -48,6 +51,7 @@ describe('pre-framed relay messages', () => {
       client.on('error', reject);
     });
     client.close();
+    expect(framed).toEqual(SIZES.map(() => true));
     SIZES.forEach((size, k) => {
       const [a, b, viaWs] = received.slice(k * 3, k * 3 + 3);
       expect(a.isBinary && b.isBinary && viaWs.isBinary).toBe(true);

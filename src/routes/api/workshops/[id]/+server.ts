@@ -4,7 +4,7 @@ import { readSession } from '$lib/server/links';
 /**
  * DELETE /api/workshops/<id>: the facilitator deletes the workshop and all its data (boards with
  * their histories and snapshots, people, drafts). Authenticated by the session cookie or
- * `Authorization: Bearer <sessionToken>`. 204 when done.
+ * `Authorization: Bearer <sessionToken>`. 204 once it is gone from the database file and its log.
  */
 export const DELETE: RequestHandler = async ({ params, cookies, request, locals }) => {
   const bearer = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
@@ -15,6 +15,6 @@ export const DELETE: RequestHandler = async ({ params, cookies, request, locals 
   if (session.participant.role !== 'facilitator') {
     return json({ error: { code: 'forbidden', message: 'Only a facilitator can delete a workshop.' } }, { status: 403 });
   }
-  locals.services.facilitation.deleteWorkshop(session.workshop.id, 'The facilitator has deleted this workshop and everything in it.');
+  await locals.services.facilitation.deleteWorkshop(session.workshop.id, 'The facilitator has deleted this workshop and everything in it.');
   return new Response(null, { status: 204 });
 };
