@@ -160,14 +160,16 @@ const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
  * commit takes the log past 1,000 pages: a 4-5 ms stall of the event loop every few hundred
  * commits, which every edit arriving meanwhile waits for. Here it runs on a worker thread with
  * its own connection instead, PASSIVE (it never blocks a writer or waits for one), a few times a
- * second while the log grows, and the worker then syncs the main file itself (SQLite syncs it
- * only when a checkpoint reaches the end of the log, which a checkpoint racing commits rarely does).
+ * second while the log grows.
  *
  * The log only starts again from its beginning when a write finds it wholly copied. Under a steady
  * stream of writes that never happens after a checkpoint on another thread (commits made while it
- * ran are left over), so once the worker has copied the bulk and the log is over RESTART_FRAMES
- * long, the main thread copies the frames left and syncs (about a millisecond on the test
- * machine's disk: the bulk is already on disk) and the next commit starts the log again. If the
+ * ran are left over), so once the log is over RESTART_FRAMES long, the worker copies the bulk and
+ * syncs the main file itself (SQLite syncs it only when a checkpoint reaches the end of the log,
+ * which a checkpoint racing commits rarely does), then the main thread copies the frames left and
+ * syncs (about a millisecond on the test machine's disk: the bulk is on disk already) and the
+ * next commit starts the log again. The main file is synced only then, not after every round,
+ * because each sync of it competes with the log's own syncs, which every relay waits for. If the
  * worker cannot start, exits, or fails three times running, SQLite's own automatic checkpoints
  * come back on, with a warning.
  */
@@ -188,7 +190,8 @@ parentPort.on('message', (message) => {
   }
   try {
     const frames = db.pragma('wal_checkpoint(PASSIVE)')[0].log;
-    fs.fdatasyncSync(file);
+    // Before the main thread finishes (see startCheckpointer), the copied pages go to disk here.
+    if (frames > workerData.restartFrames) fs.fdatasyncSync(file);
     parentPort.postMessage({ ok: true, frames });
   } catch (err) {
     parentPort.postMessage({ ok: false, error: String((err && err.message) || err) });
@@ -250,7 +253,7 @@ function startCheckpointer(file: string, fallback: () => void, finish: () => voi
   timer.unref();
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { driver, file } });
+    worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { driver, file, restartFrames: RESTART_FRAMES } });
     worker.unref();
     worker.on('message', (m: { ok: boolean; frames?: number; error?: string }) => {
       busy = false;
