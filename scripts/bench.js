@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { Histogram, mapLimit, nowUs, randomHex, sleep } from './bench/lib.js';
 import { cardSpecs, seedBoard } from './bench/board.js';
 import { runPage } from './bench/page.js';
+import { probeDisk } from './bench/disk.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -852,6 +853,9 @@ async function main() {
   APP_DIR = prepareApp();
   const targets = opts['no-ref'] ? ['roundtable'] : ['roundtable', 'reference'];
   const results = [];
+  // The disk's sync latency, for reading the latency figures (every relayed edit waits for one).
+  const disk = await probeDisk(QUICK ? 0.3 : 3);
+  log(`disk: WAL fdatasync p50 ${disk.fdatasyncMs.p50} ms, p99 ${disk.fdatasyncMs.p99} ms, max ${disk.fdatasyncMs.max} ms (${disk.fdatasyncMs.count} syncs at ${disk.commitsPerSec} commits/s)`);
   if (QUICK) {
     // Smoke run: one server per target, to keep `npm test` short; the reference only runs the
     // scenarios whose code paths differ for it (raw watchers and writers, the join rush).
@@ -891,7 +895,7 @@ async function main() {
     date: finished.toISOString(),
     quick: QUICK,
     seconds: (Date.now() - started) / 1000,
-    environment: environment(),
+    environment: { ...environment(), disk },
     scenarios: only,
     results,
     headline: summary,
