@@ -167,6 +167,7 @@ export class Facilitation {
     const result = apply(this.state(workshopId), command as PureCommand, actor, Date.now(), rolesOf(participants));
     if (!result.ok) return fail(result.code, result.message);
     this.save(workshopId, result.state, participants);
+    if (command.type === 'board.lock' && !command.locked) this.sync().resyncRefused(command.boardId);
     return done;
   }
 

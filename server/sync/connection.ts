@@ -42,6 +42,8 @@ export class SyncConnection {
   alive = true;
   /** A sync reply made for this connection is waiting for the disk (see SyncHost.whenDurable). */
   replyWaiting = false;
+  /** Edits from this connection were refused (locked board, observer): its page holds changes the board lacks. */
+  refusedUpdates = false;
 
   constructor(
     private socket: SyncSocket,

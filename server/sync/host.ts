@@ -13,7 +13,7 @@ import type { Store } from '../persistence/types';
 import { clientAddress, originAllowed, readCookie } from '../origins';
 import { sessionCookieName, type WorkshopService } from '../workshops';
 import { SyncConnection, type ConnectionLimits } from './connection';
-import { decodeClientMessage, type DecodeOptions } from './messages';
+import { decodeClientMessage, encodeSyncStep1, type DecodeOptions } from './messages';
 import { PresenceTooLarge, Room, SERVER_ORIGIN, type SealedUpdate } from './room';
 import { wsSocket } from './ws-socket';
 import type { CardAuthorRecord, ParticipantRecord } from '../persistence/types';
@@ -183,7 +183,12 @@ export class SyncHost {
           return;
         }
         case 'update': {
-          if (!this.canWrite(conn)) return; // observers and locked boards: never applied, never relayed
+          if (!this.canWrite(conn)) {
+            // Observers and locked boards: never applied, never relayed. The page keeps the
+            // change, so once it may write again it is asked for it (see resyncRefused).
+            conn.refusedUpdates = true;
+            return;
+          }
           if (room.approxBytes + room.pendingBytes() + message.update.length > this.opts.limits.maxDocBytes) {
             return conn.close('tooLarge', 'board is full');
           }
@@ -455,8 +460,29 @@ export class SyncHost {
   /** A participant's role or name changed: their open connections use the new record at once. */
   updateParticipant(participant: ParticipantRecord): void {
     for (const room of this.rooms.values()) {
-      for (const conn of room.connections) if (conn.participant.id === participant.id) conn.participant = participant;
+      for (const conn of room.connections) {
+        if (conn.participant.id !== participant.id) continue;
+        conn.participant = participant;
+        this.resync(room, conn);
+      }
     }
+  }
+
+  /**
+   * A board was unlocked: pages whose edits were refused while it was locked are asked for what
+   * the board lacks (a sync step 1 with the board's state vector; y-websocket answers with the
+   * missing changes), so a card typed as the lock came down reaches everyone now instead of
+   * living on one phone only until its next reconnect.
+   */
+  resyncRefused(boardId: string): void {
+    const room = this.rooms.get(boardId);
+    if (room) for (const conn of room.connections) this.resync(room, conn);
+  }
+
+  private resync(room: Room, conn: SyncConnection): void {
+    if (!conn.refusedUpdates || !this.canWrite(conn)) return;
+    conn.refusedUpdates = false;
+    conn.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
   }
 
   /**

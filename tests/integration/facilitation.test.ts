@@ -142,6 +142,42 @@ describe('facilitation', () => {
     expect(boardToJSON(check.doc).questions.map((c) => c.text)).toEqual(['facilitator note']);
   });
 
+  it('asks for edits refused while a board was locked once it is unlocked, so no page is left out of step', async () => {
+    const { boardId, people, facilitator, fac } = await workshopWith('member');
+    const member = people[0];
+    const m = board(boardId, member.token);
+    const f = board(boardId, fac.sessionToken);
+    await Promise.all([m.synced, f.synced]);
+    expect(await facilitator.run({ type: 'board.lock', boardId, locked: true })).toEqual({ ok: true });
+    await member.session.stateWhere((s) => s.lockedBoards.includes(boardId));
+    // Typed as the lock came down (a page stops this; a raw client or a race does not).
+    addCard(m.doc, 'problems', 'typed as the lock came down');
+    addCard(f.doc, 'questions', 'while locked');
+    await until(m.doc, () => readLanes(m.doc).questions.length === 1);
+    expect(readLanes(f.doc).problems).toHaveLength(0); // refused, not relayed
+    expect(await facilitator.run({ type: 'board.lock', boardId, locked: false })).toEqual({ ok: true });
+    await until(f.doc, () => readLanes(f.doc).problems.length === 1);
+    const fresh = board(boardId, fac.sessionToken);
+    await fresh.synced;
+    await until(fresh.doc, () => readLanes(fresh.doc).problems.length === 1);
+    expect(boardToJSON(fresh.doc).problems.map((c) => c.text)).toEqual(['typed as the lock came down']);
+  });
+
+  it('asks an observer made a member for the edits it was refused', async () => {
+    const { boardId, people, facilitator, fac } = await workshopWith('observer');
+    const observer = people[0];
+    const o = board(boardId, observer.token);
+    const f = board(boardId, fac.sessionToken);
+    await Promise.all([o.synced, f.synced]);
+    addCard(o.doc, 'questions', 'written while observing');
+    addCard(f.doc, 'problems', 'marker');
+    await until(o.doc, () => readLanes(o.doc).problems.length === 1); // the observer's refused edit went first
+    expect(readLanes(f.doc).questions).toHaveLength(0);
+    expect(await facilitator.run({ type: 'participant.setRole', participantId: observer.id, role: 'member' })).toEqual({ ok: true });
+    await until(f.doc, () => readLanes(f.doc).questions.length === 1);
+    expect(boardToJSON(f.doc).questions.map((c) => c.text)).toEqual(['written while observing']);
+  });
+
   it('removes a participant: their connections close with a reason and their old session stops working', async () => {
     const { boardId, people, facilitator } = await workshopWith('member');
     const member = people[0];
