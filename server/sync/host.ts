@@ -69,7 +69,7 @@ export class SyncHost {
   private connectionLimits: ConnectionLimits = { messagesPerSecond: 60, messageBurst: 200, maxBufferedBytes: 8 * 1024 * 1024 };
   private retryDelay = 0;
   private closing = false;
-  readonly stats = { flushes: 0, storedUpdates: 0, failedFlushes: 0, refusedUpgrades: 0, malformed: 0 };
+  readonly stats = { flushes: 0, storedUpdates: 0, failedFlushes: 0, refusedUpgrades: 0, malformed: 0, refusedEdits: 0 };
 
   constructor(private opts: SyncHostOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.limits.maxMessageBytes, perMessageDeflate: false });
@@ -185,8 +185,13 @@ export class SyncHost {
         case 'update': {
           if (!this.canWrite(conn)) {
             // Observers and locked boards: never applied, never relayed. The page keeps the
-            // change, so once it may write again it is asked for it (see resyncRefused).
-            conn.refusedUpdates = true;
+            // change, so once it may write again it is asked for it (see resyncRefused). A sync
+            // answer always carries the page's whole delete set, so it counts only if it holds
+            // something the board lacks; an edit made just now always counts.
+            if (!message.answer || room.lacks(message.update)) {
+              conn.refusedUpdates = true;
+              this.stats.refusedEdits++;
+            }
             return;
           }
           if (room.approxBytes + room.pendingBytes() + message.update.length > this.opts.limits.maxDocBytes) {
@@ -476,7 +481,14 @@ export class SyncHost {
    */
   resyncRefused(boardId: string): void {
     const room = this.rooms.get(boardId);
-    if (room) for (const conn of room.connections) this.resync(room, conn);
+    if (!room) return;
+    let ask: Uint8Array | null = null; // encoded once for the whole board
+    for (const conn of room.connections) {
+      if (!conn.refusedUpdates || !this.canWrite(conn)) continue;
+      ask ??= encodeSyncStep1(Y.encodeStateVector(room.doc));
+      conn.refusedUpdates = false;
+      conn.send(ask);
+    }
   }
 
   private resync(room: Room, conn: SyncConnection): void {

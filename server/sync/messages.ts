@@ -17,7 +17,8 @@ export class PresenceTooLarge extends Error {}
 
 export type ClientMessage =
   | { kind: 'syncStep1'; stateVector: Uint8Array }
-  | { kind: 'update'; update: Uint8Array }
+  /** `answer`: a sync step 2 (the reply to our sync step 1), not an edit made just now. */
+  | { kind: 'update'; update: Uint8Array; answer: boolean }
   | { kind: 'awareness'; entries: AwarenessEntry[] }
   | { kind: 'queryAwareness' };
 
@@ -75,7 +76,7 @@ function decodeMessage(d: decoding.Decoder, options: DecodeOptions): ClientMessa
       }
       if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
         validateUpdate(payload);
-        return { kind: 'update', update: payload };
+        return { kind: 'update', update: payload, answer: syncType === syncProtocol.messageYjsSyncStep2 };
       }
       throw new MalformedMessage(`unknown sync message ${syncType}`);
     }

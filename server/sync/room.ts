@@ -151,6 +151,14 @@ export class Room {
     return [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))];
   }
 
+  /** Whether `update` (already validated) holds content this board has not got: a struct past its state vector. */
+  lacks(update: Uint8Array): boolean {
+    const theirs = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+    const ours = this.doc.store;
+    for (const [client, clock] of theirs) if (clock > Y.getState(ours, client)) return true;
+    return false;
+  }
+
   applyUpdate(conn: SyncConnection, update: Uint8Array): void {
     Y.applyUpdate(this.doc, update, conn);
   }

@@ -142,6 +142,12 @@ describe('facilitation', () => {
     expect(boardToJSON(check.doc).questions.map((c) => c.text)).toEqual(['facilitator note']);
   });
 
+  const refusedSoFar = () => server.running.realtime.sync.stats.refusedEdits;
+  async function refusedMore(than: number) {
+    for (let i = 0; i < 200 && refusedSoFar() <= than; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(refusedSoFar()).toBeGreaterThan(than);
+  }
+
   it('asks for edits refused while a board was locked once it is unlocked, so no page is left out of step', async () => {
     const { boardId, people, facilitator, fac } = await workshopWith('member');
     const member = people[0];
@@ -151,7 +157,9 @@ describe('facilitation', () => {
     expect(await facilitator.run({ type: 'board.lock', boardId, locked: true })).toEqual({ ok: true });
     await member.session.stateWhere((s) => s.lockedBoards.includes(boardId));
     // Typed as the lock came down (a page stops this; a raw client or a race does not).
+    const refused = refusedSoFar();
     addCard(m.doc, 'problems', 'typed as the lock came down');
+    await refusedMore(refused); // the server has seen it and refused it
     addCard(f.doc, 'questions', 'while locked');
     await until(m.doc, () => readLanes(m.doc).questions.length === 1);
     expect(readLanes(f.doc).problems).toHaveLength(0); // refused, not relayed
@@ -169,10 +177,12 @@ describe('facilitation', () => {
     const o = board(boardId, observer.token);
     const f = board(boardId, fac.sessionToken);
     await Promise.all([o.synced, f.synced]);
+    const refused = refusedSoFar();
     addCard(o.doc, 'questions', 'written while observing');
+    await refusedMore(refused);
     addCard(f.doc, 'problems', 'marker');
-    await until(o.doc, () => readLanes(o.doc).problems.length === 1); // the observer's refused edit went first
-    expect(readLanes(f.doc).questions).toHaveLength(0);
+    await until(o.doc, () => readLanes(o.doc).problems.length === 1);
+    expect(readLanes(f.doc).questions).toHaveLength(0); // refused, not relayed
     expect(await facilitator.run({ type: 'participant.setRole', participantId: observer.id, role: 'member' })).toEqual({ ok: true });
     await until(f.doc, () => readLanes(f.doc).questions.length === 1);
     expect(boardToJSON(f.doc).questions.map((c) => c.text)).toEqual(['written while observing']);
