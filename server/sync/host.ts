@@ -468,7 +468,7 @@ export class SyncHost {
       for (const conn of room.connections) {
         if (conn.participant.id !== participant.id) continue;
         conn.participant = participant;
-        this.resync(room, conn);
+        this.resync(room, [conn]);
       }
     }
   }
@@ -481,20 +481,18 @@ export class SyncHost {
    */
   resyncRefused(boardId: string): void {
     const room = this.rooms.get(boardId);
-    if (!room) return;
+    if (room) this.resync(room, room.connections);
+  }
+
+  /** Asks each of `conns` that had edits refused, and may write now, for what the board lacks. */
+  private resync(room: Room, conns: Iterable<SyncConnection>): void {
     let ask: Uint8Array | null = null; // encoded once for the whole board
-    for (const conn of room.connections) {
+    for (const conn of conns) {
       if (!conn.refusedUpdates || !this.canWrite(conn)) continue;
       ask ??= encodeSyncStep1(Y.encodeStateVector(room.doc));
       conn.refusedUpdates = false;
       conn.send(ask);
     }
-  }
-
-  private resync(room: Room, conn: SyncConnection): void {
-    if (!conn.refusedUpdates || !this.canWrite(conn)) return;
-    conn.refusedUpdates = false;
-    conn.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
   }
 
   /**
