@@ -70,6 +70,17 @@ describe('queue ordering', () => {
     const roles = { dm: 'decisionMaker' as const, a: 'member' as const, b: 'member' as const };
     expect(orderQueue(hands, { calledCounts: {}, roles, decisionMakersAfterMembers: true }).map((h) => h.participantId)).toEqual(['a', 'b', 'dm']);
   });
+  it('keeps the order hands were taken in when they arrive in the same millisecond', () => {
+    for (const ids of [['zed', 'amy'], ['amy', 'zed']]) {
+      let s = initialState();
+      for (const id of ids) {
+        const r = apply(s, { type: 'hand.raise' }, { ...member, participantId: id }, 5);
+        if (!r.ok) throw new Error();
+        s = r.state;
+      }
+      expect(s.hands.map((h) => h.participantId)).toEqual(ids);
+    }
+  });
   it('counts a turn when someone is called, and forgets a removed person', () => {
     let s = initialState();
     for (const who of [member, { ...member, participantId: 'n' }]) {

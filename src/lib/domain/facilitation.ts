@@ -193,7 +193,10 @@ export function apply(state: FacilitationState, command: PureCommand, actor: Act
     case 'hand.raise': {
       if (state.hands.some((h) => h.participantId === actor.participantId)) return ok(state);
       if (state.speaking === actor.participantId) return refuse('You are speaking now.');
-      return ok({ ...state, hands: sortHands(state, [...state.hands, { participantId: actor.participantId, raisedAt: now }], roles) });
+      // "Who raised first" is the order the server took the hands in: two hands in the same
+      // millisecond keep their order instead of falling back to comparing ids.
+      const raisedAt = Math.max(now, ...state.hands.map((h) => h.raisedAt + 1));
+      return ok({ ...state, hands: sortHands(state, [...state.hands, { participantId: actor.participantId, raisedAt }], roles) });
     }
     case 'hand.lower':
       return ok({ ...state, hands: state.hands.filter((h) => h.participantId !== actor.participantId) });
