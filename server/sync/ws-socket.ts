@@ -1,6 +1,7 @@
 // The `ws` WebSocket as a SyncSocket, with one write per recipient for relayed messages: the frame
-// (header and payload in one buffer) is built once per message and reused for every socket, as
-// socket.io does for its broadcasts (engine.io's `wsPreEncodedFrame`).
+// (header and payload in one buffer) is built once per message by ws's own framing and reused for
+// every socket, as socket.io does for its broadcasts (engine.io's `wsPreEncodedFrame`).
+import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import type { Outgoing, SyncSocket } from './connection';
 
@@ -10,37 +11,27 @@ interface FrameSender {
   sendFrame(list: Buffer[], cb?: (err?: Error) => void): void;
 }
 
-/**
- * A server-to-client binary WebSocket frame (RFC 6455 section 5.2): FIN and opcode 2, no mask,
- * a 7-bit, 16-bit or 64-bit payload length, then the payload.
- */
+/** `ws.Sender.frame`, public in ws but missing from @types/ws. */
+const { Sender } = wsModule as unknown as {
+  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+};
+
+/** A server-to-client binary frame (FIN, opcode 2, unmasked) holding `data`, as one buffer. */
 export function binaryFrame(data: Uint8Array): Buffer {
-  const n = data.byteLength;
-  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + n);
-  frame[0] = 0x82;
-  if (n < 126) frame[1] = n;
-  else if (n < 65536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(n), 2);
-  }
-  frame.set(data, head);
-  return frame;
+  const payload = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.concat(Sender.frame(payload, { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true }));
 }
 
 export function wsSocket(ws: WebSocket): SyncSocket {
-  const sender = (ws as unknown as { _sender?: FrameSender })._sender;
-  // Without compression ws's sender never queues (state 0), so a raw frame keeps message order.
-  const canFrame = () => ws.readyState === WebSocket.OPEN && !!sender && typeof sender.sendFrame === 'function' && !sender._state;
+  const candidate = (ws as unknown as { _sender?: FrameSender })._sender;
+  const sender = candidate && typeof candidate.sendFrame === 'function' ? candidate : null;
   return {
     send: (data) => ws.send(data),
     sendPrepared(message: Outgoing) {
-      if (!canFrame()) return ws.send(message.data);
+      // Without compression ws's sender never queues (state 0), so a raw frame keeps message order.
+      if (!sender || sender._state || ws.readyState !== WebSocket.OPEN) return ws.send(message.data);
       message.wire ??= binaryFrame(message.data);
-      sender!.sendFrame([message.wire as Buffer]);
+      sender.sendFrame([message.wire as Buffer]);
     },
     close: (code, reason) => ws.close(code, reason),
     get bufferedAmount() {

@@ -2,12 +2,12 @@
 // board's connections close with "server error" (pages keep their edits and reconnect), and
 // /healthz reports the server unhealthy. The disk failure is simulated by making Node's
 // fdatasync report EIO once; everything else is the real server.
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCard, boardToJSON } from '../../src/lib/board/schema';
 import { CLOSE } from '../../src/lib/protocol/errors';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { connectBoard, createWorkshop, join, until } from '../helpers/clients';
+import { failNextDiskSync } from '../helpers/disk';
 
 describe('a failing disk', () => {
   let server: TestServer;
@@ -32,8 +32,7 @@ describe('a failing disk', () => {
     const closedB = new Promise<number>((resolve) =>
       boardB.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0))
     );
-    const spy = vi.spyOn(fs, 'fdatasync').mockImplementationOnce(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))) as typeof fs.fdatasync);
+    const spy = failNextDiskSync();
     try {
       boardB.provider.shouldConnect = false; // see what B holds when it is closed, without a resync
       addCard(boardA.doc, 'problems', 'never confirmed by the disk');

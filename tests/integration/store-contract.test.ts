@@ -9,6 +9,7 @@ import { openMemoryStore } from '../../server/persistence/memory';
 import { MIGRATIONS } from '../../server/persistence/migrations';
 import type { Store } from '../../server/persistence/types';
 import { tempDataDir } from '../helpers/server';
+import { failNextDiskSync } from '../helpers/disk';
 
 const backends: { name: string; open: () => { store: Store; file?: string } }[] = [
   {
@@ -233,8 +234,7 @@ describe('sqlite file', () => {
     const file = path.join(tempDataDir('roundtable-store-'), 'eio.sqlite');
     const store = openSqliteStore(file);
     store.createWorkshop(workshopFixture());
-    const spy = vi.spyOn(fs, 'fdatasync').mockImplementationOnce(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-      cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))) as typeof fs.fdatasync);
+    const spy = failNextDiskSync();
     try {
       store.appendUpdates([{ boardId: 'w1-b1', update: update('lost?') }]);
       await expect(store.durable()).rejects.toThrow(/could not save/);
