@@ -45,7 +45,8 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
-      LIMIT_CREATE_PER_HOUR: '100000'
+      LIMIT_CREATE_PER_HOUR: '100000',
+      LIMIT_RELEASE_WINDOW_MS: '1000'
     }
   }
 });

@@ -14,7 +14,9 @@ function roundtableRealtime(): Plugin {
     async configureServer(server) {
       if (!server.httpServer) return;
       const { createRealtime } = await import('./server/realtime');
+      const { provideApp } = await import('./src/lib/server/app');
       const realtime = createRealtime(readConfig());
+      provideApp(realtime.app);
       realtime.attach(server.httpServer as import('node:http').Server);
       server.middlewares.use((req, res, next) => {
         if (!realtime.health(req, res)) next();

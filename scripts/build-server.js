@@ -1,5 +1,7 @@
 // Bundles the Node entry (server/index.ts and what it imports) into dist/server.js; npm packages
-// stay external and load from node_modules.
+// stay external and load from node_modules. The SQLite checkpoint worker is a file of its own
+// (a worker thread runs it), copied next to the bundle, where the store looks for it.
+import fs from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -13,3 +15,4 @@ await build({
   sourcemap: true,
   logLevel: 'warning'
 });
+fs.copyFileSync('server/persistence/sqlite/checkpoint-worker.cjs', 'dist/checkpoint-worker.cjs');

@@ -6,16 +6,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readConfig, type Config } from './config';
 import { createRealtime, type Realtime } from './realtime';
 import { lanAddress } from './origins';
+import { provideApp } from '../src/lib/server/app';
+import { nodeRequest, requestScheme } from '../src/lib/server/credentials';
 
 const PROTO_HEADER = 'x-roundtable-proto';
-
-function requestScheme(req: http.IncomingMessage): 'http' | 'https' {
-  if (process.env.TRUST_PROXY === '1') {
-    const fwd = req.headers['x-forwarded-proto'];
-    if (fwd === 'https' || fwd === 'http') return fwd;
-  }
-  return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-}
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
 
@@ -34,10 +28,11 @@ export async function startServer(config: Config, handlerPath: string): Promise<
   if (config.publicUrl && !process.env.ORIGIN) process.env.ORIGIN = config.publicUrl;
   process.env.PROTOCOL_HEADER ??= PROTO_HEADER;
   const realtime = createRealtime(config);
+  provideApp(realtime.app);
   const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: Handler };
   const server = http.createServer((req, res) => {
     if (realtime.health(req, res)) return;
-    req.headers[PROTO_HEADER] = requestScheme(req);
+    req.headers[PROTO_HEADER] = requestScheme({ ...nodeRequest(req), encrypted: (req.socket as { encrypted?: boolean }).encrypted }, config.trustProxy);
     handler(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not found');
@@ -61,6 +56,7 @@ export async function startServer(config: Config, handlerPath: string): Promise<
     url,
     async close() {
       await realtime.close();
+      provideApp(null);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -1,10 +1,11 @@
 // Which origins may open WebSockets and socket.io connections (cross-site WebSocket hijacking
 // defence): the page's own host, the configured public URL, and any extra origins allowed.
-import type { IncomingMessage } from 'node:http';
+import type { RequestFacts } from '../src/lib/server/credentials';
 import os from 'node:os';
 
-export function originAllowed(req: IncomingMessage, publicUrl: string | null, extra: string[]): boolean {
-  const origin = req.headers.origin;
+/** Whether a browser page from this request's Origin may open a live connection. */
+export function originAllowed(req: RequestFacts, publicUrl: string | null, extra: string[]): boolean {
+  const origin = req.header('origin');
   if (!origin) return true; // not a browser: scripts must still present a session token
   let parsed: URL;
   try {
@@ -12,36 +13,10 @@ export function originAllowed(req: IncomingMessage, publicUrl: string | null, ex
   } catch {
     return false;
   }
-  const host = req.headers.host;
+  const host = req.header('host');
   if (host && parsed.host === host) return true;
   if (publicUrl && parsed.origin === new URL(publicUrl).origin) return true;
   return extra.includes(parsed.origin);
-}
-
-export function readCookie(req: IncomingMessage, name: string): string | null {
-  const header = req.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
-}
-
-/** The address to rate-limit by. Behind a proxy, set TRUST_PROXY=1 to use X-Forwarded-For. */
-export function clientAddress(req: IncomingMessage): string {
-  if (process.env.TRUST_PROXY === '1') {
-    const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 /** This machine's first non-internal IPv4 address, if it has one (a laptop on venue Wi-Fi). */
@@ -68,7 +43,4 @@ export function shareableOrigin(config: { publicUrl: string | null; host: string
   return url.origin;
 }
 
-/** An invite link: the page that asks for a name, carrying the invite's token. */
-export function inviteLink(base: string, token: string): string {
-  return `${base}/j/${token}`;
-}
+export { inviteLink } from '../src/lib/protocol/links';

@@ -1,31 +1,44 @@
 // The composition root: opens the one store, builds the services, and wires the sync host and
 // socket.io onto an http server. Production (server/index.ts), dev (the Vite plugin) and the
-// integration tests all come through here.
+// integration tests all come through here. `app` is what SvelteKit may use (src/lib/server/app.ts);
+// the caller hands it over with provideApp().
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { LANES, type Lane } from '../src/lib/board/schema';
+import type { App } from '../src/lib/server/app';
+import type { Role } from '../src/lib/domain/roles';
+import { nodeRequest, requestScheme } from '../src/lib/server/credentials';
 import type { Config } from './config';
 import { createLogger } from './logger';
-import { databasePath, openSqliteStore, type Synchronous } from './persistence/sqlite';
 import { openMemoryStore } from './persistence/memory';
+import { databasePath, openSqliteStore } from './persistence/sqlite/index';
 import type { Store } from './persistence/types';
-import { SyncHost } from './sync/host';
+import { originAllowed, shareableOrigin } from './origins';
+import { Dispatcher } from './session/dispatch';
+import { FacilitatorViews } from './session/facilitator-view';
 import { createSessionServer, type SessionServer } from './session/index';
+import type { Notifier } from './session/ports';
+import { deleteWorkshop, sweepRetention } from './session/privacy';
+import { Release } from './session/release';
+import { FacilitationStates } from './session/states';
+import type { SessionContext } from './session/context';
+import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
-import { shareableOrigin } from './origins';
-import { Facilitation } from './session/facilitation';
-import { setServices } from '../src/lib/server/services';
 
-export interface Services {
+export interface Realtime {
   config: Config;
   logger: Logger;
   store: Store;
   workshops: WorkshopService;
   sync: SyncHost;
-  facilitation: Facilitation;
-}
-
-export interface Realtime extends Services {
+  /** Session control's shared parts (for tests and tools that drive it without a socket). */
+  session: SessionContext & {
+    /** Deletes workshops ended more than `days` ago; resolves with how many. */
+    sweepRetention(days: number, now?: number): Promise<number>;
+  };
+  /** What SvelteKit may use. */
+  app: App;
   /** Attach /sync upgrades and socket.io to an http server. */
   attach(http: HttpServer): void;
   /** Answers /healthz; returns false for other paths. */
@@ -40,38 +53,69 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const store =
     options.store === 'memory'
       ? openMemoryStore()
-      : openSqliteStore(databasePath(config.dataDir), {
-          synchronous: (process.env.SQLITE_SYNCHRONOUS as Synchronous | undefined) ?? 'FULL'
-        });
+      : openSqliteStore(databasePath(config.dataDir), { synchronous: config.sqliteSynchronous, logger });
   const workshops = new WorkshopService(store, config.limits);
+  // Without a configured public URL, links use the address the server was reached on first.
   let linkBase: string | null = config.publicUrl;
-  const facilitation = new Facilitation(store, () => sync, logger, () => linkBase);
+  let notifier: Notifier | null = null;
+  const allowed = (req: IncomingMessage) => originAllowed(nodeRequest(req), config.publicUrl, config.extraOrigins);
+
+  const states = new FacilitationStates(store, logger, () => notifier);
   const sync: SyncHost = new SyncHost({
-    store,
-    workshops,
+    log: store.boards,
     limits: config.limits,
     logger,
-    publicUrl: config.publicUrl,
-    extraOrigins: config.extraOrigins,
-    isLocked: (boardId, workshopId) => facilitation.isLocked(boardId, workshopId),
-    // Stored updates per board before they are folded into a snapshot (tests set it low).
-    compactEvery: Number(process.env.COMPACT_EVERY ?? 500)
+    trustProxy: config.trustProxy,
+    compactEvery: config.compactEvery,
+    board: (id) => store.workshops.board(id),
+    authenticate: (token) => workshops.authenticate(token),
+    originAllowed: (facts) => originAllowed(facts, config.publicUrl, config.extraOrigins),
+    locks: { isLocked: (boardId, workshopId) => states.isLocked(boardId, workshopId), ready: (workshopId) => states.ready(workshopId) }
   });
+  const views = new FacilitatorViews(store, states, sync, () => notifier, logger, () => linkBase);
+  states.onSaved = (workshopId) => views.schedule(workshopId);
+  const release = new Release(sync, config.limits.releaseWindowMs);
+  const context: SessionContext = { store, states, views, boards: sync, connections: sync, release, notifier: () => notifier, logger };
+  const dispatcher = new Dispatcher(context, logger);
+
   let closed = false;
   // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.
-  const retentionDays = Number(process.env.RETENTION_DAYS ?? 30);
   const sweep = () => {
     if (closed) return;
-    try {
-      const n = facilitation.sweepRetention(retentionDays);
-      if (n) logger.info({ deleted: n, retentionDays }, 'deleted ended workshops past the retention period');
-    } catch (err) {
-      logger.error({ err }, 'retention sweep failed');
-    }
+    sweepRetention(context, config.retentionDays).then(
+      (n) => n && logger.info({ deleted: n, retentionDays: config.retentionDays }, 'deleted ended workshops past the retention period'),
+      (err: unknown) => logger.error({ err }, 'retention sweep failed')
+    );
   };
   const sweepTimer = setInterval(sweep, 3600_000);
   sweepTimer.unref();
   setImmediate(sweep);
+
+  const app: App = {
+    logger,
+    limits: config.limits,
+    trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
+    createWorkshop: (input, address) => workshops.create(input, address),
+    join: (target, name, address) => workshops.join(target, name, address),
+    resolveInvite: (target, address) => workshops.resolve(target, address),
+    authenticate: (token) => workshops.authenticate(token),
+    boards: (workshopId) => store.workshops.boards(workshopId),
+    cards: (boardId) =>
+      sync.read(boardId, (board) => {
+        const lanes = board.lanes();
+        const out = {} as Record<Lane, { text: string; anonymous: boolean }[]>;
+        for (const lane of LANES) out[lane] = lanes[lane].map((c) => ({ text: c.text.toString(), anonymous: c.anonymous }));
+        return out;
+      }),
+    async invites(workshopId) {
+      const out: Partial<Record<Role, string>> = {};
+      for (const i of await store.people.invites(workshopId)) if (i.revokedAt === null) out[i.role] = i.token;
+      return out;
+    },
+    linkBase: (origin) => shareableOrigin(config, origin),
+    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, 'The facilitator has deleted this workshop and everything in it.')
+  };
 
   const realtime: Realtime = {
     config,
@@ -79,45 +123,54 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     store,
     workshops,
     sync,
-    facilitation,
+    session: { ...context, sweepRetention: (days, now) => sweepRetention(context, days, now) },
+    app,
     io: null,
     attach(http) {
-      // Without a configured public URL, links use the address the server was reached on first.
       http.on('request', (req: IncomingMessage) => {
         if (!linkBase && req.headers.host) {
-          const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-          linkBase = shareableOrigin(config, `${scheme}://${req.headers.host}`);
+          linkBase = shareableOrigin(config, `${requestScheme({ ...nodeRequest(req), encrypted: (req.socket as { encrypted?: boolean }).encrypted }, config.trustProxy)}://${req.headers.host}`);
         }
       });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         // socket.io registers its own upgrade listener for /socket.io; Vite's HMR has its own too.
         sync.handleUpgrade(req, socket, head);
       });
-      realtime.io = createSessionServer(http, { workshops, facilitation, logger, publicUrl: config.publicUrl, extraOrigins: config.extraOrigins });
+      const transport = createSessionServer(http, {
+        authenticate: (token) => workshops.authenticate(token),
+        stillIn: (id) => workshops.stillIn(id),
+        dispatcher,
+        states,
+        views,
+        originAllowed: allowed,
+        limits: config.limits,
+        logger
+      });
+      notifier = transport.notifier;
+      realtime.io = transport.io;
     },
     health(req, res) {
       if (!req.url || (req.url !== '/healthz' && !req.url.startsWith('/healthz?'))) return false;
-      let ok = !closed;
-      try {
-        store.ping();
-      } catch {
-        ok = false;
-      }
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ ok, rooms: sync.roomCount() }));
+      const answer = (ok: boolean) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ ok, rooms: sync.roomCount() }));
+      };
+      store.ping().then(
+        () => answer(!closed),
+        () => answer(false)
+      );
       return true;
     },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweepTimer);
-      facilitation.close();
-      sync.close();
+      views.close();
+      await release.close();
+      await sync.close();
       if (realtime.io) await new Promise<void>((resolve) => realtime.io!.close(() => resolve()));
-      store.close();
-      setServices(null);
+      await store.close();
     }
   };
-  setServices(realtime);
   return realtime;
 }

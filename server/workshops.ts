@@ -1,6 +1,7 @@
 // Creating workshops and joining them: the rules behind POST /api/workshops, POST /api/join and
 // the landing and join pages. Also authenticates session tokens for every entry point
-// (HTTP hook, WebSocket upgrade, socket.io handshake) through one function.
+// (HTTP hook, WebSocket upgrade, socket.io handshake) through one function. `address` is the
+// client's address by the one rule of src/lib/server/credentials.ts (clientAddress).
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError } from '../src/lib/protocol/errors';
 import { checkName, checkQuestion, checkTitle } from '../src/lib/domain/text';
@@ -33,8 +34,8 @@ export class WorkshopService {
   private codeLimiter: RateLimiterMemory;
 
   constructor(private store: Store, limits: Limits) {
-    this.createLimiter = new RateLimiterMemory({ points: Math.max(1, limits.createPerHour), duration: 3600 });
-    this.codeLimiter = new RateLimiterMemory({ points: Math.max(1, limits.codeGuessesPer10Min), duration: 600 });
+    this.createLimiter = new RateLimiterMemory({ points: limits.createPerHour, duration: 3600 });
+    this.codeLimiter = new RateLimiterMemory({ points: limits.codeGuessesPer10Min, duration: 600 });
   }
 
   async create(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop> {
@@ -45,11 +46,11 @@ export class WorkshopService {
     await this.consume(this.createLimiter, address, 'You have made a lot of workshops in the last hour. Try again later.');
 
     const now = Date.now();
-    const workshop: WorkshopRecord = { id: newRecordId(), title: title.value, question: question.value, code: this.freshCode(), createdAt: now };
+    const workshop: WorkshopRecord = { id: newRecordId(), title: title.value, question: question.value, code: await this.freshCode(), createdAt: now };
     const boards: BoardRecord[] = [{ id: newRecordId(), workshopId: workshop.id, title: 'Main board', position: 0 }];
     const roles: Role[] = ['facilitator', 'member', 'decisionMaker', 'observer'];
     const invites: InviteRecord[] = roles.map((role) => ({ token: newToken(), workshopId: workshop.id, role, createdAt: now, revokedAt: null }));
-    this.store.createWorkshop({ workshop, boards, invites });
+    await this.store.workshops.create({ workshop, boards, invites });
     return {
       workshop,
       boards,
@@ -60,10 +61,10 @@ export class WorkshopService {
   /** Finds the invite a link token or typed code stands for, or explains why not. */
   async resolve(target: JoinTarget, address: string): Promise<{ invite: InviteRecord; workshop: WorkshopRecord }> {
     if ('token' in target) {
-      const invite = looksLikeToken(target.token) ? this.store.getInvite(target.token) : null;
+      const invite = looksLikeToken(target.token) ? await this.store.people.invite(target.token) : null;
       if (!invite) throw new AppError('unknown_invite', 'This invite link is not right. Check you copied all of it, or ask the facilitator for a new one.', 404);
       if (invite.revokedAt !== null) throw new AppError('revoked_invite', 'This invite link has been turned off. Ask the facilitator for a new one.', 410);
-      const workshop = this.store.getWorkshop(invite.workshopId);
+      const workshop = await this.store.workshops.get(invite.workshopId);
       if (!workshop) throw new AppError('unknown_invite', 'This workshop has ended or been deleted.', 404);
       return { invite, workshop };
     }
@@ -78,8 +79,8 @@ export class WorkshopService {
     if (guesses && guesses.remainingPoints <= 0) {
       throw new AppError('rate_limited', 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.', 429);
     }
-    const workshop = this.store.getWorkshopByCode(code);
-    const invite = workshop ? this.store.listInvites(workshop.id).find((i) => i.role === 'member' && i.revokedAt === null) : undefined;
+    const workshop = await this.store.workshops.byCode(code);
+    const invite = workshop ? (await this.store.people.invites(workshop.id)).find((i) => i.role === 'member' && i.revokedAt === null) : undefined;
     if (!workshop || !invite) {
       await this.consume(this.codeLimiter, address, 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.');
       throw new AppError('unknown_code', 'No workshop has that code. Check the code on the screen and try again.', 404, 'code');
@@ -100,29 +101,29 @@ export class WorkshopService {
       removedAt: null
     };
     const sessionToken = newToken();
-    this.store.addParticipant(participant, hashToken(sessionToken));
+    await this.store.people.add(participant, hashToken(sessionToken));
     return { participant, sessionToken, workshop };
   }
 
-  /** The one authentication function behind every entry point. */
-  authenticate(sessionToken: string | null | undefined): SessionInfo | null {
+  /** The one authentication function behind every entry point (pages, API, /sync, socket.io). */
+  async authenticate(sessionToken: string | null | undefined): Promise<SessionInfo | null> {
     if (!looksLikeToken(sessionToken)) return null;
-    const participant = this.store.getParticipantBySession(hashToken(sessionToken));
+    const participant = await this.store.people.bySession(hashToken(sessionToken));
     if (!participant) return null;
-    const workshop = this.store.getWorkshop(participant.workshopId);
+    const workshop = await this.store.workshops.get(participant.workshopId);
     return workshop ? { participant, workshop } : null;
   }
 
-  /** The participant, if they are still in their workshop (not removed). */
-  authenticateParticipant(participantId: string) {
-    const p = this.store.getParticipant(participantId);
-    return p && p.removedAt === null ? p : null;
+  /** Whether the participant is still in their workshop (not removed). */
+  async stillIn(participantId: string): Promise<boolean> {
+    const p = await this.store.people.get(participantId);
+    return !!p && p.removedAt === null;
   }
 
-  private freshCode(): string {
+  private async freshCode(): Promise<string> {
     for (let i = 0; i < 20; i++) {
       const code = newJoinCode();
-      if (!this.store.codeInUse(code)) return code;
+      if (!(await this.store.workshops.codeInUse(code))) return code;
     }
     throw new AppError('server_error', 'Could not make a join code. Try again.', 500);
   }
@@ -136,7 +137,4 @@ export class WorkshopService {
   }
 }
 
-/** Each workshop has its own session cookie, so one device can take part in several. */
-export function sessionCookieName(workshopId: string): string {
-  return `rt_session_${workshopId}`;
-}
+export { sessionCookieName } from '../src/lib/server/credentials';

@@ -1,4 +1,5 @@
-import type { Services } from '../server/realtime';
+import type { App as RoundtableApp } from '$lib/server/app';
+import type { RequestVerbs } from '$lib/server/auth';
 
 declare global {
   namespace App {
@@ -7,7 +8,10 @@ declare global {
       code?: string;
     }
     interface Locals {
-      services: Services;
+      /** The running server's verbs (src/lib/server/app.ts). */
+      app: RoundtableApp;
+      /** Who this request is: its session in a workshop, its address. */
+      who: RequestVerbs;
     }
   }
 }

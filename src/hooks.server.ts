@@ -1,11 +1,20 @@
-// same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and SvelteKit's CSRF check refuses them; invite tokens in URLs still never leave the site.
-// Every request: hand over the process's services, add security headers, and make sure no error
-// reaches a browser as a stack trace.
+// Every request: hand over the app's verbs (narrow, no store or sync host) and who is asking, add
+// security headers, and make sure no error reaches a browser as a stack trace.
 import type { Handle, HandleServerError } from '@sveltejs/kit';
-import { services } from '$lib/server/services';
+import { sequence } from '@sveltejs/kit/hooks';
+import { useApp } from '$lib/server/app';
+import { requestVerbs } from '$lib/server/auth';
 
-export const handle: Handle = async ({ event, resolve }) => {
-  event.locals.services = services();
+const provide: Handle = ({ event, resolve }) => {
+  const app = useApp();
+  event.locals.app = app;
+  event.locals.who = requestVerbs(event, app);
+  return resolve(event);
+};
+
+// same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and
+// SvelteKit's CSRF check refuses them; invite tokens in URLs still never leave the site.
+const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
@@ -15,12 +24,14 @@ export const handle: Handle = async ({ event, resolve }) => {
   return response;
 };
 
+export const handle = sequence(provide, securityHeaders);
+
 export const handleError: HandleServerError = ({ error, event, status }) => {
   if (status !== 404) {
     try {
-      services().logger.error({ err: error, path: event.url.pathname }, 'request failed');
+      useApp().logger.error({ err: error, path: event.url.pathname }, 'request failed');
     } catch {
-      // services not running: nothing to log to
+      // the app is not running: nothing to log to
     }
   }
   return {

@@ -1,173 +1,203 @@
 // The in-memory twin of the SQLite store: same contract, nothing on disk. For quick tests and
-// for tools that need a throwaway server; the contract suite keeps the two in step.
-import type {
-  BoardRecord,
-  CardAuthorRecord,
-  DraftRecord,
-  HiddenCardRecord,
-  InviteRecord,
-  ParticipantRecord,
-  Store,
-  WorkshopRecord
+// for tools that need a throwaway server; the contract suite (tests/contract/store-contract.ts)
+// holds the two to exactly the same rules.
+import {
+  VersionConflict,
+  type BoardRecord,
+  type CardAuthorRecord,
+  type DraftRecord,
+  type HiddenCardRecord,
+  type InviteRecord,
+  type ParticipantRecord,
+  type Store,
+  type WorkshopRecord
 } from './types';
+
+/** A copy, so callers can never change what the store holds by changing what it returned. */
+const clone = <T>(v: T): T => structuredClone(v);
+const copy = <T extends object>(v: T | undefined): T | null => (v ? clone(v) : null);
 
 export function openMemoryStore(): Store {
   const workshops = new Map<string, WorkshopRecord>();
   const boards = new Map<string, BoardRecord>();
   const invites = new Map<string, InviteRecord>();
   const participants = new Map<string, ParticipantRecord>();
-  const sessions = new Map<string, string>(); // hash -> participant id
+  const sessions = new Map<string, { participantId: string; revoked: boolean }>(); // hash -> session
   const updates = new Map<string, { id: number; data: Uint8Array }[]>();
   const snapshots = new Map<string, { data: Uint8Array; uptoId: number }>();
-  const sessionRevoked = new Set<string>();
-  const states = new Map<string, string>();
+  const states = new Map<string, { json: string; version: number }>();
   const drafts = new Map<string, DraftRecord>(); // participantId + '/' + draftId
   const authors = new Map<string, CardAuthorRecord>(); // boardId + '/' + cardId
   const hidden = new Map<string, HiddenCardRecord>(); // boardId + '/' + cardId
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
-  const copy = <T extends object>(v: T | undefined): T | null => (v ? { ...v } : null);
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('the store is closed');
+  };
+
+  const deleteParticipant = (id: string) => {
+    participants.delete(id);
+    for (const [hash, s] of sessions) if (s.participantId === id) sessions.delete(hash);
+    for (const [k, d] of drafts) if (d.participantId === id) drafts.delete(k);
+    for (const [k, a] of authors) if (a.participantId === id) authors.delete(k);
+  };
 
   return {
-    createWorkshop({ workshop, boards: bs, invites: is }) {
-      if (workshops.has(workshop.id) || [...workshops.values()].some((w) => w.code === workshop.code)) {
-        throw new Error('UNIQUE constraint failed: workshops');
+    boards: {
+      async append(batch, newAuthors = []) {
+        open();
+        for (const a of newAuthors) {
+          const key = `${a.boardId}/${a.cardId}`;
+          if (!authors.has(key) && participants.has(a.participantId) && boards.has(a.boardId)) authors.set(key, clone(a));
+        }
+        let last = 0;
+        for (const { boardId, update } of batch) {
+          if (!boards.has(boardId)) continue;
+          last = nextUpdateId++;
+          const list = updates.get(boardId) ?? [];
+          list.push({ id: last, data: update.slice() });
+          updates.set(boardId, list);
+        }
+        return last;
+      },
+      durable: async () => open(),
+      async load(boardId) {
+        const snap = snapshots.get(boardId);
+        const list = (updates.get(boardId) ?? []).filter((u) => u.id > (snap?.uptoId ?? 0));
+        return {
+          snapshot: snap ? snap.data.slice() : null,
+          updates: list.map((u) => u.data.slice()),
+          lastUpdateId: list.length ? list[list.length - 1].id : (snap?.uptoId ?? 0)
+        };
+      },
+      async compact(boardId, snapshot, uptoId) {
+        if (!boards.has(boardId)) return;
+        snapshots.set(boardId, { data: snapshot.slice(), uptoId });
+        updates.set(boardId, (updates.get(boardId) ?? []).filter((u) => u.id > uptoId));
+      },
+      pendingCount: async (boardId) => (updates.get(boardId) ?? []).length,
+      async authors(workshopId) {
+        const ids = boardsOf(workshopId);
+        return [...authors.values()].filter((a) => ids.has(a.boardId)).map(clone);
       }
-      workshops.set(workshop.id, { ...workshop });
-      for (const b of bs) boards.set(b.id, { ...b });
-      for (const i of is) invites.set(i.token, { ...i });
     },
-    getWorkshop: (id) => copy(workshops.get(id)),
-    getWorkshopByCode: (code) => copy([...workshops.values()].find((w) => w.code === code)),
-    codeInUse: (code) => [...workshops.values()].some((w) => w.code === code),
-    listBoards: (workshopId) =>
-      [...boards.values()].filter((b) => b.workshopId === workshopId).sort((a, b) => a.position - b.position).map((b) => ({ ...b })),
-    getBoard: (id) => copy(boards.get(id)),
-    getInvite: (token) => copy(invites.get(token)),
-    listInvites: (workshopId) => [...invites.values()].filter((i) => i.workshopId === workshopId).map((i) => ({ ...i })),
-    addParticipant(p, hash) {
-      if (participants.has(p.id) || sessions.has(hash)) throw new Error('UNIQUE constraint failed: participants');
-      participants.set(p.id, { ...p });
-      sessions.set(hash, p.id);
+    workshops: {
+      async create({ workshop, boards: bs, invites: is }) {
+        if (workshops.has(workshop.id) || [...workshops.values()].some((w) => w.code === workshop.code)) {
+          throw new Error('UNIQUE constraint failed: workshops');
+        }
+        workshops.set(workshop.id, clone({ ...workshop, endedAt: workshop.endedAt ?? null }));
+        for (const b of bs) boards.set(b.id, clone(b));
+        for (const i of is) invites.set(i.token, clone(i));
+      },
+      get: async (id) => copy(workshops.get(id)),
+      byCode: async (code) => copy([...workshops.values()].find((w) => w.code === code)),
+      codeInUse: async (code) => [...workshops.values()].some((w) => w.code === code),
+      boards: async (workshopId) =>
+        [...boards.values()].filter((b) => b.workshopId === workshopId).sort((a, b) => a.position - b.position).map(clone),
+      board: async (id) => copy(boards.get(id)),
+      async end(id, at) {
+        const w = workshops.get(id);
+        if (w && !w.endedAt) w.endedAt = at;
+      },
+      async delete(id) {
+        const boardIds = boardsOf(id);
+        workshops.delete(id);
+        for (const b of boardIds) {
+          boards.delete(b);
+          updates.delete(b);
+          snapshots.delete(b);
+        }
+        for (const [token, i] of invites) if (i.workshopId === id) invites.delete(token);
+        for (const [pid, p] of participants) if (p.workshopId === id) deleteParticipant(pid);
+        states.delete(id);
+        for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
+        for (const [k, a] of authors) if (boardIds.has(a.boardId)) authors.delete(k);
+        for (const [k, h] of hidden) if (boardIds.has(h.boardId)) hidden.delete(k);
+      },
+      endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id)
     },
-    getParticipantBySession(hash) {
-      const id = sessionRevoked.has(hash) ? undefined : sessions.get(hash);
-      const p = id ? participants.get(id) : undefined;
-      return p && p.removedAt === null ? { ...p } : null;
-    },
-    getParticipant: (id) => copy(participants.get(id)),
-    listParticipants: (workshopId) =>
-      [...participants.values()].filter((p) => p.workshopId === workshopId).map((p) => ({ ...p })),
-    setParticipantRole(id, role) {
-      const p = participants.get(id);
-      if (p) p.role = role;
-    },
-    removeParticipant(id, at) {
-      const p = participants.get(id);
-      if (p && p.removedAt === null) p.removedAt = at;
-      for (const [hash, pid] of sessions) if (pid === id) sessionRevoked.add(hash);
-    },
-    addInvite(invite) {
-      invites.set(invite.token, { ...invite });
-    },
-    revokeInvite(token, at) {
-      const i = invites.get(token);
-      if (i && i.revokedAt === null) i.revokedAt = at;
-    },
-    getFacilitationState: (workshopId) => states.get(workshopId) ?? null,
-    saveFacilitationState(workshopId, json) {
-      states.set(workshopId, json);
-    },
-    saveDraft(d) {
-      drafts.set(`${d.participantId}/${d.draftId}`, { ...d });
-    },
-    deleteDraft(participantId, draftId) {
-      drafts.delete(`${participantId}/${draftId}`);
-    },
-    listDrafts: (boardId) => [...drafts.values()].filter((d) => d.boardId === boardId).map((d) => ({ ...d })),
-    listDraftsOf: (participantId) => [...drafts.values()].filter((d) => d.participantId === participantId).map((d) => ({ ...d })),
-    deleteDrafts(keys) {
-      for (const k of keys) drafts.delete(`${k.participantId}/${k.draftId}`);
-    },
-    listCardAuthors(workshopId) {
-      const ids = boardsOf(workshopId);
-      return [...authors.values()].filter((a) => ids.has(a.boardId)).map((a) => ({ ...a }));
-    },
-    hideCard(c) {
-      hidden.set(`${c.boardId}/${c.cardId}`, { ...c });
-    },
-    listHiddenCards(workshopId) {
-      const ids = boardsOf(workshopId);
-      return [...hidden.values()].filter((h) => ids.has(h.boardId)).sort((a, b) => a.hiddenAt - b.hiddenAt).map((h) => ({ ...h }));
-    },
-    getHiddenCard: (boardId, cardId) => copy(hidden.get(`${boardId}/${cardId}`)),
-    deleteHiddenCard(boardId, cardId) {
-      hidden.delete(`${boardId}/${cardId}`);
-    },
-    appendUpdates(batch, newAuthors = []) {
-      for (const a of newAuthors) {
-        const key = `${a.boardId}/${a.cardId}`;
-        if (!authors.has(key)) authors.set(key, { ...a });
+    people: {
+      async add(p, hash) {
+        if (participants.has(p.id) || sessions.has(hash)) throw new Error('UNIQUE constraint failed: participants');
+        participants.set(p.id, clone(p));
+        sessions.set(hash, { participantId: p.id, revoked: false });
+      },
+      async bySession(hash) {
+        const s = sessions.get(hash);
+        const p = s && !s.revoked ? participants.get(s.participantId) : undefined;
+        return p && p.removedAt === null ? clone(p) : null;
+      },
+      get: async (id) => copy(participants.get(id)),
+      list: async (workshopId) =>
+        [...participants.values()].filter((p) => p.workshopId === workshopId).sort((a, b) => a.createdAt - b.createdAt).map(clone),
+      async setRole(id, role) {
+        const p = participants.get(id);
+        if (p) p.role = role;
+      },
+      async remove(id, at) {
+        const p = participants.get(id);
+        if (p && p.removedAt === null) p.removedAt = at;
+        for (const s of sessions.values()) if (s.participantId === id) s.revoked = true;
+      },
+      delete: async (id) => deleteParticipant(id),
+      invite: async (token) => copy(invites.get(token)),
+      invites: async (workshopId) =>
+        [...invites.values()].filter((i) => i.workshopId === workshopId).sort((a, b) => a.createdAt - b.createdAt).map(clone),
+      async addInvite(invite) {
+        invites.set(invite.token, clone(invite));
+      },
+      async revokeInvite(token, at) {
+        const i = invites.get(token);
+        if (i && i.revokedAt === null) i.revokedAt = at;
       }
-      let last = 0;
-      for (const { boardId, update } of batch) {
-        last = nextUpdateId++;
-        const list = updates.get(boardId) ?? [];
-        list.push({ id: last, data: update.slice() });
-        updates.set(boardId, list);
+    },
+    drafts: {
+      async save(d) {
+        drafts.set(`${d.participantId}/${d.draftId}`, clone(d));
+      },
+      async delete(participantId, draftId) {
+        drafts.delete(`${participantId}/${draftId}`);
+      },
+      ofBoard: async (boardId) => [...drafts.values()].filter((d) => d.boardId === boardId).sort((a, b) => a.updatedAt - b.updatedAt).map(clone),
+      of: async (participantId) =>
+        [...drafts.values()].filter((d) => d.participantId === participantId).sort((a, b) => a.updatedAt - b.updatedAt).map(clone),
+      async deleteMany(keys) {
+        for (const k of keys) drafts.delete(`${k.participantId}/${k.draftId}`);
       }
-      return last;
     },
-    durable: () => Promise.resolve(),
-    loadBoard(boardId) {
-      const snap = snapshots.get(boardId);
-      const list = (updates.get(boardId) ?? []).filter((u) => u.id > (snap?.uptoId ?? 0));
-      return {
-        snapshot: snap ? snap.data.slice() : null,
-        updates: list.map((u) => u.data.slice()),
-        lastUpdateId: list.length ? list[list.length - 1].id : (snap?.uptoId ?? 0)
-      };
+    moderation: {
+      async hide(c) {
+        hidden.set(`${c.boardId}/${c.cardId}`, clone(c));
+      },
+      async list(workshopId) {
+        const ids = boardsOf(workshopId);
+        return [...hidden.values()].filter((h) => ids.has(h.boardId)).sort((a, b) => a.hiddenAt - b.hiddenAt).map(clone);
+      },
+      get: async (boardId, cardId) => copy(hidden.get(`${boardId}/${cardId}`)),
+      async delete(boardId, cardId) {
+        hidden.delete(`${boardId}/${cardId}`);
+      }
     },
-    compactBoard(boardId, snapshot, uptoId) {
-      snapshots.set(boardId, { data: snapshot.slice(), uptoId });
-      updates.set(boardId, (updates.get(boardId) ?? []).filter((u) => u.id > uptoId));
+    facilitation: {
+      get: async (workshopId) => copy(states.get(workshopId)),
+      async save(workshopId, json, expected) {
+        const current = states.get(workshopId)?.version ?? 0;
+        if (current !== expected || (expected === 0 && !workshops.has(workshopId))) throw new VersionConflict(workshopId);
+        states.set(workshopId, { json, version: expected + 1 });
+        return expected + 1;
+      }
     },
-    pendingUpdateCount: (boardId) => (updates.get(boardId) ?? []).length,
-    ping() {},
-    checkpoint: () => Promise.resolve(),
+    async ping() {
+      open();
+    },
+    checkpoint: async () => undefined,
     async backup() {
       throw new Error('The in-memory store has nothing to back up.');
     },
-    deleteParticipant(id) {
-      participants.delete(id);
-      for (const [hash, owner] of sessions) if (owner === id) sessions.delete(hash);
-      for (const [k, d] of drafts) if (d.participantId === id) drafts.delete(k);
-      for (const [k, a] of authors) if (a.participantId === id) authors.delete(k);
-    },
-    endWorkshop(id, at) {
-      const w = workshops.get(id);
-      if (w && !w.endedAt) w.endedAt = at;
-    },
-    deleteWorkshop(id) {
-      const boardIds = boardsOf(id);
-      workshops.delete(id);
-      for (const b of boardIds) {
-        boards.delete(b);
-        updates.delete(b);
-        snapshots.delete(b);
-      }
-      for (const [token, i] of invites) if (i.workshopId === id) invites.delete(token);
-      for (const [pid, p] of participants) {
-        if (p.workshopId !== id) continue;
-        participants.delete(pid);
-        for (const [hash, owner] of sessions) if (owner === pid) sessions.delete(hash);
-      }
-      states.delete(id);
-      for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
-      for (const [k, a] of authors) if (boardIds.has(a.boardId)) authors.delete(k);
-      for (const [k, h] of hidden) if (boardIds.has(h.boardId)) hidden.delete(k);
-    },
-    listEndedBefore: (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id),
-    close() {}
+    async close() {
+      closed = true;
+    }
   };
 }

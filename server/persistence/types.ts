@@ -1,6 +1,8 @@
-// The store contracts. SQLite implements them now, an in-memory twin for quick tests, Postgres
-// later; one contract suite (tests/integration/store-contract.test.ts) runs against each.
+// The store contract, split by noun. Every method returns a promise, because Postgres will; the
+// SQLite store answers from the same thread and the in-memory twin from memory. One contract
+// suite (tests/contract/store-contract.ts, rule ids [ST1]...) runs against each implementation.
 import type { Role } from '../../src/lib/domain/roles';
+import type { CardSnapshot } from '../../src/lib/board/schema';
 
 export interface WorkshopRecord {
   id: string;
@@ -54,11 +56,11 @@ export interface CardAuthorRecord {
   createdAt: number;
 }
 
+/** A card taken off the board by a facilitator: the whole card, so restoring gives back every field. */
 export interface HiddenCardRecord {
   boardId: string;
   cardId: string;
-  lane: string;
-  text: string;
+  card: CardSnapshot;
   reason: string;
   hiddenAt: number;
 }
@@ -67,56 +69,6 @@ export interface NewWorkshop {
   workshop: WorkshopRecord;
   boards: BoardRecord[];
   invites: InviteRecord[];
-}
-
-/** Workshops, boards, invites, participants and their sessions. */
-export interface WorkshopStore {
-  createWorkshop(input: NewWorkshop): void;
-  getWorkshop(id: string): WorkshopRecord | null;
-  getWorkshopByCode(code: string): WorkshopRecord | null;
-  codeInUse(code: string): boolean;
-  listBoards(workshopId: string): BoardRecord[];
-  getBoard(id: string): BoardRecord | null;
-  getInvite(token: string): InviteRecord | null;
-  listInvites(workshopId: string): InviteRecord[];
-  /** Adds the participant and their first session in one transaction. */
-  addParticipant(participant: ParticipantRecord, sessionHash: string): void;
-  /** The live participant a session token hash belongs to; null when unknown, removed or revoked. */
-  getParticipantBySession(sessionHash: string): ParticipantRecord | null;
-  getParticipant(id: string): ParticipantRecord | null;
-  listParticipants(workshopId: string): ParticipantRecord[];
-  setParticipantRole(participantId: string, role: Role): void;
-  /** Marks the participant removed and ends every session they hold. */
-  removeParticipant(participantId: string, at: number): void;
-  addInvite(invite: InviteRecord): void;
-  revokeInvite(token: string, at: number): void;
-
-  /** Deletes a participant and what is tied to them (sessions, drafts, authorship records). */
-  deleteParticipant(participantId: string): void;
-  endWorkshop(workshopId: string, at: number): void;
-  /** Deletes the workshop and everything in it: boards, their update logs and snapshots, people, drafts. */
-  deleteWorkshop(workshopId: string): void;
-  /** Ids of workshops ended before `before` (ms since epoch). */
-  listEndedBefore(before: number): string[];
-
-  /** The facilitation state (phases, timer, queue...) as JSON, or null before the first command. */
-  getFacilitationState(workshopId: string): string | null;
-  saveFacilitationState(workshopId: string, json: string): void;
-
-  /** Private drafts written during silent writing, held apart from the shared board. */
-  saveDraft(draft: DraftRecord): void;
-  deleteDraft(participantId: string, draftId: string): void;
-  listDrafts(boardId: string): DraftRecord[];
-  listDraftsOf(participantId: string): DraftRecord[];
-  deleteDrafts(keys: ReadonlyArray<{ participantId: string; draftId: string }>): void;
-
-  /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */
-  listCardAuthors(workshopId: string): CardAuthorRecord[];
-
-  hideCard(card: HiddenCardRecord): void;
-  listHiddenCards(workshopId: string): HiddenCardRecord[];
-  getHiddenCard(boardId: string, cardId: string): HiddenCardRecord | null;
-  deleteHiddenCard(boardId: string, cardId: string): void;
 }
 
 export interface StoredBoard {
@@ -129,31 +81,114 @@ export interface StoredBoard {
 }
 
 /** The append-only log of each board's Yjs updates, with compaction into a snapshot. */
-export interface BoardDocStore {
+export interface BoardLog {
   /**
-   * Appends every update, and the authors of cards they created, in one transaction; returns the
-   * id of the last update written.
+   * Appends every update, and the authors of cards they created, in one transaction; resolves
+   * with the id of the last update written (0 when the batch had no updates).
    */
-  appendUpdates(batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors?: ReadonlyArray<CardAuthorRecord>): number;
+  append(batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors?: ReadonlyArray<CardAuthorRecord>): Promise<number>;
   /**
-   * Resolves once everything appendUpdates committed before this call would survive a power cut
-   * (a store may make that true some time after the commit returns, as SQLite does, off the event
-   * loop). Updates are relayed only after it resolves. Rejects if the disk reports an error.
+   * Resolves once everything append() committed before this call would survive a power cut
+   * (a store may make that true some time after the commit, as SQLite does, off the event loop).
+   * Updates are relayed only after it resolves. Rejects if the disk reports an error.
    */
   durable(): Promise<void>;
-  loadBoard(boardId: string): StoredBoard;
+  load(boardId: string): Promise<StoredBoard>;
   /**
    * Replaces the snapshot with `snapshot`, which must contain every update with id <= uptoId,
    * and deletes those updates, in one transaction.
    */
-  compactBoard(boardId: string, snapshot: Uint8Array, uptoId: number): void;
-  /** Number of updates stored after the snapshot, to decide when to compact. */
-  pendingUpdateCount(boardId: string): number;
+  compact(boardId: string, snapshot: Uint8Array, uptoId: number): Promise<void>;
+  /** Number of updates stored after the snapshot. */
+  pendingCount(boardId: string): Promise<number>;
+  /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */
+  authors(workshopId: string): Promise<CardAuthorRecord[]>;
 }
 
-export interface Store extends WorkshopStore, BoardDocStore {
-  /** Throws when the store cannot be read; used by /healthz. */
-  ping(): void;
+/** Workshops and their boards. */
+export interface WorkshopStore {
+  create(input: NewWorkshop): Promise<void>;
+  get(id: string): Promise<WorkshopRecord | null>;
+  byCode(code: string): Promise<WorkshopRecord | null>;
+  codeInUse(code: string): Promise<boolean>;
+  boards(workshopId: string): Promise<BoardRecord[]>;
+  board(id: string): Promise<BoardRecord | null>;
+  end(workshopId: string, at: number): Promise<void>;
+  /** Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts, hidden cards, state. */
+  delete(workshopId: string): Promise<void>;
+  /** Ids of workshops ended before `before` (ms since epoch). */
+  endedBefore(before: number): Promise<string[]>;
+}
+
+/** Participants, their sessions, and the invites that let people join. */
+export interface PeopleStore {
+  /** Adds the participant and their first session in one transaction. */
+  add(participant: ParticipantRecord, sessionHash: string): Promise<void>;
+  /** The live participant a session token hash belongs to; null when unknown, removed or revoked. */
+  bySession(sessionHash: string): Promise<ParticipantRecord | null>;
+  get(id: string): Promise<ParticipantRecord | null>;
+  list(workshopId: string): Promise<ParticipantRecord[]>;
+  setRole(participantId: string, role: Role): Promise<void>;
+  /** Marks the participant removed and ends every session they hold. */
+  remove(participantId: string, at: number): Promise<void>;
+  /** Deletes a participant and what is tied to them (sessions, drafts, authorship records). */
+  delete(participantId: string): Promise<void>;
+  invite(token: string): Promise<InviteRecord | null>;
+  invites(workshopId: string): Promise<InviteRecord[]>;
+  addInvite(invite: InviteRecord): Promise<void>;
+  revokeInvite(token: string, at: number): Promise<void>;
+}
+
+/** Private drafts written during silent writing, held apart from the shared board. */
+export interface DraftStore {
+  save(draft: DraftRecord): Promise<void>;
+  delete(participantId: string, draftId: string): Promise<void>;
+  ofBoard(boardId: string): Promise<DraftRecord[]>;
+  of(participantId: string): Promise<DraftRecord[]>;
+  deleteMany(keys: ReadonlyArray<{ participantId: string; draftId: string }>): Promise<void>;
+}
+
+/** Cards a facilitator hid, kept whole for restoring. */
+export interface ModerationStore {
+  hide(card: HiddenCardRecord): Promise<void>;
+  list(workshopId: string): Promise<HiddenCardRecord[]>;
+  get(boardId: string, cardId: string): Promise<HiddenCardRecord | null>;
+  delete(boardId: string, cardId: string): Promise<void>;
+}
+
+export interface VersionedState {
+  json: string;
+  /** Increases by one with every save; 0 before the first. */
+  version: number;
+}
+
+/** Thrown by FacilitationStateStore.save when another writer saved first. */
+export class VersionConflict extends Error {
+  constructor(readonly workshopId: string) {
+    super(`facilitation state of ${workshopId} was changed by another writer`);
+    this.name = 'VersionConflict';
+  }
+}
+
+/** The facilitation state (phases, timer, queue...) of each workshop, saved with compare-and-set. */
+export interface FacilitationStateStore {
+  get(workshopId: string): Promise<VersionedState | null>;
+  /**
+   * Saves `json` if the stored version is still `expectedVersion` (0: nothing stored yet) and
+   * resolves with the new version; rejects with VersionConflict otherwise.
+   */
+  save(workshopId: string, json: string, expectedVersion: number): Promise<number>;
+}
+
+export interface Store {
+  boards: BoardLog;
+  workshops: WorkshopStore;
+  people: PeopleStore;
+  drafts: DraftStore;
+  moderation: ModerationStore;
+  facilitation: FacilitationStateStore;
+  /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
+  ping(): Promise<void>;
   /**
    * Moves everything from the write-ahead log into the main file and empties the log (after
    * deletions): at once, or as soon as a background checkpoint that is running ends (milliseconds).
@@ -161,5 +196,11 @@ export interface Store extends WorkshopStore, BoardDocStore {
   checkpoint(): Promise<void>;
   /** Copies the whole database to `file`, safely while the server runs. */
   backup(file: string): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** What a store logs through (pino's signature); injected, so logs go where the server's go. */
+export interface StoreLogger {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
 }

@@ -1,6 +1,7 @@
-// socket.io at /socket.io: session control. Authenticates in middleware (the same function as the
-// HTTP hook and the sync upgrade), joins the workshop's rooms, and routes every `command` through
-// Facilitation (schema, then role, then rule). Refusals go to the sender only.
+// socket.io at /socket.io: session control's transport. Authenticates in middleware (the same
+// credentials and the same authentication as the HTTP side and the sync upgrade), joins the
+// workshop's rooms, hands every `command` to the Dispatcher and implements the Notifier over
+// socket.io rooms. Refusals go to the sender only.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
@@ -10,11 +11,14 @@ import {
   type CommandResult,
   type ServerToClientEvents
 } from '../../src/lib/protocol/session';
-import type { SessionInfo, WorkshopService } from '../workshops';
-import { sessionCookieName } from '../workshops';
-import { originAllowed, readCookie } from '../origins';
+import { nodeRequest, sessionToken } from '../../src/lib/server/credentials';
+import type { Limits } from '../config';
+import type { SessionInfo } from '../workshops';
 import { TokenBucket } from '../sync/rate';
-import type { Facilitation } from './facilitation';
+import type { Dispatcher } from './dispatch';
+import type { Notifier } from './ports';
+import type { FacilitationStates } from './states';
+import type { FacilitatorViews } from './facilitator-view';
 
 export interface SocketData {
   session: SessionInfo;
@@ -28,26 +32,39 @@ const workshopRoom = (id: string) => `workshop:${id}`;
 const facilitatorRoom = (id: string) => `facilitators:${id}`;
 const participantRoom = (id: string) => `participant:${id}`;
 
-export function createSessionServer(
-  http: HttpServer,
-  deps: { workshops: WorkshopService; facilitation: Facilitation; logger: Logger; publicUrl: string | null; extraOrigins: string[] }
-): SessionServer {
+export interface SessionServerDeps {
+  authenticate(token: string | null): Promise<SessionInfo | null>;
+  /** Whether the participant is still in their workshop (not removed). */
+  stillIn(participantId: string): Promise<boolean>;
+  dispatcher: Dispatcher;
+  states: FacilitationStates;
+  views: FacilitatorViews;
+  originAllowed: (req: import('node:http').IncomingMessage) => boolean;
+  limits: Limits;
+  logger: Logger;
+}
+
+export interface SessionTransport {
+  io: SessionServer;
+  notifier: Notifier;
+}
+
+export function createSessionServer(http: HttpServer, deps: SessionServerDeps): SessionTransport {
   const io: SessionServer = new Server(http, {
     path: '/socket.io',
     serveClient: false,
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: deps.limits.socketPayloadBytes,
     allowRequest: (req, callback) => {
-      const ok = originAllowed(req, deps.publicUrl, deps.extraOrigins);
+      const ok = deps.originAllowed(req);
       callback(ok ? null : 'Connections from other websites are not allowed.', ok);
     }
   });
-  const { facilitation } = deps;
   const online = new Map<string, Map<string, number>>(); // workshop -> participant -> sockets
 
-  facilitation.attach({
-    state: (workshopId, state) => io.to(workshopRoom(workshopId)).emit('state', state),
-    facilitator: (workshopId, view) => io.to(facilitatorRoom(workshopId)).emit('facilitator', view),
-    drafts: (participantId, info) => io.to(participantRoom(participantId)).emit('drafts', info),
+  const notifier: Notifier = {
+    state: (workshopId, state) => void io.to(workshopRoom(workshopId)).emit('state', state),
+    facilitator: (workshopId, view) => void io.to(facilitatorRoom(workshopId)).emit('facilitator', view),
+    drafts: (participantId, info) => void io.to(participantRoom(participantId)).emit('drafts', info),
     role: (participant) => {
       const room = participantRoom(participant.id);
       io.to(room).emit('role', { id: participant.id, name: participant.name, role: participant.role });
@@ -71,22 +88,28 @@ export function createSessionServer(
     },
     online: (workshopId) => new Set(online.get(workshopId)?.keys() ?? []),
     hasFacilitators: (workshopId) => (io.sockets.adapter.rooms.get(facilitatorRoom(workshopId))?.size ?? 0) > 0
-  });
+  };
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const workshopId = typeof auth.workshopId === 'string' ? auth.workshopId : '';
-    const token =
-      typeof auth.token === 'string' ? auth.token : workshopId ? readCookie(socket.request, sessionCookieName(workshopId)) : null;
-    const session = deps.workshops.authenticate(token);
-    if (!session || (workshopId && session.workshop.id !== workshopId)) {
+    const refuse = () => {
       const err = new Error('not_signed_in') as Error & { data?: unknown };
       err.data = { code: 'not_signed_in', message: 'Join the workshop first: your session is missing or has ended.' };
-      return next(err);
-    }
-    socket.data.session = session;
-    socket.data.bucket = new TokenBucket(40, 20);
-    next();
+      next(err);
+    };
+    deps.authenticate(sessionToken(nodeRequest(socket.request), workshopId || null, auth.token)).then(
+      (session) => {
+        if (!session || (workshopId && session.workshop.id !== workshopId)) return refuse();
+        socket.data.session = session;
+        socket.data.bucket = new TokenBucket(deps.limits.commandBurst, deps.limits.commandsPerSecond);
+        next();
+      },
+      (err: unknown) => {
+        deps.logger.error({ err }, 'socket.io authentication failed');
+        refuse();
+      }
+    );
   });
 
   io.on('connection', (socket: SessionSocket) => {
@@ -97,7 +120,7 @@ export function createSessionServer(
     const counts = online.get(workshop.id) ?? new Map<string, number>();
     counts.set(participant.id, (counts.get(participant.id) ?? 0) + 1);
     online.set(workshop.id, counts);
-    facilitation.presenceChanged(workshop.id);
+    deps.views.schedule(workshop.id);
 
     socket.emit('welcome', {
       protocolVersion: PROTOCOL_VERSION,
@@ -105,22 +128,32 @@ export function createSessionServer(
       workshop: { id: workshop.id, title: workshop.title, question: workshop.question },
       serverTime: Date.now()
     });
-    socket.emit('state', facilitation.publicState(workshop.id));
-    if (participant.role === 'facilitator') socket.emit('facilitator', facilitation.facilitatorView(workshop.id));
+    deps.states.publicState(workshop.id).then(
+      (state) => socket.emit('state', state),
+      (err: unknown) => deps.logger.error({ err }, 'could not send the state to a new connection')
+    );
+    if (participant.role === 'facilitator') {
+      deps.views.build(workshop.id).then(
+        (view) => socket.emit('facilitator', view),
+        (err: unknown) => deps.logger.error({ err }, 'could not send the facilitator view to a new connection')
+      );
+    }
 
     socket.on('command', (command, ack) => {
-      let result: CommandResult;
+      const answer = (result: CommandResult) => {
+        if (typeof ack === 'function') ack(result);
+        else if (!result.ok) socket.emit('refused', result.error);
+      };
       if (!socket.data.bucket.take()) {
-        result = { ok: false, error: { code: 'rate_limited', message: 'Too many actions at once. Wait a moment and try again.' } };
-      } else {
-        result = facilitation.handle(socket.data.session.participant.id, command);
-        if (!result.ok && result.error.code === 'forbidden' && !deps.workshops.authenticateParticipant(socket.data.session.participant.id)) {
+        return answer({ ok: false, error: { code: 'rate_limited', message: 'Too many actions at once. Wait a moment and try again.' } });
+      }
+      void deps.dispatcher.handle(socket.data.session.participant.id, command).then(async (result) => {
+        answer(result);
+        if (!result.ok && result.error.code === 'forbidden' && !(await deps.stillIn(socket.data.session.participant.id))) {
           socket.emit('removed', { message: 'You are no longer in this workshop.' });
           socket.disconnect(true);
         }
-      }
-      if (typeof ack === 'function') ack(result);
-      else if (!result.ok) socket.emit('refused', result.error);
+      });
     });
 
     // Anything else is refused to this client only.
@@ -136,9 +169,9 @@ export function createSessionServer(
       if (n <= 0) c.delete(participant.id);
       else c.set(participant.id, n);
       if (c.size === 0) online.delete(workshop.id);
-      facilitation.presenceChanged(workshop.id);
+      deps.views.schedule(workshop.id);
     });
   });
 
-  return io;
+  return { io, notifier };
 }

@@ -1,6 +1,6 @@
-// One board's live document: the connections on it, presence, and the rule that an update is
-// stored before anyone else receives it. Rooms are driven by the SyncHost, which batches every
-// room's pending updates into one store transaction per event-loop tick.
+// One board's live document: the connections on it, presence, what is waiting to be stored, and
+// who wrote which new card. The relay queue (relay-queue.ts) stores a room's pending updates and
+// relays them once they are durable; the registry (rooms.ts) loads and unloads rooms.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import {
@@ -14,7 +14,7 @@ import {
 } from './messages';
 import { sanitisePresence, type PresenceIdentity } from './presence';
 import { SyncConnection, prepare, type Outgoing } from './connection';
-import { cardsOf } from '../../src/lib/board/schema';
+import { authorsOf, cardsAddedIn } from '../../src/lib/board/schema';
 import type { CardAuthorRecord } from '../persistence/types';
 
 /** Origin of changes the server makes as its own peer (revealed drafts, anonymous cards, moderation). */
@@ -27,22 +27,61 @@ export interface SealedUpdate {
   message: Outgoing;
   /** When one connection sent every update in it, that connection (it has them already). */
   soleSender: SyncConnection | null;
+  /** The board's state vector before these updates (where a reader that misses them catches up from). */
+  before: Uint8Array;
+  bytes: number;
 }
+
+/** What the relay queue takes from a room for one commit. */
+export interface TakenWork {
+  update: Uint8Array | null;
+  /** How many pending updates `update` merges (they leave the room once stored). */
+  count: number;
+  authors: CardAuthorRecord[];
+  /** The room's applied sequence number this work covers. */
+  uptoSeq: number;
+  soleSender: SyncConnection | null;
+}
+
+/**
+ * A room's lifecycle: in use (connections, or a server-side edit holding it); idle (nobody on it,
+ * unloaded after a delay unless someone comes back); unloading (its last save and compaction
+ * running); dropped (gone, never saved again).
+ */
+export type RoomState =
+  | { kind: 'live' }
+  | { kind: 'idle'; timer: NodeJS.Timeout }
+  | { kind: 'unloading'; done: Promise<void> }
+  | { kind: 'dropped' };
 
 /** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
+
+/** Marks the updates that were not sent by one connection (the server's peer, the store). */
+const OTHER = Symbol('other');
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<SyncConnection>();
+  state: RoomState = { kind: 'live' };
+  /** Server-side work in progress on this room (BoardPeer edits and reads): it is not unloaded meanwhile. */
+  holds = 0;
   /** Which connection owns which Yjs client id in presence (an id has at most one owner). */
   private owners = new Map<number, SyncConnection>();
 
   /** Updates applied to the doc but not yet stored, and who sent them. */
-  pending: Uint8Array[] = [];
-  private pendingFrom = new Set<SyncConnection>();
+  private pending: Uint8Array[] = [];
+  private pendingFrom = new Set<SyncConnection | typeof OTHER>();
   private presenceChanged = new Map<number, SyncConnection | null>();
+  /** Authors of cards created since the last commit, stored in the same transaction as the updates. */
+  private newAuthors: CardAuthorRecord[] = [];
+  /** Every update applied gets the next number; `durableSeq` is the highest one on disk. */
+  appliedSeq = 0;
+  durableSeq = 0;
+  private waiters: { seq: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  /** The doc's state vector when its last updates were sealed (the "before" of the next seal). */
+  private sealedVector: Uint8Array;
 
   /** Id of the newest stored update this room's doc contains. */
   lastStoredId = 0;
@@ -55,60 +94,55 @@ export class Room {
   /** Bytes of updates applied since fullState was encoded. */
   private changedSinceFullState = 0;
   private snapshotTimer: NodeJS.Timeout | null = null;
-  unloadTimer: NodeJS.Timeout | null = null;
-  /** Card ids seen so far; a new key written by a participant's connection is a card they created. */
-  private knownCards = new Set<string>();
-  /** Authors of cards created since the last flush, stored in the same transaction as the updates. */
-  newAuthors: CardAuthorRecord[] = [];
   compactQueued = false;
 
   constructor(
     readonly boardId: string,
     readonly workshopId: string,
-    private onDirty: () => void
+    private onDirty: (room: Room) => void
   ) {
     this.awareness.setLocalState(null);
+    this.sealedVector = Y.encodeStateVector(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.changedSinceFullState += update.length;
       if (this.approxBytes > SNAPSHOT_AHEAD_BYTES) this.snapshotWhenQuiet();
       this.pending.push(update);
+      this.appliedSeq++;
       this.approxBytes += update.length;
-      if (origin instanceof SyncConnection) this.pendingFrom.add(origin);
-      this.onDirty();
+      this.pendingFrom.add(origin instanceof SyncConnection ? origin : OTHER);
+      this.onDirty(this);
     });
-    const cards = cardsOf(this.doc);
+    // Authorship: a new card written by a participant's own connection is theirs; the server's
+    // peer records the author of a card it writes on someone's behalf in the transaction itself
+    // (writeCard's `author`). Anonymous cards have neither.
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
-      const keys = tr.changed.get(cards as unknown as Y.AbstractType<Y.YEvent<any>>);
-      if (!keys) return;
-      for (const key of keys) {
-        if (key === null || this.knownCards.has(key) || !cards.has(key)) continue;
-        this.knownCards.add(key);
-        if (tr.origin instanceof SyncConnection) {
-          this.newAuthors.push({ boardId: this.boardId, cardId: key, participantId: tr.origin.participant.id, createdAt: Date.now() });
+      const now = Date.now();
+      if (tr.origin instanceof SyncConnection) {
+        for (const cardId of cardsAddedIn(tr)) {
+          this.newAuthors.push({ boardId: this.boardId, cardId, participantId: tr.origin.participant.id, createdAt: now });
         }
       }
+      for (const a of authorsOf(tr)) this.newAuthors.push({ boardId: this.boardId, cardId: a.cardId, participantId: a.participantId, createdAt: now });
     });
   }
 
-  /** Loads stored state; applied without the 'update' listener's effect of re-storing it. */
+  /** Loads stored state; applied without counting as pending work. */
   load(snapshot: Uint8Array | null, updates: Uint8Array[], lastId: number): void {
     const all = snapshot ? [snapshot, ...updates] : updates;
     if (all.length) Y.applyUpdate(this.doc, all.length === 1 ? all[0] : Y.mergeUpdates(all), 'store');
     this.pending = [];
     this.pendingFrom.clear();
     this.newAuthors = [];
-    for (const key of cardsOf(this.doc).keys()) this.knownCards.add(key);
+    this.durableSeq = this.appliedSeq;
+    this.sealedVector = Y.encodeStateVector(this.doc);
     this.lastStoredId = lastId;
     this.updatesSinceSnapshot = updates.length;
     this.approxBytes = all.reduce((n, u) => n + u.length, 0);
   }
 
   add(conn: SyncConnection): void {
-    if (this.unloadTimer) {
-      clearTimeout(this.unloadTimer);
-      this.unloadTimer = null;
-    }
     this.connections.add(conn);
+    conn.answersOwed++;
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const present = [...this.awareness.getStates().keys()];
     if (present.length) conn.send(encodeAwarenessMessage(this.awareness, present));
@@ -129,7 +163,7 @@ export class Room {
     if (present.length) {
       awarenessProtocol.removeAwarenessStates(this.awareness, present, null);
       for (const id of present) this.presenceChanged.set(id, null);
-      this.onDirty();
+      this.onDirty(this);
     }
   }
 
@@ -149,6 +183,22 @@ export class Room {
       return reply;
     }
     return [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))];
+  }
+
+  /** What a reader that fell behind at `since` lacks now, as one message. */
+  catchUp(since: Uint8Array): Uint8Array {
+    return encodeUpdate(Y.encodeStateAsUpdate(this.doc, since));
+  }
+
+  /** Asks a connection for what the board lacks (its page answers with the missing changes). */
+  ask(conn: SyncConnection, message: Uint8Array): void {
+    conn.answersOwed++;
+    conn.send(message);
+  }
+
+  /** The sync step 1 that asks a page for what the board lacks. */
+  askMessage(): Uint8Array {
+    return encodeSyncStep1(Y.encodeStateVector(this.doc));
   }
 
   /** Whether `update` (already validated) holds content this board has not got: a struct past its state vector. */
@@ -202,7 +252,7 @@ export class Room {
     if (!accepted.length) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
     for (const a of accepted) this.presenceChanged.set(a.clientId, conn);
-    this.onDirty();
+    this.onDirty(this);
   }
 
   /**
@@ -236,22 +286,71 @@ export class Room {
     if (ids.length) conn.send(encodeAwarenessMessage(this.awareness, ids));
   }
 
+  hasPending(): boolean {
+    return this.pending.length > 0 || this.newAuthors.length > 0;
+  }
+
   /**
-   * Takes the pending updates, which the host has just committed, as one message for the room
-   * (encoded once, framed once); the host relays it with relaySealed once the commit is durable.
+   * Takes what is waiting to be stored, merged into one update, for one commit. Until the commit
+   * succeeds (stored()) or fails (putBack()), the updates stay counted as the room's.
    */
-  seal(): SealedUpdate | null {
-    if (!this.pending.length) return null;
-    const merged = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
-    const sealed = { message: prepare(encodeUpdate(merged)), soleSender: this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null };
-    this.pending = [];
+  take(): TakenWork {
+    const count = this.pending.length;
+    const update = count === 0 ? null : count === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
+    if (update && count > 1) this.pending.splice(0, count, update);
+    const soleSender = this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null;
+    const authors = this.newAuthors;
+    this.newAuthors = [];
+    return { update, count: update ? 1 : 0, authors, uptoSeq: this.appliedSeq, soleSender: soleSender instanceof SyncConnection ? soleSender : null };
+  }
+
+  /** The commit of `work` failed: its authors wait for the next one (the updates never left). */
+  putBack(work: TakenWork): void {
+    this.newAuthors.unshift(...work.authors);
+  }
+
+  /**
+   * The commit of `work` succeeded: its updates leave the room's pending list, sealed as one
+   * message for everyone (encoded once, framed once), to relay once the commit is durable.
+   */
+  stored(work: TakenWork, lastId: number): SealedUpdate | null {
+    if (!work.update) return null;
+    this.pending.splice(0, work.count);
+    // Who sent what is left pending (arrived during the commit) is no longer known per update:
+    // it counts as "several", so nobody is skipped by its relay.
     this.pendingFrom.clear();
-    return sealed;
+    if (this.pending.length) this.pendingFrom.add(OTHER);
+    this.lastStoredId = lastId;
+    this.updatesSinceSnapshot++;
+    const before = this.sealedVector;
+    this.sealedVector = Y.encodeStateVector(this.doc);
+    return { message: prepare(encodeUpdate(work.update)), soleSender: work.soleSender, before, bytes: work.update.length };
+  }
+
+  /** Resolves once every update applied so far (up to `seq`) is durable. */
+  whenDurable(seq = this.appliedSeq): Promise<void> {
+    if (this.durableSeq >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+  }
+
+  /** Updates up to `seq` are durable: replies and catch-ups waiting for them go now. */
+  markDurable(seq: number): void {
+    this.durableSeq = Math.max(this.durableSeq, seq);
+    const ready = this.waiters.filter((w) => w.seq <= this.durableSeq);
+    this.waiters = this.waiters.filter((w) => w.seq > this.durableSeq);
+    for (const w of ready) w.resolve();
+  }
+
+  /** The disk failed: nothing waiting will ever be durable. */
+  failWaiters(err: unknown): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w.reject(err);
   }
 
   /** Sends a sealed update to everyone on the board but its only sender (people who joined since get it too). */
   relaySealed(sealed: SealedUpdate): void {
-    for (const conn of this.connections) if (conn !== sealed.soleSender) conn.send(sealed.message);
+    for (const conn of this.connections) if (conn !== sealed.soleSender) conn.relay(sealed.message, sealed.before, sealed.bytes);
   }
 
   /** Relays presence changed since the last call. Presence is never stored, so it need not wait. */
@@ -263,20 +362,20 @@ export class Room {
     const everyone = prepare(encodeAwarenessMessage(this.awareness, ids));
     for (const conn of this.connections) {
       if (!senders.has(conn)) {
-        conn.send(everyone);
+        conn.relay(everyone, null);
         continue;
       }
       // Never echo a page its own presence: y-websocket would send it back, forever.
       const others = ids.filter((id) => this.presenceChanged.get(id) !== conn);
-      if (others.length) conn.send(encodeAwarenessMessage(this.awareness, others));
+      if (others.length) conn.relay(prepare(encodeAwarenessMessage(this.awareness, others)), null);
     }
     this.presenceChanged.clear();
   }
 
-  /** Record an author for a card the server wrote on someone's behalf (a revealed draft). */
-  attribute(cardId: string, participantId: string): void {
-    this.newAuthors.push({ boardId: this.boardId, cardId, participantId, createdAt: Date.now() });
-    this.onDirty();
+  /** Everyone's presence as one message (for a reader that was caught up). */
+  presenceMessage(): Uint8Array | null {
+    const ids = [...this.awareness.getStates().keys()];
+    return ids.length ? encodeAwarenessMessage(this.awareness, ids) : null;
   }
 
   /** Presence changes not yet relayed (the host relays presence of big rooms less often than edits). */
@@ -285,11 +384,12 @@ export class Room {
   }
 
   hasPendingWork(): boolean {
-    return this.pending.length > 0 || this.presenceChanged.size > 0 || this.newAuthors.length > 0;
+    return this.hasPending() || this.presenceChanged.size > 0;
   }
 
   destroy(): void {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.failWaiters(new Error('the board was closed'));
     this.awareness.destroy();
     this.doc.destroy();
   }

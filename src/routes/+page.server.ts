@@ -2,17 +2,13 @@
 import { fail, redirect, type Actions } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 import { checkName, checkQuestion, checkTitle } from '$lib/domain/text';
-import { clientAddress } from '$lib/server/http';
+import { field } from '$lib/server/http';
 import { setSessionCookie } from '$lib/server/links';
 
 export const actions: Actions = {
   create: async (event) => {
     const form = await event.request.formData();
-    const values = {
-      title: String(form.get('title') ?? ''),
-      question: String(form.get('question') ?? ''),
-      name: String(form.get('name') ?? '')
-    };
+    const values = { title: field(form, 'title'), question: field(form, 'question'), name: field(form, 'name') };
     // Check every field first, so people see all the problems at once.
     const errors: Record<string, string> = {};
     const title = checkTitle(values.title);
@@ -23,12 +19,12 @@ export const actions: Actions = {
     if (!name.ok) errors.name = name.message;
     if (Object.keys(errors).length || !name.ok) return fail(400, { errors, values });
 
-    const { workshops } = event.locals.services;
-    const address = clientAddress(event);
+    const { app, who } = event.locals;
+    const address = who.address();
     let workshopId: string;
     try {
-      const created = await workshops.create(values, address);
-      const joined = await workshops.join({ token: created.invites.facilitator }, name.value, address);
+      const created = await app.createWorkshop(values, address);
+      const joined = await app.join({ token: created.invites.facilitator }, name.value, address);
       setSessionCookie(event.cookies, event.url, created.workshop.id, joined.sessionToken);
       workshopId = created.workshop.id;
     } catch (err) {

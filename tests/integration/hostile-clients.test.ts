@@ -1054,7 +1054,7 @@ describe('HTTP API', () => {
     await expectError(await post('/api/join', JSON.stringify({ token: 'x'.repeat(43), name: 'A' })), 404, 'unknown_invite');
     await expectError(await post('/api/join', JSON.stringify({ token: '../../etc/passwd', name: 'A' })), 404, 'unknown_invite');
     const invite = tokenOf(board.workshop.links.observer);
-    server.running.realtime.store.revokeInvite(invite, Date.now());
+    await server.running.realtime.store.people.revokeInvite(invite, Date.now());
     await expectError(await post('/api/join', JSON.stringify({ token: invite, name: 'A' })), 410, 'revoked_invite');
     await expectError(
       await fetch(`${server.url}/api/session?workshop=${board.workshop.id}`, { headers: { authorization: `Bearer ${'y'.repeat(43)}` } }),

@@ -52,7 +52,7 @@ describe('privacy', () => {
     const seen = connectBoard(server.wsUrl, w.boards[0].id, fac.sessionToken);
     await seen.synced;
     await until(seen.doc, () => boardToJSON(seen.doc).questions.length === 1);
-    const db = server.running.realtime.store.loadBoard(w.boards[0].id);
+    const db = await server.running.realtime.store.boards.load(w.boards[0].id);
     expect(db.snapshot).not.toBeNull();
     expect(db.updates.length).toBeGreaterThan(0);
     expect(databaseBytes(server.dataDir).includes(secret)).toBe(true);
@@ -100,7 +100,7 @@ describe('privacy', () => {
     const facSession = await connectSession(server.url, w.id, fac.sessionToken);
     const view = await new Promise<{ roster: { name: string }[] }>((resolve) => facSession.once('facilitator', resolve));
     expect(view.roster.map((p) => p.name)).not.toContain('Leaving Lou');
-    expect(server.running.realtime.store.listParticipants(w.id).map((p) => p.name)).not.toContain('Leaving Lou');
+    expect((await server.running.realtime.store.people.list(w.id)).map((p) => p.name)).not.toContain('Leaving Lou');
     for (const c of [lb, sb]) c.destroy();
     facSession.disconnect();
   });
@@ -112,9 +112,9 @@ describe('privacy', () => {
     expect(await s.run({ type: 'workshop.end' })).toEqual({ ok: true });
     await s.stateWhere((x) => x.lockedBoards.includes(w.boards[0].id));
     s.disconnect();
-    const { facilitation, store } = server.running.realtime;
-    expect(facilitation.sweepRetention(30)).toBe(0);
-    expect(facilitation.sweepRetention(30, Date.now() + 31 * 24 * 3600_000)).toBeGreaterThanOrEqual(1);
-    expect(store.getWorkshop(w.id)).toBeNull();
+    const { session, store } = server.running.realtime;
+    expect(await session.sweepRetention(30)).toBe(0);
+    expect(await session.sweepRetention(30, Date.now() + 31 * 24 * 3600_000)).toBeGreaterThanOrEqual(1);
+    expect(await store.workshops.get(w.id)).toBeNull();
   });
 });

@@ -7,6 +7,8 @@
 //     createdAt: number  ms since epoch, from the writer's clock
 //     anonymous?: true   set by the server on cards posted without a name
 // Remote data is never trusted: readers skip cards whose fields have the wrong shape.
+// This module is the one card writer and reader: the page, the server's own peer (through the
+// sync host's BoardPeer) and the tests all go through it.
 import * as Y from 'yjs';
 import { generateKeyBetween } from 'fractional-indexing';
 import { LIMITS } from '../domain/text';
@@ -93,21 +95,72 @@ function orderAt(cards: CardView[], index: number): string {
   return orderBetween(cards[i - 1]?.order ?? null, cards[i]?.order ?? null);
 }
 
-/** Add a card at the end of a lane (or at `index`) and return its id. */
-export function addCard(doc: Y.Doc, lane: Lane, text = '', index?: number, origin: unknown = null): string {
-  const id = newId();
-  doc.transact(() => {
-    const siblings = readLanes(doc)[lane];
+/** A card to write: where it goes, its words, and who wrote it (recorded for the balance only). */
+export interface NewCard {
+  lane: Lane;
+  text?: string;
+  /** Position within the lane (counted without the card itself); the end when left out. */
+  index?: number;
+  /** Cards posted without a name; written by the server's own peer only. */
+  anonymous?: boolean;
+  createdAt?: number;
+  /** A fixed id (the server's revealed drafts: retries must not duplicate); random otherwise. */
+  id?: string;
+  /** The participant who wrote it, when the server writes on their behalf (a revealed draft). */
+  author?: string;
+}
+
+/**
+ * Key in a transaction's meta under which writeCard records who wrote the cards it created on
+ * someone's behalf. The server's room reads it (authorsOf) after the transaction, alongside the
+ * cards a participant's own connection created: one place records authorship for both.
+ */
+const AUTHORS_META = 'roundtable.authors';
+
+/**
+ * Writes one card, inside the current transaction if there is one (else in a new one with
+ * `origin`). The one card writer: the page, the server's peer and the tests all write cards here.
+ */
+export function writeCard(doc: Y.Doc, input: NewCard, origin: unknown = null): string {
+  const id = input.id ?? newId();
+  doc.transact((tr) => {
+    const siblings = readLanes(doc)[input.lane];
     const card = new Y.Map<unknown>();
     const ytext = new Y.Text();
-    if (text) ytext.insert(0, text.slice(0, LIMITS.cardText));
-    card.set('lane', lane);
-    card.set('order', orderAt(siblings, index ?? siblings.length));
+    if (input.text) ytext.insert(0, input.text.slice(0, LIMITS.cardText));
+    card.set('lane', input.lane);
+    card.set('order', orderAt(siblings, input.index ?? siblings.length));
     card.set('text', ytext);
-    card.set('createdAt', Date.now());
+    card.set('createdAt', input.createdAt ?? Date.now());
+    if (input.anonymous) card.set('anonymous', true);
     cardsOf(doc).set(id, card);
+    if (input.author && !input.anonymous) {
+      const authors = (tr.meta.get(AUTHORS_META) as { cardId: string; participantId: string }[] | undefined) ?? [];
+      authors.push({ cardId: id, participantId: input.author });
+      tr.meta.set(AUTHORS_META, authors);
+    }
   }, origin);
   return id;
+}
+
+/** Authors writeCard recorded in this transaction (cards written on someone's behalf). */
+export function authorsOf(tr: Y.Transaction): { cardId: string; participantId: string }[] {
+  return (tr.meta.get(AUTHORS_META) as { cardId: string; participantId: string }[] | undefined) ?? [];
+}
+
+/** Ids of cards this transaction put on the board (new keys of the cards map). */
+export function cardsAddedIn(tr: Y.Transaction): string[] {
+  const cards = cardsOf(tr.doc);
+  const keys = tr.changed.get(cards as unknown as Y.AbstractType<Y.YEvent<any>>);
+  if (!keys) return [];
+  const out: string[] = [];
+  for (const key of keys) if (key !== null && cards.has(key)) out.push(key);
+  return out;
+}
+
+/** Add a card at the end of a lane (or at `index`) and return its id. */
+export function addCard(doc: Y.Doc, lane: Lane, text = '', index?: number, origin: unknown = null): string {
+  return writeCard(doc, { lane, text, index }, origin);
 }
 
 /** Move a card to `index` within `lane` (counted without the card itself). */
@@ -127,6 +180,86 @@ export function deleteCard(doc: Y.Doc, id: string, origin: unknown = null): bool
   if (!cards.has(id)) return false;
   doc.transact(() => cards.delete(id), origin);
   return true;
+}
+
+/**
+ * A whole card as plain data, every field it has (now: lane, order, text, createdAt, anonymous;
+ * later ones such as theme or votes come along without changes here), so that hiding and
+ * restoring gives back exactly what was hidden. Nested Yjs types keep their kind.
+ */
+export type SnapshotValue =
+  | { kind: 'text'; value: string }
+  | { kind: 'map'; value: Record<string, SnapshotValue> }
+  | { kind: 'array'; value: SnapshotValue[] }
+  | { kind: 'json'; value: unknown };
+
+export interface CardSnapshot {
+  fields: Record<string, SnapshotValue>;
+}
+
+function snapshotValue(value: unknown): SnapshotValue {
+  if (value instanceof Y.Text) return { kind: 'text', value: value.toString() };
+  if (value instanceof Y.Map) {
+    const out: Record<string, SnapshotValue> = {};
+    value.forEach((v, k) => (out[k] = snapshotValue(v)));
+    return { kind: 'map', value: out };
+  }
+  if (value instanceof Y.Array) return { kind: 'array', value: value.toArray().map(snapshotValue) };
+  if (value instanceof Y.AbstractType) return { kind: 'json', value: value.toJSON() };
+  return { kind: 'json', value: value === undefined ? null : value };
+}
+
+function fromSnapshot(value: SnapshotValue): unknown {
+  switch (value.kind) {
+    case 'text':
+      return new Y.Text(value.value);
+    case 'map': {
+      const map = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries(value.value)) map.set(k, fromSnapshot(v));
+      return map;
+    }
+    case 'array': {
+      const array = new Y.Array<unknown>();
+      array.push(value.value.map(fromSnapshot));
+      return array;
+    }
+    case 'json':
+      return value.value;
+    default: {
+      const never: never = value;
+      return never;
+    }
+  }
+}
+
+/** The whole card `id` as plain data, or null when there is no such card. */
+export function snapshotCard(doc: Y.Doc, id: string): CardSnapshot | null {
+  const ymap = cardsOf(doc).get(id);
+  if (!(ymap instanceof Y.Map) || !readCard(id, ymap)) return null;
+  const fields: Record<string, SnapshotValue> = {};
+  ymap.forEach((v, k) => (fields[k] = snapshotValue(v)));
+  return { fields };
+}
+
+/** Puts a card back exactly as snapshotCard saw it, under the same id. */
+export function restoreCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, origin: unknown = null): void {
+  doc.transact(() => {
+    const card = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(snapshot.fields)) card.set(k, fromSnapshot(v));
+    cardsOf(doc).set(id, card);
+  }, origin);
+}
+
+/** The lane and words of a snapshot, for lists of hidden cards (tolerant of odd data). */
+export function snapshotSummary(snapshot: CardSnapshot): { lane: Lane; text: string; anonymous: boolean } {
+  const lane = snapshot.fields.lane;
+  const text = snapshot.fields.text;
+  const anonymous = snapshot.fields.anonymous;
+  return {
+    lane: lane?.kind === 'json' && isLane(lane.value) ? lane.value : 'questions',
+    text: text?.kind === 'text' ? text.value : '',
+    anonymous: anonymous?.kind === 'json' && anonymous.value === true
+  };
 }
 
 /** Plain snapshot of the board, for exports, tests and tools. */

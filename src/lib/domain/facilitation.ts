@@ -1,6 +1,7 @@
 // Facilitation state and its rules, pure: apply(state, command, actor, now) -> result.
 // The socket.io handler authorises, applies, stores and broadcasts; nothing here does I/O.
 import type { Lane } from '../board/schema';
+import { permitted } from '../protocol/commands';
 import { orderQueue, type RaisedHand } from './queue';
 import type { Role } from './roles';
 import { addMinute, idleTimer, MAX_TIMER_MS, pauseTimer, resetTimer, startTimer, type TimerState } from './timer';
@@ -51,6 +52,27 @@ export interface RoundAnswer {
   name: string | null;
   text: string;
   emoji: string | null;
+  /**
+   * Who answered, for named answers only (so "remove my name" finds theirs, not everyone's who
+   * shares the name). Kept in the stored state, never in what is broadcast (see publicRound).
+   */
+  by?: string;
+}
+
+/** A round as everyone sees it: no participant ids. */
+export function publicRound(round: Round | null): Round | null {
+  return round && { ...round, answers: round.answers.map(({ id, name, text, emoji }) => ({ id, name, text, emoji })) };
+}
+
+/** "Remove my name": the person's named answers keep their words and lose the name. */
+export function forgetAnswers(round: Round | null, participantId: string, name: string, others: ReadonlySet<string>): Round | null {
+  if (!round) return round;
+  // Answers stored before answers recorded who gave them: only a name nobody else has is theirs.
+  const unclaimed = (a: RoundAnswer) => a.by === undefined && a.name === name && !others.has(name);
+  return {
+    ...round,
+    answers: round.answers.map((a) => (a.by === participantId || unclaimed(a) ? { id: a.id, name: null, text: a.text, emoji: a.emoji } : a))
+  };
 }
 
 export interface Round {
@@ -126,21 +148,8 @@ export type ApplyResult =
   | { ok: true; state: FacilitationState; announce?: string }
   | { ok: false; code: 'forbidden' | 'not_allowed_now'; message: string };
 
-const FACILITATOR_ONLY = new Set<string>([
-  'phase.go', 'phases.set', 'timer.start', 'timer.pause', 'timer.addMinute', 'timer.reset', 'board.lock',
-  'settings.update', 'queue.next', 'queue.clear', 'spotlight.set', 'round.open', 'round.close',
-  'participant.setRole', 'participant.remove', 'invite.renew', 'card.hide', 'card.restore', 'drafts.reveal',
-  'facilitator.refresh', 'workshop.end', 'workshop.delete'
-]);
-/** Commands that take part in the work; observers watch only. */
-const PARTICIPATING = new Set<string>(['hand.raise', 'turn.pass', 'round.answer', 'card.addAnonymous', 'draft.save']);
-
-/** The role rule for every command type (schema first, then this, then the domain rule). */
-export function permitted(role: Role, type: string): boolean {
-  if (FACILITATOR_ONLY.has(type)) return role === 'facilitator';
-  if (PARTICIPATING.has(type)) return role !== 'observer';
-  return true;
-}
+/** The role rule for every command lives in the command table (src/lib/protocol/commands.ts). */
+export { permitted };
 
 const refuse = (message: string): ApplyResult => ({ ok: false, code: 'not_allowed_now', message });
 const ok = (state: FacilitationState, announce?: string): ApplyResult => ({ ok: true, state, announce });
@@ -221,7 +230,9 @@ export function apply(state: FacilitationState, command: PureCommand, actor: Act
       if (!state.round?.open) return refuse('There is no check-in open now.');
       if (state.round.answers.length >= 500) return refuse('This round is full.');
       if (state.round.answers.some((a) => a.id === command.answerId)) return ok(state);
-      const answer: RoundAnswer = { id: command.answerId, name: command.anonymous ? null : actor.name, text: command.text, emoji: command.emoji };
+      const answer: RoundAnswer = command.anonymous
+        ? { id: command.answerId, name: null, text: command.text, emoji: command.emoji }
+        : { id: command.answerId, name: actor.name, text: command.text, emoji: command.emoji, by: actor.participantId };
       return ok({ ...state, round: { ...state.round, answers: [...state.round.answers, answer] } });
     }
     case 'round.close':

@@ -50,10 +50,12 @@ export class AppError extends Error {
 /**
  * WebSocket close codes for /sync (4000-4999 is the application range). They follow the
  * y-websocket convention, so any standard client does the right thing: 4400-4499 means "do not
- * reconnect, it cannot succeed"; anything else means "reconnect". The page explains each code in
- * plain words (CLOSE_TEXT).
+ * reconnect, it cannot succeed"; anything else means "reconnect" (1009 too, for a standard
+ * client; our page does not retry it). The page explains each code in plain words (CLOSE_TEXT).
  */
 export const CLOSE = {
+  /** WebSocket's own code for a message over the size limit (RFC 6455). */
+  messageTooBig: 1009,
   malformed: 4400,
   notSignedIn: 4401,
   forbidden: 4403,
@@ -70,11 +72,18 @@ export const CLOSE = {
 export type CloseName = keyof typeof CLOSE;
 
 export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> = {
+  messageTooBig: {
+    message: 'Your device tried to send more than the server takes at once. Your changes are kept on this device. Reload the page; ask the facilitator if it keeps happening.',
+    retry: false
+  },
   malformed: { message: 'Your device sent something the server could not read. Reload the page.', retry: false },
   notSignedIn: { message: 'You are not signed in to this workshop. Use your invite link again.', retry: false },
   forbidden: { message: 'Your role cannot make changes to this board.', retry: false },
   unknownBoard: { message: 'This board does not exist any more.', retry: false },
-  tooLarge: { message: 'That change is too big for this board. Reload the page; ask the facilitator if it keeps happening.', retry: false },
+  tooLarge: {
+    message: 'Your changes are too big for this board, so they were not shared. They are kept on this device. Ask the facilitator for help.',
+    retry: false
+  },
   tooFast: { message: 'Too many changes at once. Wait a moment; we will reconnect.', retry: true },
   removed: { message: 'You have been removed from this workshop.', retry: false },
   tooSlow: { message: 'Your connection is too slow to keep up. We will reconnect.', retry: true },

@@ -1,8 +1,10 @@
 // The socket.io contract for session control, typed on both ends so a renamed event fails to
 // compile. Every command goes through one event, `command`, with an acknowledgement; the server
-// validates it (schema, then role, then the domain rule). See docs/API.md for each command.
+// validates it (schema, then role and board from the command table, then the domain rule). The
+// commands themselves are in schemas.ts and commands.ts. See docs/API.md for each command.
 import type { Lane } from '../board/schema';
-import type { AnonymousMode, FacilitationState, Phase, PureCommand, RoundAnswer, Spotlight } from '../domain/facilitation';
+import type { FacilitationState, Phase, RoundAnswer, Spotlight } from '../domain/facilitation';
+import type { Command } from './schemas';
 import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
 
@@ -33,7 +35,7 @@ export interface PublicState {
   queue: { participantId: string; name: string }[];
   speaking: { participantId: string; name: string } | null;
   spotlight: Spotlight | null;
-  round: { kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: RoundAnswer[] } | null;
+  round: { kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: Omit<RoundAnswer, 'by'>[] } | null;
   serverTime: number;
 }
 
@@ -56,6 +58,8 @@ export interface HiddenCard {
   cardId: string;
   lane: Lane;
   text: string;
+  /** Posted without a name: it comes back without one. */
+  anonymous: boolean;
   reason: string;
   hiddenAt: number;
 }
@@ -76,26 +80,7 @@ export interface CommandError {
 
 export type CommandResult = { ok: true } | { ok: false; error: CommandError };
 
-/** Commands that need more than the pure facilitation state (store, board document, sockets). */
-export type ServerCommand =
-  | { type: 'participant.setRole'; participantId: string; role: Role }
-  | { type: 'participant.remove'; participantId: string }
-  | { type: 'invite.renew'; role: Role }
-  | { type: 'card.hide'; boardId: string; cardId: string; reason: string }
-  | { type: 'card.restore'; boardId: string; cardId: string }
-  | { type: 'card.addAnonymous'; boardId: string; lane: Lane; text: string }
-  | { type: 'draft.save'; boardId: string; draftId: string; lane: Lane; text: string; anonymous: boolean }
-  | { type: 'draft.delete'; draftId: string }
-  | { type: 'drafts.reveal'; boardId: string }
-  | { type: 'facilitator.refresh' }
-  /** Facilitator: end the workshop (boards become read-only; deleted after the retention period). */
-  | { type: 'workshop.end' }
-  /** Facilitator: delete the workshop and everything in it, now. */
-  | { type: 'workshop.delete' }
-  /** Anyone: remove my name and the cards I wrote (with my name), and leave. */
-  | { type: 'me.forget' };
-
-export type Command = PureCommand | ServerCommand;
+export type { Command, CommandType } from './schemas';
 
 export interface ServerToClientEvents {
   welcome: (welcome: Welcome) => void;

@@ -2,14 +2,13 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 
-const MAX_BODY = 16 * 1024;
-
-export async function readJson(request: Request): Promise<Record<string, unknown>> {
+/** The body as a JSON object, refused (as an AppError) when it is not one or is over `maxBytes`. */
+export async function readJson(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.includes('application/json')) {
     throw new AppError('invalid_json', 'Send a JSON body with Content-Type: application/json.', 415);
   }
-  const text = await readText(request);
+  const text = await readText(request, maxBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -25,13 +24,13 @@ export async function readJson(request: Request): Promise<Record<string, unknown
 const tooLarge = () => new AppError('payload_too_large', 'The request body is too large.', 413);
 
 /**
- * The body as text, refused once it passes MAX_BODY bytes: checked against Content-Length before
+ * The body as text, refused once it passes `max` bytes: checked against Content-Length before
  * reading, and counted while reading (chunked bodies, multi-byte characters). The adapter's own
  * body limit and broken uploads become refusals too, never a 500.
  */
-async function readText(request: Request): Promise<string> {
+async function readText(request: Request, max: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > MAX_BODY) throw tooLarge();
+  if (declared > max) throw tooLarge();
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -41,7 +40,7 @@ async function readText(request: Request): Promise<string> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size <= MAX_BODY) chunks.push(value);
+      if (size <= max) chunks.push(value);
       // Past the limit, read on and discard (the adapter stops it at its own limit), so the
       // client gets our answer instead of a reset connection.
     }
@@ -49,7 +48,7 @@ async function readText(request: Request): Promise<string> {
     if ((err as { status?: number } | null)?.status === 413) throw tooLarge();
     throw new AppError('invalid_json', 'The request body could not be read.', 400);
   }
-  if (size > MAX_BODY) throw tooLarge();
+  if (size > max) throw tooLarge();
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
@@ -61,14 +60,12 @@ async function readText(request: Request): Promise<string> {
 
 export function errorResponse(err: unknown, event: RequestEvent) {
   if (AppError.is(err)) return json(err.toBody(), { status: err.status });
-  event.locals.services.logger.error({ err, path: event.url.pathname }, 'api failure');
+  event.locals.app.logger.error({ err, path: event.url.pathname }, 'api failure');
   return json({ error: { code: 'server_error', message: 'Something went wrong on our side. Try again.' } }, { status: 500 });
 }
 
-export function clientAddress(event: RequestEvent): string {
-  try {
-    return event.getClientAddress();
-  } catch {
-    return 'unknown';
-  }
+/** A form field's text; a field sent as a file (or missing) is empty, never "[object File]". */
+export function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
 }

@@ -2,10 +2,10 @@
 import type { Cookies } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
-import { sessionCookieName } from '../../../server/workshops';
+import { inviteLink } from '$lib/protocol/links';
+import { sessionCookieName } from './credentials';
 
-import { inviteLink } from '../../../server/origins';
-export { inviteLink, shareableOrigin } from '../../../server/origins';
+export { inviteLink };
 
 
 export function inviteLinks(base: string, invites: Partial<Record<Role, string>>): Record<string, string> {
@@ -28,8 +28,4 @@ export function setSessionCookie(cookies: Cookies, url: URL, workshopId: string,
     secure: url.protocol === 'https:',
     maxAge: 60 * 60 * 24 * 30
   });
-}
-
-export function readSession(cookies: Cookies, workshopId: string): string | undefined {
-  return cookies.get(sessionCookieName(workshopId));
 }

@@ -1,23 +1,23 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
-import { clientAddress, errorResponse, readJson } from '$lib/server/http';
+import { errorResponse, readJson } from '$lib/server/http';
 import { setSessionCookie } from '$lib/server/links';
 
 /** POST /api/join {token | code, name} -> 200 {participant, sessionToken, workshopId, boards}. */
 export const POST: RequestHandler = async (event) => {
   try {
-    const body = await readJson(event.request);
+    const { app, who } = event.locals;
+    const body = await readJson(event.request, app.limits.httpBodyBytes);
     const target =
       typeof body.token === 'string' ? { token: body.token } : typeof body.code === 'string' ? { code: body.code } : null;
     if (!target) throw new AppError('invalid_input', 'Send either "token" (from an invite link) or "code" (the short code).', 400);
-    const { services } = event.locals;
-    const joined = await services.workshops.join(target, body.name, clientAddress(event));
+    const joined = await app.join(target, body.name, who.address());
     setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);
     return json({
       participant: { id: joined.participant.id, name: joined.participant.name, role: joined.participant.role },
       sessionToken: joined.sessionToken,
       workshopId: joined.workshop.id,
-      boards: services.store.listBoards(joined.workshop.id).map((b) => ({ id: b.id, title: b.title }))
+      boards: (await app.boards(joined.workshop.id)).map((b) => ({ id: b.id, title: b.title }))
     });
   } catch (err) {
     return errorResponse(err, event);

@@ -1,15 +1,14 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { readSession } from '$lib/server/links';
 
 /**
  * GET /api/session?workshop=<id>: who this device is in that workshop (cookie or Bearer token).
  * Pages call it to explain a refused connection in plain words.
  */
-export const GET: RequestHandler = async ({ url, cookies, request, locals }) => {
+export const GET: RequestHandler = async ({ url, locals }) => {
   const workshopId = url.searchParams.get('workshop') ?? '';
-  const bearer = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
-  const session = locals.services.workshops.authenticate(bearer || readSession(cookies, workshopId));
-  if (!session || (workshopId && session.workshop.id !== workshopId)) {
+  // Without a workshop, a Bearer token alone says who it is (scripts).
+  const session = await locals.who.session(workshopId || null);
+  if (!session) {
     return json(
       { error: { code: 'not_signed_in', message: 'You are not signed in to this workshop. Use your invite link again.' } },
       { status: 401, headers: { 'cache-control': 'no-store' } }

@@ -2,14 +2,14 @@
 import { fail, redirect, type Actions } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 import { ROLE_LABEL } from '$lib/domain/roles';
-import { clientAddress } from '$lib/server/http';
-import { readSession, setSessionCookie } from '$lib/server/links';
+import { field } from '$lib/server/http';
+import { setSessionCookie } from '$lib/server/links';
 
 export const load = async (event) => {
-  const { workshops } = event.locals.services;
+  const { app, who } = event.locals;
   try {
-    const { invite, workshop } = await workshops.resolve({ token: event.params.token }, clientAddress(event));
-    const current = workshops.authenticate(readSession(event.cookies, workshop.id));
+    const { invite, workshop } = await app.resolveInvite({ token: event.params.token }, who.address());
+    const current = await who.session(workshop.id);
     return {
       ok: true as const,
       workshop: { id: workshop.id, title: workshop.title },
@@ -27,10 +27,10 @@ export const load = async (event) => {
 export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
-    const name = String(form.get('name') ?? '');
+    const name = field(form, 'name');
     let workshopId: string;
     try {
-      const joined = await event.locals.services.workshops.join({ token: event.params.token! }, name, clientAddress(event));
+      const joined = await event.locals.app.join({ token: event.params.token ?? '' }, name, event.locals.who.address());
       setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);
       workshopId = joined.workshop.id;
     } catch (err) {

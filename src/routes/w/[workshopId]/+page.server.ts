@@ -2,15 +2,13 @@
 // explains how to join instead of showing anything.
 import { ROLE_LABEL } from '$lib/domain/roles';
 import { formatCode } from '$lib/domain/join-code';
-import { readSession } from '$lib/server/links';
 
-export const load = async ({ params, cookies, locals, setHeaders }) => {
+export const load = async ({ params, locals, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store' });
-  const { workshops, store } = locals.services;
-  const session = workshops.authenticate(readSession(cookies, params.workshopId));
-  if (!session || session.workshop.id !== params.workshopId) return { signedIn: false as const };
+  const session = await locals.who.session(params.workshopId);
+  if (!session) return { signedIn: false as const };
   const { participant, workshop } = session;
-  const boards = store.listBoards(workshop.id);
+  const boards = await locals.app.boards(workshop.id);
   return {
     signedIn: true as const,
     workshop: { id: workshop.id, title: workshop.title, question: workshop.question, code: formatCode(workshop.code) },

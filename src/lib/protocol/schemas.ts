@@ -1,26 +1,28 @@
-// Schemas for every socket.io command: the first of the three checks (schema, role, rule).
+// The shape of every socket.io command, as zod schemas: the first of the three checks (schema,
+// then role and board from the command table in commands.ts, then the domain rule). `Command` is
+// inferred from these schemas, so a command's type, its validation and its table row cannot drift.
+// Server-side only at run time (the page imports types from here, never the schemas).
 import { z } from 'zod';
-import { LANES } from '../../src/lib/board/schema';
-import { PHASE_KINDS } from '../../src/lib/domain/facilitation';
-import { ROLES } from '../../src/lib/domain/roles';
-import { LIMITS } from '../../src/lib/domain/text';
-import type { Command } from '../../src/lib/protocol/session';
+import { LANES } from '../board/schema';
+import { PHASE_KINDS, type PureCommand } from '../domain/facilitation';
+import { ROLES } from '../domain/roles';
+import { LIMITS } from '../domain/text';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const lane = z.enum(LANES);
 const role = z.enum(ROLES);
-const shortText = (max: number) => z.string().max(max);
+const minutes = z.number().positive().max(240).optional();
 
-const commandSchema = z.discriminatedUnion('type', [
+export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase.go'), index: z.number().int().min(0).max(50) }),
   z.object({
     type: z.literal('phases.set'),
     phases: z.array(z.object({ kind: z.enum(PHASE_KINDS), title: z.string().trim().min(1).max(60) })).min(1).max(20)
   }),
-  z.object({ type: z.literal('timer.start'), minutes: z.number().positive().max(240).optional() }),
+  z.object({ type: z.literal('timer.start'), minutes }),
   z.object({ type: z.literal('timer.pause') }),
   z.object({ type: z.literal('timer.addMinute') }),
-  z.object({ type: z.literal('timer.reset'), minutes: z.number().positive().max(240).optional() }),
+  z.object({ type: z.literal('timer.reset'), minutes }),
   z.object({ type: z.literal('board.lock'), boardId: id, locked: z.boolean() }),
   z.object({
     type: z.literal('settings.update'),
@@ -45,7 +47,7 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('round.answer'),
     answerId: id,
-    text: shortText(200),
+    text: z.string().max(200),
     emoji: z.string().max(16).nullable(),
     anonymous: z.boolean()
   }),
@@ -56,27 +58,36 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(200) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
   z.object({ type: z.literal('card.addAnonymous'), boardId: id, lane, text: z.string().trim().min(1).max(LIMITS.cardText) }),
-  z.object({
-    type: z.literal('draft.save'),
-    boardId: id,
-    draftId: id,
-    lane,
-    text: shortText(LIMITS.cardText),
-    anonymous: z.boolean()
-  }),
+  z.object({ type: z.literal('draft.save'), boardId: id, draftId: id, lane, text: z.string().max(LIMITS.cardText), anonymous: z.boolean() }),
   z.object({ type: z.literal('draft.delete'), draftId: id }),
   z.object({ type: z.literal('drafts.reveal'), boardId: id }),
   z.object({ type: z.literal('facilitator.refresh') }),
+  /** Facilitator: end the workshop (boards become read-only; deleted after the retention period). */
   z.object({ type: z.literal('workshop.end') }),
+  /** Facilitator: delete the workshop and everything in it, now. */
   z.object({ type: z.literal('workshop.delete') }),
+  /** Anyone: remove my name and the cards I wrote (with my name), and leave. */
   z.object({ type: z.literal('me.forget') })
 ]);
+
+/** Every command a client may send, inferred from the schemas above. */
+export type Command = z.infer<typeof commandSchema>;
+export type CommandType = Command['type'];
+
+/** The commands the pure facilitation rules decide (src/lib/domain/facilitation.ts apply()). */
+export type PureCommandType = PureCommand['type'];
+
+// The schemas' pure commands are exactly what the domain's apply() takes: this fails to compile
+// if either side gains a field or a case the other lacks.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const pureCommandsMatch: Same<Extract<Command, { type: PureCommandType }>, PureCommand> = true;
+void pureCommandsMatch;
 
 export type ParsedCommand = { ok: true; command: Command } | { ok: false; message: string; unknown: boolean };
 
 export function parseCommand(raw: unknown): ParsedCommand {
   const result = commandSchema.safeParse(raw);
-  if (result.success) return { ok: true, command: result.data as Command };
+  if (result.success) return { ok: true, command: result.data };
   const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
   const known = commandSchema.options.some((o) => o.shape.type.value === type);
   const issue = result.error.issues[0];

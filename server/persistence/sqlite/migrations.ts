@@ -92,4 +92,10 @@ export const MIGRATIONS: string[] = [
   /* 3: a workshop can be ended (then deleted after the retention period) */ `
   ALTER TABLE workshops ADD COLUMN ended_at INTEGER;
   `
+,
+  /* 4: hidden cards keep the whole card (every field, as JSON); facilitation state has a version for compare-and-set */ `
+  ALTER TABLE hidden_cards ADD COLUMN card TEXT;
+  ALTER TABLE workshop_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  UPDATE workshop_state SET version = 1;
+  `
 ];

@@ -1,0 +1,77 @@
+// The board log in SQLite: appends and compaction on the log connection (no fsync per commit;
+// durable() syncs the write-ahead log once for every commit before it), reads on the main one.
+import type Database from 'better-sqlite3';
+import type { BoardLog, CardAuthorRecord, StoredBoard } from '../types';
+import type { WalSync } from './wal-sync';
+
+type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array }>;
+
+export function sqliteBoardLog(db: Database.Database, log: Database.Database, committed: () => void, wal: WalSync): BoardLog {
+  const q = {
+    // A board or person deleted while their edits waited for this batch is skipped, so one
+    // deletion never fails the transaction that carries everyone else's edits.
+    append: log.prepare('INSERT INTO board_updates (board_id, data) SELECT @boardId, @data WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId)'),
+    insertAuthor: log.prepare(
+      `INSERT OR IGNORE INTO card_authors (board_id, card_id, participant_id, created_at)
+       SELECT @boardId, @cardId, @participantId, @createdAt
+       WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId) AND EXISTS (SELECT 1 FROM participants WHERE id = @participantId)`
+    ),
+    upsertSnapshot: log.prepare(
+      `INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES (@boardId, @data, @uptoId, @now)
+       ON CONFLICT(board_id) DO UPDATE SET data = excluded.data, upto_id = excluded.upto_id, updated_at = excluded.updated_at`
+    ),
+    deleteUpTo: log.prepare('DELETE FROM board_updates WHERE board_id = @boardId AND id <= @uptoId'),
+    snapshot: db.prepare<[string], { data: Buffer; upto_id: number }>('SELECT data, upto_id FROM board_snapshots WHERE board_id = ?'),
+    updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>(
+      'SELECT id, data FROM board_updates WHERE board_id = ? AND id > ? ORDER BY id'
+    ),
+    pendingCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
+    authors: db.prepare<[string], { board_id: string; card_id: string; participant_id: string; created_at: number }>(
+      'SELECT a.* FROM card_authors a JOIN boards b ON b.id = a.board_id WHERE b.workshop_id = ?'
+    )
+  };
+
+  const appendTx = log.transaction((batch: Batch, authors: ReadonlyArray<CardAuthorRecord>) => {
+    let last = 0;
+    for (const { boardId, update } of batch) {
+      const r = q.append.run({ boardId, data: update });
+      if (r.changes) last = Number(r.lastInsertRowid);
+    }
+    for (const a of authors) q.insertAuthor.run(a);
+    return last;
+  });
+
+  // On the log connection too: a compaction replaces updates by a snapshot of them in one
+  // transaction, so if a power cut undoes it before the next sync, the updates are still there.
+  const compactTx = log.transaction((boardId: string, snapshot: Uint8Array, uptoId: number) => {
+    q.upsertSnapshot.run({ boardId, data: snapshot, uptoId, now: Date.now() });
+    q.deleteUpTo.run({ boardId, uptoId });
+  });
+
+  const loadTx = db.transaction((boardId: string): StoredBoard => {
+    const snap = q.snapshot.get(boardId);
+    const rows = q.updatesAfter.all(boardId, snap?.upto_id ?? 0);
+    return {
+      snapshot: snap ? new Uint8Array(snap.data) : null,
+      updates: rows.map((r) => new Uint8Array(r.data)),
+      lastUpdateId: rows.length ? rows[rows.length - 1].id : (snap?.upto_id ?? 0)
+    };
+  });
+
+  return {
+    async append(batch, authors = []) {
+      if (!batch.length && !authors.length) return 0;
+      const last = appendTx(batch, authors);
+      committed();
+      return last;
+    },
+    durable: () => wal.durable(),
+    load: async (boardId) => loadTx(boardId),
+    async compact(boardId, snapshot, uptoId) {
+      compactTx(boardId, snapshot, uptoId);
+    },
+    pendingCount: async (boardId) => q.pendingCount.get(boardId)?.n ?? 0,
+    authors: async (workshopId) =>
+      q.authors.all(workshopId).map((r) => ({ boardId: r.board_id, cardId: r.card_id, participantId: r.participant_id, createdAt: r.created_at }))
+  };
+}

@@ -1,0 +1,22 @@
+// What every session handler works with, and the shapes of their answers.
+import type { Logger } from 'pino';
+import type { CommandError, CommandResult } from '../../src/lib/protocol/session';
+import type { Store } from '../persistence/types';
+import type { FacilitatorViews } from './facilitator-view';
+import type { BoardConnections, BoardPeer, Notifier } from './ports';
+import type { Release } from './release';
+import type { FacilitationStates } from './states';
+
+export interface SessionContext {
+  store: Store;
+  states: FacilitationStates;
+  views: FacilitatorViews;
+  boards: BoardPeer;
+  connections: BoardConnections;
+  release: Release;
+  notifier: () => Notifier | null;
+  logger: Logger;
+}
+
+export const fail = (code: CommandError['code'], message: string): CommandResult => ({ ok: false, error: { code, message } });
+export const done: CommandResult = { ok: true };

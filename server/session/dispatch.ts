@@ -1,0 +1,117 @@
+// Every socket.io command comes through here: its schema, then who may send it and which board it
+// names (both from the command table, src/lib/protocol/commands.ts), then one exhaustive switch to
+// its handler, which applies the domain rule. Commands for one workshop run one at a time, in the
+// order the server took them. Never throws: every failure is an answer.
+import type { Logger } from 'pino';
+import { apply, type Actor, type PureCommand } from '../../src/lib/domain/facilitation';
+import { boardOf, permitted, type Command } from '../../src/lib/protocol/commands';
+import { parseCommand } from '../../src/lib/protocol/schemas';
+import type { CommandResult } from '../../src/lib/protocol/session';
+import { VersionConflict, type ParticipantRecord } from '../persistence/types';
+import { done, fail, type SessionContext } from './context';
+import { addAnonymous, deleteDraft, revealDrafts, saveDraft, type Deferred } from './drafts';
+import { hideCard, removePerson, renewInvite, restoreCard, setRole } from './moderation';
+import { deleteWorkshop, endWorkshop, forget } from './privacy';
+import { rolesOf } from './states';
+
+export class Dispatcher {
+  constructor(
+    private ctx: SessionContext,
+    private logger: Logger
+  ) {}
+
+  /** Handles one command from a participant's socket. */
+  async handle(participantId: string, raw: unknown): Promise<CommandResult> {
+    const parsed = parseCommand(raw);
+    if (!parsed.ok) return fail(parsed.unknown ? 'unknown_command' : 'invalid_payload', parsed.message);
+    const command = parsed.command;
+    try {
+      const participant = await this.ctx.store.people.get(participantId);
+      if (!participant || participant.removedAt !== null) return fail('forbidden', 'You are no longer in this workshop.');
+      if (!permitted(participant.role, command.type)) {
+        return fail('forbidden', participant.role === 'observer' ? 'Observers watch only.' : 'Only the facilitator can do that.');
+      }
+      const boardId = boardOf(command);
+      if (boardId !== null && (await this.ctx.store.workshops.board(boardId))?.workshopId !== participant.workshopId) {
+        return fail('invalid_payload', 'That board is not part of this workshop.');
+      }
+      const outcome = await this.ctx.states.exclusive(participant.workshopId, () => this.dispatch(participant, command));
+      // An answer that waits for a release is awaited here, outside the workshop's lock.
+      return 'later' in outcome ? await outcome.later : outcome;
+    } catch (err) {
+      if (err instanceof VersionConflict) return fail('server_error', 'Someone changed this at the same moment. Try again.');
+      this.logger.error({ err, type: command.type }, 'command failed');
+      return fail('server_error', 'Something went wrong on the server. Try again.');
+    }
+  }
+
+  private dispatch(participant: ParticipantRecord, command: Command): Promise<CommandResult | Deferred> {
+    const ctx = this.ctx;
+    switch (command.type) {
+      case 'phase.go':
+      case 'phases.set':
+      case 'timer.start':
+      case 'timer.pause':
+      case 'timer.addMinute':
+      case 'timer.reset':
+      case 'board.lock':
+      case 'settings.update':
+      case 'hand.raise':
+      case 'hand.lower':
+      case 'turn.pass':
+      case 'queue.next':
+      case 'queue.clear':
+      case 'spotlight.set':
+      case 'round.open':
+      case 'round.answer':
+      case 'round.close':
+        return this.pure(participant, command);
+      case 'participant.setRole':
+        return setRole(ctx, participant, command.participantId, command.role);
+      case 'participant.remove':
+        return removePerson(ctx, participant, command.participantId);
+      case 'invite.renew':
+        return renewInvite(ctx, participant, command.role);
+      case 'card.hide':
+        return hideCard(ctx, participant, command.boardId, command.cardId, command.reason);
+      case 'card.restore':
+        return restoreCard(ctx, participant, command.boardId, command.cardId);
+      case 'card.addAnonymous':
+        return addAnonymous(ctx, participant, command);
+      case 'draft.save':
+        return saveDraft(ctx, participant, command);
+      case 'draft.delete':
+        return deleteDraft(ctx, participant, command.draftId);
+      case 'drafts.reveal':
+        return revealDrafts(ctx, participant, command.boardId);
+      case 'facilitator.refresh':
+        ctx.views.schedule(participant.workshopId, 0);
+        return Promise.resolve(done);
+      case 'workshop.end':
+        return endWorkshop(ctx, participant);
+      case 'workshop.delete':
+        // Answered at once; everyone (the sender too) is told and disconnected as it goes.
+        void deleteWorkshop(ctx, participant.workshopId, 'The facilitator has deleted this workshop and everything in it.');
+        return Promise.resolve(done);
+      case 'me.forget':
+        return forget(ctx, participant);
+      default: {
+        const never: never = command;
+        return never;
+      }
+    }
+  }
+
+  /** A command the pure rules decide: apply(state, command, actor, now), then save and broadcast. */
+  private async pure(participant: ParticipantRecord, command: PureCommand): Promise<CommandResult> {
+    const workshopId = participant.workshopId;
+    const actor: Actor = { participantId: participant.id, name: participant.name, role: participant.role };
+    // One read of the people serves both the rule (queue order by role) and the broadcast (names).
+    const participants = await this.ctx.store.people.list(workshopId);
+    const result = apply(await this.ctx.states.get(workshopId), command, actor, Date.now(), rolesOf(participants));
+    if (!result.ok) return fail(result.code, result.message);
+    await this.ctx.states.save(workshopId, result.state, participants);
+    if (command.type === 'board.lock' && !command.locked) this.ctx.connections.boardUnlocked(command.boardId);
+    return done;
+  }
+}

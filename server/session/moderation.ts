@@ -1,0 +1,75 @@
+// Moderation: roles, removing people, renewing invite links, hiding and restoring cards. Hiding
+// keeps the whole card (every field), so restoring gives back exactly what was hidden: an
+// anonymous card comes back anonymous.
+import type { Role } from '../../src/lib/domain/roles';
+import { withoutParticipant } from '../../src/lib/domain/facilitation';
+import type { CommandResult } from '../../src/lib/protocol/session';
+import type { ParticipantRecord } from '../persistence/types';
+import { newToken } from '../tokens';
+import { done, fail, type SessionContext } from './context';
+
+async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
+  const target = await ctx.store.people.get(participantId);
+  return target && target.workshopId === workshopId && target.removedAt === null ? target : null;
+}
+
+export async function setRole(ctx: SessionContext, actor: ParticipantRecord, participantId: string, role: Role): Promise<CommandResult> {
+  const workshopId = actor.workshopId;
+  const target = await personHere(ctx, workshopId, participantId);
+  if (!target) return fail('invalid_payload', 'That person is not in this workshop.');
+  if (target.id === actor.id && role !== 'facilitator') {
+    const others = (await ctx.store.people.list(workshopId)).some((p) => p.id !== actor.id && p.role === 'facilitator' && p.removedAt === null);
+    if (!others) return fail('not_allowed_now', 'You are the only facilitator. Make someone else a facilitator first.');
+  }
+  await ctx.store.people.setRole(target.id, role);
+  const updated = { ...target, role };
+  ctx.connections.participantChanged(updated);
+  ctx.notifier()?.role(updated);
+  // The queue's order depends on roles (decision makers after members): everyone sees it anew.
+  await ctx.states.save(workshopId, await ctx.states.get(workshopId));
+  return done;
+}
+
+export async function removePerson(ctx: SessionContext, actor: ParticipantRecord, participantId: string): Promise<CommandResult> {
+  const workshopId = actor.workshopId;
+  const target = await personHere(ctx, workshopId, participantId);
+  if (!target) return fail('invalid_payload', 'That person is not in this workshop.');
+  if (target.id === actor.id) return fail('not_allowed_now', 'You cannot remove yourself.');
+  await ctx.store.people.remove(target.id, Date.now());
+  ctx.connections.closeParticipant(target.id, 'removed');
+  ctx.notifier()?.removed(target.id, 'The facilitator has removed you from this workshop.');
+  await ctx.states.save(workshopId, withoutParticipant(await ctx.states.get(workshopId), target.id));
+  return done;
+}
+
+export async function renewInvite(ctx: SessionContext, actor: ParticipantRecord, role: Role): Promise<CommandResult> {
+  const now = Date.now();
+  for (const invite of await ctx.store.people.invites(actor.workshopId)) {
+    if (invite.role === role && invite.revokedAt === null) await ctx.store.people.revokeInvite(invite.token, now);
+  }
+  await ctx.store.people.addInvite({ token: newToken(), workshopId: actor.workshopId, role, createdAt: now, revokedAt: null });
+  ctx.views.schedule(actor.workshopId, 0);
+  return done;
+}
+
+export async function hideCard(ctx: SessionContext, actor: ParticipantRecord, boardId: string, cardId: string, reason: string): Promise<CommandResult> {
+  const workshopId = actor.workshopId;
+  // Kept before the card leaves the board: if the edit fails, it is still on the board.
+  const snapshot = await ctx.boards.read(boardId, (board) => board.snapshot(cardId));
+  if (!snapshot) return fail('invalid_payload', 'That card is not on the board.');
+  await ctx.store.moderation.hide({ boardId, cardId, card: snapshot, reason, hiddenAt: Date.now() });
+  await ctx.boards.edit(boardId, (board) => board.delete(cardId));
+  const state = await ctx.states.get(workshopId);
+  if (state.spotlight?.kind === 'card' && state.spotlight.cardId === cardId) await ctx.states.save(workshopId, { ...state, spotlight: null });
+  ctx.views.schedule(workshopId, 0);
+  return done;
+}
+
+export async function restoreCard(ctx: SessionContext, actor: ParticipantRecord, boardId: string, cardId: string): Promise<CommandResult> {
+  const hidden = await ctx.store.moderation.get(boardId, cardId);
+  if (!hidden) return fail('invalid_payload', 'That card is not hidden.');
+  await ctx.boards.edit(boardId, (board) => board.restore(cardId, hidden.card));
+  await ctx.store.moderation.delete(boardId, cardId);
+  ctx.views.schedule(actor.workshopId, 0);
+  return done;
+}

@@ -1,0 +1,46 @@
+// What session control needs from the rest of the server, as interfaces: it changes boards only
+// through BoardPeer, asks live connections to change through BoardConnections (the sync host
+// implements both), and tells people what happened through Notifier (socket.io implements it).
+// Nothing in server/session imports yjs or the sync host.
+import type { Board } from '../../src/lib/board/board';
+import type { FacilitatorView, PublicState } from '../../src/lib/protocol/session';
+import type { ParticipantRecord } from '../persistence/types';
+
+/**
+ * A board as the server's own peer (hocuspocus's DirectConnection is the model). A change is
+ * stored before anyone receives it, and edit() resolves once it is durable.
+ */
+export interface BoardPeer {
+  edit<T>(boardId: string, change: (board: Board) => T): Promise<T>;
+  read<T>(boardId: string, read: (board: Board) => T): Promise<T>;
+}
+
+/** What session control may ask of the people connected to boards. */
+export interface BoardConnections {
+  /** A participant's role or name changed: their connections use the new record at once. */
+  participantChanged(participant: ParticipantRecord): void;
+  /** A board was unlocked: pages whose edits were refused are asked for them again. */
+  boardUnlocked(boardId: string): void;
+  /** Close one participant's board connections everywhere. */
+  closeParticipant(participantId: string, reason: 'removed' | 'forbidden'): void;
+  /** Boards being deleted: close their connections and forget them without saving. */
+  dropBoards(boardIds: string[]): void;
+}
+
+/** How session control tells people what happened (socket.io rooms, in server/session/index.ts). */
+export interface Notifier {
+  /** To everyone in the workshop. */
+  state(workshopId: string, state: PublicState): void;
+  /** To the workshop's facilitators only. */
+  facilitator(workshopId: string, view: FacilitatorView): void;
+  /** To one participant's sockets. */
+  drafts(participantId: string, info: { held: string[]; revealed: string[] }): void;
+  role(participant: ParticipantRecord): void;
+  removed(participantId: string, message: string): void;
+  /** To everyone in the workshop, then their sockets close. */
+  workshopGone(workshopId: string, message: string): void;
+  /** Participants with a session connection open now. */
+  online(workshopId: string): Set<string>;
+  /** Whether any facilitator of the workshop is connected now. */
+  hasFacilitators(workshopId: string): boolean;
+}

@@ -1,0 +1,129 @@
+// Each workshop's facilitation state (phases, timer, locks, hands, spotlight, rounds): loaded once,
+// cached, saved with compare-and-set on its version, and broadcast to everyone after each change.
+// Commands for one workshop run one at a time (exclusive), so their order is the order the server
+// took them in, and no two of them save over each other.
+import type { Logger } from 'pino';
+import { initialState, publicRound, type FacilitationState } from '../../src/lib/domain/facilitation';
+import { orderQueue } from '../../src/lib/domain/queue';
+import type { Role } from '../../src/lib/domain/roles';
+import type { PublicState } from '../../src/lib/protocol/session';
+import { VersionConflict, type ParticipantRecord, type Store } from '../persistence/types';
+import type { Notifier } from './ports';
+
+interface Cached {
+  state: FacilitationState;
+  version: number;
+}
+
+export function rolesOf(participants: ParticipantRecord[]): Record<string, Role> {
+  return Object.fromEntries(participants.map((p) => [p.id, p.role]));
+}
+
+export class FacilitationStates {
+  private cache = new Map<string, Cached>();
+  private loading = new Map<string, Promise<Cached>>();
+  private chains = new Map<string, Promise<unknown>>();
+  /** Told after every save, to refresh the facilitators' view. */
+  onSaved: (workshopId: string) => void = () => undefined;
+
+  constructor(
+    private store: Store,
+    private logger: Logger,
+    private notifier: () => Notifier | null
+  ) {}
+
+  /** Runs `task` after every earlier task of this workshop has finished (one at a time). */
+  exclusive<T>(workshopId: string, task: () => Promise<T>): Promise<T> {
+    const before = this.chains.get(workshopId) ?? Promise.resolve();
+    const run = before.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.chains.set(workshopId, tail);
+    void tail.then(() => {
+      if (this.chains.get(workshopId) === tail) this.chains.delete(workshopId);
+    });
+    return run;
+  }
+
+  /** Loads a workshop's state into memory (before its first board connection: see isLocked). */
+  async ready(workshopId: string): Promise<void> {
+    await this.entry(workshopId);
+  }
+
+  private entry(workshopId: string): Promise<Cached> {
+    const cached = this.cache.get(workshopId);
+    if (cached) return Promise.resolve(cached);
+    let loading = this.loading.get(workshopId);
+    if (!loading) {
+      loading = this.load(workshopId).finally(() => this.loading.delete(workshopId));
+      this.loading.set(workshopId, loading);
+    }
+    return loading;
+  }
+
+  private async load(workshopId: string): Promise<Cached> {
+    const stored = await this.store.facilitation.get(workshopId);
+    let state = initialState();
+    if (stored) {
+      try {
+        state = { ...state, ...(JSON.parse(stored.json) as FacilitationState) };
+      } catch (err) {
+        this.logger.error({ err, workshopId }, 'stored facilitation state is unreadable; starting fresh');
+      }
+    }
+    const entry = { state, version: stored?.version ?? 0 };
+    this.cache.set(workshopId, entry);
+    return entry;
+  }
+
+  async get(workshopId: string): Promise<FacilitationState> {
+    return (await this.entry(workshopId)).state;
+  }
+
+  /** Whether a board is locked, from memory (false until the workshop's state is ready). */
+  isLocked(boardId: string, workshopId: string): boolean {
+    return this.cache.get(workshopId)?.state.lockedBoards.includes(boardId) ?? false;
+  }
+
+  /** Saves a new state (compare-and-set on the version read), then tells everyone. */
+  async save(workshopId: string, state: FacilitationState, participants?: ParticipantRecord[]): Promise<void> {
+    const entry = await this.entry(workshopId);
+    try {
+      entry.version = await this.store.facilitation.save(workshopId, JSON.stringify(state), entry.version);
+    } catch (err) {
+      // Another writer (another server process) saved first: take theirs, and refuse this one.
+      if (err instanceof VersionConflict) this.cache.delete(workshopId);
+      throw err;
+    }
+    entry.state = state;
+    this.notifier()?.state(workshopId, await this.publicState(workshopId, participants));
+    this.onSaved(workshopId);
+  }
+
+  async publicState(workshopId: string, participants?: ParticipantRecord[]): Promise<PublicState> {
+    const s = await this.get(workshopId);
+    const people = participants ?? (await this.store.people.list(workshopId));
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const named = (participantId: string) => ({ participantId, name: byId.get(participantId)?.name ?? 'Someone' });
+    return {
+      phases: s.phases,
+      phaseIndex: s.phaseIndex,
+      timer: s.timer,
+      lockedBoards: s.lockedBoards,
+      settings: s.settings,
+      queue: orderQueue(s.hands, {
+        calledCounts: s.calledCounts,
+        roles: rolesOf(people),
+        decisionMakersAfterMembers: s.settings.decisionMakersAfterMembers
+      }).map((h) => named(h.participantId)),
+      speaking: s.speaking ? named(s.speaking) : null,
+      spotlight: s.spotlight,
+      round: publicRound(s.round),
+      serverTime: Date.now()
+    };
+  }
+
+  /** A workshop was deleted: forget its state. */
+  forget(workshopId: string): void {
+    this.cache.delete(workshopId);
+  }
+}

@@ -1,0 +1,82 @@
+// A board document seen through its schema: what the server's own peer (revealed drafts,
+// anonymous cards, moderation, "remove my cards") and the page do to cards, with no Yjs in the
+// caller. Every write goes through the one card writer in schema.ts, with this board's origin.
+import type * as Y from 'yjs';
+import {
+  boardToJSON,
+  cardsOf,
+  deleteCard,
+  getCard,
+  moveCard,
+  readLanes,
+  restoreCard,
+  snapshotCard,
+  writeCard,
+  type CardSnapshot,
+  type CardView,
+  type Lane,
+  type NewCard
+} from './schema';
+
+/** A card's plain facts, for counting and exports (no live Yjs types). */
+export interface CardFacts {
+  id: string;
+  lane: Lane;
+  text: string;
+  anonymous: boolean;
+  createdAt: number;
+}
+
+export class Board {
+  constructor(
+    readonly doc: Y.Doc,
+    /** The origin of every change made through this object (the page's LOCAL, the server's peer). */
+    private origin: unknown = null
+  ) {}
+
+  add(card: NewCard): string {
+    return writeCard(this.doc, card, this.origin);
+  }
+
+  move(id: string, lane: Lane, index: number): boolean {
+    return moveCard(this.doc, id, lane, index, this.origin);
+  }
+
+  delete(id: string): boolean {
+    return deleteCard(this.doc, id, this.origin);
+  }
+
+  /** All of a card (every field), for restore(); null when it is not there. */
+  snapshot(id: string): CardSnapshot | null {
+    return snapshotCard(this.doc, id);
+  }
+
+  /** Puts a hidden card back exactly as it was (same id, every field). */
+  restore(id: string, snapshot: CardSnapshot): void {
+    restoreCard(this.doc, id, snapshot, this.origin);
+  }
+
+  card(id: string): CardView | null {
+    return getCard(this.doc, id);
+  }
+
+  has(id: string): boolean {
+    return cardsOf(this.doc).has(id);
+  }
+
+  lanes(): Record<Lane, CardView[]> {
+    return readLanes(this.doc);
+  }
+
+  /** Every well-formed card as plain facts, in lane order. */
+  facts(): CardFacts[] {
+    const lanes = readLanes(this.doc);
+    return Object.values(lanes).flatMap((cards) =>
+      cards.map((c) => ({ id: c.id, lane: c.lane, text: c.text.toString(), anonymous: c.anonymous, createdAt: c.createdAt }))
+    );
+  }
+
+  toJSON(): ReturnType<typeof boardToJSON> {
+    return boardToJSON(this.doc);
+  }
+}

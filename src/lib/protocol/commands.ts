@@ -1,0 +1,91 @@
+// The command table: for every command, who may send it and which board (if any) it names. It
+// drives the server's role check and board check (server/session/dispatch.ts), the domain's
+// refusal of a role (src/lib/domain/facilitation.ts), the page's choice of what to offer, and
+// the permission matrix test (tests/integration/permissions.test.ts). Data only, no zod: the page
+// and the pure domain read it too.
+//
+// Adding a command: one schema in schemas.ts, one row here, one case in the dispatcher's switch
+// (server/session/dispatch.ts), and its rule (pure in src/lib/domain, or a session handler).
+import type { Role } from '../domain/roles';
+import type { Command, CommandType } from './schemas';
+
+export type { Command, CommandType } from './schemas';
+
+/** Who may send a command: facilitators only, anyone taking part (not observers), or anyone. */
+export type Audience = 'facilitator' | 'contributor' | 'anyone';
+
+export interface Rule<C extends Command> {
+  who: Audience;
+  /** The board the command names, which must belong to the sender's workshop; null when none. */
+  board: (command: C) => string | null;
+}
+
+type Of<K extends CommandType> = Extract<Command, { type: K }>;
+export type CommandTable = { [K in CommandType]: Rule<Of<K>> };
+
+const none = () => null;
+const named = (c: { boardId: string }) => c.boardId;
+
+export const COMMANDS = {
+  'phase.go': { who: 'facilitator', board: none },
+  'phases.set': { who: 'facilitator', board: none },
+  'timer.start': { who: 'facilitator', board: none },
+  'timer.pause': { who: 'facilitator', board: none },
+  'timer.addMinute': { who: 'facilitator', board: none },
+  'timer.reset': { who: 'facilitator', board: none },
+  'board.lock': { who: 'facilitator', board: named },
+  'settings.update': { who: 'facilitator', board: none },
+  'hand.raise': { who: 'contributor', board: none },
+  'hand.lower': { who: 'anyone', board: none },
+  'turn.pass': { who: 'contributor', board: none },
+  'queue.next': { who: 'facilitator', board: none },
+  'queue.clear': { who: 'facilitator', board: none },
+  'spotlight.set': { who: 'facilitator', board: (c) => c.target?.boardId ?? null },
+  'round.open': { who: 'facilitator', board: none },
+  'round.answer': { who: 'contributor', board: none },
+  'round.close': { who: 'facilitator', board: none },
+  'participant.setRole': { who: 'facilitator', board: none },
+  'participant.remove': { who: 'facilitator', board: none },
+  'invite.renew': { who: 'facilitator', board: none },
+  'card.hide': { who: 'facilitator', board: named },
+  'card.restore': { who: 'facilitator', board: named },
+  'card.addAnonymous': { who: 'contributor', board: named },
+  'draft.save': { who: 'contributor', board: named },
+  'draft.delete': { who: 'anyone', board: none },
+  'drafts.reveal': { who: 'facilitator', board: named },
+  'facilitator.refresh': { who: 'facilitator', board: none },
+  'workshop.end': { who: 'facilitator', board: none },
+  'workshop.delete': { who: 'facilitator', board: none },
+  'me.forget': { who: 'anyone', board: none }
+} as const satisfies CommandTable;
+
+export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
+
+export function allows(who: Audience, role: Role): boolean {
+  switch (who) {
+    case 'facilitator':
+      return role === 'facilitator';
+    case 'contributor':
+      return role !== 'observer';
+    case 'anyone':
+      return true;
+    default: {
+      const never: never = who;
+      return never;
+    }
+  }
+}
+
+export function isCommandType(type: string): type is CommandType {
+  return Object.hasOwn(COMMANDS, type);
+}
+
+/** The role rule for a command type (schema first, then this, then the domain rule). */
+export function permitted(role: Role, type: CommandType): boolean {
+  return allows(COMMANDS[type].who, role);
+}
+
+/** The board a command names, if any (checked against the sender's workshop). */
+export function boardOf(command: Command): string | null {
+  return (COMMANDS[command.type].board as (c: Command) => string | null)(command);
+}

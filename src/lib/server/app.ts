@@ -1,0 +1,49 @@
+// What SvelteKit's server code may ask of the running server: a few narrow verbs, not the sync
+// host or the store. The Node entry (server/index.ts) or the Vite plugin hands the one instance
+// over with provideApp() before the first request; the SvelteKit build and the Node entry are
+// bundled separately, so it travels through a process-wide registry rather than an import.
+import type { Lane } from '$lib/board/schema';
+import type { Role } from '$lib/domain/roles';
+import type { Limits } from '../../../server/config';
+import type { BoardRecord, WorkshopRecord } from '../../../server/persistence/types';
+import type { CreatedWorkshop, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
+
+export type { SessionInfo };
+
+export interface AppLogger {
+  error(details: object, message: string): void;
+}
+
+export interface App {
+  logger: AppLogger;
+  limits: Pick<Limits, 'httpBodyBytes'>;
+  trustProxy: boolean;
+  /** PUBLIC_URL, when set. */
+  publicUrl: string | null;
+  createWorkshop(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop>;
+  join(target: JoinTarget, name: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }>;
+  resolveInvite(target: JoinTarget, address: string): Promise<{ invite: { role: Role; token: string }; workshop: WorkshopRecord }>;
+  /** The live participant and workshop a session token belongs to. */
+  authenticate(token: string | null): Promise<SessionInfo | null>;
+  boards(workshopId: string): Promise<BoardRecord[]>;
+  /** A board's cards by lane, as plain facts (exports). */
+  cards(boardId: string): Promise<Record<Lane, { text: string; anonymous: boolean }[]>>;
+  /** The workshop's invite tokens that still work, by role. */
+  invites(workshopId: string): Promise<Partial<Record<Role, string>>>;
+  /** The origin invite links and QR codes use, for a page reached at `origin`. */
+  linkBase(origin: string): string;
+  /** Deletes the workshop and everything in it; resolves once it is gone from the database files. */
+  deleteWorkshop(workshopId: string): Promise<void>;
+}
+
+const KEY = Symbol.for('roundtable.app');
+
+export function provideApp(app: App | null): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = app;
+}
+
+export function useApp(): App {
+  const app = (globalThis as Record<symbol, unknown>)[KEY] as App | null | undefined;
+  if (!app) throw new Error('Roundtable is not running: start the app with `npm start` or `npm run dev`.');
+  return app;
+}

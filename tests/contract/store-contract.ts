@@ -1,0 +1,284 @@
+// The store contract as one suite, run against every implementation by passing a factory:
+// `storeContract('sqlite', () => ({ store: openSqliteStore(file), file }))`. Each rule has an id
+// ([ST1]...) that test titles cite; docs/ARCHITECTURE.md lists where each store lives. A new store
+// (Postgres) joins by calling this function with its own factory.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import type { CardSnapshot } from '../../src/lib/board/schema';
+import { VersionConflict, type Store } from '../../server/persistence/types';
+
+export interface OpenedStore {
+  store: Store;
+  /** The database file, for stores that have one (durability rules differ slightly). */
+  file?: string;
+}
+
+export function workshopFixture(id = 'w1', code = 'ABC234') {
+  return {
+    workshop: { id, title: 'T', question: 'Q?', code, createdAt: 1 },
+    boards: [{ id: `${id}-b1`, workshopId: id, title: 'Main board', position: 0 }],
+    invites: [
+      { token: `${id}-member-token-xxxxxxxxxxxx`, workshopId: id, role: 'member' as const, createdAt: 1, revokedAt: null },
+      { token: `${id}-fac-token-xxxxxxxxxxxxxxx`, workshopId: id, role: 'facilitator' as const, createdAt: 1, revokedAt: null }
+    ]
+  };
+}
+
+export function textUpdate(text: string, doc = new Y.Doc()): Uint8Array {
+  let captured: Uint8Array | null = null;
+  doc.once('update', (u: Uint8Array) => (captured = u));
+  doc.getText('t').insert(doc.getText('t').length, text);
+  return captured!;
+}
+
+const ann = { id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member' as const, createdAt: 2, removedAt: null };
+
+const card = (text: string, extra: CardSnapshot['fields'] = {}): CardSnapshot => ({
+  fields: {
+    lane: { kind: 'json', value: 'problems' },
+    order: { kind: 'json', value: 'a0' },
+    text: { kind: 'text', value: text },
+    createdAt: { kind: 'json', value: 5 },
+    ...extra
+  }
+});
+
+export function storeContract(name: string, open: () => OpenedStore): void {
+  describe(`${name} store`, () => {
+    let opened: OpenedStore | undefined;
+    afterEach(async () => {
+      await opened?.store.close();
+      opened = undefined;
+    });
+    const fresh = async (): Promise<Store> => {
+      opened = open();
+      await opened.store.workshops.create(workshopFixture());
+      return opened.store;
+    };
+
+    it('[ST1] creates a workshop with its boards and invites, and finds it by id and by code; codes are unique', async () => {
+      const store = await fresh();
+      expect((await store.workshops.get('w1'))?.title).toBe('T');
+      expect((await store.workshops.byCode('ABC234'))?.id).toBe('w1');
+      expect(await store.workshops.codeInUse('ABC234')).toBe(true);
+      expect(await store.workshops.codeInUse('ZZZ999')).toBe(false);
+      expect((await store.workshops.boards('w1')).map((b) => b.id)).toEqual(['w1-b1']);
+      expect((await store.workshops.board('w1-b1'))?.workshopId).toBe('w1');
+      expect((await store.people.invite('w1-member-token-xxxxxxxxxxxx'))?.role).toBe('member');
+      expect(await store.people.invites('w1')).toHaveLength(2);
+      await expect(store.workshops.create(workshopFixture('w2', 'ABC234'))).rejects.toThrow();
+    });
+
+    it('[ST2] adds participants with a session and finds them by the session hash', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      expect((await store.people.bySession('hash1'))?.name).toBe('Ann');
+      expect(await store.people.bySession('nope')).toBeNull();
+      expect((await store.people.list('w1')).map((p) => p.id)).toEqual(['p1']);
+    });
+
+    it('[ST3] changes roles, removes people (ending their sessions), and revokes and adds invites', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.setRole('p1', 'decisionMaker');
+      expect((await store.people.get('p1'))?.role).toBe('decisionMaker');
+      await store.people.remove('p1', 5);
+      expect((await store.people.get('p1'))?.removedAt).toBe(5);
+      expect(await store.people.bySession('hash1')).toBeNull();
+      await store.people.revokeInvite('w1-member-token-xxxxxxxxxxxx', 6);
+      expect((await store.people.invite('w1-member-token-xxxxxxxxxxxx'))?.revokedAt).toBe(6);
+      await store.people.addInvite({ token: 'w1-new-member-token-xxxxxxxx', workshopId: 'w1', role: 'member', createdAt: 7, revokedAt: null });
+      expect((await store.people.invites('w1')).filter((i) => i.revokedAt === null).map((i) => i.role).sort()).toEqual(['facilitator', 'member']);
+    });
+
+    it('[ST4] saves facilitation state with compare-and-set on its version', async () => {
+      const store = await fresh();
+      expect(await store.facilitation.get('w1')).toBeNull();
+      expect(await store.facilitation.save('w1', '{"phaseIndex":2}', 0)).toBe(1);
+      expect(await store.facilitation.get('w1')).toEqual({ json: '{"phaseIndex":2}', version: 1 });
+      // A writer that read version 0 (or any stale version) loses, and changes nothing.
+      await expect(store.facilitation.save('w1', '{"phaseIndex":9}', 0)).rejects.toBeInstanceOf(VersionConflict);
+      expect(await store.facilitation.save('w1', '{"phaseIndex":3}', 1)).toBe(2);
+      await expect(store.facilitation.save('w1', '{"phaseIndex":9}', 1)).rejects.toBeInstanceOf(VersionConflict);
+      expect(await store.facilitation.get('w1')).toEqual({ json: '{"phaseIndex":3}', version: 2 });
+    });
+
+    it('[ST5] keeps drafts, card authors and hidden cards (the whole card, every field)', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      const draft = { participantId: 'p1', draftId: 'd1', workshopId: 'w1', boardId: 'w1-b1', lane: 'problems', text: 'x', anonymous: false, updatedAt: 3 };
+      await store.drafts.save(draft);
+      await store.drafts.save({ ...draft, text: 'y', updatedAt: 4 });
+      expect(await store.drafts.ofBoard('w1-b1')).toEqual([{ ...draft, text: 'y', updatedAt: 4 }]);
+      expect(await store.drafts.of('p1')).toHaveLength(1);
+      await store.drafts.deleteMany([{ participantId: 'p1', draftId: 'd1' }]);
+      expect(await store.drafts.ofBoard('w1-b1')).toEqual([]);
+      await store.boards.append([], [{ boardId: 'w1-b1', cardId: 'c1', participantId: 'p1', createdAt: 5 }]);
+      expect(await store.boards.authors('w1')).toEqual([{ boardId: 'w1-b1', cardId: 'c1', participantId: 'p1', createdAt: 5 }]);
+      const whole = card('unkind', { anonymous: { kind: 'json', value: true }, theme: { kind: 'json', value: 't1' } });
+      await store.moderation.hide({ boardId: 'w1-b1', cardId: 'c1', card: whole, reason: 'r', hiddenAt: 6 });
+      expect((await store.moderation.get('w1-b1', 'c1'))?.card).toEqual(whole);
+      expect(await store.moderation.list('w1')).toHaveLength(1);
+      await store.moderation.delete('w1-b1', 'c1');
+      expect(await store.moderation.list('w1')).toEqual([]);
+    });
+
+    it('[ST6] ends and deletes workshops with everything in them, and only them', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('gone') }]);
+      await store.workshops.end('w1', 100);
+      expect(await store.workshops.endedBefore(101)).toEqual(['w1']);
+      expect(await store.workshops.endedBefore(100)).toEqual([]);
+      await store.workshops.delete('w1');
+      expect(await store.workshops.get('w1')).toBeNull();
+      expect(await store.workshops.board('w1-b1')).toBeNull();
+      expect(await store.people.bySession('hash1')).toBeNull();
+      expect((await store.boards.load('w1-b1')).updates).toEqual([]);
+      expect(await store.workshops.get('w2')).not.toBeNull();
+      await store.people.delete('nobody');
+    });
+
+    it('[ST7] deleting a workshop deletes its drafts, card authors, hidden cards and state', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', workshopId: 'w2' }, 'hash2');
+      for (const [w, p] of [['w1', 'p1'], ['w2', 'p2']] as const) {
+        await store.drafts.save({ participantId: p, draftId: 'd', workshopId: w, boardId: `${w}-b1`, lane: 'problems', text: 'x', anonymous: true, updatedAt: 1 });
+        await store.boards.append([], [{ boardId: `${w}-b1`, cardId: 'c', participantId: p, createdAt: 1 }]);
+        await store.moderation.hide({ boardId: `${w}-b1`, cardId: 'h', card: card('hidden'), reason: 'r', hiddenAt: 1 });
+        await store.facilitation.save(w, '{}', 0);
+      }
+      await store.workshops.delete('w1');
+      expect(await store.drafts.of('p1')).toEqual([]);
+      expect(await store.boards.authors('w1')).toEqual([]);
+      expect(await store.moderation.get('w1-b1', 'h')).toBeNull();
+      expect(await store.facilitation.get('w1')).toBeNull();
+      // The other workshop keeps all of its own.
+      expect(await store.drafts.of('p2')).toHaveLength(1);
+      expect(await store.boards.authors('w2')).toHaveLength(1);
+      expect(await store.moderation.get('w2-b1', 'h')).not.toBeNull();
+      expect((await store.facilitation.get('w2'))?.version).toBe(1);
+    });
+
+    it('[ST8] appends board updates, reloads them in order, and compacts them into a snapshot without loss', async () => {
+      const store = await fresh();
+      const doc = new Y.Doc();
+      const u1 = textUpdate('hello ', doc);
+      const u2 = textUpdate('world', doc);
+      const last = await store.boards.append([{ boardId: 'w1-b1', update: u1 }, { boardId: 'w1-b1', update: u2 }]);
+      expect(last).toBeGreaterThan(0);
+      let loaded = await store.boards.load('w1-b1');
+      expect(loaded.snapshot).toBeNull();
+      expect(loaded.updates).toHaveLength(2);
+      expect(loaded.lastUpdateId).toBe(last);
+
+      const snapshot = Y.encodeStateAsUpdate(doc);
+      await store.boards.compact('w1-b1', snapshot, last);
+      const u3 = textUpdate('!', doc);
+      const last3 = await store.boards.append([{ boardId: 'w1-b1', update: u3 }]);
+      loaded = await store.boards.load('w1-b1');
+      expect(loaded.snapshot).not.toBeNull();
+      expect(loaded.updates).toHaveLength(1);
+      expect(loaded.lastUpdateId).toBe(last3);
+      expect(await store.boards.pendingCount('w1-b1')).toBe(1);
+
+      const reloaded = new Y.Doc();
+      Y.applyUpdate(reloaded, loaded.snapshot!);
+      for (const u of loaded.updates) Y.applyUpdate(reloaded, u);
+      expect(reloaded.getText('t').toString()).toBe('hello world!');
+    });
+
+    it('[ST9] reports appended updates durable, and resolves at once when nothing is new', async () => {
+      const store = await fresh();
+      const file = opened!.file;
+      await store.boards.durable(); // nothing appended yet
+      // SQLite: durable() waits for an fdatasync of the write-ahead log that started after the
+      // commit (spied on, not replaced).
+      const synced: number[] = [];
+      const real = fs.fdatasync;
+      const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+        real(fd, (err) => {
+          synced.push(fd);
+          cb(err);
+        })) as typeof fs.fdatasync);
+      try {
+        const doc = new Y.Doc();
+        await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('a', doc) }]);
+        const first = store.boards.durable();
+        await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('b', doc) }]);
+        const second = store.boards.durable();
+        if (file) expect(synced).toHaveLength(0); // not before the sync has run
+        // Both waits cover what was committed before them, whether or not a sync was running.
+        await Promise.all([first, second]);
+        if (file) expect(synced.length).toBeGreaterThanOrEqual(2);
+        else expect(synced).toHaveLength(0);
+        const before = synced.length;
+        await store.boards.durable(); // nothing new: no sync
+        expect(synced).toHaveLength(before);
+        expect((await store.boards.load('w1-b1')).updates).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('[ST10] keeps updates stored after a snapshot was taken', async () => {
+      const store = await fresh();
+      const doc = new Y.Doc();
+      const first = await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('a', doc) }]);
+      const snap = Y.encodeStateAsUpdate(doc);
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('b', doc) }]); // arrives while compacting
+      await store.boards.compact('w1-b1', snap, first);
+      const loaded = await store.boards.load('w1-b1');
+      const reloaded = new Y.Doc();
+      Y.applyUpdate(reloaded, loaded.snapshot!);
+      for (const u of loaded.updates) Y.applyUpdate(reloaded, u);
+      expect(reloaded.getText('t').toString()).toBe('ab');
+    });
+
+    it('[ST11] deleting a participant deletes their sessions, drafts and authorship records, and nobody else\'s', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      for (const p of ['p1', 'p2']) {
+        await store.drafts.save({ participantId: p, draftId: 'd', workshopId: 'w1', boardId: 'w1-b1', lane: 'problems', text: 'x', anonymous: false, updatedAt: 1 });
+        await store.boards.append([], [{ boardId: 'w1-b1', cardId: `c-${p}`, participantId: p, createdAt: 1 }]);
+      }
+      await store.people.delete('p1');
+      expect(await store.people.get('p1')).toBeNull();
+      expect(await store.people.bySession('hash1')).toBeNull();
+      expect(await store.drafts.of('p1')).toEqual([]);
+      expect((await store.boards.authors('w1')).map((a) => a.participantId)).toEqual(['p2']);
+      expect((await store.people.bySession('hash2'))?.name).toBe('Bo');
+    });
+
+    it('[ST12] skips updates and authors for boards and people that are gone, and stores the rest of the batch', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.workshops.delete('w2');
+      const last = await store.boards.append(
+        [{ boardId: 'w2-b1', update: textUpdate('late') }, { boardId: 'w1-b1', update: textUpdate('kept') }],
+        [{ boardId: 'w1-b1', cardId: 'c1', participantId: 'gone' }, { boardId: 'w1-b1', cardId: 'c2', participantId: 'p1' }].map((a) => ({ ...a, createdAt: 1 }))
+      );
+      expect(last).toBeGreaterThan(0);
+      expect((await store.boards.load('w1-b1')).updates).toHaveLength(1);
+      expect((await store.boards.load('w2-b1')).updates).toHaveLength(0);
+      expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual(['c2']);
+    });
+
+    it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      const p = (await store.people.get('p1'))!;
+      p.name = 'Changed';
+      const w = (await store.workshops.get('w1'))!;
+      w.title = 'Changed';
+      expect((await store.people.get('p1'))?.name).toBe('Ann');
+      expect((await store.workshops.get('w1'))?.title).toBe('T');
+    });
+  });
+}
