@@ -74,8 +74,10 @@ export class SyncHost implements BoardPeer, BoardConnections {
 
   constructor(private opts: SyncHostOptions) {
     // A sync answer (a page's offline work) may be as large as a whole board; every other
-    // message is held to maxMessageBytes in receive().
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.limits.maxDocBytes, perMessageDeflate: false });
+    // message is held to maxMessageBytes in receive(). Frames up to twice the document limit are
+    // read, so offline work that can never fit is refused with "too large" (4413: a standard
+    // client does not retry) rather than ws's own 1009, which y-websocket retries forever.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * opts.limits.maxDocBytes, perMessageDeflate: false });
     this.failedUpgrades = new RateLimiterMemory({ points: opts.limits.failedUpgradesPerMinute, duration: 60 });
     this.relay = opts.relay ?? new LocalRelay();
     this.queue = new RelayQueue({
