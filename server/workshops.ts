@@ -4,11 +4,13 @@
 // client's address by the one rule of src/lib/server/credentials.ts (clientAddress).
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError } from '../src/lib/protocol/errors';
-import { checkName, checkQuestion, checkTitle } from '../src/lib/domain/text';
+import { checkQuestion, checkTitle } from '../src/lib/domain/text';
+import { checkDisplayName } from '../src/lib/domain/names';
 import { isWellFormedCode, normaliseCode } from '../src/lib/domain/join-code';
 import type { Role } from '../src/lib/domain/roles';
 import type { Limits } from './config';
 import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
+import { KeyedQueue } from './keyed-queue';
 import { hashToken, looksLikeToken, newJoinCode, newRecordId, newToken } from './tokens';
 
 export interface CreatedWorkshop {
@@ -30,6 +32,7 @@ export interface SessionInfo {
 export type JoinTarget = { token: string } | { code: string };
 
 export class WorkshopService {
+  private joining = new KeyedQueue();
   private createLimiter: RateLimiterMemory;
   private codeLimiter: RateLimiterMemory;
 
@@ -89,8 +92,14 @@ export class WorkshopService {
   }
 
   async join(target: JoinTarget, rawName: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }> {
-    const name = checkName(rawName);
     const { invite, workshop } = await this.resolve(target, address);
+    // Joins to one workshop take turns, so two look-alikes joining at once cannot both pass.
+    return this.joining.run(workshop.id, () => this.add(invite, workshop, rawName));
+  }
+
+  private async add(invite: InviteRecord, workshop: WorkshopRecord, rawName: unknown): Promise<Joined & { workshop: WorkshopRecord }> {
+    const others = (await this.store.people.list(workshop.id)).filter((p) => p.removedAt === null).map((p) => p.name);
+    const name = checkDisplayName(rawName, { role: invite.role, others });
     if (!name.ok) throw new AppError('invalid_input', name.message, 400, 'name');
     const participant: ParticipantRecord = {
       id: newRecordId(),

@@ -9,6 +9,7 @@ import type { Role } from '../../src/lib/domain/roles';
 import type { PublicState } from '../../src/lib/protocol/session';
 import { VersionConflict, type ParticipantRecord, type Store } from '../persistence/types';
 import type { Notifier } from './ports';
+import { KeyedQueue } from '../keyed-queue';
 
 interface Cached {
   state: FacilitationState;
@@ -22,7 +23,7 @@ export function rolesOf(participants: ParticipantRecord[]): Record<string, Role>
 export class FacilitationStates {
   private cache = new Map<string, Cached>();
   private loading = new Map<string, Promise<Cached>>();
-  private chains = new Map<string, Promise<unknown>>();
+  private turns = new KeyedQueue();
   /** Told after every save, to refresh the facilitators' view. */
   onSaved: (workshopId: string) => void = () => undefined;
 
@@ -34,14 +35,7 @@ export class FacilitationStates {
 
   /** Runs `task` after every earlier task of this workshop has finished (one at a time). */
   exclusive<T>(workshopId: string, task: () => Promise<T>): Promise<T> {
-    const before = this.chains.get(workshopId) ?? Promise.resolve();
-    const run = before.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.chains.set(workshopId, tail);
-    void tail.then(() => {
-      if (this.chains.get(workshopId) === tail) this.chains.delete(workshopId);
-    });
-    return run;
+    return this.turns.run(workshopId, task);
   }
 
   /** Loads a workshop's state into memory (before its first board connection: see isLocked). */

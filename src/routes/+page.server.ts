@@ -1,7 +1,8 @@
 // The landing page: create a workshop (the creator becomes its facilitator) or join with a code.
 import { fail, redirect, type Actions } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
-import { checkName, checkQuestion, checkTitle } from '$lib/domain/text';
+import { checkQuestion, checkTitle } from '$lib/domain/text';
+import { checkDisplayName, normaliseName } from '$lib/domain/names';
 import { field } from '$lib/server/http';
 import { setSessionCookie } from '$lib/server/links';
 
@@ -13,7 +14,10 @@ export const actions: Actions = {
     const errors: Record<string, string> = {};
     const title = checkTitle(values.title);
     const question = checkQuestion(values.question);
-    const name = checkName(values.name.trim() === '' ? 'Facilitator' : values.name);
+    // The same check workshops.join makes for the creator (a facilitator, alone so far), so a name
+    // it would refuse is reported here with the others, before any workshop is made.
+    const typed = normaliseName(values.name) === '' ? 'Facilitator' : values.name;
+    const name = checkDisplayName(typed, { role: 'facilitator', others: [] });
     if (!title.ok) errors.title = title.message;
     if (!question.ok) errors.question = question.message;
     if (!name.ok) errors.name = name.message;
