@@ -67,6 +67,9 @@ export function openMemoryStore(): Store {
       if (p && p.removedAt === null) p.removedAt = at;
       for (const [hash, pid] of sessions) if (pid === id) sessionRevoked.add(hash);
     },
+    revokeSession(hash) {
+      if (sessions.has(hash)) sessionRevoked.add(hash);
+    },
     addInvite(invite) {
       invites.set(invite.token, { ...invite });
     },

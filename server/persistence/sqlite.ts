@@ -366,6 +366,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
     removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
     revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),
+    revokeSession: db.prepare('UPDATE sessions SET revoked_at = @at WHERE token_hash = @hash AND revoked_at IS NULL'),
     revokeInvite: db.prepare('UPDATE invites SET revoked_at = @at WHERE token = @token AND revoked_at IS NULL'),
     getState: db.prepare<[string], { state: string }>('SELECT state FROM workshop_state WHERE workshop_id = ?'),
     saveState: db.prepare(
@@ -472,6 +473,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     durable: () => wal.durable(),
     setParticipantRole: (id, role) => { q.setRole.run({ id, role }); },
     removeParticipant: (id, at) => removeParticipant(id, at),
+    revokeSession: (hash, at) => void q.revokeSession.run({ hash, at }),
     addInvite: (invite) => { q.insertInvite.run(invite); },
     revokeInvite: (token, at) => { q.revokeInvite.run({ token, at }); },
     getFacilitationState: (workshopId) => q.getState.get(workshopId)?.state ?? null,

@@ -88,6 +88,8 @@ export interface WorkshopStore {
   setParticipantRole(participantId: string, role: Role): void;
   /** Marks the participant removed and ends every session they hold. */
   removeParticipant(participantId: string, at: number): void;
+  /** Ends one session (a device leaving); the participant and their other sessions stay. */
+  revokeSession(sessionHash: string, at: number): void;
   addInvite(invite: InviteRecord): void;
   revokeInvite(token: string, at: number): void;
 

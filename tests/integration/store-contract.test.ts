@@ -69,6 +69,18 @@ for (const backend of backends) {
       expect(store.listParticipants('w1').map((p) => p.id)).toEqual(['p1']);
     });
 
+    it('ends one session (a device leaving) and keeps the participant', () => {
+      opened = backend.open();
+      const { store } = opened;
+      store.createWorkshop(workshopFixture());
+      store.addParticipant({ id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member', createdAt: 2, removedAt: null }, 'hash1');
+      store.revokeSession('hash1', 3);
+      store.revokeSession('unknown', 3);
+      expect(store.getParticipantBySession('hash1')).toBeNull();
+      expect(store.getParticipant('p1')).toMatchObject({ name: 'Ann', removedAt: null });
+      expect(store.listParticipants('w1').map((p) => p.id)).toEqual(['p1']);
+    });
+
     it('changes roles, removes people (ending their sessions), and revokes and adds invites', () => {
       opened = backend.open();
       const { store } = opened;
