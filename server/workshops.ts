@@ -113,6 +113,11 @@ export class WorkshopService {
     return workshop ? { participant, workshop } : null;
   }
 
+  /** Ends one session (a device leaving the workshop): the participant and their cards stay. */
+  endSession(sessionToken: string | null | undefined): void {
+    if (looksLikeToken(sessionToken)) this.store.revokeSession(hashToken(sessionToken), Date.now());
+  }
+
   /** The participant, if they are still in their workshop (not removed). */
   authenticateParticipant(participantId: string) {
     const p = this.store.getParticipant(participantId);

@@ -1,27 +1,37 @@
-// same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and SvelteKit's CSRF check refuses them; invite tokens in URLs still never leave the site.
-// Every request: hand over the process's services, add security headers, and make sure no error
-// reaches a browser as a stack trace.
+// Every request: hand over the process's services, finish leaves made offline, add security
+// headers, and make sure no error reaches a browser as a stack trace (or a token a log).
+// Referrer-Policy is same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on
+// form posts and SvelteKit's CSRF check refuses them. Same-origin still never sends an invite
+// link's path (its token) to another site.
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { services } from '$lib/server/services';
+import { finishPendingLeaves } from '$lib/server/links';
+
+/** Pages that carry a capability (an invite token, or what leads to one): never stored anywhere. */
+const CAPABILITY_PAGE = /^\/(j\/[^/]+|join|w\/[^/]+\/invite)(\/__data\.json)?\/?$/;
 
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.services = services();
+  finishPendingLeaves(event.cookies, event.url, (token) => event.locals.services.workshops.endSession(token));
   const response = await resolve(event);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
   response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
   response.headers.set('cross-origin-opener-policy', 'same-origin');
+  if (CAPABILITY_PAGE.test(event.url.pathname)) response.headers.set('cache-control', 'no-store');
   return response;
 };
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  if (status !== 404) {
-    try {
-      services().logger.error({ err: error, path: event.url.pathname }, 'request failed');
-    } catch {
-      // services not running: nothing to log to
-    }
+  // The route's pattern (/j/[token]), never the path: an invite link's path is its token.
+  const route = event.route.id ?? 'no route';
+  try {
+    const { logger } = services();
+    if (status >= 500) logger.error({ err: error, route }, 'request failed');
+    else if (status !== 404) logger.debug({ status, route }, 'request refused');
+  } catch {
+    // services not running: nothing to log to
   }
   return {
     message: status === 404 ? 'We could not find that page.' : 'Something went wrong on our side. Try again in a moment.',

@@ -131,6 +131,7 @@ export class Facilitation {
       speaking: s.speaking ? named(s.speaking) : null,
       spotlight: s.spotlight,
       round: s.round,
+      ended: !!this.store.getWorkshop(workshopId)?.endedAt,
       serverTime: Date.now()
     };
   }

@@ -61,7 +61,7 @@ async function readText(request: Request): Promise<string> {
 
 export function errorResponse(err: unknown, event: RequestEvent) {
   if (AppError.is(err)) return json(err.toBody(), { status: err.status });
-  event.locals.services.logger.error({ err, path: event.url.pathname }, 'api failure');
+  event.locals.services.logger.error({ err, route: event.route.id ?? 'no route' }, 'api failure');
   return json({ error: { code: 'server_error', message: 'Something went wrong on our side. Try again.' } }, { status: 500 });
 }
 
