@@ -393,6 +393,7 @@ test('an invite link never reaches another site in a Referer header', async ({ b
     await follow('/privacy');
     await expect(page).toHaveURL(/\/privacy$/);
     expect(referers.here).toContain(`/j/${token}`);
+    await expectNoAccessibilityViolations(page, 'the privacy page (what a device keeps)');
     // To another site, nothing.
     await follow('http://elsewhere.test/page');
     await expect(page).toHaveURL('http://elsewhere.test/page');
