@@ -57,7 +57,8 @@ sw.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(ASSETS_CACHE)
-      .then((cache) => cache.addAll([...ASSETS, ...STATIC_PAGES]))
+      // A page that fails to load must not cost the whole offline support.
+      .then((cache) => cache.addAll(ASSETS).then(() => Promise.all(STATIC_PAGES.map((p) => cache.add(p).catch(() => undefined)))))
       .then(() => sw.skipWaiting())
   );
 });

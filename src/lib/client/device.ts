@@ -156,7 +156,9 @@ export async function endSessionHere(workshopId: string): Promise<void> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ workshop: workshopId }),
-      cache: 'no-store'
+      cache: 'no-store',
+      // A signal too weak to answer counts as none: the device is marked left instead.
+      signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(8000) : undefined
     });
     if (response.ok) return;
   } catch {
