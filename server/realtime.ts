@@ -100,6 +100,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     join: (target, name, address) => workshops.join(target, name, address),
     resolveInvite: (target, address) => workshops.resolve(target, address),
     authenticate: (token) => workshops.authenticate(token),
+    endSession: (token) => workshops.endSession(token),
     boards: (workshopId) => store.workshops.boards(workshopId),
     cards: (boardId) =>
       sync.read(boardId, (board) => {

@@ -123,6 +123,11 @@ export class WorkshopService {
     return workshop ? { participant, workshop } : null;
   }
 
+  /** Ends one session (a device leaving the workshop): the participant and their cards stay. */
+  async endSession(sessionToken: string | null | undefined): Promise<void> {
+    if (looksLikeToken(sessionToken)) await this.store.people.revokeSession(hashToken(sessionToken), Date.now());
+  }
+
   /** Whether the participant is still in their workshop (not removed). */
   async stillIn(participantId: string): Promise<boolean> {
     const p = await this.store.people.get(participantId);

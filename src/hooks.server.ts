@@ -1,19 +1,26 @@
-// Every request: hand over the app's verbs (narrow, no store or sync host) and who is asking, add
-// security headers, and make sure no error reaches a browser as a stack trace.
+// Every request: hand over the app's verbs (narrow, no store or sync host) and who is asking,
+// finish leaves made offline, add security headers, and make sure no error reaches a browser as a
+// stack trace (or a token a log).
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { useApp } from '$lib/server/app';
 import { requestVerbs } from '$lib/server/auth';
+import { finishPendingLeaves } from '$lib/server/links';
 
-const provide: Handle = ({ event, resolve }) => {
+/** Pages that carry a capability (an invite token, or what leads to one): never stored anywhere. */
+const CAPABILITY_PAGE = /^\/(j\/[^/]+|join|w\/[^/]+\/invite)(\/__data\.json)?\/?$/;
+
+const provide: Handle = async ({ event, resolve }) => {
   const app = useApp();
   event.locals.app = app;
   event.locals.who = requestVerbs(event, app);
+  await finishPendingLeaves(event.cookies, event.url, (token) => app.endSession(token));
   return resolve(event);
 };
 
-// same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and
-// SvelteKit's CSRF check refuses them; invite tokens in URLs still never leave the site.
+// Referrer-Policy is same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on
+// form posts and SvelteKit's CSRF check refuses them. Same-origin still never sends an invite
+// link's path (its token) to another site.
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   response.headers.set('x-content-type-options', 'nosniff');
@@ -21,18 +28,21 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   response.headers.set('x-frame-options', 'DENY');
   response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
   response.headers.set('cross-origin-opener-policy', 'same-origin');
+  if (CAPABILITY_PAGE.test(event.url.pathname)) response.headers.set('cache-control', 'no-store');
   return response;
 };
 
 export const handle = sequence(provide, securityHeaders);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  if (status !== 404) {
-    try {
-      useApp().logger.error({ err: error, path: event.url.pathname }, 'request failed');
-    } catch {
-      // the app is not running: nothing to log to
-    }
+  // The route's pattern (/j/[token]), never the path: an invite link's path is its token.
+  const route = event.route.id ?? 'no route';
+  try {
+    const { logger } = useApp();
+    if (status >= 500) logger.error({ err: error, route }, 'request failed');
+    else if (status !== 404) logger.debug({ status, route }, 'request refused');
+  } catch {
+    // the app is not running: nothing to log to
   }
   return {
     message: status === 404 ? 'We could not find that page.' : 'Something went wrong on our side. Try again in a moment.',

@@ -141,6 +141,10 @@ export function openMemoryStore(): Store {
         if (p && p.removedAt === null) p.removedAt = at;
         for (const s of sessions.values()) if (s.participantId === id) s.revoked = true;
       },
+      async revokeSession(hash) {
+        const s = sessions.get(hash);
+        if (s) s.revoked = true;
+      },
       delete: async (id) => deleteParticipant(id),
       invite: async (token) => copy(invites.get(token)),
       invites: async (workshopId) =>

@@ -131,6 +131,8 @@ export interface PeopleStore {
   setRole(participantId: string, role: Role): Promise<void>;
   /** Marks the participant removed and ends every session they hold. */
   remove(participantId: string, at: number): Promise<void>;
+  /** Ends one session (a device leaving); the participant and their other sessions stay. */
+  revokeSession(sessionHash: string, at: number): Promise<void>;
   /** Deletes a participant and what is tied to them (sessions, drafts, authorship records). */
   delete(participantId: string): Promise<void>;
   invite(token: string): Promise<InviteRecord | null>;

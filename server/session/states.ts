@@ -112,6 +112,7 @@ export class FacilitationStates {
       speaking: s.speaking ? named(s.speaking) : null,
       spotlight: s.spotlight,
       round: publicRound(s.round),
+      ended: !!(await this.store.workshops.get(workshopId))?.endedAt,
       serverTime: Date.now()
     };
   }

@@ -78,6 +78,16 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.people.list('w1')).map((p) => p.id)).toEqual(['p1']);
     });
 
+    it('[ST14] ends one session (a device leaving) and keeps the participant', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.revokeSession('hash1', 3);
+      await store.people.revokeSession('unknown', 3);
+      expect(await store.people.bySession('hash1')).toBeNull();
+      expect(await store.people.get('p1')).toMatchObject({ name: 'Ann', removedAt: null });
+      expect((await store.people.list('w1')).map((p) => p.id)).toEqual(['p1']);
+    });
+
     it('[ST3] changes roles, removes people (ending their sessions), and revokes and adds invites', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

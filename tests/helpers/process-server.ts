@@ -21,6 +21,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
+  /** Everything the process wrote to stdout and stderr so far (its log lines, at LOG_LEVEL). */
+  output(): string;
 }
 
 export async function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -48,5 +50,5 @@ export async function spawnServer(dataDir: string, port: number, env: Record<str
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, wsUrl: `ws://127.0.0.1:${port}`, child, exited };
+  return { url, wsUrl: `ws://127.0.0.1:${port}`, child, exited, output: () => output };
 }

@@ -99,6 +99,7 @@ export function sqliteRecords(db: Database.Database): {
     setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
     removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
     revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),
+    revokeSession: db.prepare('UPDATE sessions SET revoked_at = @at WHERE token_hash = @hash AND revoked_at IS NULL'),
     deleteParticipant: db.prepare('DELETE FROM participants WHERE id = ?'),
 
     saveDraft: db.prepare(
@@ -169,6 +170,7 @@ export function sqliteRecords(db: Database.Database): {
       list: async (workshopId) => q.participants.all(workshopId).map(toParticipant),
       setRole: async (id, role) => void q.setRole.run({ id, role }),
       remove: async (id, at) => removeParticipant(id, at),
+      revokeSession: async (hash, at) => void q.revokeSession.run({ hash, at }),
       delete: async (id) => void q.deleteParticipant.run(id),
       invite: async (token) => one(q.invite.get(token), toInvite),
       invites: async (workshopId) => q.invites.all(workshopId).map(toInvite),

@@ -5,6 +5,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import { CLOSE_TEXT, closeName } from '$lib/protocol/errors';
+import { boardDatabaseName, unsavedKey } from '$lib/protocol/device';
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -30,7 +31,8 @@ function cardIdOf(type: Y.AbstractType<any>): string | null {
 export class BoardConnection {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
-  private idb: IndexeddbPersistence;
+  /** This device's copy of the board; none once the workshop has ended (or the device left). */
+  private idb: IndexeddbPersistence | null = null;
   #state = $state<ConnectionState>({ kind: 'connecting' });
   #waiting = $state(0);
   #loadedLocally = $state(false);
@@ -40,14 +42,17 @@ export class BoardConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
 
-  constructor(readonly boardId: string, readonly workshopId: string) {
-    this.idb = new IndexeddbPersistence(`roundtable-board-${boardId}`, this.doc);
-    this.idb.whenSynced
-      .catch(() => undefined)
-      .then(() => {
-        this.restoreUnsaved();
-        this.#loadedLocally = true;
-      });
+  constructor(readonly boardId: string, readonly workshopId: string, options: { keepOnDevice?: boolean } = {}) {
+    if (options.keepOnDevice ?? true) {
+      const idb = (this.idb = new IndexeddbPersistence(boardDatabaseName(boardId), this.doc));
+      idb.whenSynced
+        .catch(() => undefined)
+        .then(() => {
+          if (this.idb !== idb) return;
+          this.restoreUnsaved();
+          this.#loadedLocally = true;
+        });
+    }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.provider = new WebsocketProvider(`${scheme}://${location.host}/sync`, boardId, this.doc, {
       // The session cookie authenticates the socket; no token in the URL.
@@ -165,10 +170,10 @@ export class BoardConnection {
   // when the page goes (reload, close, navigation), keep the whole board synchronously in
   // localStorage too; the next load merges it in (a CRDT merge, so nothing doubles) and drops it.
   private get unsavedKey(): string {
-    return `roundtable.unsaved.${this.boardId}`;
+    return unsavedKey(this.boardId);
   }
   private onPageHide = () => {
-    if (this.#state.kind === 'stopped' || this.destroyed) return;
+    if (this.#state.kind === 'stopped' || this.destroyed || !this.idb) return;
     try {
       localStorage.setItem(this.unsavedKey, toBase64(Y.encodeStateAsUpdate(this.doc)));
     } catch {
@@ -187,20 +192,30 @@ export class BoardConnection {
     }
   }
 
-  /** Removes this device's copy of the board and of cached pages (after removal or deletion). */
-  async forgetLocalCopy(): Promise<void> {
-    this.stop('');
+  /**
+   * Stops keeping this board on the device and removes the copy (the workshop ended): the page
+   * stays live, nothing more is written to IndexedDB or localStorage.
+   */
+  async stopKeeping(): Promise<void> {
+    const idb = this.idb;
+    this.idb = null;
     try {
       localStorage.removeItem(this.unsavedKey);
     } catch {
       // storage blocked
     }
     try {
-      await this.idb.clearData();
+      // Closes the database and deletes it.
+      await idb?.clearData();
     } catch {
       // already gone
     }
-    if ('caches' in globalThis) await caches.delete('roundtable-pages').catch(() => false);
+  }
+
+  /** Disconnects and removes this device's copy of the board (leaving, removed, deleted). */
+  async forgetLocalCopy(): Promise<void> {
+    this.stop('');
+    await this.stopKeeping();
   }
 
   destroy(): void {
@@ -210,7 +225,7 @@ export class BoardConnection {
     removeEventListener('offline', this.onOffline);
     removeEventListener('pagehide', this.onPageHide);
     this.provider.destroy();
-    void this.idb.destroy();
+    void this.idb?.destroy();
     this.doc.destroy();
   }
 }

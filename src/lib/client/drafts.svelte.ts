@@ -3,6 +3,7 @@
 import type { Lane } from '$lib/board/schema';
 import { newId } from '$lib/board/schema';
 import type { SessionConnection } from './session.svelte';
+import { draftsKey } from '$lib/protocol/device';
 
 export interface Draft {
   id: string;
@@ -19,9 +20,10 @@ export class DraftStore {
   private key: string;
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   private unsubscribe: (() => void)[] = [];
+  private keep = true;
 
   constructor(workshopId: string, private session: SessionConnection) {
-    this.key = `roundtable.drafts.${workshopId}`;
+    this.key = draftsKey(workshopId);
     try {
       const raw = localStorage.getItem(this.key);
       if (raw) this.#drafts = (JSON.parse(raw) as Draft[]).map((d) => ({ ...d, saved: false }));
@@ -78,6 +80,7 @@ export class DraftStore {
   }
 
   private persist() {
+    if (!this.keep) return;
     try {
       localStorage.setItem(this.key, JSON.stringify(this.#drafts));
     } catch {
@@ -85,8 +88,9 @@ export class DraftStore {
     }
   }
 
-  /** Forget every draft on this device (after removal or deletion). */
+  /** Forget every draft on this device (leaving, removed, deleted), and keep none from now on. */
   clear() {
+    this.keep = false;
     this.#drafts = [];
     try {
       localStorage.removeItem(this.key);

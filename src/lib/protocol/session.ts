@@ -36,6 +36,8 @@ export interface PublicState {
   speaking: { participantId: string; name: string } | null;
   spotlight: Spotlight | null;
   round: { kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: Omit<RoundAnswer, 'by'>[] } | null;
+  /** The facilitator has ended the workshop: boards are read-only, and devices stop keeping copies. */
+  ended: boolean;
   serverTime: number;
 }
 

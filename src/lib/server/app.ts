@@ -12,6 +12,7 @@ export type { SessionInfo };
 
 export interface AppLogger {
   error(details: object, message: string): void;
+  debug(details: object, message: string): void;
 }
 
 export interface App {
@@ -23,6 +24,8 @@ export interface App {
   createWorkshop(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop>;
   join(target: JoinTarget, name: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }>;
   resolveInvite(target: JoinTarget, address: string): Promise<{ invite: { role: Role; token: string }; workshop: WorkshopRecord }>;
+  /** Ends one session (a device leaving); the participant and their cards stay. */
+  endSession(token: string | null | undefined): Promise<void>;
   /** The live participant and workshop a session token belongs to. */
   authenticate(token: string | null): Promise<SessionInfo | null>;
   boards(workshopId: string): Promise<BoardRecord[]>;

@@ -25,6 +25,8 @@ export function requestVerbs(event: Pick<RequestEvent, 'request' | 'getClientAdd
      */
     session: (workshopId: string | null): Promise<SessionInfo | null> =>
       app.authenticate(sessionToken(f, workshopId)).then((s) => (s && (workshopId === null || s.workshop.id === workshopId) ? s : null)),
+    /** The session token this request presents for `workshopId` (to end it: leaving). */
+    token: (workshopId: string): string | null => sessionToken(f, workshopId),
     /** The address to rate-limit by (TRUST_PROXY: the proxy's own X-Forwarded-For entry). */
     address: (): string => clientAddress(f, app.trustProxy)
   };

@@ -1,6 +1,7 @@
 // Who is asking, the same way at every entry point (the SvelteKit pages and API, the /sync
 // upgrade, the socket.io handshake): a session token, and the client's address. Pure functions
 // over a request's headers, so each entry point adapts its own request type in one line.
+import { LEFT, hereCookieName } from '../protocol/device';
 
 /** Each workshop has its own session cookie, so one device can take part in several. */
 export function sessionCookieName(workshopId: string): string {
@@ -43,13 +44,18 @@ export function readCookie(cookieHeader: string | null, name: string): string | 
 /**
  * The session token a request presents for `workshopId`: one given explicitly (the `token` query
  * parameter of /sync, socket.io's `auth.token`), else `Authorization: Bearer <token>`, else the
- * workshop's session cookie (what pages use). Not checked here: see WorkshopService.authenticate.
+ * workshop's session cookie (what pages use), unless this device left the workshop while offline
+ * (its companion cookie says `left`: the session ends on its next request). Not checked here: see
+ * WorkshopService.authenticate.
  */
 export function sessionToken(req: RequestFacts, workshopId: string | null, given?: unknown): string | null {
   if (typeof given === 'string' && given) return given;
   const bearer = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) return bearer;
-  return workshopId ? readCookie(req.header('cookie'), sessionCookieName(workshopId)) : null;
+  if (!workshopId) return null;
+  const cookies = req.header('cookie');
+  if (readCookie(cookies, hereCookieName(workshopId)) === LEFT) return null;
+  return readCookie(cookies, sessionCookieName(workshopId));
 }
 
 /**

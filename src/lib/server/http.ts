@@ -60,7 +60,8 @@ async function readText(request: Request, max: number): Promise<string> {
 
 export function errorResponse(err: unknown, event: RequestEvent) {
   if (AppError.is(err)) return json(err.toBody(), { status: err.status });
-  event.locals.app.logger.error({ err, path: event.url.pathname }, 'api failure');
+  // The route's pattern (/j/[token]), never the path: an invite link's path is its token.
+  event.locals.app.logger.error({ err, route: event.route.id ?? 'no route' }, 'api failure');
   return json({ error: { code: 'server_error', message: 'Something went wrong on our side. Try again.' } }, { status: 500 });
 }
 

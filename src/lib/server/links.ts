@@ -1,9 +1,12 @@
-// Building the links people share, and setting the session cookie.
+// Building the links people share, and setting and clearing the session cookies.
 import type { Cookies } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
 import { inviteLink } from '$lib/protocol/links';
+import { HERE, LEFT, hereCookieName } from '$lib/protocol/device';
 import { sessionCookieName } from './credentials';
+
+const HERE_PREFIX = hereCookieName('');
 
 export { inviteLink };
 
@@ -19,13 +22,50 @@ export async function qrDataUrl(link: string): Promise<string> {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
-export function setSessionCookie(cookies: Cookies, url: URL, workshopId: string, token: string): void {
-  cookies.set(sessionCookieName(workshopId), token, {
+const SESSION_DAYS = 30;
+
+function cookieOptions(url: URL, httpOnly: boolean) {
+  return {
     path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
+    httpOnly,
+    sameSite: 'lax' as const,
     // Explicit: a laptop on venue Wi-Fi serves plain http on a LAN address, where a Secure cookie would be dropped.
     secure: url.protocol === 'https:',
-    maxAge: 60 * 60 * 24 * 30
-  });
+    maxAge: 60 * 60 * 24 * SESSION_DAYS
+  };
+}
+
+/**
+ * Sets the session cookie (httpOnly: the secret) and its companion `rt_here_<id>` (no secret,
+ * readable by the page and the service worker, which keep nothing for offline use without it).
+ */
+export function setSessionCookie(cookies: Cookies, url: URL, workshopId: string, token: string): void {
+  cookies.set(sessionCookieName(workshopId), token, cookieOptions(url, true));
+  cookies.set(hereCookieName(workshopId), HERE, cookieOptions(url, false));
+}
+
+/** Sessions made before the companion cookie existed get one on their next signed-in page. */
+export function ensureHereCookie(cookies: Cookies, url: URL, workshopId: string): void {
+  if (cookies.get(hereCookieName(workshopId)) !== HERE) cookies.set(hereCookieName(workshopId), HERE, cookieOptions(url, false));
+}
+
+/** Deletes both cookies of a workshop (leaving, removed, forgotten, deleted). */
+export function clearSessionCookies(cookies: Cookies, url: URL, workshopId: string): void {
+  const { path, secure, sameSite } = cookieOptions(url, true);
+  cookies.delete(sessionCookieName(workshopId), { path, secure, sameSite, httpOnly: true });
+  cookies.delete(hereCookieName(workshopId), { path, secure, sameSite, httpOnly: false });
+}
+
+/**
+ * Leaves that a device made offline (`rt_here_<id>=left`, written by the page): ends each of those
+ * sessions and deletes both cookies. Runs on every request, so the first one that reaches the
+ * server after the signal comes back finishes the leave.
+ */
+export async function finishPendingLeaves(cookies: Cookies, url: URL, endSession: (token: string | undefined) => Promise<void>): Promise<void> {
+  for (const { name, value } of cookies.getAll()) {
+    if (!name.startsWith(HERE_PREFIX) || value !== LEFT) continue;
+    const workshopId = name.slice(HERE_PREFIX.length);
+    await endSession(cookies.get(sessionCookieName(workshopId)));
+    clearSessionCookies(cookies, url, workshopId);
+  }
 }

@@ -1,17 +1,29 @@
 // The workshop's board page. Needs this device's session for the workshop; without one it
-// explains how to join instead of showing anything.
+// explains how to join instead of showing anything, and deletes cookies that no longer work.
 import { ROLE_LABEL } from '$lib/domain/roles';
-import { formatCode } from '$lib/domain/join-code';
+import { clearSessionCookies, ensureHereCookie } from '$lib/server/links';
+import { sessionCookieName } from '$lib/server/credentials';
 
-export const load = async ({ params, locals, setHeaders }) => {
+export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   setHeaders({ 'cache-control': 'no-store' });
   const session = await locals.who.session(params.workshopId);
-  if (!session) return { signedIn: false as const };
+  if (!session) {
+    if (cookies.get(sessionCookieName(params.workshopId))) clearSessionCookies(cookies, url, params.workshopId);
+    return { signedIn: false as const, workshopId: params.workshopId };
+  }
+  ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
   const boards = await locals.app.boards(workshop.id);
+  // Which boards this page keeps on the device, so the service worker can delete their copies
+  // when it finds the device signed out (the cached page keeps its headers).
+  setHeaders({ 'x-roundtable-boards': boards.map((b) => b.id).join(',') });
+  // No join code or invite link here: this page is kept on the device for offline use.
   return {
     signedIn: true as const,
-    workshop: { id: workshop.id, title: workshop.title, question: workshop.question, code: formatCode(workshop.code) },
+    workshopId: workshop.id,
+    ended: !!workshop.endedAt,
+    workshop: { id: workshop.id, title: workshop.title, question: workshop.question },
+    boards: boards.map((b) => b.id),
     board: { id: boards[0].id, title: boards[0].title },
     me: { id: participant.id, name: participant.name, role: participant.role, roleLabel: ROLE_LABEL[participant.role] }
   };

@@ -1,0 +1,44 @@
+// What a device keeps, by name: shared by the server (cookies), the service worker (the page
+// cache) and the pages (IndexedDB, localStorage), so each can find and clear the others' copies.
+// See "What a device keeps" in docs/ARCHITECTURE.md.
+
+/** The Cache Storage cache holding the board pages kept for offline use (and nothing else). */
+export const PAGES_CACHE = 'roundtable-pages';
+
+/**
+ * The companion of the httpOnly session cookie: set and cleared with it, same path, lifetime and
+ * SameSite, readable by the page and the service worker, and holding no secret. `here` while this
+ * device is signed in to the workshop; `left` once it left while offline (the server ends the
+ * session and clears both cookies on the next request that reaches it).
+ */
+export function hereCookieName(workshopId: string): string {
+  return `rt_here_${workshopId}`;
+}
+export const HERE = 'here';
+export const LEFT = 'left';
+
+/** The one page kept for offline use: a workshop's board page, `/w/<workshopId>`. */
+export const BOARD_PAGE = /^\/w\/([A-Za-z0-9_-]{1,64})\/?$/;
+export function boardPagePath(workshopId: string): string {
+  return `/w/${workshopId}`;
+}
+
+/** y-indexeddb's database for one board: this device's copy of everything on it. */
+export function boardDatabaseName(boardId: string): string {
+  return `roundtable-board-${boardId}`;
+}
+/** localStorage: the whole board, written when the page goes and merged in on the next load. */
+export function unsavedKey(boardId: string): string {
+  return `roundtable.unsaved.${boardId}`;
+}
+/** localStorage: this person's private cards (silent writing) not yet shown. */
+export function draftsKey(workshopId: string): string {
+  return `roundtable.drafts.${workshopId}`;
+}
+/** localStorage: which boards of a workshop this device keeps, so they can be cleared later. */
+export function keptKey(workshopId: string): string {
+  return `roundtable.kept.${workshopId}`;
+}
+export const KEPT_PREFIX = 'roundtable.kept.';
+/** localStorage: the name typed on the last invite page, to save typing next time. */
+export const NAME_KEY = 'roundtable.name';
