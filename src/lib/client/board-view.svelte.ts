@@ -3,7 +3,8 @@
 import * as Y from 'yjs';
 import { createSubscriber } from 'svelte/reactivity';
 import type { Awareness } from 'y-protocols/awareness';
-import { addCard, cardsOf, deleteCard, moveCard, readLanes, type CardView, type Lane } from '$lib/board/schema';
+import { cardsOf, readLanes, type CardView, type Lane } from '$lib/board/schema';
+import { Board } from '$lib/board/board';
 import { LOCAL } from './board-connection.svelte';
 
 export interface Person {
@@ -21,11 +22,14 @@ export class BoardView {
   private version = 0;
   private cached: { version: number; lanes: Record<Lane, CardView[]> } | null = null;
   readonly undoManager: Y.UndoManager;
+  /** This person's writes, through the one card writer, marked LOCAL (for undo). */
+  private board: Board;
   #canUndo = $state(false);
   #canRedo = $state(false);
 
   constructor(readonly doc: Y.Doc, readonly awareness: Awareness) {
     const cards = cardsOf(doc);
+    this.board = new Board(doc, LOCAL);
     this.subscribeDoc = createSubscriber((update) => {
       const onChange = () => {
         this.version++;
@@ -80,15 +84,15 @@ export class BoardView {
     return this.#canRedo;
   }
 
-  add(lane: Lane): string {
-    return addCard(this.doc, lane, '', undefined, LOCAL);
+  add(lane: Lane, text = ''): string {
+    return this.board.add({ lane, text });
   }
   move(id: string, lane: Lane, index: number): void {
-    moveCard(this.doc, id, lane, index, LOCAL);
+    this.board.move(id, lane, index);
     this.undoManager.stopCapturing();
   }
   remove(id: string): void {
-    deleteCard(this.doc, id, LOCAL);
+    this.board.delete(id);
     this.undoManager.stopCapturing();
   }
   setEditing(cardId: string | null): void {
