@@ -340,7 +340,7 @@ describe('the permission matrix: socket.io commands', () => {
     for (const type of COMMAND_TYPES) expect(exampleOf(type).command(shared).type).toBe(type);
   });
 
-  it('refuses a handshake without a live session of this workshop (removed, another workshop, none)', async () => {
+  it('[L-IO-2] refuses a handshake without a live session of this workshop (removed, another workshop, none)', async () => {
     expect(await refusedHandshake(shared.a.id, shared.removed.token)).toBe('not_signed_in');
     expect(await refusedHandshake(shared.a.id, shared.other.token)).toBe('not_signed_in');
     expect(await refusedHandshake(shared.a.id, undefined)).toBe('not_signed_in');
@@ -637,7 +637,7 @@ function upgradeStatus(url: string, headers: Record<string, string>): Promise<nu
 }
 
 describe('the permission matrix: /sync upgrades', () => {
-  it('opens a board for its live participants only', async () => {
+  it('[L-SYNC-3, L-SYNC-4] opens a board for its live participants only', async () => {
     const w = await world();
     const want: Record<Identity, number> = { facilitator: 101, member: 101, decisionMaker: 101, observer: 101, removed: 401, otherWorkshop: 403, none: 401 };
     for (const transport of ['token', 'cookie'] as const) {
