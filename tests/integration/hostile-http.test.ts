@@ -1,0 +1,166 @@
+// Hostile and broken clients on the HTTP API (/api/*).
+// Every case checks three things: the offending connection is refused with a named close code or
+// a JSON error, the server stays up (/healthz answers 200), and honest people on the same board
+// keep syncing (a card added after the attack still reaches another honest client). Each test's
+// title starts with the ids of the rules of docs/LIMITS.md it proves.
+import http from 'node:http';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../helpers/server';
+import { api, tokenOf } from '../helpers/clients';
+import { boardWithHonestPair, cleanups, expectHealthy, expectStillSyncing, serverFor, type Board } from '../helpers/hostile';
+
+afterEach(() => {
+  for (const fn of cleanups.splice(0)) fn();
+});
+
+describe('HTTP API', () => {
+  const s = serverFor({ LIMIT_CODE_GUESSES: '3' });
+  let server: TestServer;
+  let board: Board;
+
+  beforeAll(() => void (server = s.current));
+
+  /** The refusal is JSON `{error: {code, message}}` with the status expected, and no stack trace. */
+  async function expectError(res: Response, status: number, code: string, field?: string): Promise<void> {
+    const text = await res.text();
+    expect({ status: res.status, text }).toMatchObject({ status });
+    expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|\.js:\d+|Error:/);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const body = JSON.parse(text);
+    expect(body.error.code).toBe(code);
+    expect(typeof body.error.message).toBe('string');
+    expect(body.error.message.length).toBeGreaterThan(0);
+    if (field) expect(body.error.field).toBe(field);
+  }
+
+  const post = (path: string, body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(server.url + path, { method: 'POST', headers, body });
+
+  /** A POST through node:http, which sends exactly the headers given (Origin included). */
+  function rawPost(path: string, body: string, headers: Record<string, string>): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(server.url + path, { method: 'POST', headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: res.headers as Record<string, string> }))
+        );
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function afterwards(): Promise<void> {
+    await expectHealthy(server);
+    await expectStillSyncing(board);
+  }
+
+  it('[L-HTTP-3] refuses malformed JSON with 400 invalid_json', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/workshops', '{"title": "Unclosed'), 400, 'invalid_json');
+    await expectError(await post('/api/join', '\u0000\u0001\u0002'), 400, 'invalid_json');
+    await afterwards();
+  });
+
+  it('[L-HTTP-1] refuses a body that is not JSON by content type with 415', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/workshops', '<workshop/>', { 'content-type': 'application/xml' }), 415, 'invalid_json');
+    // text/plain from the page's own origin (fetch() will not set Origin, so node:http does).
+    await expectError(await rawPost('/api/join', '{"code":"ABC234","name":"A"}', { 'content-type': 'text/plain', origin: server.url }), 415, 'invalid_json');
+    await expectError(await rawPost('/api/join', '{}', {}), 415, 'invalid_json');
+    await afterwards();
+  });
+
+  it('[L-HTTP-2] refuses a body over 16 KiB with 413 payload_too_large, however it is sent', async () => {
+    board = await boardWithHonestPair(server);
+    const big = JSON.stringify({ title: 'T', question: 'Q', padding: 'x'.repeat(20 * 1024) });
+    await expectError(await post('/api/workshops', big), 413, 'payload_too_large');
+    // Multi-byte characters: under 16 Ki characters but over 16 KiB.
+    await expectError(await post('/api/workshops', JSON.stringify({ title: 'T', question: 'é'.repeat(9000) })), 413, 'payload_too_large');
+    // Bigger than the adapter's own body limit (512 KiB).
+    const huge = JSON.stringify({ title: 'T', question: 'Q', padding: 'x'.repeat(1024 * 1024) });
+    await expectError(await post('/api/workshops', huge), 413, 'payload_too_large');
+    // Streamed without a Content-Length.
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(1024)));
+        controller.close();
+      }
+    });
+    const res = await fetch(server.url + '/api/workshops', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half'
+    } as RequestInit);
+    await expectError(res, 413, 'payload_too_large');
+    await afterwards();
+  });
+
+  it('[L-HTTP-4] refuses JSON that is not an object with 400 invalid_input', async () => {
+    board = await boardWithHonestPair(server);
+    for (const body of ['[1,2,3]', '"a string"', 'null', '42', 'true']) {
+      await expectError(await post('/api/workshops', body), 400, 'invalid_input');
+      await expectError(await post('/api/join', body), 400, 'invalid_input');
+    }
+    await afterwards();
+  });
+
+  it('[L-HTTP-5] refuses missing and wrongly typed fields with 400 invalid_input naming the field', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/workshops', '{}'), 400, 'invalid_input', 'title');
+    await expectError(await post('/api/workshops', JSON.stringify({ title: 'Fine' })), 400, 'invalid_input', 'question');
+    await expectError(await post('/api/workshops', JSON.stringify({ title: { $gt: '' }, question: 'Q' })), 400, 'invalid_input', 'title');
+    await expectError(await post('/api/join', '{}'), 400, 'invalid_input');
+    await expectError(await post('/api/join', JSON.stringify({ token: tokenOf(board.workshop.links.member) })), 400, 'invalid_input', 'name');
+    await expectError(await post('/api/join', JSON.stringify({ code: 12345, name: 'A' })), 400, 'invalid_input');
+    await afterwards();
+  });
+
+  it('[L-HTTP-6] refuses an oversized title or name with 400 invalid_input naming the field', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/workshops', JSON.stringify({ title: 't'.repeat(121), question: 'Q' })), 400, 'invalid_input', 'title');
+    await expectError(await post('/api/workshops', JSON.stringify({ title: 'T', question: 'q'.repeat(501) })), 400, 'invalid_input', 'question');
+    await expectError(
+      await post('/api/join', JSON.stringify({ token: tokenOf(board.workshop.links.member), name: 'n'.repeat(41) })),
+      400,
+      'invalid_input',
+      'name'
+    );
+    await afterwards();
+  });
+
+  it('[L-HTTP-10, L-HTTP-11] refuses unknown and revoked invite tokens and unknown session tokens', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/join', JSON.stringify({ token: 'x'.repeat(43), name: 'A' })), 404, 'unknown_invite');
+    await expectError(await post('/api/join', JSON.stringify({ token: '../../etc/passwd', name: 'A' })), 404, 'unknown_invite');
+    const invite = tokenOf(board.workshop.links.observer);
+    await server.running.realtime.store.people.revokeInvite(invite, Date.now());
+    await expectError(await post('/api/join', JSON.stringify({ token: invite, name: 'A' })), 410, 'revoked_invite');
+    await expectError(
+      await fetch(`${server.url}/api/session?workshop=${board.workshop.id}`, { headers: { authorization: `Bearer ${'y'.repeat(43)}` } }),
+      401,
+      'not_signed_in'
+    );
+    await afterwards();
+  });
+
+  it('[L-HTTP-13] answers wrong join codes with 404 until the address is rate-limited with 429', async () => {
+    board = await boardWithHonestPair(server);
+    const guess = (code: string) => post('/api/join', JSON.stringify({ code, name: 'Guesser' }));
+    const wrong = board.workshop.code === 'ZZZ222' ? 'ZZZ223' : 'ZZZ222';
+    // The right code works while the address has guesses left (only wrong guesses count)...
+    expect((await api(server.url, '/api/join', { code: board.workshop.code, name: 'On time' })).status).toBe(200);
+    for (let i = 0; i < 3; i++) await expectError(await guess(wrong), 404, 'unknown_code', 'code');
+    await expectError(await guess(wrong), 429, 'rate_limited');
+    // ...but once they are used up, no code is looked up at all: a right guess must not be
+    // distinguishable from a wrong one.
+    await expectError(await guess(board.workshop.code), 429, 'rate_limited');
+    // Malformed codes are refused as such; invite links still work from the same address.
+    await expectError(await guess('!!'), 400, 'invalid_input', 'code');
+    const byLink = await api(server.url, '/api/join', { token: tokenOf(board.workshop.links.member), name: 'Latecomer' });
+    expect(byLink.status).toBe(200);
+    await afterwards();
+  });
+});

@@ -1,0 +1,654 @@
+// The permission matrix (issue 15, item 3): every socket.io command from the command table and
+// every HTTP endpoint under src/routes, sent as each of seven identities, with exactly who is let
+// in. Derived, not copied: the commands come from COMMAND_TYPES and the expected answer from
+// `allows(COMMANDS[type].who, role)`; the endpoints come from reading src/routes at test time.
+// A command without an example below, or an endpoint without a row, fails this file.
+//
+// The identities, all naming workshop A's ids:
+//   facilitator, member, decisionMaker, observer  live participants of A
+//   removed        a facilitator of A who has been removed. For commands: removed in the store
+//                  while their socket is still open (a command in flight when the removal lands),
+//                  since a removed person's sockets are closed and cannot reconnect (asserted too).
+//                  For HTTP and /sync: removed with participant.remove, presenting their token.
+//   otherWorkshop  the facilitator of workshop B (the strongest outsider: the role check passes)
+//   none           no session at all
+//
+// What a command gets (see expected() below):
+//   live roles     allowed by the table: ok (each example's `before` sets up what the rule needs,
+//                  so an allowed sender is answered ok, not merely "not forbidden");
+//                  not allowed: forbidden.
+//   removed        forbidden ("You are no longer in this workshop.").
+//   otherWorkshop  connected to B (a handshake into A with B's token is refused, not_signed_in).
+//                  Naming A's board: invalid_payload "That board is not part of this workshop."
+//                  (the board check, from the table's `board`). Naming A's people: invalid_payload
+//                  "That person is not in this workshop." (the handler). Naming nothing of A's: it
+//                  acts on B only (ok, or B's own not_allowed_now).
+//   none           cannot connect: connect_error not_signed_in.
+// And every answer other than ok leaves A exactly as it was (store, state, board, invites).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { io as ioClient } from 'socket.io-client';
+import { DEFAULT_PHASES } from '../../src/lib/domain/facilitation';
+import { ROLES, type Role } from '../../src/lib/domain/roles';
+import { COMMAND_TYPES, COMMANDS, allows, boardOf, type Command, type CommandType } from '../../src/lib/protocol/commands';
+import type { CommandResult } from '../../src/lib/protocol/session';
+import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
+import { api, connectSession, createWorkshop, join, tokenOf, type CreatedWorkshop, type SessionClient } from '../helpers/clients';
+
+const IDENTITIES = ['facilitator', 'member', 'decisionMaker', 'observer', 'removed', 'otherWorkshop', 'none'] as const;
+type Identity = (typeof IDENTITIES)[number];
+const isLive = (who: Identity): who is Role => (ROLES as readonly string[]).includes(who);
+
+/** A running server to send to: in this process (commands, /sync), or as its own process (HTTP). */
+interface Target {
+  url: string;
+  wsUrl: string;
+}
+
+interface Person {
+  id: string;
+  name: string;
+  token: string;
+}
+
+/** Workshop A with one live person per role and the things commands name; workshop B with its facilitator. */
+interface World {
+  target: Target;
+  a: CreatedWorkshop;
+  boardId: string;
+  people: Record<Role, Person>;
+  sockets: Record<Role, SessionClient>;
+  /** A second facilitator of A ("Kit") who sets up what a command needs, on a socket of its own. */
+  setup: SessionClient;
+  /** People the participant commands name: one to change the role of, one to remove. */
+  targets: { setRole: Person; remove: Person };
+  /** Cards on A's board and hidden from it (only on the in-process server, which can write them). */
+  cards: { onBoard: string; hidden: string };
+  /** Removed from A by its facilitator (participant.remove); their token is kept. */
+  removed: Person;
+  b: CreatedWorkshop;
+  other: Person;
+  otherSocket: SessionClient;
+}
+
+let server: TestServer;
+const closers: (() => void)[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) close();
+  await server?.close();
+});
+
+let nameCount = 0;
+/** Distinct names ("Visitor 1", "Visitor 2"...): the name rules refuse look-alikes of someone present. */
+const nextName = (prefix: string) => `${prefix} ${++nameCount}`;
+
+async function person(target: Target, link: string, name: string): Promise<Person> {
+  const joined = await join(target.url, link, name);
+  return { id: joined.participant.id, name, token: joined.sessionToken };
+}
+
+async function session(target: Target, workshopId: string, p: Person): Promise<SessionClient> {
+  const socket = await connectSession(target.url, workshopId, p.token);
+  closers.push(() => socket.disconnect());
+  return socket;
+}
+
+/** A command's answer; a rate-limited one (not a permission answer) is sent again after a pause. */
+async function send(socket: SessionClient, command: Command): Promise<CommandResult> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await Promise.race([
+      socket.run(command),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer to ${command.type}`)), 5000))
+    ]);
+    if (result.ok || result.error.code !== 'rate_limited' || attempt >= 20) return result;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function expectOk(socket: SessionClient, command: Command): Promise<void> {
+  expect(await send(socket, command), command.type).toEqual({ ok: true });
+}
+
+async function world(target: Target = server): Promise<World> {
+  const a = await createWorkshop(target.url, 'Workshop A');
+  const boardId = a.boards[0].id;
+  const [facilitator, member, decisionMaker, observer, kit, sol, rex, rue] = await Promise.all([
+    person(target, a.links.facilitator, 'Fay'),
+    person(target, a.links.member, 'Mo'),
+    person(target, a.links.decisionMaker, 'Dana'),
+    person(target, a.links.observer, 'Oli'),
+    person(target, a.links.facilitator, 'Kit'),
+    person(target, a.links.member, 'Sol'),
+    person(target, a.links.member, 'Rex'),
+    person(target, a.links.facilitator, 'Rue')
+  ]);
+  const people = { facilitator, member, decisionMaker, observer };
+  const [sf, sm, sd, so, setup] = await Promise.all([facilitator, member, decisionMaker, observer, kit].map((p) => session(target, a.id, p)));
+  const sockets = { facilitator: sf, member: sm, decisionMaker: sd, observer: so };
+  await expectOk(setup, { type: 'participant.remove', participantId: rue.id });
+
+  const cards = { onBoard: '', hidden: '' };
+  if (target === server) {
+    const peer = server.running.realtime.session.boards;
+    cards.onBoard = await peer.edit(boardId, (board) => board.add({ lane: 'questions', text: 'A card on the board' }));
+    cards.hidden = await peer.edit(boardId, (board) => board.add({ lane: 'problems', text: 'A card to hide' }));
+    await expectOk(setup, { type: 'card.hide', boardId, cardId: cards.hidden, reason: 'Hidden for the matrix' });
+  }
+
+  const b = await createWorkshop(target.url, 'Workshop B');
+  const other = await person(target, b.links.facilitator, 'Bea');
+  const otherSocket = await session(target, b.id, other);
+  return { target, a, boardId, people, sockets, setup, targets: { setRole: sol, remove: rex }, cards, removed: rue, b, other, otherSocket };
+}
+
+/** What a workshop holds, as one string: a refused command must leave it exactly as it was. */
+async function fingerprint(w: World): Promise<string> {
+  const { store, session: ctx } = server.running.realtime;
+  const id = w.a.id;
+  const [workshop, people, invites, state, hidden, drafts, board] = await Promise.all([
+    store.workshops.get(id),
+    store.people.list(id),
+    store.people.invites(id),
+    store.facilitation.get(id),
+    store.moderation.list(id),
+    store.drafts.ofBoard(w.boardId),
+    ctx.boards.read(w.boardId, (b) => b.toJSON())
+  ]);
+  return JSON.stringify({ workshop, people, invites, state, hidden, drafts, board });
+}
+
+/** Tries a socket.io handshake that should fail; resolves with the connect_error's data.code. */
+function refusedHandshake(workshopId: string, token: string | undefined): Promise<string> {
+  const socket = ioClient(server.url, { path: '/socket.io', auth: { workshopId, token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer to the handshake')), 5000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.close();
+      resolve('connected');
+    });
+    socket.once('connect_error', (err: Error & { data?: { code?: string } }) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(err.data?.code ?? err.message);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// socket.io commands
+
+interface Example<K extends CommandType> {
+  /** A valid command of this type, naming workshop A's real ids. */
+  command: (w: World) => Extract<Command, { type: K }>;
+  /** What A needs first so that an allowed sender is answered ok (run by the second facilitator). */
+  before?: (w: World) => Promise<void>;
+  /** The command names one of A's people (its board, if any, is read from the command table). */
+  namesPerson?: true;
+  /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
+  fresh?: true;
+}
+
+/** Not silent writing, the board open, cards without names allowed: what card.addAnonymous needs. */
+async function openForCards(w: World): Promise<void> {
+  await expectOk(w.setup, { type: 'phase.go', index: 0 });
+  await expectOk(w.setup, { type: 'board.lock', boardId: w.boardId, locked: false });
+  await expectOk(w.setup, { type: 'settings.update', anonymousCards: 'optional' });
+}
+
+const EXAMPLES = {
+  'phase.go': { command: () => ({ type: 'phase.go', index: 1 }) },
+  'phases.set': { command: () => ({ type: 'phases.set', phases: DEFAULT_PHASES.map((p) => ({ ...p })) }) },
+  'timer.start': { command: () => ({ type: 'timer.start', minutes: 3 }) },
+  'timer.pause': { command: () => ({ type: 'timer.pause' }) },
+  'timer.addMinute': { command: () => ({ type: 'timer.addMinute' }) },
+  'timer.reset': { command: () => ({ type: 'timer.reset', minutes: 5 }) },
+  'board.lock': { command: (w) => ({ type: 'board.lock', boardId: w.boardId, locked: true }) },
+  'settings.update': { command: () => ({ type: 'settings.update', anonymousCards: 'optional' }) },
+  'hand.raise': {
+    command: () => ({ type: 'hand.raise' }),
+    // Nobody is speaking (a speaker cannot raise a hand).
+    before: (w) => expectOk(w.setup, { type: 'queue.clear' })
+  },
+  'hand.lower': { command: () => ({ type: 'hand.lower' }) },
+  'turn.pass': { command: () => ({ type: 'turn.pass' }) },
+  'queue.next': { command: () => ({ type: 'queue.next' }) },
+  'queue.clear': { command: () => ({ type: 'queue.clear' }) },
+  'spotlight.set': { command: (w) => ({ type: 'spotlight.set', target: { kind: 'lane', boardId: w.boardId, lane: 'questions' } }) },
+  'round.open': { command: () => ({ type: 'round.open', kind: 'checkin', prompt: 'How are you arriving?' }) },
+  'round.answer': {
+    command: () => ({ type: 'round.answer', answerId: 'answer-1', text: 'Fine, thanks', emoji: null, anonymous: false }),
+    before: (w) => expectOk(w.setup, { type: 'round.open', kind: 'checkin', prompt: 'How are you arriving?' })
+  },
+  'round.close': { command: () => ({ type: 'round.close' }) },
+  'participant.setRole': {
+    command: (w) => ({ type: 'participant.setRole', participantId: w.targets.setRole.id, role: 'member' }),
+    namesPerson: true
+  },
+  'participant.remove': { command: (w) => ({ type: 'participant.remove', participantId: w.targets.remove.id }), namesPerson: true },
+  // The observer link: nobody joins through it after this.
+  'invite.renew': { command: () => ({ type: 'invite.renew', role: 'observer' }) },
+  'card.hide': { command: (w) => ({ type: 'card.hide', boardId: w.boardId, cardId: w.cards.onBoard, reason: 'Off topic' }) },
+  'card.restore': { command: (w) => ({ type: 'card.restore', boardId: w.boardId, cardId: w.cards.hidden }) },
+  'card.addAnonymous': {
+    command: (w) => ({ type: 'card.addAnonymous', boardId: w.boardId, lane: 'questions', text: 'Without my name' }),
+    before: openForCards
+  },
+  'draft.save': {
+    command: (w) => ({ type: 'draft.save', boardId: w.boardId, draftId: 'draft-1', lane: 'problems', text: 'A draft', anonymous: false }),
+    // Silent writing: the server holds the draft and answers at once.
+    before: (w) => expectOk(w.setup, { type: 'phase.go', index: DEFAULT_PHASES.findIndex((p) => p.kind === 'silent') })
+  },
+  'draft.delete': { command: () => ({ type: 'draft.delete', draftId: 'draft-1' }) },
+  'drafts.reveal': { command: (w) => ({ type: 'drafts.reveal', boardId: w.boardId }) },
+  'facilitator.refresh': { command: () => ({ type: 'facilitator.refresh' }) },
+  'workshop.end': { command: () => ({ type: 'workshop.end' }), fresh: true },
+  'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
+  'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true }
+} satisfies { [K in CommandType]: Example<K> };
+
+const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];
+
+// The answers, as labels, so one failing row shows the whole row.
+const OK = 'ok';
+const FORBIDDEN_ROLE = 'forbidden (role)';
+const FORBIDDEN_GONE = 'forbidden (no longer in this workshop)';
+const NOT_THIS_BOARD = 'invalid_payload (board not part of this workshop)';
+const NOT_THIS_PERSON = 'invalid_payload (person not in this workshop)';
+const OWN_WORKSHOP = 'acts on its own workshop only';
+const CANNOT_CONNECT = 'connect_error not_signed_in';
+
+/**
+ * The expected answer, from the command table. Another workshop's facilitator passes the role
+ * check; what keeps A safe is that a command can only act on the sender's own workshop: one that
+ * names A's board is refused by the board check (invalid_payload), one that names A's people by
+ * its handler (invalid_payload), and one that names nothing of A's acts on B (ok, or B's own
+ * domain refusal) and leaves A exactly as it was.
+ */
+function expected(type: CommandType, who: Identity, command: Command): string {
+  switch (who) {
+    case 'none':
+      return CANNOT_CONNECT;
+    case 'removed':
+      return FORBIDDEN_GONE;
+    case 'otherWorkshop':
+      if (!allows(COMMANDS[type].who, 'facilitator')) return FORBIDDEN_ROLE;
+      if (boardOf(command) !== null) return NOT_THIS_BOARD;
+      if (exampleOf(type).namesPerson) return NOT_THIS_PERSON;
+      return OWN_WORKSHOP;
+    default:
+      return allows(COMMANDS[type].who, who) ? OK : FORBIDDEN_ROLE;
+  }
+}
+
+function label(result: CommandResult): string {
+  if (result.ok) return OK;
+  const { code, message } = result.error;
+  if (code === 'forbidden') return /no longer in this workshop/i.test(message) ? FORBIDDEN_GONE : FORBIDDEN_ROLE;
+  if (code === 'invalid_payload' && /board is not part of this workshop/i.test(message)) return NOT_THIS_BOARD;
+  if (code === 'invalid_payload' && /person is not in this workshop/i.test(message)) return NOT_THIS_PERSON;
+  return `${code}: ${message}`;
+}
+
+let goneCount = 0;
+
+/** A facilitator of A, removed in the store while their socket is open. */
+async function removedMidway(w: World): Promise<SessionClient> {
+  const gone = await person(server, w.a.links.facilitator, `Gone ${++goneCount}`);
+  const socket = await session(server, w.a.id, gone);
+  await server.running.realtime.store.people.remove(gone.id, Date.now());
+  return socket;
+}
+
+/**
+ * Sends one command as one identity: the label of the answer, and (when `watch`) whether A stayed
+ * exactly as it was.
+ */
+async function attempt(w: World, type: CommandType, who: Identity, watch: boolean): Promise<{ answer: string; unchanged: boolean }> {
+  const command = exampleOf(type).command(w);
+  if (who === 'none') {
+    const code = await refusedHandshake(w.a.id, undefined);
+    return { answer: code === 'not_signed_in' ? CANNOT_CONNECT : `handshake: ${code}`, unchanged: true };
+  }
+  const socket = who === 'removed' ? await removedMidway(w) : who === 'otherWorkshop' ? w.otherSocket : w.sockets[who];
+  const before = watch ? await fingerprint(w) : '';
+  const result = await send(socket, command);
+  const unchanged = watch ? (await fingerprint(w)) === before : true;
+  let answer = label(result);
+  if (who === 'otherWorkshop' && (result.ok || result.error.code === 'not_allowed_now') && boardOf(command) === null && !exampleOf(type).namesPerson) {
+    answer = OWN_WORKSHOP;
+  }
+  return { answer, unchanged };
+}
+
+describe('the permission matrix: socket.io commands', () => {
+  let shared: World;
+  beforeAll(async () => {
+    shared = await world();
+  });
+
+  it('has an example for every command in the table, and none other', () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual([...COMMAND_TYPES].sort());
+    for (const type of COMMAND_TYPES) expect(exampleOf(type).command(shared).type).toBe(type);
+  });
+
+  it('[L-IO-2] refuses a handshake without a live session of this workshop (removed, another workshop, none)', async () => {
+    expect(await refusedHandshake(shared.a.id, shared.removed.token)).toBe('not_signed_in');
+    expect(await refusedHandshake(shared.a.id, shared.other.token)).toBe('not_signed_in');
+    expect(await refusedHandshake(shared.a.id, undefined)).toBe('not_signed_in');
+  });
+
+  it.each(COMMAND_TYPES)('%s: exactly the senders the command table allows', async (type) => {
+    const example = exampleOf(type);
+    const want: Record<string, string> = {};
+    const got: Record<string, string> = {};
+    const changedA: Identity[] = [];
+    // The refused senders go first: each must leave A exactly as it was (checked), so each of them,
+    // and then the allowed ones, meets A as set up (the person to remove is still there...).
+    const allowed = (who: Identity) => expected(type, who, example.command(shared)) === OK;
+    const order = [...IDENTITIES.filter((who) => !allowed(who)), ...IDENTITIES.filter(allowed)];
+    let prepared: World | null = null;
+    for (const who of order) {
+      const w = example.fresh && who !== 'none' ? await world() : shared;
+      if (prepared !== w) await example.before?.(w);
+      prepared = w;
+      want[who] = expected(type, who, example.command(w));
+      // Every refused command, and every command that acts on another workshop, leaves A as it was.
+      const { answer, unchanged } = await attempt(w, type, who, want[who] !== OK);
+      got[who] = answer;
+      if (!unchanged) changedA.push(who);
+    }
+    expect(got).toEqual(want);
+    expect(changedA, 'these senders changed workshop A although they were refused').toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// HTTP endpoints
+
+/** Every entry point under src/routes, as "METHOD /path", read from the files themselves. */
+function discoverRoutes(): string[] {
+  const root = path.resolve('src/routes');
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+        continue;
+      }
+      const rel = path.relative(root, dir).split(path.sep).filter(Boolean);
+      const route = '/' + rel.filter((s) => !/^\(.*\)$/.test(s)).join('/');
+      const text = fs.readFileSync(full, 'utf8');
+      if (/^\+server\.[jt]s$/.test(entry.name)) {
+        for (const m of text.matchAll(/export\s+(?:const|(?:async\s+)?function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|fallback)\b/g)) {
+          found.add(`${m[1]} ${route}`);
+        }
+      } else if (/^\+page\.svelte$/.test(entry.name)) {
+        found.add(`GET ${route}`);
+      } else if (/^\+page(\.server)?\.[jt]s$/.test(entry.name)) {
+        if (/export\s+(?:const|(?:async\s+)?function)\s+load\b/.test(text)) found.add(`GET ${route}`);
+        const actions = text.indexOf('export const actions');
+        if (actions >= 0) {
+          const block = text.slice(actions, text.indexOf('\n};', actions));
+          for (const m of block.matchAll(/^ {2}([A-Za-z_$][\w$]*)\s*:/gm)) found.add(m[1] === 'default' ? `POST ${route}` : `POST ${route}?/${m[1]}`);
+        }
+      } else if (/^\+layout(\.server)?\.[jt]s$/.test(entry.name)) {
+        // A layout's load runs for every page below it: it needs a row of its own.
+        found.add(`LAYOUT ${route}`);
+      }
+    }
+  };
+  walk(root);
+  return [...found].sort();
+}
+
+type Transport = 'bearer' | 'cookie';
+
+interface Request {
+  method: string;
+  path: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** A page: asked for as a browser would (Accept: text/html). */
+  page?: boolean;
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+interface HttpRow {
+  request: (w: World) => Request;
+  expect: Record<Identity, number>;
+  /** What the status alone does not show (whose session the answer is for, where a form leads). */
+  check?: (answer: Answer, who: Identity, w: World, transport: Transport) => void | Promise<void>;
+  /** Identities whose allowed call changes what later calls see: each gets a world of its own. */
+  fresh?: Identity[];
+}
+
+const everyone = (status: number): Record<Identity, number> =>
+  Object.fromEntries(IDENTITIES.map((who) => [who, status])) as Record<Identity, number>;
+
+/** The session token an identity presents for workshop A. */
+function tokenFor(w: World, who: Identity): string | null {
+  if (isLive(who)) return w.people[who].token;
+  if (who === 'removed') return w.removed.token;
+  if (who === 'otherWorkshop') return w.other.token;
+  return null;
+}
+
+/**
+ * Credentials as a script (Bearer) or a browser (the workshop's cookie) sends them. Another
+ * workshop's participant sends their own cookie and their token under A's cookie name too.
+ */
+function credentials(w: World, who: Identity, transport: Transport): Record<string, string> {
+  const token = tokenFor(w, who);
+  if (!token) return {};
+  if (transport === 'bearer') return { authorization: `Bearer ${token}` };
+  const cookies = [`rt_session_${w.a.id}=${token}`];
+  if (who === 'otherWorkshop') cookies.push(`rt_session_${w.b.id}=${token}`);
+  return { cookie: cookies.join('; ') };
+}
+
+async function call(w: World, request: Request, who: Identity, transport: Transport): Promise<Answer> {
+  const headers: Record<string, string> = { ...credentials(w, who, transport) };
+  let body: string | undefined;
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  }
+  if (request.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    // A form post from the page itself (SvelteKit refuses form posts from other origins).
+    headers.origin = w.target.url;
+    body = new URLSearchParams(request.form).toString();
+  }
+  if (request.page || request.form) headers.accept = 'text/html';
+  const res = await fetch(w.target.url + request.path, { method: request.method, headers, body, redirect: 'manual' });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** Load data from SvelteKit's __data.json, unflattened (devalue's format: values point at indices). */
+function pageData(text: string): any {
+  const nodes = (JSON.parse(text) as { nodes: ({ type: string; data: unknown[] } | null)[] }).nodes;
+  const node = nodes[nodes.length - 1];
+  if (!node || node.type !== 'data') return null;
+  const values = node.data;
+  const at = (i: number): unknown => {
+    if (i < 0) return undefined;
+    const v = values[i];
+    if (Array.isArray(v)) return v.map(at);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, j]) => [k, at(j as number)]));
+    return v;
+  };
+  return at(0);
+}
+
+const live = (statusLive: number, statusRest: number): Record<Identity, number> =>
+  Object.fromEntries(IDENTITIES.map((who) => [who, isLive(who) ? statusLive : statusRest])) as Record<Identity, number>;
+
+const facilitatorOnly = (ok: number, otherRoles: number, rest: number): Record<Identity, number> =>
+  Object.fromEntries(IDENTITIES.map((who) => [who, who === 'facilitator' ? ok : isLive(who) ? otherRoles : rest])) as Record<Identity, number>;
+
+const HTTP: Record<string, HttpRow> = {
+  'GET /': { request: () => ({ method: 'GET', path: '/', page: true }), expect: everyone(200) },
+  'POST /?/create': {
+    request: () => ({ method: 'POST', path: '/?/create', form: { title: 'Made from the landing page', question: 'Why?', name: '' } }),
+    expect: everyone(303),
+    check: (answer) => expect(answer.headers.get('location')).toMatch(/^\/w\/[A-Za-z0-9_-]+\/invite\?new=1$/)
+  },
+  'POST /api/workshops': {
+    request: () => ({ method: 'POST', path: '/api/workshops', json: { title: 'Made by a script', question: 'Why?' } }),
+    expect: everyone(201)
+  },
+  'POST /api/join': {
+    request: (w) => ({ method: 'POST', path: '/api/join', json: { token: tokenOf(w.a.links.member), name: nextName('Visitor') } }),
+    expect: everyone(200),
+    check: (answer, _who, w) => expect(JSON.parse(answer.text)).toMatchObject({ workshopId: w.a.id, participant: { role: 'member' } })
+  },
+  'GET /api/session': {
+    request: (w) => ({ method: 'GET', path: `/api/session?workshop=${w.a.id}` }),
+    expect: live(200, 401),
+    check: (answer, who, w) => {
+      if (isLive(who)) expect(JSON.parse(answer.text)).toMatchObject({ participant: { id: w.people[who].id, role: who }, workshop: { id: w.a.id } });
+      else expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
+    }
+  },
+  'DELETE /api/workshops/[id]': {
+    request: (w) => ({ method: 'DELETE', path: `/api/workshops/${w.a.id}` }),
+    expect: facilitatorOnly(204, 403, 401),
+    fresh: ['facilitator'],
+    check: async (answer, who, w) => {
+      // Deleted by its facilitator, and by nobody else.
+      const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, { headers: { authorization: `Bearer ${w.people.facilitator.token}` } });
+      expect(after.status).toBe(who === 'facilitator' ? 401 : 200);
+      if (answer.status === 403) expect(JSON.parse(answer.text).error.code).toBe('forbidden');
+      if (answer.status === 401) expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
+    }
+  },
+  'GET /j/[token]': { request: (w) => ({ method: 'GET', path: `/j/${tokenOf(w.a.links.member)}`, page: true }), expect: everyone(200) },
+  'POST /j/[token]': {
+    request: (w) => ({ method: 'POST', path: `/j/${tokenOf(w.a.links.member)}`, form: { name: nextName('Visitor') } }),
+    expect: everyone(303),
+    check: (answer, _who, w) => expect(answer.headers.get('location')).toBe(`/w/${w.a.id}`)
+  },
+  'GET /join': { request: () => ({ method: 'GET', path: '/join', page: true }), expect: everyone(200) },
+  'POST /join': {
+    request: (w) => ({ method: 'POST', path: '/join', form: { code: w.a.code } }),
+    expect: everyone(303),
+    check: (answer, _who, w) => expect(answer.headers.get('location')).toBe(`/j/${tokenOf(w.a.links.member)}`)
+  },
+  'GET /privacy': { request: () => ({ method: 'GET', path: '/privacy', page: true }), expect: everyone(200) },
+  'GET /w/[workshopId]': {
+    // 200 for everyone: without a session the page explains how to join. Who it shows is in its data.
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}`, page: true }),
+    expect: everyone(200),
+    check: async (_answer, who, w, transport) => {
+      const res = await fetch(`${w.target.url}/w/${w.a.id}/__data.json`, { headers: credentials(w, who, transport) });
+      const data = pageData(await res.text());
+      if (isLive(who)) expect(data).toMatchObject({ signedIn: true, workshop: { id: w.a.id }, me: { id: w.people[who].id, role: who } });
+      else expect(data).toEqual({ signedIn: false });
+    }
+  },
+  'GET /w/[workshopId]/export.csv': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/export.csv` }),
+    expect: facilitatorOnly(200, 403, 404),
+    check: (answer, who) => {
+      if (who === 'facilitator') expect(answer.headers.get('content-type')).toContain('text/csv');
+    }
+  },
+  'GET /w/[workshopId]/invite': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/invite`, page: true }),
+    expect: facilitatorOnly(200, 403, 404),
+    check: (answer, who, w) => {
+      // The facilitator's page shows the member link; no refusal does.
+      if (who === 'facilitator') expect(answer.text).toContain(tokenOf(w.a.links.member));
+      else expect(answer.text).not.toContain(tokenOf(w.a.links.member));
+    }
+  }
+};
+
+// The HTTP rows go to the server run as its own process (node dist/server.js): inside vitest, the
+// in-process server's page chunks (named *.svelte.js) are compiled again by Vite's Svelte plugin
+// and every page with a form answers 500 (see tests/integration/names.test.ts).
+describe('the permission matrix: HTTP endpoints', () => {
+  let proc: ServerProcess;
+  let dataDir: string;
+  let shared: World;
+  beforeAll(async () => {
+    dataDir = tempDataDir();
+    proc = await spawnServer(dataDir, await freePort());
+    shared = await world(proc);
+  });
+  afterAll(async () => {
+    if (!proc) return;
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('has a row for every endpoint under src/routes, and none other', () => {
+    expect(Object.keys(HTTP).sort()).toEqual(discoverRoutes());
+  });
+
+  it.each(Object.keys(HTTP))('%s: exactly the callers allowed', async (route) => {
+    const row = HTTP[route];
+    for (const transport of ['bearer', 'cookie'] as const) {
+      const got: Record<string, number> = {};
+      for (const who of IDENTITIES) {
+        const w = row.fresh?.includes(who) ? await world(proc) : shared;
+        const answer = await call(w, row.request(w), who, transport);
+        got[who] = answer.status;
+        if (answer.status === row.expect[who]) await row.check?.(answer, who, w, transport);
+      }
+      expect({ transport, ...got }).toEqual({ transport, ...row.expect });
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// /sync/<boardId>
+
+/** Tries a WebSocket upgrade; the HTTP status (101 when it opened). */
+function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('error', () => resolve(0));
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+  });
+}
+
+describe('the permission matrix: /sync upgrades', () => {
+  it('[L-SYNC-3, L-SYNC-4] opens a board for its live participants only', async () => {
+    const w = await world();
+    const want: Record<Identity, number> = { facilitator: 101, member: 101, decisionMaker: 101, observer: 101, removed: 401, otherWorkshop: 403, none: 401 };
+    for (const transport of ['token', 'cookie'] as const) {
+      const got: Record<string, number> = {};
+      for (const who of IDENTITIES) {
+        const token = tokenFor(w, who);
+        const query = transport === 'token' && token ? `?token=${encodeURIComponent(token)}` : '';
+        const headers = transport === 'cookie' ? credentials(w, who, 'cookie') : {};
+        got[who] = await upgradeStatus(`${server.wsUrl}/sync/${w.boardId}${query}`, headers);
+      }
+      expect({ transport, ...got }).toEqual({ transport, ...want });
+    }
+  });
+});
