@@ -550,6 +550,20 @@ const HTTP: Record<string, HttpRow> = {
     check: (answer, _who, w) => expect(answer.headers.get('location')).toBe(`/j/${tokenOf(w.a.links.member)}`)
   },
   'GET /privacy': { request: () => ({ method: 'GET', path: '/privacy', page: true }), expect: everyone(200) },
+  'GET /left': { request: () => ({ method: 'GET', path: '/left', page: true }), expect: everyone(200) },
+  'POST /api/session/leave': {
+    // Always 200 (a page calls it to be sure); it ends only a live session of this workshop.
+    request: (w) => ({ method: 'POST', path: '/api/session/leave', json: { workshop: w.a.id } }),
+    expect: everyone(200),
+    fresh: ['facilitator', 'member', 'decisionMaker', 'observer'],
+    check: async (answer, who, w) => {
+      expect(JSON.parse(answer.text)).toEqual({ ended: isLive(who) });
+      if (!isLive(who)) return;
+      // That device's session has ended; the person is still in the workshop.
+      const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, { headers: { authorization: `Bearer ${w.people[who].token}` } });
+      expect(after.status).toBe(401);
+    }
+  },
   'GET /w/[workshopId]': {
     // 200 for everyone: without a session the page explains how to join. Who it shows is in its data.
     request: (w) => ({ method: 'GET', path: `/w/${w.a.id}`, page: true }),
@@ -558,7 +572,7 @@ const HTTP: Record<string, HttpRow> = {
       const res = await fetch(`${w.target.url}/w/${w.a.id}/__data.json`, { headers: credentials(w, who, transport) });
       const data = pageData(await res.text());
       if (isLive(who)) expect(data).toMatchObject({ signedIn: true, workshop: { id: w.a.id }, me: { id: w.people[who].id, role: who } });
-      else expect(data).toEqual({ signedIn: false });
+      else expect(data).toEqual({ signedIn: false, workshopId: w.a.id });
     }
   },
   'GET /w/[workshopId]/export.csv': {
