@@ -30,7 +30,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const LOADGEN = path.join(ROOT, 'scripts/bench/loadgen.js');
 const ALL = ['workshop', 'forum', 'many', 'rush', 'page'];
-const ALIASES = { 'many-workshops': 'many', 'join-rush': 'rush', 'join': 'rush' };
+const ALIASES = { 'many-workshops': 'many', 'join-rush': 'rush', join: 'rush' };
 
 const { values: opts } = parseArgs({
   options: {
@@ -46,15 +46,16 @@ const { values: opts } = parseArgs({
   }
 });
 if (opts.help) {
-  const head = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 15);
+  const head = fs
+    .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1, 15);
   console.log(head.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
 
 const QUICK = opts.quick;
-const only = opts.only
-  ? opts.only.split(',').map((s) => ALIASES[s.trim()] ?? s.trim())
-  : ALL;
+const only = opts.only ? opts.only.split(',').map((s) => ALIASES[s.trim()] ?? s.trim()) : ALL;
 for (const s of only) if (!ALL.includes(s)) fail(`unknown scenario "${s}"; choose from ${ALL.join(', ')}`);
 const durationOverride = opts.duration ? Number(opts.duration) : null;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -312,7 +313,12 @@ const inviteToken = (link) => link.split('/j/')[1];
  */
 async function prepareBoards(server, count, people) {
   if (server.target !== 'roundtable') {
-    return Array.from({ length: count }, () => ({ boardId: `bench-${randomHex(8)}`, facilitator: null, members: Array(people).fill(null), memberInvite: null }));
+    return Array.from({ length: count }, () => ({
+      boardId: `bench-${randomHex(8)}`,
+      facilitator: null,
+      members: Array(people).fill(null),
+      memberInvite: null
+    }));
   }
   const api = apiFor(server.httpBase);
   const workshops = await mapLimit(Array.from({ length: count }), 8, (_, i) => api.createWorkshop(`Bench workshop ${i + 1}`));
@@ -386,7 +392,9 @@ async function runTraffic(name, server, cfg) {
   // Seed the cards people type into, then let the seeders go.
   const cardsPerBoard = cfg.lightWriters ? 0 : Math.ceil(cfg.writers / cfg.writersPerCard);
   const seeds = cardsPerBoard
-    ? await mapLimit(boards, 10, (b) => seedBoard({ wsBase: server.wsBase, boardId: b.boardId, token: b.facilitator, specs: cardSpecs(cardsPerBoard, 20) }))
+    ? await mapLimit(boards, 10, (b) =>
+        seedBoard({ wsBase: server.wsBase, boardId: b.boardId, token: b.facilitator, specs: cardSpecs(cardsPerBoard, 20) })
+      )
     : [];
 
   // Participants: writers are standard y-websocket clients; watchers are raw sockets.
@@ -417,18 +425,22 @@ async function runTraffic(name, server, cfg) {
   const writerProcs = watchers.length && procs > 1 ? 1 : procs;
   writers.forEach((c, i) => groups[i % writerProcs].push(c));
   const watcherProcs = procs - (watchers.length && writers.length && procs > 1 ? 1 : 0);
-  watchers.forEach((c, i) => groups[(procs - watcherProcs) + (i % watcherProcs)].push(c));
+  watchers.forEach((c, i) => groups[procs - watcherProcs + (i % watcherProcs)].push(c));
 
   const gens = groups.map((_, i) => new Generator(i));
   try {
     const config = { wsBase: server.wsBase, httpBase: server.httpBase, connectTimeoutMs, rampBatch: 25, rampGapMs: 25 };
     const t0 = Date.now();
-    const ready = await Promise.all(gens.map((g, i) => g.request({ type: 'setup', config, clients: groups[i] }, 'ready', connectTimeoutMs + 30_000)));
+    const ready = await Promise.all(
+      gens.map((g, i) => g.request({ type: 'setup', config, clients: groups[i] }, 'ready', connectTimeoutMs + 30_000))
+    );
     const connectS = (Date.now() - t0) / 1000;
     for (const s of seeds) s.close();
     const failedAtConnect = ready.reduce((n, r) => n + r.failed, 0);
     for (const r of ready) for (const e of r.errors) log(`  connect problem: ${e}`);
-    log(`${name} · ${server.target}: ${ready.reduce((n, r) => n + r.connected, 0)} connected in ${connectS.toFixed(1)} s (${failedAtConnect} failed); measuring ${durationS} s`);
+    log(
+      `${name} · ${server.target}: ${ready.reduce((n, r) => n + r.connected, 0)} connected in ${connectS.toFixed(1)} s (${failedAtConnect} failed); measuring ${durationS} s`
+    );
     await sleep(QUICK ? 100 : 2000); // let the joining presence traffic settle
 
     const result = await measureWindow(server, gens, { durationS, periodMs: 1000 / cfg.editsPerSec, drainMs: QUICK ? 300 : 3000 });
@@ -495,7 +507,11 @@ async function measureWindow(server, gens, { durationS, periodMs, drainMs }) {
   const startAt = nowUs() + (QUICK ? 100_000 : 300_000);
   const endAt = startAt + durationS * 1e6;
   const stopMemory = watchMemory(server.pid);
-  const replies = Promise.all(gens.map((g) => g.request({ type: 'run', startAt, durationMs: durationS * 1000, periodMs, drainMs }, 'done', durationS * 1000 + drainMs + 90_000)));
+  const replies = Promise.all(
+    gens.map((g) =>
+      g.request({ type: 'run', startAt, durationMs: durationS * 1000, periodMs, drainMs }, 'done', durationS * 1000 + drainMs + 90_000)
+    )
+  );
   await sleep((startAt - nowUs()) / 1000);
   const cpu0 = cpuSeconds(server.pid);
   const m0 = machineTicks();
@@ -508,7 +524,7 @@ async function measureWindow(server, gens, { durationS, periodMs, drainMs }) {
   const mem = stopMemory();
   const cpuSec = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
   const busy = 1 - (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total);
-  const busyCpuSec = ((m1.total - m0.total - (m1.idle - m0.idle)) / TICKS);
+  const busyCpuSec = (m1.total - m0.total - (m1.idle - m0.idle)) / TICKS;
   const irqCpuSec = (m1.irq - m0.irq) / TICKS;
   const loadgenWindowCpu = done.reduce((n, d) => n + (d.windowCpuSec ?? 0), 0);
   const messages = { sync: 0, awareness: 0, bytes: 0, echoes: 0 };
@@ -540,7 +556,12 @@ async function runRush(server, cfg) {
   log(`rush · ${server.target}: seeding ${cfg.cards} cards`);
   const [board] = await prepareBoards(server, 1, 0);
   // The facilitator's page stays open: the board is loaded and live when the rush starts.
-  const seed = await seedBoard({ wsBase: server.wsBase, boardId: board.boardId, token: board.facilitator, specs: cardSpecs(cfg.cards, cfg.cardChars) });
+  const seed = await seedBoard({
+    wsBase: server.wsBase,
+    boardId: board.boardId,
+    token: board.facilitator,
+    specs: cardSpecs(cfg.cards, cfg.cardChars)
+  });
   const clients = Array.from({ length: cfg.joiners }, (_, i) => ({
     kind: 'join',
     boardId: board.boardId,
@@ -575,14 +596,21 @@ async function runRush(server, cfg) {
     };
     // One standard y-websocket client then joins the quiet board: what applying it costs a client.
     let realClient = null;
-    const token = server.target === 'roundtable' ? (await apiFor(server.httpBase).join(board.workshop.links.member, 'Late joiner')).sessionToken : null;
+    const token =
+      server.target === 'roundtable' ? (await apiFor(server.httpBase).join(board.workshop.links.member, 'Late joiner')).sessionToken : null;
     const rj = await gens[0].request({ type: 'realJoin', boardId: board.boardId, token }, 'realJoined', 30_000);
     realClient = { syncAndApplyMs: rj.ms, cards: rj.cards ?? null, error: rj.error };
     return {
       scenario: 'rush',
       target: server.target,
       config: { ...cfg, boardKiB: seed.bytes / 1024 },
-      connections: { planned: cfg.joiners, failed: cfg.joiners - ok.length, notFull: ok.filter((j) => !j.full).length, dropped, closeCodes },
+      connections: {
+        planned: cfg.joiners,
+        failed: cfg.joiners - ok.length,
+        notFull: ok.filter((j) => !j.full).length,
+        dropped,
+        closeCodes
+      },
       join: {
         syncMs: dist('syncMs'),
         totalMs: server.target === 'roundtable' ? dist('totalMs') : null,
@@ -609,7 +637,17 @@ async function runPageScenario(server, cfg) {
   log(`page · ${server.target}: ${cfg.cards} cards in Chromium, ${cfg.runs} run(s)`);
   const api = apiFor(server.httpBase);
   const stopMemory = watchMemory(server.pid);
-  const page = await runPage({ httpBase: server.httpBase, wsBase: server.wsBase, api, cards: cfg.cards, cardChars: cfg.cardChars, runs: cfg.runs, chromiumPath: CHROMIUM, log, buildDir: path.join(APP_DIR, 'build/client') });
+  const page = await runPage({
+    httpBase: server.httpBase,
+    wsBase: server.wsBase,
+    api,
+    cards: cfg.cards,
+    cardChars: cfg.cardChars,
+    runs: cfg.runs,
+    chromiumPath: CHROMIUM,
+    log,
+    buildDir: path.join(APP_DIR, 'build/client')
+  });
   return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory() };
 }
 
@@ -619,14 +657,15 @@ async function runPageScenario(server, cfg) {
  */
 async function waitQuiet(maxS = 120, threshold = 20) {
   const started = Date.now();
-  let busy = 100;
+  let busy;
   while (true) {
     const a = machineTicks();
     await sleep(1000);
     const b = machineTicks();
     busy = 100 * (1 - (b.idle - a.idle) / Math.max(1, b.total - a.total));
     if (busy < threshold || Date.now() - started > maxS * 1000) break;
-    if (Date.now() - started < 1500) log(`machine is ${busy.toFixed(0)}% busy with other work; waiting up to ${maxS} s for it to calm down`);
+    if (Date.now() - started < 1500)
+      log(`machine is ${busy.toFixed(0)}% busy with other work; waiting up to ${maxS} s for it to calm down`);
   }
   return { busyPctBefore: Math.round(busy), waitedS: Math.round((Date.now() - started) / 100) / 10, gaveUp: busy >= threshold };
 }
@@ -646,7 +685,10 @@ async function runClean(name, target) {
     log(`${name} · ${target}: other work used ${others.toFixed(1)} CPU-s during the ${window} s window; running it again`);
   }
   const best = attempts.filter((a) => !a.error).sort((a, b) => a.machine.othersCpuSec - b.machine.othersCpuSec)[0] ?? attempts.at(-1);
-  if (attempts.length > 1) best.noisyAttempts = attempts.filter((a) => a !== best).map((a) => ({ othersCpuSec: a.machine?.othersCpuSec ?? null, p99: a.latencyMs?.p99 ?? a.join?.syncMs?.p99 ?? null }));
+  if (attempts.length > 1)
+    best.noisyAttempts = attempts
+      .filter((a) => a !== best)
+      .map((a) => ({ othersCpuSec: a.machine?.othersCpuSec ?? null, p99: a.latencyMs?.p99 ?? a.join?.syncMs?.p99 ?? null }));
   return best;
 }
 
@@ -659,7 +701,12 @@ async function runOne(name, target, shared = null) {
   server.quiet = quiet;
   if (!shared) log(`${name} · ${target}: server up in ${Date.now() - t0} ms`);
   try {
-    const result = name === 'rush' ? await runRush(server, cfg) : name === 'page' ? await runPageScenario(server, cfg) : await runTraffic(name, server, cfg);
+    const result =
+      name === 'rush'
+        ? await runRush(server, cfg)
+        : name === 'page'
+          ? await runPageScenario(server, cfg)
+          : await runTraffic(name, server, cfg);
     const crash = server.crashed();
     if (crash) throw new Error(`the server process ended during the scenario (code ${crash.code}, signal ${crash.signal})`);
     return result;
@@ -733,7 +780,11 @@ function figures(res) {
     ['failed + dropped connections', res.connections.failed + res.connections.dropped, true],
     ['server CPU in window (s)', res.server.cpuSec, true],
     ['server peak RSS (MB)', res.server.peakRssMB, true],
-    ['messages received by clients per s', (res.loadgen.messagesReceived.sync + res.loadgen.messagesReceived.awareness) / res.config.durationS, true],
+    [
+      'messages received by clients per s',
+      (res.loadgen.messagesReceived.sync + res.loadgen.messagesReceived.awareness) / res.config.durationS,
+      true
+    ],
     ['load generators: CPU (s) / loop delay p99 (ms)', `${fmt(res.loadgen.cpuSec)} / ${fmt(res.loadgen.loopDelayP99Ms)}`, true],
     ['machine busy in window (%)', res.machine.busyPct, true]
   ];
@@ -764,25 +815,42 @@ function checkTargets(name, ours, ref) {
   if (!ours || ours.error || ours.skipped) return [{ target: 'ran', met: false, detail: ours?.error ?? ours?.skipped ?? 'not run' }];
   const h = headline(ours, ref);
   if (name === 'page') {
-    checks.push({ target: `interactive < ${t.interactiveMs} ms`, met: ours.page.interactiveMs < t.interactiveMs, value: r2(ours.page.interactiveMs) });
+    checks.push({
+      target: `interactive < ${t.interactiveMs} ms`,
+      met: ours.page.interactiveMs < t.interactiveMs,
+      value: r2(ours.page.interactiveMs)
+    });
     checks.push({ target: `member JS < ${t.jsGzipKB} KB gzip`, met: ours.page.js.gzipKB < t.jsGzipKB, value: r2(ours.page.js.gzipKB) });
     return checks;
   }
   if (name === 'rush') {
     const total = ours.join.totalMs;
-    checks.push({ target: `every joiner fully synced within ${t.maxMs} ms`, met: ours.join.allFullWithinMs !== null && ours.join.allFullWithinMs < t.maxMs, value: r2(total.max) });
+    checks.push({
+      target: `every joiner fully synced within ${t.maxMs} ms`,
+      met: ours.join.allFullWithinMs !== null && ours.join.allFullWithinMs < t.maxMs,
+      value: r2(total.max)
+    });
     checks.push({ target: `p50 < ${t.p50Ms} ms`, met: total.p50 < t.p50Ms, value: total.p50 });
   } else {
-    checks.push({ target: `p99 < ${t.p99Ms} ms`, met: ours.latencyMs.p99 !== null && ours.latencyMs.p99 < t.p99Ms, value: ours.latencyMs.p99 });
+    checks.push({
+      target: `p99 < ${t.p99Ms} ms`,
+      met: ours.latencyMs.p99 !== null && ours.latencyMs.p99 < t.p99Ms,
+      value: ours.latencyMs.p99
+    });
     if (t.dropped !== undefined) {
       const n = ours.connections.failed + ours.connections.dropped;
       checks.push({ target: 'no dropped or failed connections', met: n === 0, value: n });
     }
-    if (t.peakRssMB !== undefined) checks.push({ target: `peak RSS < ${t.peakRssMB} MB`, met: ours.server.peakRssMB < t.peakRssMB, value: r2(ours.server.peakRssMB) });
+    if (t.peakRssMB !== undefined)
+      checks.push({ target: `peak RSS < ${t.peakRssMB} MB`, met: ours.server.peakRssMB < t.peakRssMB, value: r2(ours.server.peakRssMB) });
   }
   if (h && h.ref !== null) {
     const factor = Math.max(h.better ?? 0, h.deliveredBetter ?? 0);
-    checks.push({ target: `>= ${t.betterThanRef}x better than the reference (${h.figure}${h.saturatedRef ? ' or delivered/s' : ''})`, met: factor >= t.betterThanRef, value: r2(factor) });
+    checks.push({
+      target: `>= ${t.betterThanRef}x better than the reference (${h.figure}${h.saturatedRef ? ' or delivered/s' : ''})`,
+      met: factor >= t.betterThanRef,
+      value: r2(factor)
+    });
   } else if (t.betterThanRef) {
     checks.push({ target: `>= ${t.betterThanRef}x better than the reference`, met: null, value: 'reference not run' });
   }
@@ -805,7 +873,7 @@ function printTable(results, checks) {
     const fo = figures(ours);
     const fr = figures(ref);
     if (!fo) {
-      rows.push([name, ours?.error ? `error: ${ours.error}` : ours?.skipped ?? 'not run', '', '', '']);
+      rows.push([name, ours?.error ? `error: ${ours.error}` : (ours?.skipped ?? 'not run'), '', '', '']);
       continue;
     }
     const refByLabel = new Map((fr ?? []).map(([label, v]) => [label, v]));
@@ -824,7 +892,10 @@ function printTable(results, checks) {
   console.log('');
   console.log('Targets (issue 5):');
   for (const [name, list] of Object.entries(checks)) {
-    for (const c of list) console.log(`  ${c.met === true ? 'met   ' : c.met === false ? 'MISSED' : 'n/a   '}  ${name}: ${c.target}${c.value !== undefined ? ` (${c.value})` : ''}`);
+    for (const c of list)
+      console.log(
+        `  ${c.met === true ? 'met   ' : c.met === false ? 'MISSED' : 'n/a   '}  ${name}: ${c.target}${c.value !== undefined ? ` (${c.value})` : ''}`
+      );
   }
   if (QUICK) console.log('  (--quick: tiny sizes; these are smoke figures, not targets)');
 }
@@ -842,7 +913,8 @@ function environment() {
     dirty: Boolean(git(['status', '--porcelain', '--', 'server', 'src'])),
     tmpFs: fsType,
     sqliteSynchronous: process.env.SQLITE_SYNCHRONOUS ?? 'FULL (default)',
-    yWebsocketServer: JSON.parse(fs.readFileSync(createRequire(import.meta.url).resolve('@y/websocket-server/package.json'), 'utf8')).version
+    yWebsocketServer: JSON.parse(fs.readFileSync(createRequire(import.meta.url).resolve('@y/websocket-server/package.json'), 'utf8'))
+      .version
   };
 }
 
@@ -855,7 +927,9 @@ async function main() {
   const results = [];
   // The disk's sync latency, for reading the latency figures (every relayed edit waits for one).
   const disk = await probeDisk(QUICK ? 0.3 : 3);
-  log(`disk: WAL fdatasync p50 ${disk.fdatasyncMs.p50} ms, p99 ${disk.fdatasyncMs.p99} ms, max ${disk.fdatasyncMs.max} ms (${disk.fdatasyncMs.count} syncs at ${disk.commitsPerSec} commits/s)`);
+  log(
+    `disk: WAL fdatasync p50 ${disk.fdatasyncMs.p50} ms, p99 ${disk.fdatasyncMs.p99} ms, max ${disk.fdatasyncMs.max} ms (${disk.fdatasyncMs.count} syncs at ${disk.commitsPerSec} commits/s)`
+  );
   if (QUICK) {
     // Smoke run: one server per target, to keep `npm test` short; the reference only runs the
     // scenarios whose code paths differ for it (raw watchers and writers, the join rush).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: installs what the tests need (npm packages, Debian's Chromium), then runs the type
-# check, the unit and integration tests (vitest), the browser tests (Playwright) and a quick bench.
+# check, the format check and the linter, the unit and integration tests (vitest), the browser
+# tests (Playwright) and a quick bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VITE_CONFIG_NATIVE_IGNORE_WARNING=true
@@ -28,6 +29,12 @@ fi
 
 echo "==> Type check (svelte-check)"
 npm run check
+
+echo "==> Format check (Prettier)"
+npx prettier --check . --log-level warn
+
+echo "==> Lint (ESLint, with switch-exhaustiveness-check)"
+npx eslint .
 
 echo "==> Build"
 npm run build >/dev/null

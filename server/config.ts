@@ -102,8 +102,17 @@ export const LIMIT_SPECS: { [K in keyof Limits]: LimitSpec } = {
 
 /** Every variable the server reads (LIMIT_* ones in LIMIT_SPECS), for the unknown-name check. */
 const KNOWN = new Set([
-  'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'ALLOWED_ORIGINS', 'TRUST_PROXY', 'LOG_LEVEL', 'RETENTION_DAYS',
-  'SQLITE_SYNCHRONOUS', 'COMPACT_EVERY', ...Object.values(LIMIT_SPECS).map((s) => s.env)
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'PUBLIC_URL',
+  'ALLOWED_ORIGINS',
+  'TRUST_PROXY',
+  'LOG_LEVEL',
+  'RETENTION_DAYS',
+  'SQLITE_SYNCHRONOUS',
+  'COMPACT_EVERY',
+  ...Object.values(LIMIT_SPECS).map((s) => s.env)
 ]);
 
 export class ConfigError extends Error {
@@ -127,7 +136,13 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
   return n;
 }
 
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T, normalise: (s: string) => string): T {
+function oneOf<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  normalise: (s: string) => string
+): T {
   const raw = env[name];
   if (!set(raw)) return fallback;
   const value = normalise(raw.trim());

@@ -32,7 +32,10 @@ export async function startServer(config: Config, handlerPath: string): Promise<
   const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: Handler };
   const server = http.createServer((req, res) => {
     if (realtime.health(req, res)) return;
-    req.headers[PROTO_HEADER] = requestScheme({ ...nodeRequest(req), encrypted: (req.socket as { encrypted?: boolean }).encrypted }, config.trustProxy);
+    req.headers[PROTO_HEADER] = requestScheme(
+      { ...nodeRequest(req), encrypted: (req.socket as { encrypted?: boolean }).encrypted },
+      config.trustProxy
+    );
     handler(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not found');
@@ -62,7 +65,6 @@ export async function startServer(config: Config, handlerPath: string): Promise<
     }
   };
 }
-
 
 async function main(): Promise<void> {
   const config = readConfig();

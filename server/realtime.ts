@@ -72,7 +72,14 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     originAllowed: (facts) => originAllowed(facts, config.publicUrl, config.extraOrigins),
     locks: { isLocked: (boardId, workshopId) => states.isLocked(boardId, workshopId), ready: (workshopId) => states.ready(workshopId) }
   });
-  const views = new FacilitatorViews(store, states, sync, () => notifier, logger, () => linkBase);
+  const views = new FacilitatorViews(
+    store,
+    states,
+    sync,
+    () => notifier,
+    logger,
+    () => linkBase
+  );
   states.onSaved = (workshopId) => views.schedule(workshopId);
   const release = new Release(sync, config.limits.releaseWindowMs);
   const context: SessionContext = { store, states, views, boards: sync, connections: sync, release, notifier: () => notifier, logger };
@@ -130,7 +137,10 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     attach(http) {
       http.on('request', (req: IncomingMessage) => {
         if (!linkBase && req.headers.host) {
-          linkBase = shareableOrigin(config, `${requestScheme({ ...nodeRequest(req), encrypted: (req.socket as { encrypted?: boolean }).encrypted }, config.trustProxy)}://${req.headers.host}`);
+          linkBase = shareableOrigin(
+            config,
+            `${requestScheme({ ...nodeRequest(req), encrypted: (req.socket as { encrypted?: boolean }).encrypted }, config.trustProxy)}://${req.headers.host}`
+          );
         }
       });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -169,7 +179,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       views.close();
       await release.close();
       await sync.close();
-      if (realtime.io) await new Promise<void>((resolve) => realtime.io!.close(() => resolve()));
+      if (realtime.io) await realtime.io.close();
       await store.close();
     }
   };

@@ -36,7 +36,10 @@ export class WorkshopService {
   private createLimiter: RateLimiterMemory;
   private codeLimiter: RateLimiterMemory;
 
-  constructor(private store: Store, limits: Limits) {
+  constructor(
+    private store: Store,
+    limits: Limits
+  ) {
     this.createLimiter = new RateLimiterMemory({ points: limits.createPerHour, duration: 3600 });
     this.codeLimiter = new RateLimiterMemory({ points: limits.codeGuessesPer10Min, duration: 600 });
   }
@@ -49,10 +52,22 @@ export class WorkshopService {
     await this.consume(this.createLimiter, address, 'You have made a lot of workshops in the last hour. Try again later.');
 
     const now = Date.now();
-    const workshop: WorkshopRecord = { id: newRecordId(), title: title.value, question: question.value, code: await this.freshCode(), createdAt: now };
+    const workshop: WorkshopRecord = {
+      id: newRecordId(),
+      title: title.value,
+      question: question.value,
+      code: await this.freshCode(),
+      createdAt: now
+    };
     const boards: BoardRecord[] = [{ id: newRecordId(), workshopId: workshop.id, title: 'Main board', position: 0 }];
     const roles: Role[] = ['facilitator', 'member', 'decisionMaker', 'observer'];
-    const invites: InviteRecord[] = roles.map((role) => ({ token: newToken(), workshopId: workshop.id, role, createdAt: now, revokedAt: null }));
+    const invites: InviteRecord[] = roles.map((role) => ({
+      token: newToken(),
+      workshopId: workshop.id,
+      role,
+      createdAt: now,
+      revokedAt: null
+    }));
     await this.store.workshops.create({ workshop, boards, invites });
     return {
       workshop,
@@ -65,8 +80,14 @@ export class WorkshopService {
   async resolve(target: JoinTarget, address: string): Promise<{ invite: InviteRecord; workshop: WorkshopRecord }> {
     if ('token' in target) {
       const invite = looksLikeToken(target.token) ? await this.store.people.invite(target.token) : null;
-      if (!invite) throw new AppError('unknown_invite', 'This invite link is not right. Check you copied all of it, or ask the facilitator for a new one.', 404);
-      if (invite.revokedAt !== null) throw new AppError('revoked_invite', 'This invite link has been turned off. Ask the facilitator for a new one.', 410);
+      if (!invite)
+        throw new AppError(
+          'unknown_invite',
+          'This invite link is not right. Check you copied all of it, or ask the facilitator for a new one.',
+          404
+        );
+      if (invite.revokedAt !== null)
+        throw new AppError('revoked_invite', 'This invite link has been turned off. Ask the facilitator for a new one.', 410);
       const workshop = await this.store.workshops.get(invite.workshopId);
       if (!workshop) throw new AppError('unknown_invite', 'This workshop has ended or been deleted.', 404);
       return { invite, workshop };
@@ -83,7 +104,9 @@ export class WorkshopService {
       throw new AppError('rate_limited', 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.', 429);
     }
     const workshop = await this.store.workshops.byCode(code);
-    const invite = workshop ? (await this.store.people.invites(workshop.id)).find((i) => i.role === 'member' && i.revokedAt === null) : undefined;
+    const invite = workshop
+      ? (await this.store.people.invites(workshop.id)).find((i) => i.role === 'member' && i.revokedAt === null)
+      : undefined;
     if (!workshop || !invite) {
       await this.consume(this.codeLimiter, address, 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.');
       throw new AppError('unknown_code', 'No workshop has that code. Check the code on the screen and try again.', 404, 'code');

@@ -18,7 +18,12 @@ export function cardSpecs(count, chars, prefix = 'card') {
   const keys = generateNKeysBetween(null, null, perLane);
   const out = [];
   for (let i = 0; i < count; i++) {
-    out.push({ id: `${prefix}${i}`, lane: LANES[i % LANES.length], order: keys[Math.floor(i / LANES.length)], text: chars ? sentence(chars, i) : '' });
+    out.push({
+      id: `${prefix}${i}`,
+      lane: LANES[i % LANES.length],
+      order: keys[Math.floor(i / LANES.length)],
+      text: chars ? sentence(chars, i) : ''
+    });
   }
   return out;
 }

@@ -210,7 +210,10 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function randomHex(bytes = 12) {
   let s = '';
-  for (let i = 0; i < bytes; i++) s += Math.floor(Math.random() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    s += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return s;
 }
 

@@ -197,11 +197,14 @@ function sendPresence(c) {
 
 function scheduleRenewal(c) {
   // y-protocols checks every 3 s and renews a state older than 15 s.
-  c.renewTimer = setTimeout(() => {
-    if (phase === 'closing') return;
-    sendPresence(c);
-    scheduleRenewal(c);
-  }, 15_000 + Math.random() * 3000);
+  c.renewTimer = setTimeout(
+    () => {
+      if (phase === 'closing') return;
+      sendPresence(c);
+      scheduleRenewal(c);
+    },
+    15_000 + Math.random() * 3000
+  );
   c.renewTimer.unref();
 }
 
@@ -341,7 +344,10 @@ async function setup(m) {
   const batch = cfg.rampBatch ?? 20;
   // Warm this process's HTTP client (the first fetch of a process takes ~100 ms), so that join
   // times measure the server rather than the generator starting up.
-  if (m.clients.some((c) => c.kind === 'join')) await fetch(`${cfg.httpBase}/healthz`).then((r) => r.arrayBuffer()).catch(() => null);
+  if (m.clients.some((c) => c.kind === 'join'))
+    await fetch(`${cfg.httpBase}/healthz`)
+      .then((r) => r.arrayBuffer())
+      .catch(() => null);
   const pending = [];
   for (let i = 0; i < m.clients.length; i++) {
     const c = { ...m.clients[i] };
@@ -442,8 +448,7 @@ function close() {
       if (c.provider) {
         c.provider.destroy();
         c.doc.destroy();
-      }
-      else if (c.ws) c.ws.terminate();
+      } else if (c.ws) c.ws.terminate();
     } catch {
       // already gone
     }

@@ -7,7 +7,14 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { cardSpecs, seedBoard } from './board.js';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run'
+];
 
 /** Runs inside the page before any of its own scripts. */
 function observeBoard(n) {
@@ -141,7 +148,10 @@ export async function runPage({ httpBase, wsBase, api, cards, cardChars, runs, c
     await browser.close();
   }
   const median = (key) => {
-    const v = results.map((r) => r[key]).filter((x) => typeof x === 'number').sort((a, b) => a - b);
+    const v = results
+      .map((r) => r[key])
+      .filter((x) => typeof x === 'number')
+      .sort((a, b) => a - b);
     return v.length ? v[Math.floor((v.length - 1) / 2)] : null;
   };
   return {

@@ -74,7 +74,10 @@ export function openMemoryStore(): Store {
       async compact(boardId, snapshot, uptoId) {
         if (!boards.has(boardId)) return;
         snapshots.set(boardId, { data: snapshot.slice(), uptoId });
-        updates.set(boardId, (updates.get(boardId) ?? []).filter((u) => u.id > uptoId));
+        updates.set(
+          boardId,
+          (updates.get(boardId) ?? []).filter((u) => u.id > uptoId)
+        );
       },
       pendingCount: async (boardId) => (updates.get(boardId) ?? []).length,
       async authors(workshopId) {
@@ -95,7 +98,10 @@ export function openMemoryStore(): Store {
       byCode: async (code) => copy([...workshops.values()].find((w) => w.code === code)),
       codeInUse: async (code) => [...workshops.values()].some((w) => w.code === code),
       boards: async (workshopId) =>
-        [...boards.values()].filter((b) => b.workshopId === workshopId).sort((a, b) => a.position - b.position).map(clone),
+        [...boards.values()]
+          .filter((b) => b.workshopId === workshopId)
+          .sort((a, b) => a.position - b.position)
+          .map(clone),
       board: async (id) => copy(boards.get(id)),
       async end(id, at) {
         const w = workshops.get(id);
@@ -131,7 +137,10 @@ export function openMemoryStore(): Store {
       },
       get: async (id) => copy(participants.get(id)),
       list: async (workshopId) =>
-        [...participants.values()].filter((p) => p.workshopId === workshopId).sort((a, b) => a.createdAt - b.createdAt).map(clone),
+        [...participants.values()]
+          .filter((p) => p.workshopId === workshopId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
       async setRole(id, role) {
         const p = participants.get(id);
         if (p) p.role = role;
@@ -148,7 +157,10 @@ export function openMemoryStore(): Store {
       delete: async (id) => deleteParticipant(id),
       invite: async (token) => copy(invites.get(token)),
       invites: async (workshopId) =>
-        [...invites.values()].filter((i) => i.workshopId === workshopId).sort((a, b) => a.createdAt - b.createdAt).map(clone),
+        [...invites.values()]
+          .filter((i) => i.workshopId === workshopId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
       async addInvite(invite) {
         invites.set(invite.token, clone(invite));
       },
@@ -164,9 +176,16 @@ export function openMemoryStore(): Store {
       async delete(participantId, draftId) {
         drafts.delete(`${participantId}/${draftId}`);
       },
-      ofBoard: async (boardId) => [...drafts.values()].filter((d) => d.boardId === boardId).sort((a, b) => a.updatedAt - b.updatedAt).map(clone),
+      ofBoard: async (boardId) =>
+        [...drafts.values()]
+          .filter((d) => d.boardId === boardId)
+          .sort((a, b) => a.updatedAt - b.updatedAt)
+          .map(clone),
       of: async (participantId) =>
-        [...drafts.values()].filter((d) => d.participantId === participantId).sort((a, b) => a.updatedAt - b.updatedAt).map(clone),
+        [...drafts.values()]
+          .filter((d) => d.participantId === participantId)
+          .sort((a, b) => a.updatedAt - b.updatedAt)
+          .map(clone),
       async deleteMany(keys) {
         for (const k of keys) drafts.delete(`${k.participantId}/${k.draftId}`);
       }
@@ -177,7 +196,10 @@ export function openMemoryStore(): Store {
       },
       async list(workshopId) {
         const ids = boardsOf(workshopId);
-        return [...hidden.values()].filter((h) => ids.has(h.boardId)).sort((a, b) => a.hiddenAt - b.hiddenAt).map(clone);
+        return [...hidden.values()]
+          .filter((h) => ids.has(h.boardId))
+          .sort((a, b) => a.hiddenAt - b.hiddenAt)
+          .map(clone);
       },
       get: async (boardId, cardId) => copy(hidden.get(`${boardId}/${cardId}`)),
       async delete(boardId, cardId) {

@@ -88,10 +88,7 @@ export async function deleteDraft(ctx: SessionContext, actor: ParticipantRecord,
  */
 export async function revealDrafts(ctx: SessionContext, actor: ParticipantRecord, boardId: string): Promise<CommandResult> {
   const drafts = await ctx.store.drafts.ofBoard(boardId);
-  await ctx.release.writeNow(
-    boardId,
-    drafts.filter((d) => d.text.trim()).map(draftCard)
-  );
+  await ctx.release.writeNow(boardId, drafts.filter((d) => d.text.trim()).map(draftCard));
   await ctx.store.drafts.deleteMany(drafts);
   try {
     await ctx.store.checkpoint();

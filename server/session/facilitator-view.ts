@@ -53,12 +53,19 @@ export class FacilitatorViews {
     const participants = (await this.store.people.list(workshopId)).filter((p) => p.removedAt === null);
     const base = this.linkBase();
     const links: FacilitatorView['links'] = {};
-    if (base) for (const i of await this.store.people.invites(workshopId)) if (i.revokedAt === null) links[i.role] = inviteLink(base, i.token);
+    if (base)
+      for (const i of await this.store.people.invites(workshopId)) if (i.revokedAt === null) links[i.role] = inviteLink(base, i.token);
     const hidden = await this.store.moderation.list(workshopId);
     return {
       roster: participants.map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id) })),
       balance: await this.balance(workshopId, participants),
-      hidden: hidden.map((h) => ({ boardId: h.boardId, cardId: h.cardId, reason: h.reason, hiddenAt: h.hiddenAt, ...snapshotSummary(h.card) })),
+      hidden: hidden.map((h) => ({
+        boardId: h.boardId,
+        cardId: h.cardId,
+        reason: h.reason,
+        hiddenAt: h.hiddenAt,
+        ...snapshotSummary(h.card)
+      })),
       links
     };
   }

@@ -5,12 +5,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import {
-  PROTOCOL_VERSION,
-  type ClientToServerEvents,
-  type CommandResult,
-  type ServerToClientEvents
-} from '../../src/lib/protocol/session';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandResult, type ServerToClientEvents } from '../../src/lib/protocol/session';
 import { nodeRequest, sessionToken } from '../../src/lib/server/credentials';
 import type { Limits } from '../config';
 import type { SessionInfo } from '../workshops';

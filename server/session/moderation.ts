@@ -18,7 +18,9 @@ export async function setRole(ctx: SessionContext, actor: ParticipantRecord, par
   const target = await personHere(ctx, workshopId, participantId);
   if (!target) return fail('invalid_payload', 'That person is not in this workshop.');
   if (target.id === actor.id && role !== 'facilitator') {
-    const others = (await ctx.store.people.list(workshopId)).some((p) => p.id !== actor.id && p.role === 'facilitator' && p.removedAt === null);
+    const others = (await ctx.store.people.list(workshopId)).some(
+      (p) => p.id !== actor.id && p.role === 'facilitator' && p.removedAt === null
+    );
     if (!others) return fail('not_allowed_now', 'You are the only facilitator. Make someone else a facilitator first.');
   }
   await ctx.store.people.setRole(target.id, role);
@@ -52,7 +54,13 @@ export async function renewInvite(ctx: SessionContext, actor: ParticipantRecord,
   return done;
 }
 
-export async function hideCard(ctx: SessionContext, actor: ParticipantRecord, boardId: string, cardId: string, reason: string): Promise<CommandResult> {
+export async function hideCard(
+  ctx: SessionContext,
+  actor: ParticipantRecord,
+  boardId: string,
+  cardId: string,
+  reason: string
+): Promise<CommandResult> {
   const workshopId = actor.workshopId;
   // Kept before the card leaves the board: if the edit fails, it is still on the board.
   const snapshot = await ctx.boards.read(boardId, (board) => board.snapshot(cardId));
@@ -60,7 +68,8 @@ export async function hideCard(ctx: SessionContext, actor: ParticipantRecord, bo
   await ctx.store.moderation.hide({ boardId, cardId, card: snapshot, reason, hiddenAt: Date.now() });
   await ctx.boards.edit(boardId, (board) => board.delete(cardId));
   const state = await ctx.states.get(workshopId);
-  if (state.spotlight?.kind === 'card' && state.spotlight.cardId === cardId) await ctx.states.save(workshopId, { ...state, spotlight: null });
+  if (state.spotlight?.kind === 'card' && state.spotlight.cardId === cardId)
+    await ctx.states.save(workshopId, { ...state, spotlight: null });
   ctx.views.schedule(workshopId, 0);
   return done;
 }

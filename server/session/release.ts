@@ -90,7 +90,8 @@ export class Release {
   private async write(boardId: string, batch: Batch): Promise<void> {
     const createdAt = batch.at;
     await this.boards.edit(boardId, (board) => {
-      for (const c of shuffle(batch.cards)) board.add({ lane: c.lane, text: c.text, anonymous: c.anonymous, id: c.id, author: c.author, createdAt });
+      for (const c of shuffle(batch.cards))
+        board.add({ lane: c.lane, text: c.text, anonymous: c.anonymous, id: c.id, author: c.author, createdAt });
     });
   }
 

@@ -126,9 +126,9 @@ export class SyncHost implements BoardPeer, BoardConnections {
       { url: req.url ?? '/', facts },
       {
         closing: this.closing,
-        originAllowed: this.opts.originAllowed,
-        board: this.opts.board,
-        authenticate: this.opts.authenticate,
+        originAllowed: (f) => this.opts.originAllowed(f),
+        board: (id) => this.opts.board(id),
+        authenticate: (token) => this.opts.authenticate(token),
         openConnections: (id) => this.openByParticipant.get(id) ?? 0,
         connectionsPerSession: this.opts.limits.connectionsPerSession
       }
@@ -141,7 +141,12 @@ export class SyncHost implements BoardPeer, BoardConnections {
       room = await this.rooms.acquire(decision.board.id, decision.board.workshopId);
     } catch (err) {
       this.opts.logger.error({ err, boardId: decision.board.id }, 'could not load board');
-      return this.refuse(socket, facts, { ok: false, status: 500, code: 'server_error', message: 'The board could not be loaded. Try again.' });
+      return this.refuse(socket, facts, {
+        ok: false,
+        status: 500,
+        code: 'server_error',
+        message: 'The board could not be loaded. Try again.'
+      });
     }
     if (socket.destroyed) return this.rooms.release(room);
     this.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -155,12 +155,21 @@ export function validateUpdate(update: Uint8Array): void {
         decoding.readVarUint(d); // GC or Skip length
         continue;
       }
-      if (info & BIT8) { decoding.readVarUint(d); decoding.readVarUint(d); } // origin id
-      if (info & BIT7) { decoding.readVarUint(d); decoding.readVarUint(d); } // right origin id
+      if (info & BIT8) {
+        decoding.readVarUint(d);
+        decoding.readVarUint(d);
+      } // origin id
+      if (info & BIT7) {
+        decoding.readVarUint(d);
+        decoding.readVarUint(d);
+      } // right origin id
       if ((info & (BIT7 | BIT8)) === 0) {
         // parent: a root type name, or the id of the parent item
         if (decoding.readVarUint(d) === 1) decoding.readVarString(d);
-        else { decoding.readVarUint(d); decoding.readVarUint(d); }
+        else {
+          decoding.readVarUint(d);
+          decoding.readVarUint(d);
+        }
         if (info & BIT6) decoding.readVarString(d); // key within a map
       }
       skipContent(d, kind);
@@ -181,16 +190,43 @@ export function validateUpdate(update: Uint8Array): void {
 
 function skipContent(d: decoding.Decoder, kind: number): void {
   switch (kind) {
-    case 1: decoding.readVarUint(d); return; // deleted
-    case 2: { const n = readCount(d, 1); for (let i = 0; i < n; i++) decoding.readVarString(d); return; } // JSON
-    case 3: decoding.readVarUint8Array(d); return; // binary
-    case 4: decoding.readVarString(d); return; // string
-    case 5: decoding.readVarString(d); return; // embed
-    case 6: decoding.readVarString(d); decoding.readVarString(d); return; // format
-    case 7: { const ref = decoding.readVarUint(d); if (ref === 3 || ref === 5) decoding.readVarString(d); return; } // type
-    case 8: { const n = readCount(d, 1); for (let i = 0; i < n; i++) skipAny(d, 0); return; } // any
-    case 9: decoding.readVarString(d); skipAny(d, 0); return; // subdocument
-    default: throw new MalformedMessage(`unknown content kind ${kind}`);
+    case 1:
+      decoding.readVarUint(d);
+      return; // deleted
+    case 2: {
+      const n = readCount(d, 1);
+      for (let i = 0; i < n; i++) decoding.readVarString(d);
+      return;
+    } // JSON
+    case 3:
+      decoding.readVarUint8Array(d);
+      return; // binary
+    case 4:
+      decoding.readVarString(d);
+      return; // string
+    case 5:
+      decoding.readVarString(d);
+      return; // embed
+    case 6:
+      decoding.readVarString(d);
+      decoding.readVarString(d);
+      return; // format
+    case 7: {
+      const ref = decoding.readVarUint(d);
+      if (ref === 3 || ref === 5) decoding.readVarString(d);
+      return;
+    } // type
+    case 8: {
+      const n = readCount(d, 1);
+      for (let i = 0; i < n; i++) skipAny(d, 0);
+      return;
+    } // any
+    case 9:
+      decoding.readVarString(d);
+      skipAny(d, 0);
+      return; // subdocument
+    default:
+      throw new MalformedMessage(`unknown content kind ${kind}`);
   }
 }
 
@@ -200,16 +236,47 @@ function skipAny(d: decoding.Decoder, depth: number): void {
   if (remaining(d) < 1) throw new MalformedMessage('update ends inside a value');
   const tag = decoding.readUint8(d);
   switch (tag) {
-    case 127: case 126: case 121: case 120: return; // undefined, null, false, true
-    case 125: decoding.readVarInt(d); return;
-    case 124: need(d, 4); d.pos += 4; return; // float32
-    case 123: need(d, 8); d.pos += 8; return; // float64
-    case 122: need(d, 8); d.pos += 8; return; // bigint64
-    case 119: decoding.readVarString(d); return;
-    case 118: { const n = readCount(d, 2); for (let i = 0; i < n; i++) { decoding.readVarString(d); skipAny(d, depth + 1); } return; }
-    case 117: { const n = readCount(d, 1); for (let i = 0; i < n; i++) skipAny(d, depth + 1); return; }
-    case 116: decoding.readVarUint8Array(d); return;
-    default: throw new MalformedMessage(`unknown value tag ${tag}`);
+    case 127:
+    case 126:
+    case 121:
+    case 120:
+      return; // undefined, null, false, true
+    case 125:
+      decoding.readVarInt(d);
+      return;
+    case 124:
+      need(d, 4);
+      d.pos += 4;
+      return; // float32
+    case 123:
+      need(d, 8);
+      d.pos += 8;
+      return; // float64
+    case 122:
+      need(d, 8);
+      d.pos += 8;
+      return; // bigint64
+    case 119:
+      decoding.readVarString(d);
+      return;
+    case 118: {
+      const n = readCount(d, 2);
+      for (let i = 0; i < n; i++) {
+        decoding.readVarString(d);
+        skipAny(d, depth + 1);
+      }
+      return;
+    }
+    case 117: {
+      const n = readCount(d, 1);
+      for (let i = 0; i < n; i++) skipAny(d, depth + 1);
+      return;
+    }
+    case 116:
+      decoding.readVarUint8Array(d);
+      return;
+    default:
+      throw new MalformedMessage(`unknown value tag ${tag}`);
   }
 }
 

@@ -3,7 +3,11 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private capacity: number, private perSecond: number, now = Date.now()) {
+  constructor(
+    private capacity: number,
+    private perSecond: number,
+    now = Date.now()
+  ) {
     this.tokens = capacity;
     this.last = now;
   }

@@ -49,10 +49,7 @@ export interface TakenWork {
  * running); dropped (gone, never saved again).
  */
 export type RoomState =
-  | { kind: 'live' }
-  | { kind: 'idle'; timer: NodeJS.Timeout }
-  | { kind: 'unloading'; done: Promise<void> }
-  | { kind: 'dropped' };
+  { kind: 'live' } | { kind: 'idle'; timer: NodeJS.Timeout } | { kind: 'unloading'; done: Promise<void> } | { kind: 'dropped' };
 
 /** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
@@ -122,7 +119,8 @@ export class Room {
           this.newAuthors.push({ boardId: this.boardId, cardId, participantId: tr.origin.participant.id, createdAt: now });
         }
       }
-      for (const a of authorsOf(tr)) this.newAuthors.push({ boardId: this.boardId, cardId: a.cardId, participantId: a.participantId, createdAt: now });
+      for (const a of authorsOf(tr))
+        this.newAuthors.push({ boardId: this.boardId, cardId: a.cardId, participantId: a.participantId, createdAt: now });
     });
   }
 
@@ -301,7 +299,13 @@ export class Room {
     const soleSender = this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null;
     const authors = this.newAuthors;
     this.newAuthors = [];
-    return { update, count: update ? 1 : 0, authors, uptoSeq: this.appliedSeq, soleSender: soleSender instanceof SyncConnection ? soleSender : null };
+    return {
+      update,
+      count: update ? 1 : 0,
+      authors,
+      uptoSeq: this.appliedSeq,
+      soleSender: soleSender instanceof SyncConnection ? soleSender : null
+    };
   }
 
   /** The commit of `work` failed: its authors wait for the next one (the updates never left). */

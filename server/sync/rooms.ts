@@ -72,7 +72,10 @@ export class RoomRegistry {
     const room = new Room(boardId, workshopId, this.opts.onDirty);
     const stored = await this.opts.log.load(boardId);
     room.load(stored.snapshot, stored.updates, stored.lastUpdateId);
-    this.unsubscribe.set(room, this.opts.relay.subscribe(boardId, (update) => room.relaySealed(update)));
+    this.unsubscribe.set(
+      room,
+      this.opts.relay.subscribe(boardId, (update) => room.relaySealed(update))
+    );
     this.rooms.set(boardId, room);
     return room;
   }

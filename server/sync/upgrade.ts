@@ -5,8 +5,7 @@ import { sessionToken, type RequestFacts } from '../../src/lib/server/credential
 import type { BoardRecord, ParticipantRecord } from '../persistence/types';
 
 export type UpgradeDecision =
-  | { ok: true; board: BoardRecord; participant: ParticipantRecord }
-  | { ok: false; status: number; code: ApiErrorCode; message: string };
+  { ok: true; board: BoardRecord; participant: ParticipantRecord } | { ok: false; status: number; code: ApiErrorCode; message: string };
 
 export interface UpgradeRequest {
   /** The request's path and query, e.g. `/sync/<boardId>?token=...`. */

@@ -98,8 +98,19 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(await store.people.bySession('hash1')).toBeNull();
       await store.people.revokeInvite('w1-member-token-xxxxxxxxxxxx', 6);
       expect((await store.people.invite('w1-member-token-xxxxxxxxxxxx'))?.revokedAt).toBe(6);
-      await store.people.addInvite({ token: 'w1-new-member-token-xxxxxxxx', workshopId: 'w1', role: 'member', createdAt: 7, revokedAt: null });
-      expect((await store.people.invites('w1')).filter((i) => i.revokedAt === null).map((i) => i.role).sort()).toEqual(['facilitator', 'member']);
+      await store.people.addInvite({
+        token: 'w1-new-member-token-xxxxxxxx',
+        workshopId: 'w1',
+        role: 'member',
+        createdAt: 7,
+        revokedAt: null
+      });
+      expect(
+        (await store.people.invites('w1'))
+          .filter((i) => i.revokedAt === null)
+          .map((i) => i.role)
+          .sort()
+      ).toEqual(['facilitator', 'member']);
     });
 
     it('[ST4] saves facilitation state with compare-and-set on its version', async () => {
@@ -117,7 +128,16 @@ export function storeContract(name: string, open: () => OpenedStore): void {
     it('[ST5] keeps drafts, card authors and hidden cards (the whole card, every field)', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');
-      const draft = { participantId: 'p1', draftId: 'd1', workshopId: 'w1', boardId: 'w1-b1', lane: 'problems', text: 'x', anonymous: false, updatedAt: 3 };
+      const draft = {
+        participantId: 'p1',
+        draftId: 'd1',
+        workshopId: 'w1',
+        boardId: 'w1-b1',
+        lane: 'problems',
+        text: 'x',
+        anonymous: false,
+        updatedAt: 3
+      };
       await store.drafts.save(draft);
       await store.drafts.save({ ...draft, text: 'y', updatedAt: 4 });
       expect(await store.drafts.ofBoard('w1-b1')).toEqual([{ ...draft, text: 'y', updatedAt: 4 }]);
@@ -156,8 +176,20 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       await store.workshops.create(workshopFixture('w2', 'XYZ234'));
       await store.people.add(ann, 'hash1');
       await store.people.add({ ...ann, id: 'p2', workshopId: 'w2' }, 'hash2');
-      for (const [w, p] of [['w1', 'p1'], ['w2', 'p2']] as const) {
-        await store.drafts.save({ participantId: p, draftId: 'd', workshopId: w, boardId: `${w}-b1`, lane: 'problems', text: 'x', anonymous: true, updatedAt: 1 });
+      for (const [w, p] of [
+        ['w1', 'p1'],
+        ['w2', 'p2']
+      ] as const) {
+        await store.drafts.save({
+          participantId: p,
+          draftId: 'd',
+          workshopId: w,
+          boardId: `${w}-b1`,
+          lane: 'problems',
+          text: 'x',
+          anonymous: true,
+          updatedAt: 1
+        });
         await store.boards.append([], [{ boardId: `${w}-b1`, cardId: 'c', participantId: p, createdAt: 1 }]);
         await store.moderation.hide({ boardId: `${w}-b1`, cardId: 'h', card: card('hidden'), reason: 'r', hiddenAt: 1 });
         await store.facilitation.save(w, '{}', 0);
@@ -179,7 +211,10 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       const doc = new Y.Doc();
       const u1 = textUpdate('hello ', doc);
       const u2 = textUpdate('world', doc);
-      const last = await store.boards.append([{ boardId: 'w1-b1', update: u1 }, { boardId: 'w1-b1', update: u2 }]);
+      const last = await store.boards.append([
+        { boardId: 'w1-b1', update: u1 },
+        { boardId: 'w1-b1', update: u2 }
+      ]);
       expect(last).toBeGreaterThan(0);
       let loaded = await store.boards.load('w1-b1');
       expect(loaded.snapshot).toBeNull();
@@ -210,11 +245,12 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       // commit (spied on, not replaced).
       const synced: number[] = [];
       const real = fs.fdatasync;
-      const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      const spy = vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
         real(fd, (err) => {
           synced.push(fd);
           cb(err);
-        })) as typeof fs.fdatasync);
+        })
+      );
       try {
         const doc = new Y.Doc();
         await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('a', doc) }]);
@@ -249,12 +285,21 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(reloaded.getText('t').toString()).toBe('ab');
     });
 
-    it('[ST11] deleting a participant deletes their sessions, drafts and authorship records, and nobody else\'s', async () => {
+    it("[ST11] deleting a participant deletes their sessions, drafts and authorship records, and nobody else's", async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');
       await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
       for (const p of ['p1', 'p2']) {
-        await store.drafts.save({ participantId: p, draftId: 'd', workshopId: 'w1', boardId: 'w1-b1', lane: 'problems', text: 'x', anonymous: false, updatedAt: 1 });
+        await store.drafts.save({
+          participantId: p,
+          draftId: 'd',
+          workshopId: 'w1',
+          boardId: 'w1-b1',
+          lane: 'problems',
+          text: 'x',
+          anonymous: false,
+          updatedAt: 1
+        });
         await store.boards.append([], [{ boardId: 'w1-b1', cardId: `c-${p}`, participantId: p, createdAt: 1 }]);
       }
       await store.people.delete('p1');
@@ -271,8 +316,14 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       await store.people.add(ann, 'hash1');
       await store.workshops.delete('w2');
       const last = await store.boards.append(
-        [{ boardId: 'w2-b1', update: textUpdate('late') }, { boardId: 'w1-b1', update: textUpdate('kept') }],
-        [{ boardId: 'w1-b1', cardId: 'c1', participantId: 'gone' }, { boardId: 'w1-b1', cardId: 'c2', participantId: 'p1' }].map((a) => ({ ...a, createdAt: 1 }))
+        [
+          { boardId: 'w2-b1', update: textUpdate('late') },
+          { boardId: 'w1-b1', update: textUpdate('kept') }
+        ],
+        [
+          { boardId: 'w1-b1', cardId: 'c1', participantId: 'gone' },
+          { boardId: 'w1-b1', cardId: 'c2', participantId: 'p1' }
+        ].map((a) => ({ ...a, createdAt: 1 }))
       );
       expect(last).toBeGreaterThan(0);
       expect((await store.boards.load('w1-b1')).updates).toHaveLength(1);

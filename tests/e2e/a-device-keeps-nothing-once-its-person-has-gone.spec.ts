@@ -321,14 +321,15 @@ test('cookies cleared on a shared computer: offline, the kept board is refused a
   // The worker deleted the page and the board's copy; the next page online clears the rest.
   const c = await deviceContents(member.page);
   expect(allCached(c).filter((p) => p.includes(workshop.id))).toEqual([]);
-  await expect
-    .poll(async () => (await deviceContents(member.page)).databases.filter((d) => d.includes(workshop.boards[0].id)))
-    .toEqual([]);
+  await expect.poll(async () => (await deviceContents(member.page)).databases.filter((d) => d.includes(workshop.boards[0].id))).toEqual([]);
   await member.page.goto('/');
   await expectNothingKept(member.page, member.context, workshop);
 });
 
-test('where the service worker cannot read cookies, a kept board page checks them itself before showing anything', async ({ browser, workshop }) => {
+test('where the service worker cannot read cookies, a kept board page checks them itself before showing anything', async ({
+  browser,
+  workshop
+}) => {
   // No service worker here: the page is served from a copy by the test, as a worker without
   // `cookieStore` would serve it.
   const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -369,11 +370,11 @@ test('an invite link never reaches another site in a Referer header', async ({ b
     const page = await context.newPage();
     const referers: Record<string, string | undefined> = {};
     await page.route('http://elsewhere.test/**', async (route) => {
-      referers.elsewhere = await route.request().headerValue('referer') ?? undefined;
+      referers.elsewhere = (await route.request().headerValue('referer')) ?? undefined;
       await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Elsewhere</title><p>Elsewhere</p>' });
     });
     await page.route('**/privacy', async (route) => {
-      referers.here = await route.request().headerValue('referer') ?? undefined;
+      referers.here = (await route.request().headerValue('referer')) ?? undefined;
       await route.continue();
     });
     const token = tokenOf(workshop.links.facilitator);

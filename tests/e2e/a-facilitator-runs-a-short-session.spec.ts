@@ -97,7 +97,10 @@ test('a facilitator runs a short session with two members and a decision maker',
 
   // The facilitator shows everyone a card: the others get a banner with a way to go to it.
   const letters = await facilitator.board.cardIdWith('Problems', 'Letters arrive too late');
-  await facilitator.board.card(letters).getByRole('button', { name: /^Show everyone\b/ }).click();
+  await facilitator.board
+    .card(letters)
+    .getByRole('button', { name: /^Show everyone\b/ })
+    .click();
   for (const p of others) {
     await expect(banner(p)).toBeVisible();
     await expect(banner(p).getByRole('button', { name: 'Go to it' })).toBeVisible();
@@ -112,7 +115,10 @@ test('a facilitator runs a short session with two members and a decision maker',
     dialogs.push(dialog.type());
     void dialog.accept('Names a person who is not here');
   });
-  await facilitator.board.card(letters).getByRole('button', { name: /^Hide\b/ }).click();
+  await facilitator.board
+    .card(letters)
+    .getByRole('button', { name: /^Hide\b/ })
+    .click();
   for (const p of everyone) {
     await p.board.expectLane('Problems', []);
     await p.board.expectLane('Solutions', ['Text reminders']);
@@ -142,7 +148,15 @@ test('a facilitator runs a short session with two members and a decision maker',
   ]);
 
   // Every section of the facilitator's controls open at once.
-  for (const summary of ['Steps and timer', 'Board', 'Speaking queue', 'Check-in and check-out', 'People (4)', 'Who has had a say', 'Hidden cards (0)']) {
+  for (const summary of [
+    'Steps and timer',
+    'Board',
+    'Speaking queue',
+    'Check-in and check-out',
+    'People (4)',
+    'Who has had a say',
+    'Hidden cards (0)'
+  ]) {
     await facilitator.board.openControls(summary);
   }
   const closed = facilitator.board.controls().locator('details:not([open]) > summary');

@@ -11,12 +11,18 @@ test('a card moves down and up, moves to another lane chosen in the select, and 
   await board.expectLane('Questions', ['One', 'Two', 'Three']);
   const [one] = ids;
 
-  await board.card(one).getByRole('button', { name: /^Down\b/ }).click();
+  await board
+    .card(one)
+    .getByRole('button', { name: /^Down\b/ })
+    .click();
   await board.expectLane('Questions', ['Two', 'One', 'Three']);
   await expect(board.text(one)).toBeFocused();
   await member.board.expectLane('Questions', ['Two', 'One', 'Three']);
 
-  await board.card(one).getByRole('button', { name: /^Down\b/ }).click();
+  await board
+    .card(one)
+    .getByRole('button', { name: /^Down\b/ })
+    .click();
   await board.expectLane('Questions', ['Two', 'Three', 'One']);
   await expect(board.card(one).getByRole('button', { name: /^Down\b/ })).toBeDisabled();
 
@@ -26,15 +32,24 @@ test('a card moves down and up, moves to another lane chosen in the select, and 
   await expect(board.card(one).getByRole('button', { name: /^Up\b/ })).toBeDisabled();
 
   // Choosing a lane does not move the card yet; the Move button does.
-  await board.card(one).getByRole('combobox', { name: /to another list/ }).selectOption({ label: 'Solutions' });
+  await board
+    .card(one)
+    .getByRole('combobox', { name: /to another list/ })
+    .selectOption({ label: 'Solutions' });
   await board.expectLane('Questions', ['One', 'Two', 'Three']);
-  await board.card(one).getByRole('button', { name: /^Move\b/ }).click();
+  await board
+    .card(one)
+    .getByRole('button', { name: /^Move\b/ })
+    .click();
   await board.expectLane('Questions', ['Two', 'Three']);
   await board.expectLane('Solutions', ['One']);
   await expect(board.text(one)).toBeFocused();
   await member.board.expectLane('Solutions', ['One']);
 
-  await board.card(one).getByRole('button', { name: /^Delete\b/ }).click();
+  await board
+    .card(one)
+    .getByRole('button', { name: /^Delete\b/ })
+    .click();
   await board.expectLane('Solutions', []);
   // The focus does not get lost: with no card left, it goes to the lane's add button.
   await expect(board.addButton('Solutions')).toBeFocused();
@@ -55,10 +70,16 @@ test('deleting a card puts the focus on the next card, or the one before it', as
     ids.push(await board.addCard('Problems'));
     await facilitator.page.keyboard.type(text);
   }
-  await board.card(ids[1]).getByRole('button', { name: /^Delete\b/ }).click();
+  await board
+    .card(ids[1])
+    .getByRole('button', { name: /^Delete\b/ })
+    .click();
   await board.expectLane('Problems', ['A', 'C']);
   await expect(board.text(ids[2])).toBeFocused();
-  await board.card(ids[2]).getByRole('button', { name: /^Delete\b/ }).click();
+  await board
+    .card(ids[2])
+    .getByRole('button', { name: /^Delete\b/ })
+    .click();
   await board.expectLane('Problems', ['A']);
   await expect(board.text(ids[0])).toBeFocused();
 });

@@ -183,7 +183,9 @@ export class BoardPage {
 
   /** One of the facilitator's sections ("Steps and timer", "Board", "Speaking queue (2)"...), opened. */
   async openControls(summary: string | RegExp): Promise<Locator> {
-    const section = this.controls().locator('details').filter({ has: this.page.locator('summary', { hasText: summary }) });
+    const section = this.controls()
+      .locator('details')
+      .filter({ has: this.page.locator('summary', { hasText: summary }) });
     await expect(section).toHaveCount(1);
     if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await section.locator('summary').click();
     await expect(section).toHaveJSProperty('open', true);

@@ -12,14 +12,14 @@ async function cardsOnDevice(page: Page, boardId: string): Promise<string[]> {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(name);
       request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB did not answer'));
     });
     try {
       if (!db.objectStoreNames.contains('updates')) return [];
       const all = await new Promise<unknown[]>((resolve, reject) => {
         const request = db.transaction('updates', 'readonly').objectStore('updates').getAll();
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB did not answer'));
       });
       return all.map((u) => Array.from(u as Uint8Array));
     } finally {

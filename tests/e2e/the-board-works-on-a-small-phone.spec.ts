@@ -6,7 +6,11 @@ async function expectNoHorizontalScroll(page: import('@playwright/test').Page): 
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 }
 
-test('on a 360 px wide phone the board has no sideways scroll and a card can be added and typed into', async ({ page, context, request }) => {
+test('on a 360 px wide phone the board has no sideways scroll and a card can be added and typed into', async ({
+  page,
+  context,
+  request
+}) => {
   const workshop = await createWorkshop(request, {
     question: 'How do we design a service for people who do not use services, and make it welcoming for everyone?'
   });

@@ -40,7 +40,11 @@ export function tokenOf(link: string): string {
   return link.split('/j/')[1];
 }
 
-export async function join(base: string, link: string, name: string): Promise<{ sessionToken: string; participant: { id: string; name: string; role: string } }> {
+export async function join(
+  base: string,
+  link: string,
+  name: string
+): Promise<{ sessionToken: string; participant: { id: string; name: string; role: string } }> {
   const res = await api(base, '/api/join', { token: tokenOf(link), name });
   if (res.status !== 200) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -92,7 +96,6 @@ export function until(doc: Y.Doc, check: () => boolean, ms = 5000): Promise<void
   });
 }
 
-
 export type SessionClient = Socket<ServerToClientEvents, ClientToServerEvents> & {
   /** Sends a command and resolves with the server's acknowledgement. */
   run(command: Command | Record<string, unknown>): Promise<CommandResult>;
@@ -104,7 +107,12 @@ export type SessionClient = Socket<ServerToClientEvents, ClientToServerEvents> &
 
 /** A socket.io session client, as a Node script would drive a session. */
 export function connectSession(base: string, workshopId: string, token: string): Promise<SessionClient> {
-  const socket = ioClient(base, { path: '/socket.io', auth: { workshopId, token }, transports: ['websocket'], reconnection: false }) as SessionClient;
+  const socket = ioClient(base, {
+    path: '/socket.io',
+    auth: { workshopId, token },
+    transports: ['websocket'],
+    reconnection: false
+  }) as SessionClient;
   let latest: PublicState | null = null;
   const waiters = new Set<() => void>();
   socket.on('state', (s) => {

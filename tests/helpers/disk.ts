@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import { vi } from 'vitest';
 
 export function failNextDiskSync() {
-  return vi.spyOn(fs, 'fdatasync').mockImplementationOnce(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
-    cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))) as typeof fs.fdatasync);
+  return vi
+    .spyOn(fs, 'fdatasync')
+    .mockImplementationOnce((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+      cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+    );
 }

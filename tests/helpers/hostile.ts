@@ -196,7 +196,10 @@ export async function boardWithHonestPair(server: TestServer): Promise<Board> {
   ]);
   const ann = connectBoard(server.wsUrl, boardId, annSession.sessionToken);
   const bo = connectBoard(server.wsUrl, boardId, boSession.sessionToken);
-  cleanups.push(() => ann.destroy(), () => bo.destroy());
+  cleanups.push(
+    () => ann.destroy(),
+    () => bo.destroy()
+  );
   await Promise.all([ann.synced, bo.synced]);
   return { workshop, boardId, ann, bo, mallory };
 }

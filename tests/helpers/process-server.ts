@@ -27,7 +27,15 @@ export interface ServerProcess {
 
 export async function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.resolve('dist/server.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LIMIT_CREATE_PER_HOUR: '100000', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      LIMIT_CREATE_PER_HOUR: '100000',
+      ...env
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let output = '';

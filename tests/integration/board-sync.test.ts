@@ -16,7 +16,7 @@ describe('live board sync', () => {
     await server.close();
   });
 
-  it('two clients see each other\'s cards and keep both people\'s words when typing in one card', async () => {
+  it("two clients see each other's cards and keep both people's words when typing in one card", async () => {
     const w = await createWorkshop(server.url);
     const boardId = w.boards[0].id;
     const ann = await join(server.url, w.links.member, 'Ann');
@@ -66,7 +66,7 @@ describe('live board sync', () => {
     const w = await createWorkshop(server.url);
     const statusOf = (path: string) =>
       new Promise<number>((resolve) => {
-        import('ws').then(({ default: WebSocket }) => {
+        void import('ws').then(({ default: WebSocket }) => {
           const ws = new WebSocket(server.wsUrl + path);
           ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
           ws.on('open', () => {

@@ -38,37 +38,43 @@ function fileOf(fd: number): string | null {
 
 describe('SQLITE_SYNCHRONOUS', () => {
   // "FULL" is the control: it passes on the current code, showing the check itself is sound.
-  it.each(['FULL', 'full', 'Full'])('with SQLITE_SYNCHRONOUS=%s, syncs the write-ahead log to disk before a board edit is relayed', async (value) => {
-    const server = await serverWith(value);
-    const wal = path.join(fs.realpathSync(server.dataDir), 'roundtable.sqlite-wal');
-    const w = await createWorkshop(server.url);
-    const [a, b] = await Promise.all([join(server.url, w.links.member, 'Ana'), join(server.url, w.links.member, 'Ben')]);
-    const boardA: BoardClient = connectBoard(server.wsUrl, w.boards[0].id, a.sessionToken);
-    const boardB: BoardClient = connectBoard(server.wsUrl, w.boards[0].id, b.sessionToken);
-    cleanups.push(() => boardA.destroy(), () => boardB.destroy());
-    await Promise.all([boardA.synced, boardB.synced]);
+  it.each(['FULL', 'full', 'Full'])(
+    'with SQLITE_SYNCHRONOUS=%s, syncs the write-ahead log to disk before a board edit is relayed',
+    async (value) => {
+      const server = await serverWith(value);
+      const wal = path.join(fs.realpathSync(server.dataDir), 'roundtable.sqlite-wal');
+      const w = await createWorkshop(server.url);
+      const [a, b] = await Promise.all([join(server.url, w.links.member, 'Ana'), join(server.url, w.links.member, 'Ben')]);
+      const boardA: BoardClient = connectBoard(server.wsUrl, w.boards[0].id, a.sessionToken);
+      const boardB: BoardClient = connectBoard(server.wsUrl, w.boards[0].id, b.sessionToken);
+      cleanups.push(
+        () => boardA.destroy(),
+        () => boardB.destroy()
+      );
+      await Promise.all([boardA.synced, boardB.synced]);
 
-    // Watch fdatasync without replacing it: every call goes through to the real one.
-    const completed: string[] = [];
-    const real = fs.fdatasync;
-    const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
-      const file = fileOf(fd) ?? `fd ${fd}`;
-      real(fd, (err) => {
-        if (!err) completed.push(file);
-        cb(err);
+      // Watch fdatasync without replacing it: every call goes through to the real one.
+      const completed: string[] = [];
+      const real = fs.fdatasync;
+      const spy = vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+        const file = fileOf(fd) ?? `fd ${fd}`;
+        real(fd, (err) => {
+          if (!err) completed.push(file);
+          cb(err);
+        });
       });
-    }) as typeof fs.fdatasync);
-    cleanups.push(() => spy.mockRestore());
+      cleanups.push(() => spy.mockRestore());
 
-    const id = addCard(boardA.doc, 'problems', `written with ${value}`);
-    let syncedBeforeRelay: string[] | null = null;
-    await until(boardB.doc, () => {
-      if (getCard(boardB.doc, id) === null) return false;
-      syncedBeforeRelay ??= [...completed];
-      return true;
-    });
-    expect(syncedBeforeRelay).toContain(wal);
-  });
+      const id = addCard(boardA.doc, 'problems', `written with ${value}`);
+      let syncedBeforeRelay: string[] | null = null;
+      await until(boardB.doc, () => {
+        if (getCard(boardB.doc, id) === null) return false;
+        syncedBeforeRelay ??= [...completed];
+        return true;
+      });
+      expect(syncedBeforeRelay).toContain(wal);
+    }
+  );
 
   it('refuses to start with SQLITE_SYNCHRONOUS=sometimes, with a message naming SQLITE_SYNCHRONOUS', async () => {
     let started: TestServer | null = null;

@@ -80,7 +80,8 @@ describe('behind a trusted proxy: wrong join codes', () => {
 
     // One client, whatever it writes before the proxy's entry, uses up its own guesses...
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post(server, '/api/join', { code: wrong, name: 'Guesser' }, `${forged(i)}, 203.0.113.1`)).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await post(server, '/api/join', { code: wrong, name: 'Guesser' }, `${forged(i)}, 203.0.113.1`)).status);
     expect(statuses).toEqual([404, 404, 404, 429]);
     expect((await post(server, '/api/join', { code: workshop.code, name: 'Guesser' }, `${forged(9)}, 203.0.113.1`)).status).toBe(429);
 

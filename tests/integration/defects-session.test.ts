@@ -48,7 +48,7 @@ describe('session commands that change boards or names', () => {
   }
 
   /** Every field of a card as plain data (Y types as their JSON), for comparing before and after. */
-  const cardJSON = (doc: Y.Doc, id: string) => (cardsOf(doc).get(id) as Y.Map<unknown> | undefined)?.toJSON();
+  const cardJSON = (doc: Y.Doc, id: string) => cardsOf(doc).get(id)?.toJSON();
 
   async function hideAndRestore(facilitator: SessionClient, boardId: string, cardId: string, watchers: BoardClient[]) {
     expect(await facilitator.run({ type: 'card.hide', boardId, cardId, reason: 'Check with the writer' })).toEqual({ ok: true });
@@ -64,7 +64,9 @@ describe('session commands that change boards or names', () => {
     const m = board(boardId, mo.token);
     const f = board(boardId, fac.sessionToken);
     await Promise.all([m.synced, f.synced]);
-    expect(await mo.session.run({ type: 'card.addAnonymous', boardId, lane: 'problems', text: 'I was scared to ask for help' })).toEqual({ ok: true });
+    expect(await mo.session.run({ type: 'card.addAnonymous', boardId, lane: 'problems', text: 'I was scared to ask for help' })).toEqual({
+      ok: true
+    });
     await until(m.doc, () => readLanes(m.doc).problems.length === 1);
     const anonymous = readLanes(m.doc).problems[0];
     expect(anonymous.anonymous).toBe(true);
@@ -78,7 +80,13 @@ describe('session commands that change boards or names', () => {
 
     for (const doc of [m.doc, f.doc]) {
       const after = getCard(doc, anonymous.id)!;
-      expect({ anonymous: after.anonymous, order: after.order, createdAt: after.createdAt, lane: after.lane, text: after.text.toString() }).toEqual({
+      expect({
+        anonymous: after.anonymous,
+        order: after.order,
+        createdAt: after.createdAt,
+        lane: after.lane,
+        text: after.text.toString()
+      }).toEqual({
         anonymous: true,
         order: anonymous.order,
         createdAt: anonymous.createdAt,
@@ -131,8 +139,12 @@ describe('session commands that change boards or names', () => {
     const [leaver, stayer] = people;
     expect(await facilitator.run({ type: 'round.open', kind: 'checkin', prompt: 'How are you arriving?' })).toEqual({ ok: true });
     await leaver.session.stateWhere((s) => s.round?.open === true);
-    expect(await leaver.session.run({ type: 'round.answer', answerId: 'answer-leaver', text: 'tired but here', emoji: null, anonymous: false })).toEqual({ ok: true });
-    expect(await stayer.session.run({ type: 'round.answer', answerId: 'answer-stayer', text: 'glad to be back', emoji: null, anonymous: false })).toEqual({ ok: true });
+    expect(
+      await leaver.session.run({ type: 'round.answer', answerId: 'answer-leaver', text: 'tired but here', emoji: null, anonymous: false })
+    ).toEqual({ ok: true });
+    expect(
+      await stayer.session.run({ type: 'round.answer', answerId: 'answer-stayer', text: 'glad to be back', emoji: null, anonymous: false })
+    ).toEqual({ ok: true });
     const named = await facilitator.stateWhere((s) => s.round?.answers.length === 2);
     expect(named.round!.answers.map((a) => [a.text, a.name])).toEqual([
       ['tired but here', 'Sam'],
@@ -157,7 +169,14 @@ describe('session commands that change boards or names', () => {
     const text = `${marker} I could not get to the clinic because nobody would take me`;
     // Saved as it is typed: each save is a new version of the draft's row.
     for (const upto of [marker.length + 2, 30, 45, text.length]) {
-      const result = await writer.session.run({ type: 'draft.save', boardId, draftId: 'draft-1', lane: 'problems', text: text.slice(0, upto), anonymous: true });
+      const result = await writer.session.run({
+        type: 'draft.save',
+        boardId,
+        draftId: 'draft-1',
+        lane: 'problems',
+        text: text.slice(0, upto),
+        anonymous: true
+      });
       expect(result).toEqual({ ok: true });
     }
     const f = board(boardId, fac.sessionToken);
@@ -168,7 +187,7 @@ describe('session commands that change boards or names', () => {
 
     // The writer's id is in the files (their participant row), and so is the text (the board's
     // update log): the scan reads what it should. They must never share a page.
-    let linked: string[] = [];
+    let linked: string[];
     const deadline = Date.now() + 3000; // a fix may clear the log just after the reveal
     for (;;) {
       const files = databaseFiles(server.dataDir);
@@ -215,8 +234,10 @@ function pagesWithBoth(file: DbFile, a: string, b: string): string[] {
     }
     for (let at = 0; at < bytes.length; at += pageSize) windows.push([at, Math.min(bytes.length, at + pageSize)]);
   }
-  return windows.filter(([from, to]) => {
-    const page = bytes.subarray(from, to);
-    return page.includes(a) && page.includes(b);
-  }).map(([from]) => `${file.name}@${from}`);
+  return windows
+    .filter(([from, to]) => {
+      const page = bytes.subarray(from, to);
+      return page.includes(a) && page.includes(b);
+    })
+    .map(([from]) => `${file.name}@${from}`);
 }

@@ -119,7 +119,10 @@ describe('changes made offline that add up to more than one message', () => {
     const server = s.current;
     const w = await createWorkshop(server.url);
     const boardId = w.boards[0].id;
-    const [writer, watcher] = await Promise.all([join(server.url, w.links.member, 'No signal'), join(server.url, w.links.member, 'Watcher')]);
+    const [writer, watcher] = await Promise.all([
+      join(server.url, w.links.member, 'No signal'),
+      join(server.url, w.links.member, 'Watcher')
+    ]);
     const watching = board(server, boardId, watcher.sessionToken);
     await watching.synced;
 
@@ -132,7 +135,9 @@ describe('changes made offline that add up to more than one message', () => {
     try {
       await until(watching.doc, () => readLanes(watching.doc).problems.length === 800, 10_000);
     } catch {
-      throw new Error(`the watcher has ${readLanes(watching.doc).problems.length} of 800 cards; the writer's connection closed with ${JSON.stringify(codes)}`);
+      throw new Error(
+        `the watcher has ${readLanes(watching.doc).problems.length} of 800 cards; the writer's connection closed with ${JSON.stringify(codes)}`
+      );
     }
     expect(boardToJSON(watching.doc)).toEqual(boardToJSON(doc));
   }, 20_000);
@@ -199,7 +204,9 @@ describe('a slow reader joining a large board', () => {
       expect(u.length).toBeLessThan(1024 * 1024 - 16);
       seed.ws.send(syncMessage(SYNC_UPDATE, u));
     }
-    const stored = new Promise<void>((resolve) => seed.ws.on('message', (m: Buffer) => m[0] === MESSAGE_SYNC && m[1] === SYNC_STEP2 && resolve()));
+    const stored = new Promise<void>((resolve) =>
+      seed.ws.on('message', (m: Buffer) => m[0] === MESSAGE_SYNC && m[1] === SYNC_STEP2 && resolve())
+    );
     seed.ws.send(syncMessage(SYNC_STEP1, Y.encodeStateVector(seedDoc)));
     await stored;
     seed.ws.terminate();
@@ -228,8 +235,7 @@ describe('a slow reader joining a large board', () => {
     await sleep(300);
     socket.resume();
 
-    const complete = () =>
-      slow.doc.getText('filler').length === filler.length && added.every((id) => getCard(slow.doc, id) !== null);
+    const complete = () => slow.doc.getText('filler').length === filler.length && added.every((id) => getCard(slow.doc, id) !== null);
     await Promise.race([
       waitFor(complete, 12_000, 'the slow reader did not catch up'),
       slow.closed.then(({ code }) => {

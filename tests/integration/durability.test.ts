@@ -49,7 +49,11 @@ async function trial(): Promise<{ seen: number; lost: string[] }> {
   server = await spawnServer(dataDir, port, env);
   const fresh = connectBoard(server.wsUrl, boardId, tokens[3]);
   await fresh.synced;
-  const stored = new Set(Object.values(boardToJSON(fresh.doc)).flat().map((c) => c.text));
+  const stored = new Set(
+    Object.values(boardToJSON(fresh.doc))
+      .flat()
+      .map((c) => c.text)
+  );
   fresh.destroy();
   server.child.kill('SIGTERM');
   await server.exited;
@@ -69,7 +73,9 @@ describe('durability', () => {
     const b = connectBoard(server.wsUrl, w.boards[0].id, me.sessionToken);
     await b.synced;
     await until(b.doc, () => boardToJSON(b.doc).questions.length === 30);
-    const closed = new Promise<number>((resolve) => a.provider.on('connection-close', (e: { code: number } | null) => resolve(e?.code ?? 0)));
+    const closed = new Promise<number>((resolve) =>
+      a.provider.on('connection-close', (e: { code: number } | null) => resolve(e?.code ?? 0))
+    );
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(await closed).toBe(4503); // "the server is restarting": pages reconnect
@@ -84,15 +90,22 @@ describe('durability', () => {
     await server.exited;
   });
 
-  it(`keeps every edit another client had received after SIGKILL mid-burst (${TRIALS} trial${TRIALS === 1 ? '' : 's'})`, async () => {
-    let passed = 0;
-    const failures: string[] = [];
-    for (let i = 0; i < TRIALS; i++) {
-      const result = await trial();
-      if (result.lost.length === 0) passed++;
-      else failures.push(`trial ${i + 1}: lost ${result.lost.length} of ${result.seen} seen edits, e.g. ${result.lost.slice(0, 3).join(', ')}`);
-    }
-    if (TRIALS > 1) console.log(`durability soak: ${passed} of ${TRIALS} trials kept every seen edit`);
-    expect(failures).toEqual([]);
-  }, 60_000 + TRIALS * 30_000);
+  it(
+    `keeps every edit another client had received after SIGKILL mid-burst (${TRIALS} trial${TRIALS === 1 ? '' : 's'})`,
+    async () => {
+      let passed = 0;
+      const failures: string[] = [];
+      for (let i = 0; i < TRIALS; i++) {
+        const result = await trial();
+        if (result.lost.length === 0) passed++;
+        else
+          failures.push(
+            `trial ${i + 1}: lost ${result.lost.length} of ${result.seen} seen edits, e.g. ${result.lost.slice(0, 3).join(', ')}`
+          );
+      }
+      if (TRIALS > 1) console.log(`durability soak: ${passed} of ${TRIALS} trials kept every seen edit`);
+      expect(failures).toEqual([]);
+    },
+    60_000 + TRIALS * 30_000
+  );
 });

@@ -2,7 +2,6 @@
 // and timer reach everyone, silent writing keeps drafts private until the reveal, and anonymous
 // cards cannot be linked to their author.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { addCard, boardToJSON, cardsOf, getCard, readLanes } from '../../src/lib/board/schema';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { connectBoard, connectSession, createWorkshop, join, until, type BoardClient, type SessionClient } from '../helpers/clients';
@@ -107,7 +106,7 @@ describe('facilitation', () => {
     expect(paused.timer.remainingMs).toBeGreaterThan(160_000);
   });
 
-  it('never applies or relays an observer\'s board updates', async () => {
+  it("never applies or relays an observer's board updates", async () => {
     const { boardId, people, fac } = await workshopWith('observer', 'member');
     const [observer, member] = people;
     const watching = board(boardId, observer.token);
@@ -193,14 +192,18 @@ describe('facilitation', () => {
     const member = people[0];
     const b = board(boardId, member.token);
     await b.synced;
-    const closed = new Promise<number>((resolve) => b.provider.on('connection-close', (e: { code: number } | null) => resolve(e?.code ?? 0)));
+    const closed = new Promise<number>((resolve) =>
+      b.provider.on('connection-close', (e: { code: number } | null) => resolve(e?.code ?? 0))
+    );
     const removed = new Promise<{ message: string }>((resolve) => member.session.once('removed', resolve));
     expect(await facilitator.run({ type: 'participant.remove', participantId: member.id })).toEqual({ ok: true });
     expect((await removed).message).toMatch(/removed/);
     expect(await closed).toBe(4410);
     b.provider.disconnect();
     // Replays with the old session are refused everywhere.
-    await expect(connectSession(server.url, member.session.auth ? (member.session.auth as { workshopId: string }).workshopId : '', member.token)).rejects.toMatchObject({
+    await expect(
+      connectSession(server.url, member.session.auth ? (member.session.auth as { workshopId: string }).workshopId : '', member.token)
+    ).rejects.toMatchObject({
       data: { code: 'not_signed_in' }
     });
     const res = await fetch(`${server.url.replace('http', 'http')}/api/session`, { headers: { authorization: `Bearer ${member.token}` } });
@@ -215,8 +218,12 @@ describe('facilitation', () => {
     await watcher.synced;
     const updates: Uint8Array[] = [];
     watcher.doc.on('update', (u: Uint8Array) => updates.push(u));
-    expect(await a.session.run({ type: 'draft.save', boardId, draftId: 'draft-1', lane: 'problems', text: 'secret worry', anonymous: false })).toEqual({ ok: true });
-    expect(await b.session.run({ type: 'draft.save', boardId, draftId: 'draft-2', lane: 'solutions', text: 'my idea', anonymous: false })).toEqual({ ok: true });
+    expect(
+      await a.session.run({ type: 'draft.save', boardId, draftId: 'draft-1', lane: 'problems', text: 'secret worry', anonymous: false })
+    ).toEqual({ ok: true });
+    expect(
+      await b.session.run({ type: 'draft.save', boardId, draftId: 'draft-2', lane: 'solutions', text: 'my idea', anonymous: false })
+    ).toEqual({ ok: true });
     // Nothing of the draft reaches another member's document.
     const peek = board(boardId, b.token);
     await peek.synced;
@@ -228,7 +235,7 @@ describe('facilitation', () => {
     // Both arrived in one update, written by the server's peer with one timestamp.
     const cards = [...readLanes(watcher.doc).problems, ...readLanes(watcher.doc).solutions];
     expect(new Set(cards.map((c) => c.createdAt)).size).toBe(1);
-    const clients = new Set(cards.map((c) => (c.text as Y.Text)._item?.id.client));
+    const clients = new Set(cards.map((c) => c.text._item?.id.client));
     expect(clients.size).toBe(1);
     expect(clients.has(watcher.doc.clientID)).toBe(false);
     const f = board(boardId, fac.sessionToken);
@@ -247,7 +254,9 @@ describe('facilitation', () => {
     await otherBoard.synced;
     const authorBoard = board(boardId, author.token);
     await authorBoard.synced;
-    expect(await author.session.run({ type: 'card.addAnonymous', boardId, lane: 'problems', text: 'I was scared to ask for help' })).toEqual({ ok: true });
+    expect(
+      await author.session.run({ type: 'card.addAnonymous', boardId, lane: 'problems', text: 'I was scared to ask for help' })
+    ).toEqual({ ok: true });
     await until(otherBoard.doc, () => readLanes(otherBoard.doc).problems.length === 1);
     const card = readLanes(otherBoard.doc).problems[0];
     // The card's Yjs items carry the server's client id, not the author's.
@@ -325,14 +334,14 @@ describe('facilitation', () => {
     const f = board(boardId, fac.sessionToken);
     await f.synced;
     await until(f.doc, () => !!getCard(f.doc, id) && readLanes(f.doc).solutions.length === 1);
-    const view = await new Promise<{ balance: { people: { name: string; cards: number; words: number; notYet: boolean }[]; anonymousCards: number } }>(
-      (resolve) => {
-        facilitator.on('facilitator', (v) => {
-          if (v.balance.anonymousCards === 1 && v.balance.people.some((p) => p.cards === 1)) resolve(v);
-        });
-        void facilitator.run({ type: 'facilitator.refresh' });
-      }
-    );
+    const view = await new Promise<{
+      balance: { people: { name: string; cards: number; words: number; notYet: boolean }[]; anonymousCards: number };
+    }>((resolve) => {
+      facilitator.on('facilitator', (v) => {
+        if (v.balance.anonymousCards === 1 && v.balance.people.some((p) => p.cards === 1)) resolve(v);
+      });
+      void facilitator.run({ type: 'facilitator.refresh' });
+    });
     const byName = Object.fromEntries(view.balance.people.map((p) => [p.name, p]));
     expect(byName[member.name]).toMatchObject({ cards: 1, words: 3, notYet: false });
     expect(byName[dm.name]).toMatchObject({ cards: 0, notYet: true });

@@ -67,7 +67,11 @@ describe('HTTP API', () => {
     board = await boardWithHonestPair(server);
     await expectError(await post('/api/workshops', '<workshop/>', { 'content-type': 'application/xml' }), 415, 'invalid_json');
     // text/plain from the page's own origin (fetch() will not set Origin, so node:http does).
-    await expectError(await rawPost('/api/join', '{"code":"ABC234","name":"A"}', { 'content-type': 'text/plain', origin: server.url }), 415, 'invalid_json');
+    await expectError(
+      await rawPost('/api/join', '{"code":"ABC234","name":"A"}', { 'content-type': 'text/plain', origin: server.url }),
+      415,
+      'invalid_json'
+    );
     await expectError(await rawPost('/api/join', '{}', {}), 415, 'invalid_json');
     await afterwards();
   });
@@ -113,15 +117,30 @@ describe('HTTP API', () => {
     await expectError(await post('/api/workshops', JSON.stringify({ title: 'Fine' })), 400, 'invalid_input', 'question');
     await expectError(await post('/api/workshops', JSON.stringify({ title: { $gt: '' }, question: 'Q' })), 400, 'invalid_input', 'title');
     await expectError(await post('/api/join', '{}'), 400, 'invalid_input');
-    await expectError(await post('/api/join', JSON.stringify({ token: tokenOf(board.workshop.links.member) })), 400, 'invalid_input', 'name');
+    await expectError(
+      await post('/api/join', JSON.stringify({ token: tokenOf(board.workshop.links.member) })),
+      400,
+      'invalid_input',
+      'name'
+    );
     await expectError(await post('/api/join', JSON.stringify({ code: 12345, name: 'A' })), 400, 'invalid_input');
     await afterwards();
   });
 
   it('[L-HTTP-6] refuses an oversized title or name with 400 invalid_input naming the field', async () => {
     board = await boardWithHonestPair(server);
-    await expectError(await post('/api/workshops', JSON.stringify({ title: 't'.repeat(121), question: 'Q' })), 400, 'invalid_input', 'title');
-    await expectError(await post('/api/workshops', JSON.stringify({ title: 'T', question: 'q'.repeat(501) })), 400, 'invalid_input', 'question');
+    await expectError(
+      await post('/api/workshops', JSON.stringify({ title: 't'.repeat(121), question: 'Q' })),
+      400,
+      'invalid_input',
+      'title'
+    );
+    await expectError(
+      await post('/api/workshops', JSON.stringify({ title: 'T', question: 'q'.repeat(501) })),
+      400,
+      'invalid_input',
+      'question'
+    );
     await expectError(
       await post('/api/join', JSON.stringify({ token: tokenOf(board.workshop.links.member), name: 'n'.repeat(41) })),
       400,

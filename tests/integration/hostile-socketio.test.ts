@@ -27,7 +27,14 @@ describe('socket.io (session control)', () => {
   });
 
   function connect(auth: Record<string, unknown>, extra: Partial<Parameters<typeof ioClient>[1]> = {}): Socket {
-    const socket = ioClient(server.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth, ...extra });
+    const socket = ioClient(server.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth,
+      ...extra
+    });
     sockets.push(socket);
     return socket;
   }
@@ -68,20 +75,19 @@ describe('socket.io (session control)', () => {
 
   it('[L-IO-1] refuses a handshake from a foreign Origin', async () => {
     const { board, honest } = await freshBoard();
-    const refused = connect({ workshopId: board.workshop.id, token: board.mallory.sessionToken }, { extraHeaders: { origin: 'https://evil.example' } });
+    const refused = connect(
+      { workshopId: board.workshop.id, token: board.mallory.sessionToken },
+      { extraHeaders: { origin: 'https://evil.example' } }
+    );
     const err = await connectError(refused);
     expect(err).toBeInstanceOf(Error);
     // The polling transport says the same in HTTP.
     const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.get(
-        `${server.url}/socket.io/?EIO=4&transport=polling`,
-        { headers: { origin: 'https://evil.example' } },
-        (r) => {
-          let text = '';
-          r.on('data', (c) => (text += c));
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, text }));
-        }
-      );
+      const req = http.get(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://evil.example' } }, (r) => {
+        let text = '';
+        r.on('data', (c) => (text += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, text }));
+      });
       req.on('error', reject);
     });
     expect(res.status).toBe(403);
@@ -200,9 +206,12 @@ describe('socket.io (session control)', () => {
       const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
       await new Promise<void>((resolve) => raw.once('message', () => resolve())); // engine.io "open"
       raw.send(`40${JSON.stringify({ workshopId: board.workshop.id, token: board.mallory.sessionToken })}`);
-      await new Promise<void>((resolve) => raw.on('message', (m) => String(m).startsWith('40') && resolve()));
+      await new Promise<void>((resolve) => raw.on('message', (m: Buffer) => m.toString().startsWith('40') && resolve()));
       for (const f of frames) raw.send(f);
-      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`not closed after ${packet}`)), 5000))]);
+      await Promise.race([
+        closed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`not closed after ${packet.toString()}`)), 5000))
+      ]);
     }
     expect(await run(honest, { type: 'hand.raise' })).toEqual({ ok: true });
     await expectHealthy(server);

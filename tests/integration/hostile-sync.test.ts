@@ -131,7 +131,10 @@ describe('/sync (the y-websocket endpoint)', () => {
         payload: () =>
           frame((e) => {
             encoding.writeVarUint(e, MESSAGE_AWARENESS);
-            encoding.writeVarUint8Array(e, frame((p) => encoding.writeVarUint(p, 100_000_000)));
+            encoding.writeVarUint8Array(
+              e,
+              frame((p) => encoding.writeVarUint(p, 100_000_000))
+            );
           })
       },
       {
@@ -287,7 +290,7 @@ describe('/sync (the y-websocket endpoint)', () => {
       for (let i = 1; i <= 1000; i++) raw.send(awarenessMessage([{ clientId: 777002, clock: i, state: { editing: null } }]));
       await expectRefusedAndUnharmed(server, board, raw, [CLOSE.tooFast]);
       // Its presence left with it.
-      await presenceWhere(board.bo, (states) => !states.has(777002), 'the flooder\'s presence stayed');
+      await presenceWhere(board.bo, (states) => !states.has(777002), "the flooder's presence stayed");
     });
   });
 
@@ -303,7 +306,9 @@ describe('/sync (the y-websocket endpoint)', () => {
 
       const raw = await openRaw(server, board.boardId, board.mallory.sessionToken);
       // Spoof Ann: a new state, then "Ann has left", with clocks far ahead of hers.
-      raw.send(awarenessMessage([{ clientId: annId, clock: 1_000_000, state: { user: { name: 'Ann', role: 'facilitator' }, editing: 'spoofed' } }]));
+      raw.send(
+        awarenessMessage([{ clientId: annId, clock: 1_000_000, state: { user: { name: 'Ann', role: 'facilitator' }, editing: 'spoofed' } }])
+      );
       raw.send(awarenessMessage([{ clientId: annId, clock: 1_000_001, state: null }]));
       // Then publish its own presence; once Bo sees that, the spoofs (sent earlier) were handled.
       const malloryId = 777003;
@@ -331,7 +336,12 @@ describe('/sync (the y-websocket endpoint)', () => {
           {
             clientId: malloryId,
             clock: 1,
-            state: { user: { name: 'The Facilitator', role: 'facilitator', color: 'red' }, editing: 'x', admin: true, script: '<img onerror=alert(1)>' }
+            state: {
+              user: { name: 'The Facilitator', role: 'facilitator', color: 'red' },
+              editing: 'x',
+              admin: true,
+              script: '<img onerror=alert(1)>'
+            }
           }
         ])
       );
@@ -435,7 +445,6 @@ describe('/sync (the y-websocket endpoint)', () => {
       await expectHealthy(server);
       await expectStillSyncing(board);
     });
-
   });
 
   describe('failed upgrades from one address', () => {

@@ -89,7 +89,9 @@ describe('logs at LOG_LEVEL=debug', () => {
     const byCookie = await openRaw(`${wsUrl}/sync/${boardId}`, { cookie: sam.header, origin: url });
     byCookie.send(Buffer.from([0, 0, 255, 255, 255, 255, 15]));
     await new Promise((resolve) => byCookie.once('close', resolve));
-    await expect(openRaw(`${wsUrl}/sync/${boardId}?token=${sam.token}`, { origin: 'http://elsewhere.test' })).rejects.toThrow(/refused 403/);
+    await expect(openRaw(`${wsUrl}/sync/${boardId}?token=${sam.token}`, { origin: 'http://elsewhere.test' })).rejects.toThrow(
+      /refused 403/
+    );
     await expect(openRaw(`${wsUrl}/sync/${boardId}?token=not-a-real-session-token-at-all`, {})).rejects.toThrow(/refused 401/);
     board.destroy();
 
@@ -111,7 +113,9 @@ describe('logs at LOG_LEVEL=debug', () => {
     });
     const dmSession = await connectSession(url, w.id, dm.sessionToken);
     expect((await dmSession.run({ type: 'hand.raise' })).ok).toBe(true);
-    expect((await dmSession.run({ type: 'draft.save', boardId, draftId: 'd1', lane: 'problems', text: 'private words', anonymous: false })).ok).toBe(true);
+    expect(
+      (await dmSession.run({ type: 'draft.save', boardId, draftId: 'd1', lane: 'problems', text: 'private words', anonymous: false })).ok
+    ).toBe(true);
     expect((await dmSession.run({ type: 'card.addAnonymous', boardId, lane: 'solutions', text: 'no name' })).ok).toBe(false);
     await expect(connectSession(url, w.id, 'not-a-real-session-token-at-all')).rejects.toThrow();
 
@@ -130,9 +134,17 @@ describe('logs at LOG_LEVEL=debug', () => {
 
     // Requests that fail on the invite page: a body a form action refuses (415), one it cannot
     // read (500). Both are logged, by the route's pattern, never its path.
-    const asJson = await fetch(`${url}/j/${memberToken}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: '{}' });
+    const asJson = await fetch(`${url}/j/${memberToken}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url },
+      body: '{}'
+    });
     expect(asJson.status).toBe(415);
-    const unreadable = await fetch(`${url}/j/${memberToken}`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: url }, body: 'name' });
+    const unreadable = await fetch(`${url}/j/${memberToken}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: url },
+      body: 'name'
+    });
     expect(unreadable.status).toBe(500);
     expect((await fetch(`${url}/j/${memberToken.slice(0, -2)}zz`)).status).toBe(200);
 
@@ -150,12 +162,21 @@ describe('logs at LOG_LEVEL=debug', () => {
       body: JSON.stringify({ workshop: w.id })
     });
     expect(await leftByBearer.json()).toEqual({ ended: true });
-    expect((await api(url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${coded.body.sessionToken}` } })).status).toBe(401);
+    expect(
+      (await api(url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${coded.body.sessionToken}` } }))
+        .status
+    ).toBe(401);
     // A leave made offline (the page marked its companion cookie) ends the session on the next request.
-    const offlineLeave = await fetch(`${url}/privacy`, { headers: { cookie: `rt_session_${w.id}=${dm.sessionToken}; rt_here_${w.id}=left` } });
+    const offlineLeave = await fetch(`${url}/privacy`, {
+      headers: { cookie: `rt_session_${w.id}=${dm.sessionToken}; rt_here_${w.id}=left` }
+    });
     expect(offlineLeave.status).toBe(200);
-    expect((await api(url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${dm.sessionToken}` } })).status).toBe(401);
-    expect((await api(url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${fac.sessionToken}` } })).status).toBe(200);
+    expect(
+      (await api(url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${dm.sessionToken}` } })).status
+    ).toBe(401);
+    expect(
+      (await api(url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${fac.sessionToken}` } })).status
+    ).toBe(200);
 
     facSession.disconnect();
     dmSession.disconnect();
@@ -163,7 +184,10 @@ describe('logs at LOG_LEVEL=debug', () => {
     server.child.kill('SIGTERM');
     await server.exited;
 
-    const lines = server.output().split('\n').filter((l) => l.trim().startsWith('{'));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.trim().startsWith('{'));
     const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; route?: string });
     // The logs are really at debug, and the failures above were logged (by route).
     expect(logged.some((l) => l.level === 20)).toBe(true);

@@ -30,7 +30,10 @@ describe('operations', () => {
   it('backs up the database while the server runs', async () => {
     const w = await createWorkshop(server.url, 'Backed up');
     const target = path.join(server.dataDir, 'copy.sqlite');
-    const out = execFileSync(process.execPath, ['scripts/backup.js', target], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['scripts/backup.js', target], {
+      env: { ...process.env, DATA_DIR: server.dataDir },
+      encoding: 'utf8'
+    });
     expect(out).toContain('Backup written');
     const copy = new Database(target, { readonly: true });
     expect(copy.prepare('SELECT title FROM workshops WHERE id = ?').get(w.id)).toEqual({ title: 'Backed up' });

@@ -131,7 +131,9 @@ async function world(target: Target = server): Promise<World> {
     person(target, a.links.facilitator, 'Rue')
   ]);
   const people = { facilitator, member, decisionMaker, observer };
-  const [sf, sm, sd, so, setup] = await Promise.all([facilitator, member, decisionMaker, observer, kit].map((p) => session(target, a.id, p)));
+  const [sf, sm, sd, so, setup] = await Promise.all(
+    [facilitator, member, decisionMaker, observer, kit].map((p) => session(target, a.id, p))
+  );
   const sockets = { facilitator: sf, member: sm, decisionMaker: sd, observer: so };
   await expectOk(setup, { type: 'participant.remove', participantId: rue.id });
 
@@ -167,7 +169,13 @@ async function fingerprint(w: World): Promise<string> {
 
 /** Tries a socket.io handshake that should fail; resolves with the connect_error's data.code. */
 function refusedHandshake(workshopId: string, token: string | undefined): Promise<string> {
-  const socket = ioClient(server.url, { path: '/socket.io', auth: { workshopId, token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = ioClient(server.url, {
+    path: '/socket.io',
+    auth: { workshopId, token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no answer to the handshake')), 5000);
     socket.once('connect', () => {
@@ -284,8 +292,15 @@ function expected(type: CommandType, who: Identity, command: Command): string {
       if (boardOf(command) !== null) return NOT_THIS_BOARD;
       if (exampleOf(type).namesPerson) return NOT_THIS_PERSON;
       return OWN_WORKSHOP;
-    default:
+    case 'facilitator':
+    case 'member':
+    case 'decisionMaker':
+    case 'observer':
       return allows(COMMANDS[type].who, who) ? OK : FORBIDDEN_ROLE;
+    default: {
+      const never: never = who;
+      return never;
+    }
   }
 }
 
@@ -323,7 +338,12 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
   const result = await send(socket, command);
   const unchanged = watch ? (await fingerprint(w)) === before : true;
   let answer = label(result);
-  if (who === 'otherWorkshop' && (result.ok || result.error.code === 'not_allowed_now') && boardOf(command) === null && !exampleOf(type).namesPerson) {
+  if (
+    who === 'otherWorkshop' &&
+    (result.ok || result.error.code === 'not_allowed_now') &&
+    boardOf(command) === null &&
+    !exampleOf(type).namesPerson
+  ) {
     answer = OWN_WORKSHOP;
   }
   return { answer, unchanged };
@@ -399,7 +419,8 @@ function discoverRoutes(): string[] {
         const actions = text.indexOf('export const actions');
         if (actions >= 0) {
           const block = text.slice(actions, text.indexOf('\n};', actions));
-          for (const m of block.matchAll(/^ {2}([A-Za-z_$][\w$]*)\s*:/gm)) found.add(m[1] === 'default' ? `POST ${route}` : `POST ${route}?/${m[1]}`);
+          for (const m of block.matchAll(/^ {2}([A-Za-z_$][\w$]*)\s*:/gm))
+            found.add(m[1] === 'default' ? `POST ${route}` : `POST ${route}?/${m[1]}`);
         }
       } else if (/^\+layout(\.server)?\.[jt]s$/.test(entry.name)) {
         // A layout's load runs for every page below it: it needs a row of its own.
@@ -499,7 +520,10 @@ const live = (statusLive: number, statusRest: number): Record<Identity, number> 
   Object.fromEntries(IDENTITIES.map((who) => [who, isLive(who) ? statusLive : statusRest])) as Record<Identity, number>;
 
 const facilitatorOnly = (ok: number, otherRoles: number, rest: number): Record<Identity, number> =>
-  Object.fromEntries(IDENTITIES.map((who) => [who, who === 'facilitator' ? ok : isLive(who) ? otherRoles : rest])) as Record<Identity, number>;
+  Object.fromEntries(IDENTITIES.map((who) => [who, who === 'facilitator' ? ok : isLive(who) ? otherRoles : rest])) as Record<
+    Identity,
+    number
+  >;
 
 const HTTP: Record<string, HttpRow> = {
   'GET /': { request: () => ({ method: 'GET', path: '/', page: true }), expect: everyone(200) },
@@ -521,7 +545,8 @@ const HTTP: Record<string, HttpRow> = {
     request: (w) => ({ method: 'GET', path: `/api/session?workshop=${w.a.id}` }),
     expect: live(200, 401),
     check: (answer, who, w) => {
-      if (isLive(who)) expect(JSON.parse(answer.text)).toMatchObject({ participant: { id: w.people[who].id, role: who }, workshop: { id: w.a.id } });
+      if (isLive(who))
+        expect(JSON.parse(answer.text)).toMatchObject({ participant: { id: w.people[who].id, role: who }, workshop: { id: w.a.id } });
       else expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
     }
   },
@@ -531,7 +556,9 @@ const HTTP: Record<string, HttpRow> = {
     fresh: ['facilitator'],
     check: async (answer, who, w) => {
       // Deleted by its facilitator, and by nobody else.
-      const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, { headers: { authorization: `Bearer ${w.people.facilitator.token}` } });
+      const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, {
+        headers: { authorization: `Bearer ${w.people.facilitator.token}` }
+      });
       expect(after.status).toBe(who === 'facilitator' ? 401 : 200);
       if (answer.status === 403) expect(JSON.parse(answer.text).error.code).toBe('forbidden');
       if (answer.status === 401) expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
@@ -560,7 +587,9 @@ const HTTP: Record<string, HttpRow> = {
       expect(JSON.parse(answer.text)).toEqual({ ended: isLive(who) });
       if (!isLive(who)) return;
       // That device's session has ended; the person is still in the workshop.
-      const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, { headers: { authorization: `Bearer ${w.people[who].token}` } });
+      const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, {
+        headers: { authorization: `Bearer ${w.people[who].token}` }
+      });
       expect(after.status).toBe(401);
     }
   },
@@ -653,7 +682,15 @@ function upgradeStatus(url: string, headers: Record<string, string>): Promise<nu
 describe('the permission matrix: /sync upgrades', () => {
   it('[L-SYNC-3, L-SYNC-4] opens a board for its live participants only', async () => {
     const w = await world();
-    const want: Record<Identity, number> = { facilitator: 101, member: 101, decisionMaker: 101, observer: 101, removed: 401, otherWorkshop: 403, none: 401 };
+    const want: Record<Identity, number> = {
+      facilitator: 101,
+      member: 101,
+      decisionMaker: 101,
+      observer: 101,
+      removed: 401,
+      otherWorkshop: 403,
+      none: 401
+    };
     for (const transport of ['token', 'cookie'] as const) {
       const got: Record<string, number> = {};
       for (const who of IDENTITIES) {

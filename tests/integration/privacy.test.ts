@@ -36,7 +36,14 @@ describe('privacy', () => {
     await session.run({ type: 'round.answer', answerId: 'a1', text: secret, emoji: null, anonymous: false });
     const facSession = await connectSession(server.url, w.id, fac.sessionToken);
     await facSession.run({ type: 'phase.go', index: 2 });
-    await session.run({ type: 'draft.save', boardId: w.boards[0].id, draftId: 'd1', lane: 'solutions', text: `draft ${secret}`, anonymous: false });
+    await session.run({
+      type: 'draft.save',
+      boardId: w.boards[0].id,
+      draftId: 'd1',
+      lane: 'solutions',
+      text: `draft ${secret}`,
+      anonymous: false
+    });
     const check = connectBoard(server.wsUrl, w.boards[0].id, fac.sessionToken);
     await check.synced;
     await until(check.doc, () => boardToJSON(check.doc).problems.length === 40);
@@ -57,12 +64,18 @@ describe('privacy', () => {
     expect(db.updates.length).toBeGreaterThan(0);
     expect(databaseBytes(server.dataDir).includes(secret)).toBe(true);
 
-    const del = await fetch(`${server.url}/api/workshops/${w.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${fac.sessionToken}` } });
+    const del = await fetch(`${server.url}/api/workshops/${w.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${fac.sessionToken}` }
+    });
     expect(del.status).toBe(204);
     again.destroy();
     seen.destroy();
     expect(databaseBytes(server.dataDir).includes(secret)).toBe(false);
-    expect((await api(server.url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${member.sessionToken}` } })).status).toBe(401);
+    expect(
+      (await api(server.url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${member.sessionToken}` } }))
+        .status
+    ).toBe(401);
     // And after a restart (nothing written back from memory).
     await server.restart();
     expect(databaseBytes(server.dataDir).includes(secret)).toBe(false);
@@ -71,7 +84,10 @@ describe('privacy', () => {
   it('refuses to delete a workshop for anyone but its facilitator', async () => {
     const w = await createWorkshop(server.url);
     const member = await join(server.url, w.links.member, 'Mo');
-    const res = await fetch(`${server.url}/api/workshops/${w.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${member.sessionToken}` } });
+    const res = await fetch(`${server.url}/api/workshops/${w.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${member.sessionToken}` }
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: { code: 'forbidden' } });
     const anon = await fetch(`${server.url}/api/workshops/${w.id}`, { method: 'DELETE' });

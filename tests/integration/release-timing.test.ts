@@ -69,7 +69,14 @@ describe('timing of cards posted without a name', () => {
     asha.provider.awareness.setLocalStateField('editing', null);
     const ashaSession = await connectSession(server.url, w.id, writer.sessionToken);
     open.push({ close: () => ashaSession.disconnect() });
-    const sent = ashaSession.run({ type: 'draft.save', boardId, draftId: 'written-offline', lane: 'problems', text: 'I was scared to ask', anonymous: true });
+    const sent = ashaSession.run({
+      type: 'draft.save',
+      boardId,
+      draftId: 'written-offline',
+      lane: 'problems',
+      text: 'I was scared to ask',
+      anonymous: true
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const bilal = connectBoard(server.wsUrl, boardId, other.sessionToken);
     open.push({ close: () => bilal.destroy() });

@@ -103,4 +103,3 @@ describe('sqlite file', () => {
     expect(() => openSqliteStore(file)).toThrow(/newer Roundtable/);
   });
 });
-

@@ -26,7 +26,7 @@ describe('pre-framed relay messages', () => {
         const message = prepare(data);
         socket.sendPrepared!(message);
         // Framed by us, not by the fallback to ws.send (which would leave no cached frame).
-        framed.push(Buffer.isBuffer(message.wire) && (message.wire as Buffer).length > size);
+        framed.push(Buffer.isBuffer(message.wire) && message.wire.length > size);
         socket.sendPrepared!(message); // the second send reuses the cached frame
         socket.send(data); // and ws's own framing, for comparison
       }

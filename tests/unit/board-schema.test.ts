@@ -48,7 +48,11 @@ describe('board schema', () => {
     addCard(b, 'questions', 'from b');
     sync(a, b);
     expect(boardToJSON(a)).toEqual(boardToJSON(b));
-    expect(boardToJSON(a).questions.map((c) => c.text).sort()).toEqual(['first', 'from a', 'from b']);
+    expect(
+      boardToJSON(a)
+        .questions.map((c) => c.text)
+        .sort()
+    ).toEqual(['first', 'from a', 'from b']);
     // Inserting between the two equal-keyed cards still works.
     const lanes = readLanes(a).questions;
     expect(() => moveCard(a, lanes[0].id, 'questions', 2)).not.toThrow();
@@ -68,7 +72,7 @@ describe('board schema', () => {
     bad2.set('order', '<script>');
     bad2.set('text', 'not a Y.Text');
     cards.set('bad2', bad2);
-    (doc.getMap('cards') as Y.Map<unknown>).set('bad3', 42);
+    doc.getMap<unknown>('cards').set('bad3', 42);
     expect(boardToJSON(doc).questions.map((c) => c.text)).toEqual(['good']);
   });
 

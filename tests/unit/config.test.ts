@@ -51,7 +51,10 @@ describe('configuration', () => {
   it('checks addresses: PUBLIC_URL and ALLOWED_ORIGINS must be http or https', () => {
     expect(readConfig({ PUBLIC_URL: 'https://roundtable.example.org/' }).publicUrl).toBe('https://roundtable.example.org');
     expect(() => readConfig({ PUBLIC_URL: 'roundtable.example.org' })).toThrow(/PUBLIC_URL/);
-    expect(readConfig({ ALLOWED_ORIGINS: 'https://a.example, http://b.example:8080/x' }).extraOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(readConfig({ ALLOWED_ORIGINS: 'https://a.example, http://b.example:8080/x' }).extraOrigins).toEqual([
+      'https://a.example',
+      'http://b.example:8080'
+    ]);
     expect(() => readConfig({ ALLOWED_ORIGINS: 'ftp://a.example' })).toThrow(/ALLOWED_ORIGINS/);
   });
 });

@@ -14,7 +14,10 @@ describe('texts people type', () => {
     expect(checkTitle('')).toEqual({ ok: false, message: 'Enter a title for the workshop' });
     expect(checkTitle('   ')).toMatchObject({ ok: false });
     expect(checkTitle(42)).toMatchObject({ ok: false });
-    expect(checkTitle('x'.repeat(LIMITS.title + 1))).toMatchObject({ ok: false, message: expect.stringContaining('120 characters or fewer') });
+    expect(checkTitle('x'.repeat(LIMITS.title + 1))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('120 characters or fewer')
+    });
     expect(checkQuestion('How?')).toEqual({ ok: true, value: 'How?' });
     expect(checkName('  Sam  ')).toEqual({ ok: true, value: 'Sam' });
     expect(checkName('')).toMatchObject({ ok: false, message: expect.stringContaining('made-up name') });

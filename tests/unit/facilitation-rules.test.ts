@@ -51,7 +51,18 @@ describe('phases', () => {
   it('keep the current step when the template is edited', () => {
     const s = apply(initialState(), { type: 'phase.go', index: 2 }, fac, 0);
     if (!s.ok) throw new Error();
-    const r = apply(s.state, { type: 'phases.set', phases: [{ kind: 'welcome', title: 'Welcome' }, { kind: 'silent', title: 'Silent writing' }] }, fac, 0);
+    const r = apply(
+      s.state,
+      {
+        type: 'phases.set',
+        phases: [
+          { kind: 'welcome', title: 'Welcome' },
+          { kind: 'silent', title: 'Silent writing' }
+        ]
+      },
+      fac,
+      0
+    );
     expect(r.ok && r.state.phaseIndex).toBe(1);
     expect(apply(s.state, { type: 'phases.set', phases: [] }, fac, 0)).toMatchObject({ ok: false });
   });
@@ -64,14 +75,23 @@ describe('queue ordering', () => {
     { participantId: 'b', raisedAt: 3 }
   ];
   it('puts people called least first, then earliest', () => {
-    expect(orderQueue(hands, { calledCounts: { a: 2 }, roles: {}, decisionMakersAfterMembers: false }).map((h) => h.participantId)).toEqual(['dm', 'b', 'a']);
+    expect(orderQueue(hands, { calledCounts: { a: 2 }, roles: {}, decisionMakersAfterMembers: false }).map((h) => h.participantId)).toEqual(
+      ['dm', 'b', 'a']
+    );
   });
   it('can put decision makers after members', () => {
     const roles = { dm: 'decisionMaker' as const, a: 'member' as const, b: 'member' as const };
-    expect(orderQueue(hands, { calledCounts: {}, roles, decisionMakersAfterMembers: true }).map((h) => h.participantId)).toEqual(['a', 'b', 'dm']);
+    expect(orderQueue(hands, { calledCounts: {}, roles, decisionMakersAfterMembers: true }).map((h) => h.participantId)).toEqual([
+      'a',
+      'b',
+      'dm'
+    ]);
   });
   it('keeps the order hands were taken in when they arrive in the same millisecond', () => {
-    for (const ids of [['zed', 'amy'], ['amy', 'zed']]) {
+    for (const ids of [
+      ['zed', 'amy'],
+      ['amy', 'zed']
+    ]) {
       let s = initialState();
       for (const id of ids) {
         const r = apply(s, { type: 'hand.raise' }, { ...member, participantId: id }, 5);

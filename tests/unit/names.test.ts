@@ -44,7 +44,14 @@ describe('normaliseName', () => {
       expect(normaliseName(name)).toBe(name.normalize('NFC'));
     }
     // Joiners and presentation selectors are kept where they do a visible job.
-    for (const emoji of ['👨\u200D👩\u200D👧', '❤\uFE0F', '1\uFE0F\u20E3', '👋🏽', '🏳\uFE0F\u200D🌈', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}']) {
+    for (const emoji of [
+      '👨\u200D👩\u200D👧',
+      '❤\uFE0F',
+      '1\uFE0F\u20E3',
+      '👋🏽',
+      '🏳\uFE0F\u200D🌈',
+      '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}'
+    ]) {
       expect(normaliseName(`Sam ${emoji}`)).toBe(`Sam ${emoji}`);
     }
     expect(normaliseName('علی\u200Cرضا')).toBe('علی\u200Cرضا'); // Persian zero-width non-joiner
@@ -163,9 +170,18 @@ describe('checkDisplayName', () => {
       ok: false,
       message: NAME_MESSAGES.keptWord('facilitator', 'Facilitator')
     });
-    expect(checkDisplayName('Lead Моderator', asMember())).toMatchObject({ ok: false, message: expect.stringContaining('kept for the facilitator') });
-    expect(checkDisplayName('Sam (decision maker)', asMember())).toMatchObject({ ok: false, message: expect.stringContaining('kept for decision makers') });
-    expect(checkDisplayName('Roundtable bot', asFacilitator())).toMatchObject({ ok: false, message: expect.stringContaining('Roundtable') });
+    expect(checkDisplayName('Lead Моderator', asMember())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('kept for the facilitator')
+    });
+    expect(checkDisplayName('Sam (decision maker)', asMember())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('kept for decision makers')
+    });
+    expect(checkDisplayName('Roundtable bot', asFacilitator())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Roundtable')
+    });
     // Short role words are refused only as whole names: they are inside ordinary words and names.
     expect(checkDisplayName('Badminton Bob', asMember())).toEqual({ ok: true, value: 'Badminton Bob' });
     expect(checkDisplayName('Ghost', asMember())).toEqual({ ok: true, value: 'Ghost' });
@@ -182,11 +198,23 @@ describe('checkDisplayName', () => {
   });
 
   it('keeps the other role words for their roles, with a message naming who they are for', () => {
-    expect(checkDisplayName('Decision maker', asMember())).toEqual({ ok: false, message: 'That name is kept for decision makers. Choose another name' });
+    expect(checkDisplayName('Decision maker', asMember())).toEqual({
+      ok: false,
+      message: 'That name is kept for decision makers. Choose another name'
+    });
     expect(checkDisplayName('Decision-maker', asFacilitator())).toMatchObject({ ok: false });
-    expect(checkDisplayName('Observer', asMember())).toEqual({ ok: false, message: 'That name is kept for observers. Choose another name' });
-    expect(checkDisplayName('Members', { role: 'observer', others: [] })).toEqual({ ok: false, message: 'That name is kept for members. Choose another name' });
-    expect(checkDisplayName('Roundtable', asFacilitator())).toEqual({ ok: false, message: 'That name is kept for Roundtable itself. Choose another name' });
+    expect(checkDisplayName('Observer', asMember())).toEqual({
+      ok: false,
+      message: 'That name is kept for observers. Choose another name'
+    });
+    expect(checkDisplayName('Members', { role: 'observer', others: [] })).toEqual({
+      ok: false,
+      message: 'That name is kept for members. Choose another name'
+    });
+    expect(checkDisplayName('Roundtable', asFacilitator())).toEqual({
+      ok: false,
+      message: 'That name is kept for Roundtable itself. Choose another name'
+    });
   });
 
   it('refuses a look-alike of someone present', () => {

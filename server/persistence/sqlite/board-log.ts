@@ -10,7 +10,9 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
   const q = {
     // A board or person deleted while their edits waited for this batch is skipped, so one
     // deletion never fails the transaction that carries everyone else's edits.
-    append: log.prepare('INSERT INTO board_updates (board_id, data) SELECT @boardId, @data WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId)'),
+    append: log.prepare(
+      'INSERT INTO board_updates (board_id, data) SELECT @boardId, @data WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId)'
+    ),
     insertAuthor: log.prepare(
       `INSERT OR IGNORE INTO card_authors (board_id, card_id, participant_id, created_at)
        SELECT @boardId, @cardId, @participantId, @createdAt
@@ -72,6 +74,8 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
     },
     pendingCount: async (boardId) => q.pendingCount.get(boardId)?.n ?? 0,
     authors: async (workshopId) =>
-      q.authors.all(workshopId).map((r) => ({ boardId: r.board_id, cardId: r.card_id, participantId: r.participant_id, createdAt: r.created_at }))
+      q.authors
+        .all(workshopId)
+        .map((r) => ({ boardId: r.board_id, cardId: r.card_id, participantId: r.participant_id, createdAt: r.created_at }))
   };
 }

@@ -2,6 +2,7 @@
 // log into the main file with PASSIVE checkpoints, which never block a writer or wait for one.
 // Plain JavaScript so it runs as it is, from the source tree (tests, `npm run dev`) and from
 // dist/ (copied there by scripts/build-server.js). See checkpointer.ts for the whole design.
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: it runs as it is */
 const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);

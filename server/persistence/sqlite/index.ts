@@ -70,10 +70,15 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   let closed = false;
 
   return {
-    boards: sqliteBoardLog(db, log, () => {
-      wal.committed();
-      checkpointer.committed();
-    }, wal),
+    boards: sqliteBoardLog(
+      db,
+      log,
+      () => {
+        wal.committed();
+        checkpointer.committed();
+      },
+      wal
+    ),
     ...sqliteRecords(db),
     async ping() {
       if (wal.broken) throw wal.broken;

@@ -51,8 +51,7 @@ export const MIGRATIONS: string[] = [
     upto_id INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   );
-  `
-,
+  `,
   /* 2: facilitation state, private drafts, card authorship (for balance), hidden cards */ `
   CREATE TABLE workshop_state (
     workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
@@ -87,12 +86,10 @@ export const MIGRATIONS: string[] = [
     hidden_at INTEGER NOT NULL,
     PRIMARY KEY (board_id, card_id)
   );
-  `
-,
+  `,
   /* 3: a workshop can be ended (then deleted after the retention period) */ `
   ALTER TABLE workshops ADD COLUMN ended_at INTEGER;
-  `
-,
+  `,
   /* 4: hidden cards keep the whole card (every field, as JSON); facilitation state has a version for compare-and-set */ `
   ALTER TABLE hidden_cards ADD COLUMN card TEXT;
   ALTER TABLE workshop_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;

@@ -20,28 +20,88 @@ import {
   type WorkshopStore
 } from '../types';
 
-interface WorkshopRow { id: string; title: string; question: string; code: string; created_at: number; ended_at: number | null }
-interface BoardRow { id: string; workshop_id: string; title: string; position: number }
-interface InviteRow { token: string; workshop_id: string; role: string; created_at: number; revoked_at: number | null }
-interface ParticipantRow { id: string; workshop_id: string; name: string; role: string; created_at: number; removed_at: number | null }
-interface DraftRow {
-  participant_id: string; draft_id: string; workshop_id: string; board_id: string; lane: string; text: string; anonymous: number; updated_at: number;
+interface WorkshopRow {
+  id: string;
+  title: string;
+  question: string;
+  code: string;
+  created_at: number;
+  ended_at: number | null;
 }
-interface HiddenRow { board_id: string; card_id: string; lane: string; text: string; reason: string; hidden_at: number; card: string | null }
+interface BoardRow {
+  id: string;
+  workshop_id: string;
+  title: string;
+  position: number;
+}
+interface InviteRow {
+  token: string;
+  workshop_id: string;
+  role: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+interface ParticipantRow {
+  id: string;
+  workshop_id: string;
+  name: string;
+  role: string;
+  created_at: number;
+  removed_at: number | null;
+}
+interface DraftRow {
+  participant_id: string;
+  draft_id: string;
+  workshop_id: string;
+  board_id: string;
+  lane: string;
+  text: string;
+  anonymous: number;
+  updated_at: number;
+}
+interface HiddenRow {
+  board_id: string;
+  card_id: string;
+  lane: string;
+  text: string;
+  reason: string;
+  hidden_at: number;
+  card: string | null;
+}
 
 const toWorkshop = (r: WorkshopRow): WorkshopRecord => ({
-  id: r.id, title: r.title, question: r.question, code: r.code, createdAt: r.created_at, endedAt: r.ended_at
+  id: r.id,
+  title: r.title,
+  question: r.question,
+  code: r.code,
+  createdAt: r.created_at,
+  endedAt: r.ended_at
 });
 const toBoard = (r: BoardRow): BoardRecord => ({ id: r.id, workshopId: r.workshop_id, title: r.title, position: r.position });
 const toInvite = (r: InviteRow): InviteRecord => ({
-  token: r.token, workshopId: r.workshop_id, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at
+  token: r.token,
+  workshopId: r.workshop_id,
+  role: r.role as Role,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at
 });
 const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
-  id: r.id, workshopId: r.workshop_id, name: r.name, role: r.role as Role, createdAt: r.created_at, removedAt: r.removed_at
+  id: r.id,
+  workshopId: r.workshop_id,
+  name: r.name,
+  role: r.role as Role,
+  createdAt: r.created_at,
+  removedAt: r.removed_at
 });
 const toDraft = (r: DraftRow): DraftRecord => ({
-  participantId: r.participant_id, draftId: r.draft_id, workshopId: r.workshop_id, boardId: r.board_id,
-  lane: r.lane, text: r.text, anonymous: r.anonymous === 1, updatedAt: r.updated_at
+  participantId: r.participant_id,
+  draftId: r.draft_id,
+  workshopId: r.workshop_id,
+  boardId: r.board_id,
+  lane: r.lane,
+  text: r.text,
+  anonymous: r.anonymous === 1,
+  updatedAt: r.updated_at
 });
 
 /** Rows hidden before migration 4 kept only lane and text: they come back as a card with those. */
@@ -57,7 +117,11 @@ function cardOf(r: HiddenRow): CardSnapshot {
   };
 }
 const toHidden = (r: HiddenRow): HiddenCardRecord => ({
-  boardId: r.board_id, cardId: r.card_id, card: cardOf(r), reason: r.reason, hiddenAt: r.hidden_at
+  boardId: r.board_id,
+  cardId: r.card_id,
+  card: cardOf(r),
+  reason: r.reason,
+  hiddenAt: r.hidden_at
 });
 
 const one = <R, T>(row: R | undefined, map: (r: R) => T): T | null => (row ? map(row) : null);
@@ -70,7 +134,9 @@ export function sqliteRecords(db: Database.Database): {
   facilitation: FacilitationStateStore;
 } {
   const q = {
-    insertWorkshop: db.prepare('INSERT INTO workshops (id, title, question, code, created_at) VALUES (@id, @title, @question, @code, @createdAt)'),
+    insertWorkshop: db.prepare(
+      'INSERT INTO workshops (id, title, question, code, created_at) VALUES (@id, @title, @question, @code, @createdAt)'
+    ),
     insertBoard: db.prepare('INSERT INTO boards (id, workshop_id, title, position) VALUES (@id, @workshopId, @title, @position)'),
     insertInvite: db.prepare(
       'INSERT INTO invites (token, workshop_id, role, created_at, revoked_at) VALUES (@token, @workshopId, @role, @createdAt, @revokedAt)'
@@ -187,7 +253,15 @@ export function sqliteRecords(db: Database.Database): {
     moderation: {
       async hide(c) {
         const { lane, text } = snapshotSummary(c.card);
-        q.hideCard.run({ boardId: c.boardId, cardId: c.cardId, lane, text, reason: c.reason, hiddenAt: c.hiddenAt, card: JSON.stringify(c.card) });
+        q.hideCard.run({
+          boardId: c.boardId,
+          cardId: c.cardId,
+          lane,
+          text,
+          reason: c.reason,
+          hiddenAt: c.hiddenAt,
+          card: JSON.stringify(c.card)
+        });
       },
       list: async (workshopId) => q.hiddenCards.all(workshopId).map(toHidden),
       get: async (boardId, cardId) => one(q.hiddenCard.get(boardId, cardId), toHidden),
@@ -200,7 +274,10 @@ export function sqliteRecords(db: Database.Database): {
       },
       async save(workshopId, json, expected) {
         const now = Date.now();
-        const changed = expected === 0 ? q.insertState.run({ workshopId, json, now }).changes : q.updateState.run({ workshopId, json, now, expected }).changes;
+        const changed =
+          expected === 0
+            ? q.insertState.run({ workshopId, json, now }).changes
+            : q.updateState.run({ workshopId, json, now, expected }).changes;
         if (changed !== 1) throw new VersionConflict(workshopId);
         return expected + 1;
       }

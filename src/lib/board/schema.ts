@@ -39,7 +39,7 @@ export interface CardView {
 export type CardsMap = Y.Map<Y.Map<unknown>>;
 
 export function cardsOf(doc: Y.Doc): CardsMap {
-  return doc.getMap('cards') as CardsMap;
+  return doc.getMap<Y.Map<unknown>>('cards');
 }
 
 /** A random id that works in insecure contexts too (a laptop on venue Wi-Fi serves plain http). */
@@ -55,12 +55,13 @@ const ORDER_KEY = /^[a-zA-Z][0-9a-zA-Z]*$/;
 
 function readCard(id: string, value: unknown): CardView | null {
   if (!(value instanceof Y.Map)) return null;
-  const lane = value.get('lane');
-  const order = value.get('order');
-  const text = value.get('text');
-  const createdAt = value.get('createdAt');
+  const card = value as Y.Map<unknown>;
+  const lane = card.get('lane');
+  const order = card.get('order');
+  const text = card.get('text');
+  const createdAt = card.get('createdAt');
   if (!isLane(lane) || typeof order !== 'string' || !ORDER_KEY.test(order) || !(text instanceof Y.Text)) return null;
-  return { id, lane, order, text, createdAt: typeof createdAt === 'number' ? createdAt : 0, anonymous: value.get('anonymous') === true };
+  return { id, lane, order, text, createdAt: typeof createdAt === 'number' ? createdAt : 0, anonymous: card.get('anonymous') === true };
 }
 
 function byOrder(a: CardView, b: CardView): number {
@@ -151,6 +152,8 @@ export function authorsOf(tr: Y.Transaction): { cardId: string; participantId: s
 /** Ids of cards this transaction put on the board (new keys of the cards map). */
 export function cardsAddedIn(tr: Y.Transaction): string[] {
   const cards = cardsOf(tr.doc);
+  // Yjs types `changed` with its own `any`; the cards map is one of its keys.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const keys = tr.changed.get(cards as unknown as Y.AbstractType<Y.YEvent<any>>);
   if (!keys) return [];
   const out: string[] = [];

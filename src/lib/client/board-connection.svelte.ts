@@ -18,10 +18,13 @@ export type ConnectionState =
 export const LOCAL = Symbol('local');
 
 /** The id of the card a changed Yjs type belongs to (the card's map, or its text), if any. */
-function cardIdOf(type: Y.AbstractType<any>): string | null {
-  let t: Y.AbstractType<any> | null = type;
+// Yjs's own types use `any` for the event a type emits.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyType = Y.AbstractType<any>;
+function cardIdOf(type: AnyType): string | null {
+  let t: AnyType | null = type;
   while (t && t._item) {
-    const parent = t._item.parent as Y.AbstractType<any>;
+    const parent = t._item.parent as AnyType;
     if (parent === t.doc?.getMap('cards')) return t._item.parentSub;
     t = parent;
   }
@@ -42,10 +45,14 @@ export class BoardConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
 
-  constructor(readonly boardId: string, readonly workshopId: string, options: { keepOnDevice?: boolean } = {}) {
+  constructor(
+    readonly boardId: string,
+    readonly workshopId: string,
+    options: { keepOnDevice?: boolean } = {}
+  ) {
     if (options.keepOnDevice ?? true) {
       const idb = (this.idb = new IndexeddbPersistence(boardDatabaseName(boardId), this.doc));
-      idb.whenSynced
+      void idb.whenSynced
         .catch(() => undefined)
         .then(() => {
           if (this.idb !== idb) return;
@@ -126,9 +133,12 @@ export class BoardConnection {
     this.provider.shouldConnect = false;
     const cap = Math.min(15_000, 250 * 2 ** Math.min(this.failures, 6));
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      if (!this.destroyed && this.#state.kind !== 'stopped') this.provider.connect();
-    }, 250 + Math.random() * cap);
+    this.retryTimer = setTimeout(
+      () => {
+        if (!this.destroyed && this.#state.kind !== 'stopped') this.provider.connect();
+      },
+      250 + Math.random() * cap
+    );
     // A refused upgrade shows up as 1006 with no reason; ask the server whether we are still in.
     if (this.failures === 3 || this.failures % 10 === 0) void this.checkSession();
   }

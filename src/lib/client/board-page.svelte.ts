@@ -95,7 +95,11 @@ export class BoardPage implements BoardActions {
       if (key === this.lastSpot) return;
       this.lastSpot = key;
       if (!spot) return;
-      this.say(spot.kind === 'card' ? 'The facilitator is showing everyone a card.' : `The facilitator is showing everyone the ${LANE_INFO[spot.lane].title} list.`);
+      this.say(
+        spot.kind === 'card'
+          ? 'The facilitator is showing everyone a card.'
+          : `The facilitator is showing everyone the ${LANE_INFO[spot.lane].title} list.`
+      );
       const typing = document.activeElement instanceof HTMLTextAreaElement || document.activeElement instanceof HTMLInputElement;
       if (!typing) void tick().then(() => this.goToSpotlight());
     });
@@ -213,7 +217,10 @@ export class BoardPage implements BoardActions {
   goToSpotlight(): void {
     const spot = this.spotlightNow;
     if (!spot) return;
-    const el = spot.kind === 'card' ? document.querySelector<HTMLElement>(`[data-card-id="${spot.cardId}"]`) : document.getElementById(`lane-${spot.lane}`);
+    const el =
+      spot.kind === 'card'
+        ? document.querySelector<HTMLElement>(`[data-card-id="${spot.cardId}"]`)
+        : document.getElementById(`lane-${spot.lane}`);
     el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
   }
 

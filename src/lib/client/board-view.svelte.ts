@@ -27,7 +27,10 @@ export class BoardView {
   #canUndo = $state(false);
   #canRedo = $state(false);
 
-  constructor(readonly doc: Y.Doc, readonly awareness: Awareness) {
+  constructor(
+    readonly doc: Y.Doc,
+    readonly awareness: Awareness
+  ) {
     const cards = cardsOf(doc);
     this.board = new Board(doc, LOCAL);
     this.subscribeDoc = createSubscriber((update) => {

@@ -187,7 +187,11 @@ export async function sweepDevice(): Promise<void> {
   try {
     for (let i = 0; store && i < store.length; i++) {
       const key = store.key(i) ?? '';
-      const id = key.startsWith(KEPT_PREFIX) ? key.slice(KEPT_PREFIX.length) : key.startsWith(draftsKey('')) ? key.slice(draftsKey('').length) : '';
+      const id = key.startsWith(KEPT_PREFIX)
+        ? key.slice(KEPT_PREFIX.length)
+        : key.startsWith(draftsKey(''))
+          ? key.slice(draftsKey('').length)
+          : '';
       if (id && !signedInHere(id)) gone.add(id);
     }
   } catch {

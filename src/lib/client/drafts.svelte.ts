@@ -22,7 +22,10 @@ export class DraftStore {
   private unsubscribe: (() => void)[] = [];
   private keep = true;
 
-  constructor(workshopId: string, private session: SessionConnection) {
+  constructor(
+    workshopId: string,
+    private session: SessionConnection
+  ) {
     this.key = draftsKey(workshopId);
     try {
       const raw = localStorage.getItem(this.key);
@@ -39,7 +42,7 @@ export class DraftStore {
       }),
       // After a reconnect, send everything again: the server keeps the latest text of each draft.
       session.onConnect(() => {
-        for (const d of this.#drafts) this.send(d.id);
+        for (const d of this.#drafts) void this.send(d.id);
       })
     );
   }
@@ -63,7 +66,10 @@ export class DraftStore {
     this.#drafts = this.#drafts.map((d) => (d.id === id ? { ...d, text, saved: false } : d));
     this.persist();
     clearTimeout(this.timers.get(id));
-    this.timers.set(id, setTimeout(() => this.send(id), 400));
+    this.timers.set(
+      id,
+      setTimeout(() => void this.send(id), 400)
+    );
   }
 
   remove(id: string): void {
@@ -75,7 +81,14 @@ export class DraftStore {
   private async send(id: string) {
     const d = this.#drafts.find((x) => x.id === id);
     if (!d) return;
-    const result = await this.session.run({ type: 'draft.save', boardId: d.boardId, draftId: d.id, lane: d.lane, text: d.text, anonymous: d.anonymous });
+    const result = await this.session.run({
+      type: 'draft.save',
+      boardId: d.boardId,
+      draftId: d.id,
+      lane: d.lane,
+      text: d.text,
+      anonymous: d.anonymous
+    });
     if (result.ok) this.#drafts = this.#drafts.map((x) => (x.id === id && x.text === d.text ? { ...x, saved: true } : x));
   }
 

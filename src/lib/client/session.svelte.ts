@@ -93,7 +93,10 @@ export class SessionConnection {
       return Promise.resolve({ ok: false, error: { code: 'server_error', message: 'Not connected. Try again when you are back online.' } });
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ ok: false, error: { code: 'server_error', message: 'The server did not answer. Try again.' } }), 10_000);
+      const timer = setTimeout(
+        () => resolve({ ok: false, error: { code: 'server_error', message: 'The server did not answer. Try again.' } }),
+        10_000
+      );
       this.socket.emit('command', command, (result: CommandResult) => {
         clearTimeout(timer);
         resolve(result);

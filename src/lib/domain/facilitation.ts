@@ -145,8 +145,7 @@ export interface Actor {
 }
 
 export type ApplyResult =
-  | { ok: true; state: FacilitationState; announce?: string }
-  | { ok: false; code: 'forbidden' | 'not_allowed_now'; message: string };
+  { ok: true; state: FacilitationState; announce?: string } | { ok: false; code: 'forbidden' | 'not_allowed_now'; message: string };
 
 /** The role rule for every command lives in the command table (src/lib/protocol/commands.ts). */
 export { permitted };
@@ -154,7 +153,13 @@ export { permitted };
 const refuse = (message: string): ApplyResult => ({ ok: false, code: 'not_allowed_now', message });
 const ok = (state: FacilitationState, announce?: string): ApplyResult => ({ ok: true, state, announce });
 
-export function apply(state: FacilitationState, command: PureCommand, actor: Actor, now: number, roles: Record<string, Role> = {}): ApplyResult {
+export function apply(
+  state: FacilitationState,
+  command: PureCommand,
+  actor: Actor,
+  now: number,
+  roles: Record<string, Role> = {}
+): ApplyResult {
   if (!permitted(actor.role, command.type)) {
     return { ok: false, code: 'forbidden', message: 'Your role cannot do that.' };
   }
@@ -245,7 +250,11 @@ export function apply(state: FacilitationState, command: PureCommand, actor: Act
 }
 
 function sortHands(state: FacilitationState, hands: RaisedHand[], roles: Record<string, Role>): RaisedHand[] {
-  return orderQueue(hands, { calledCounts: state.calledCounts, roles, decisionMakersAfterMembers: state.settings.decisionMakersAfterMembers });
+  return orderQueue(hands, {
+    calledCounts: state.calledCounts,
+    roles,
+    decisionMakersAfterMembers: state.settings.decisionMakersAfterMembers
+  });
 }
 
 /** Drops hands and the speaker for someone who left or was removed. */

@@ -10,9 +10,14 @@ export const LIMITS = {
 
 /** Trim, fold runs of spaces, and drop control characters (newlines kept only where asked). */
 export function cleanText(value: string, keepNewlines = false): string {
+  // Control characters are what this removes.
+  // eslint-disable-next-line no-control-regex
   const noControls = value.replace(keepNewlines ? /[\u0000-\u0009\u000B-\u001F\u007F]/g : /[\u0000-\u001F\u007F]/g, ' ');
   return keepNewlines
-    ? noControls.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim()
+    ? noControls
+        .replace(/[ \t]+/g, ' ')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim()
     : noControls.replace(/\s+/g, ' ').trim();
 }
 
@@ -26,8 +31,7 @@ function check(raw: unknown, what: string, max: number, keepNewlines: boolean, e
   return { ok: true, value };
 }
 
-export const checkTitle = (raw: unknown) =>
-  check(raw, 'Workshop title', LIMITS.title, false, 'Enter a title for the workshop');
+export const checkTitle = (raw: unknown) => check(raw, 'Workshop title', LIMITS.title, false, 'Enter a title for the workshop');
 export const checkQuestion = (raw: unknown) =>
   check(raw, 'The question', LIMITS.question, true, 'Enter the question the group will work on');
 export const checkName = (raw: unknown) =>

@@ -73,7 +73,8 @@ export type CloseName = keyof typeof CLOSE;
 
 export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> = {
   messageTooBig: {
-    message: 'Your device tried to send more than the server takes at once. Your changes are kept on this device. Reload the page; ask the facilitator if it keeps happening.',
+    message:
+      'Your device tried to send more than the server takes at once. Your changes are kept on this device. Reload the page; ask the facilitator if it keeps happening.',
     retry: false
   },
   malformed: { message: 'Your device sent something the server could not read. Reload the page.', retry: false },
@@ -81,7 +82,8 @@ export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> 
   forbidden: { message: 'Your role cannot make changes to this board.', retry: false },
   unknownBoard: { message: 'This board does not exist any more.', retry: false },
   tooLarge: {
-    message: 'Your changes are too big for this board, so they were not shared. They are kept on this device. Ask the facilitator for help.',
+    message:
+      'Your changes are too big for this board, so they were not shared. They are kept on this device. Ask the facilitator for help.',
     retry: false
   },
   tooFast: { message: 'Too many changes at once. Wait a moment; we will reconnect.', retry: true },

@@ -17,7 +17,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase.go'), index: z.number().int().min(0).max(50) }),
   z.object({
     type: z.literal('phases.set'),
-    phases: z.array(z.object({ kind: z.enum(PHASE_KINDS), title: z.string().trim().min(1).max(60) })).min(1).max(20)
+    phases: z
+      .array(z.object({ kind: z.enum(PHASE_KINDS), title: z.string().trim().min(1).max(60) }))
+      .min(1)
+      .max(20)
   }),
   z.object({ type: z.literal('timer.start'), minutes }),
   z.object({ type: z.literal('timer.pause') }),
@@ -58,7 +61,14 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(200) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
   z.object({ type: z.literal('card.addAnonymous'), boardId: id, lane, text: z.string().trim().min(1).max(LIMITS.cardText) }),
-  z.object({ type: z.literal('draft.save'), boardId: id, draftId: id, lane, text: z.string().max(LIMITS.cardText), anonymous: z.boolean() }),
+  z.object({
+    type: z.literal('draft.save'),
+    boardId: id,
+    draftId: id,
+    lane,
+    text: z.string().max(LIMITS.cardText),
+    anonymous: z.boolean()
+  }),
   z.object({ type: z.literal('draft.delete'), draftId: id }),
   z.object({ type: z.literal('drafts.reveal'), boardId: id }),
   z.object({ type: z.literal('facilitator.refresh') }),

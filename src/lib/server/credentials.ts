@@ -16,7 +16,10 @@ export interface RequestFacts {
 }
 
 /** Adapts Node's IncomingMessage (the upgrade, socket.io's handshake) to RequestFacts. */
-export function nodeRequest(req: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }): RequestFacts {
+export function nodeRequest(req: {
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+}): RequestFacts {
   return {
     header(name) {
       const v = req.headers[name];
@@ -65,7 +68,10 @@ export function sessionToken(req: RequestFacts, workshopId: string | null, given
  */
 export function clientAddress(req: RequestFacts, trustProxy: boolean): string {
   if (trustProxy) {
-    const entries = (req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = (req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const last = entries[entries.length - 1];
     if (last) return last;
   }

@@ -7,5 +7,8 @@ export function safeCell(value: string): string {
 }
 
 export function toCsv(rows: string[][]): string {
-  return Papa.unparse(rows.map((r) => r.map(safeCell)), { quotes: true, newline: '\r\n' });
+  return Papa.unparse(
+    rows.map((r) => r.map(safeCell)),
+    { quotes: true, newline: '\r\n' }
+  );
 }

@@ -10,7 +10,6 @@ const HERE_PREFIX = hereCookieName('');
 
 export { inviteLink };
 
-
 export function inviteLinks(base: string, invites: Partial<Record<Role, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [role, token] of Object.entries(invites)) if (token) out[role] = inviteLink(base, token);
@@ -61,7 +60,11 @@ export function clearSessionCookies(cookies: Cookies, url: URL, workshopId: stri
  * sessions and deletes both cookies. Runs on every request, so the first one that reaches the
  * server after the signal comes back finishes the leave.
  */
-export async function finishPendingLeaves(cookies: Cookies, url: URL, endSession: (token: string | undefined) => Promise<void>): Promise<void> {
+export async function finishPendingLeaves(
+  cookies: Cookies,
+  url: URL,
+  endSession: (token: string | undefined) => Promise<void>
+): Promise<void> {
   for (const { name, value } of cookies.getAll()) {
     if (!name.startsWith(HERE_PREFIX) || value !== LEFT) continue;
     const workshopId = name.slice(HERE_PREFIX.length);

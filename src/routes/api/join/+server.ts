@@ -8,8 +8,7 @@ export const POST: RequestHandler = async (event) => {
   try {
     const { app, who } = event.locals;
     const body = await readJson(event.request, app.limits.httpBodyBytes);
-    const target =
-      typeof body.token === 'string' ? { token: body.token } : typeof body.code === 'string' ? { code: body.code } : null;
+    const target = typeof body.token === 'string' ? { token: body.token } : typeof body.code === 'string' ? { code: body.code } : null;
     if (!target) throw new AppError('invalid_input', 'Send either "token" (from an invite link) or "code" (the short code).', 400);
     const joined = await app.join(target, body.name, who.address());
     setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);

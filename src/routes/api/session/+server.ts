@@ -16,7 +16,10 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   }
   const { participant, workshop } = session;
   return json(
-    { participant: { id: participant.id, name: participant.name, role: participant.role }, workshop: { id: workshop.id, title: workshop.title } },
+    {
+      participant: { id: participant.id, name: participant.name, role: participant.role },
+      workshop: { id: workshop.id, title: workshop.title }
+    },
     { headers: { 'cache-control': 'no-store' } }
   );
 };

@@ -15,7 +15,8 @@ export const POST: RequestHandler = async (event) => {
     const { app, who } = event.locals;
     const body = await readJson(event.request, app.limits.httpBodyBytes);
     const workshopId = typeof body.workshop === 'string' ? body.workshop : '';
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(workshopId)) throw new AppError('invalid_input', 'Say which workshop to leave: "workshop" is its id.', 400, 'workshop');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(workshopId))
+      throw new AppError('invalid_input', 'Say which workshop to leave: "workshop" is its id.', 400, 'workshop');
     const session = await who.session(workshopId);
     if (session) await app.endSession(who.token(workshopId));
     clearSessionCookies(event.cookies, event.url, workshopId);

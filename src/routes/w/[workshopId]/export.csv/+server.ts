@@ -12,7 +12,9 @@ export const GET = async ({ params, locals }) => {
   for (const board of await app.boards(session.workshop.id)) {
     const lanes = await app.cards(board.id);
     for (const lane of LANES) {
-      lanes[lane].forEach((card, i) => rows.push([board.title, LANE_INFO[lane].title, String(i + 1), card.text, card.anonymous ? 'yes' : 'no']));
+      lanes[lane].forEach((card, i) =>
+        rows.push([board.title, LANE_INFO[lane].title, String(i + 1), card.text, card.anonymous ? 'yes' : 'no'])
+      );
     }
   }
   const name = session.workshop.title.replace(/[^\w-]+/g, '-').slice(0, 40) || 'workshop';
