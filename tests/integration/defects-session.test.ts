@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, cardsOf, getCard, readLanes } from '../../src/lib/board/schema';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { connectBoard, connectSession, createWorkshop, join, until, type BoardClient, type SessionClient } from '../helpers/clients';
+import { workshopWith as sharedWorkshopWith } from '../helpers/workshop';
+import { connectBoard, until, type BoardClient, type SessionClient } from '../helpers/clients';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,20 +27,12 @@ describe('session commands that change boards or names', () => {
     await server?.close();
   });
 
-  async function workshopWith(...names: string[]) {
-    const w = await createWorkshop(server.url);
-    const fac = await join(server.url, w.links.facilitator, 'Fay');
-    const facilitator = await connectSession(server.url, w.id, fac.sessionToken);
-    open.push({ close: () => facilitator.disconnect() });
-    const people: { name: string; token: string; id: string; session: SessionClient }[] = [];
-    for (const name of names) {
-      const j = await join(server.url, w.links.member, name);
-      const session = await connectSession(server.url, w.id, j.sessionToken);
-      open.push({ close: () => session.disconnect() });
-      people.push({ name, token: j.sessionToken, id: j.participant.id, session });
-    }
-    return { w, boardId: w.boards[0].id, fac, facilitator, people };
-  }
+  const workshopWith = (...names: string[]) =>
+    sharedWorkshopWith(
+      server,
+      open,
+      names.map((name) => ({ role: 'member' as const, name }))
+    );
 
   function board(boardId: string, token: string): BoardClient {
     const c = connectBoard(server.wsUrl, boardId, token);

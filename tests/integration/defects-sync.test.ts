@@ -5,14 +5,15 @@
 // Driven through the WebSocket protocol only: standard y-websocket providers (tests/helpers), and
 // raw `ws` sockets speaking the y-websocket binary protocol where a test needs to control reading.
 import type { Socket as NetSocket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { CLOSE } from '../../src/lib/protocol/errors';
 import { addCard, boardToJSON, getCard, readLanes } from '../../src/lib/board/schema';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
+import { cleanups, serverFor } from '../helpers/hostile';
 import { connectBoard, connectSession, createWorkshop, join, until, type BoardClient, type SessionClient } from '../helpers/clients';
 
 // ---------------------------------------------------------------------------------------------
@@ -72,23 +73,9 @@ async function waitFor(check: () => boolean, ms: number, what: string): Promise<
   }
 }
 
-const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const fn of cleanups.splice(0)) fn();
 });
-
-/** One server per describe, never two at once. */
-function serverFor(env?: Record<string, string>): { readonly current: TestServer } {
-  const ref = { current: null as unknown as TestServer };
-  beforeAll(async () => {
-    ref.current = await startTestServer({ env });
-  });
-  afterAll(async () => {
-    for (const fn of cleanups.splice(0)) fn();
-    await ref.current?.close();
-  });
-  return ref;
-}
 
 function board(server: TestServer, boardId: string, token: string, doc?: Y.Doc): BoardClient {
   const c = connectBoard(server.wsUrl, boardId, token, doc);

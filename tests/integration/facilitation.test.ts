@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCard, boardToJSON, cardsOf, getCard, readLanes } from '../../src/lib/board/schema';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { connectBoard, connectSession, createWorkshop, join, until, type BoardClient, type SessionClient } from '../helpers/clients';
+import { workshopWith as sharedWorkshopWith } from '../helpers/workshop';
+import { connectBoard, connectSession, until, type BoardClient } from '../helpers/clients';
 
 const FACILITATOR_COMMANDS: Record<string, unknown>[] = [
   { type: 'phase.go', index: 1 },
@@ -40,21 +41,12 @@ describe('facilitation', () => {
     await server.close();
   });
 
-  async function workshopWith(...roles: ('member' | 'decisionMaker' | 'observer')[]) {
-    const w = await createWorkshop(server.url);
-    const fac = await join(server.url, w.links.facilitator, 'Fay');
-    const facilitator = await connectSession(server.url, w.id, fac.sessionToken);
-    open.push({ close: () => facilitator.disconnect() });
-    const people: { name: string; token: string; id: string; session: SessionClient }[] = [];
-    for (const [i, role] of roles.entries()) {
-      const name = `${role}-${i}`;
-      const j = await join(server.url, w.links[role], name);
-      const session = await connectSession(server.url, w.id, j.sessionToken);
-      open.push({ close: () => session.disconnect() });
-      people.push({ name, token: j.sessionToken, id: j.participant.id, session });
-    }
-    return { w, boardId: w.boards[0].id, fac, facilitator, people };
-  }
+  const workshopWith = (...roles: ('member' | 'decisionMaker' | 'observer')[]) =>
+    sharedWorkshopWith(
+      server,
+      open,
+      roles.map((role, i) => ({ role, name: `${role}-${i}` }))
+    );
 
   function board(boardId: string, token: string): BoardClient {
     const c = connectBoard(server.wsUrl, boardId, token);
