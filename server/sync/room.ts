@@ -41,6 +41,12 @@ export interface TakenWork {
   /** The room's applied sequence number this work covers. */
   uptoSeq: number;
   soleSender: SyncConnection | null;
+  /**
+   * The doc's state vector when the work was taken: exactly what is stored once it is. Updates
+   * applied while the commit is being written are not in this seal, so they must not be in the
+   * "before" of the next one either.
+   */
+  after: Uint8Array | null;
 }
 
 /**
@@ -301,7 +307,14 @@ export class Room {
     const soleSender = this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null;
     const authors = this.newAuthors;
     this.newAuthors = [];
-    return { update, count: update ? 1 : 0, authors, uptoSeq: this.appliedSeq, soleSender: soleSender instanceof SyncConnection ? soleSender : null };
+    return {
+      update,
+      count: update ? 1 : 0,
+      authors,
+      uptoSeq: this.appliedSeq,
+      soleSender: soleSender instanceof SyncConnection ? soleSender : null,
+      after: update ? Y.encodeStateVector(this.doc) : null
+    };
   }
 
   /** The commit of `work` failed: its authors wait for the next one (the updates never left). */
@@ -323,7 +336,7 @@ export class Room {
     this.lastStoredId = lastId;
     this.updatesSinceSnapshot++;
     const before = this.sealedVector;
-    this.sealedVector = Y.encodeStateVector(this.doc);
+    this.sealedVector = work.after ?? Y.encodeStateVector(this.doc);
     return { message: prepare(encodeUpdate(work.update)), soleSender: work.soleSender, before, bytes: work.update.length };
   }
 
