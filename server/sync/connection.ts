@@ -55,8 +55,6 @@ export type ConnectionState = { kind: 'open' } | { kind: 'awaitingReply' } | { k
 export interface Behind {
   since: Uint8Array;
   skipped: number;
-  /** Its catch-up is made and waits for the disk. */
-  catchingUp?: boolean;
 }
 
 export class SyncConnection {

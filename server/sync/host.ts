@@ -319,20 +319,23 @@ export class SyncHost implements BoardPeer, BoardConnections {
 
   /**
    * Readers that fell behind (their buffer was full, so relays to them stopped) get one diff
-   * from where they stopped once their buffer drains, then presence, then relays again. The diff
-   * is made now and sent once everything in it is durable, before the relay that follows.
+   * from where they stopped once their buffer drains, then presence. The diff is made now and
+   * sent once everything in it is durable; relays to the reader resume now, because whatever the
+   * diff lacks was applied after it was made and is relayed from now on (Yjs applies the two in
+   * either order, and what arrives twice once). Resuming them only once the diff has gone would
+   * lose the rest of the commit that made the diff durable: that commit is relayed before the
+   * diff's promise runs.
    */
   private catchUpReaders(): void {
     for (const room of this.rooms.all()) {
       for (const conn of room.connections) {
         const behind = conn.behind;
-        if (!behind || behind.catchingUp || conn.closed || !conn.drained()) continue;
-        behind.catchingUp = true;
+        if (!behind || conn.closed || !conn.drained()) continue;
         const diff = room.catchUp(behind.since);
+        conn.behind = null;
         room.whenDurable().then(
           () => {
-            if (conn.closed || conn.behind !== behind) return;
-            conn.behind = null;
+            if (conn.closed) return;
             conn.send(diff);
             const presence = room.presenceMessage();
             if (presence) conn.send(presence);

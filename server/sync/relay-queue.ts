@@ -225,9 +225,9 @@ export class RelayQueue {
       }
       return;
     }
-    // Replies and catch-ups waiting for these updates first, then the relay itself: a reply made
-    // before the commit and sent after its relay could miss nothing, but one sent after a later
-    // relay would leave a reader that caught up without that later edit.
+    // Replies and catch-ups waiting for these updates are released (their promises run after the
+    // relay below). Neither depends on that order: each holds everything up to when it was made,
+    // and its connection is relayed everything committed after that.
     for (const [room, , seq] of sealed) room.markDurable(seq);
     for (const [room, update] of sealed) {
       try {

@@ -41,6 +41,12 @@ export interface TakenWork {
   /** The room's applied sequence number this work covers. */
   uptoSeq: number;
   soleSender: SyncConnection | null;
+  /**
+   * The doc's state vector when the work was taken: exactly what is stored once it is. Updates
+   * applied while the commit is being written are not in this seal, so they must not be in the
+   * "before" of the next one either.
+   */
+  after: Uint8Array | null;
 }
 
 /**
@@ -304,7 +310,8 @@ export class Room {
       count: update ? 1 : 0,
       authors,
       uptoSeq: this.appliedSeq,
-      soleSender: soleSender instanceof SyncConnection ? soleSender : null
+      soleSender: soleSender instanceof SyncConnection ? soleSender : null,
+      after: update ? Y.encodeStateVector(this.doc) : null
     };
   }
 
@@ -327,7 +334,7 @@ export class Room {
     this.lastStoredId = lastId;
     this.updatesSinceSnapshot++;
     const before = this.sealedVector;
-    this.sealedVector = Y.encodeStateVector(this.doc);
+    this.sealedVector = work.after ?? Y.encodeStateVector(this.doc);
     return { message: prepare(encodeUpdate(work.update)), soleSender: work.soleSender, before, bytes: work.update.length };
   }
 
