@@ -60,6 +60,19 @@ export type RoomState =
 /** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
 
+/**
+ * The presence clock the server stamps: thousandths of a millisecond since 2026 (and at least one
+ * more than the last stamp of that client id). A page cannot change its presence a thousand times
+ * a millisecond (it may send 60 messages a second), so a state stamped after a restart, or after
+ * the room was unloaded and loaded again, is always newer than any stamped before: pages that
+ * stayed open compare clocks and would ignore anything lower. About 2^45 today: well inside the
+ * varuints the wire uses and JavaScript's safe integers.
+ */
+const PRESENCE_CLOCK_EPOCH = Date.UTC(2026, 0, 1);
+function presenceClockNow(): number {
+  return (Date.now() - PRESENCE_CLOCK_EPOCH) * 1000;
+}
+
 /** Marks the updates that were not sent by one connection (the server's peer, the store). */
 const OTHER = Symbol('other');
 
@@ -72,6 +85,8 @@ export class Room {
   holds = 0;
   /** Which connection owns which Yjs client id in presence (an id has at most one owner). */
   private owners = new Map<number, SyncConnection>();
+  /** Which participant first published presence for each client id in this room (one entry per page load). */
+  private claimedBy = new Map<number, string>();
 
   /** Updates applied to the doc but not yet stored, and who sent them. */
   private pending: Uint8Array[] = [];
@@ -230,7 +245,11 @@ export class Room {
   /**
    * Presence from one connection. Entries for client ids another live connection owns are
    * echoes (y-websocket pages re-send what they receive) or spoofs: both are dropped here, so
-   * relaying presence costs O(room) rather than O(room squared). Clocks are the server's.
+   * relaying presence costs O(room) rather than O(room squared). So are entries for an id another
+   * participant held before: a page's echo of someone who just left must not take over their spot.
+   * Clocks are the server's, from its own clock (PRESENCE_CLOCK_EPOCH): after a restart the room
+   * must not count from one again, or pages that stayed open would ignore everything stamped lower
+   * than they last saw.
    */
   applyPresence(conn: SyncConnection, entries: AwarenessEntry[], identity: PresenceIdentity, maxBytes: number, maxIds: number): void {
     // Refuse before changing anything. Echoes of others' presence are never this large: the
@@ -242,11 +261,14 @@ export class Room {
       if (owner && owner !== conn) continue;
       if (!owner) {
         if (entry.state === null || conn.clientIds.size >= maxIds) continue;
+        const before = this.claimedBy.get(entry.clientId);
+        if (before !== undefined && before !== conn.participant.id) continue;
         this.owners.set(entry.clientId, conn);
+        this.claimedBy.set(entry.clientId, conn.participant.id);
         conn.clientIds.add(entry.clientId);
       }
       const state = entry.state === null ? null : sanitisePresence(entry.state, identity);
-      const clock = (this.awareness.meta.get(entry.clientId)?.clock ?? 0) + 1;
+      const clock = Math.max((this.awareness.meta.get(entry.clientId)?.clock ?? 0) + 1, presenceClockNow());
       accepted.push({ clientId: entry.clientId, clock, state });
       if (state === null) {
         this.owners.delete(entry.clientId);
@@ -279,10 +301,12 @@ export class Room {
     this.changedSinceFullState = 0;
   }
 
-  /** Whether another live connection owns this Yjs client id in presence. */
+  /** Whether another live connection owns this Yjs client id in presence, or another participant did. */
   ownedByAnother(clientId: number, conn: SyncConnection): boolean {
     const owner = this.owners.get(clientId);
-    return owner !== undefined && owner !== conn;
+    if (owner !== undefined) return owner !== conn;
+    const before = this.claimedBy.get(clientId);
+    return before !== undefined && before !== conn.participant.id;
   }
 
   answerPresenceQuery(conn: SyncConnection): void {

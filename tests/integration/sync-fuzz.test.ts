@@ -479,14 +479,11 @@ describe('convergence fuzz: three pages and the server peer', () => {
     runFuzz(1470102992, { weights: { ...FOUND_WITH, restart: 0, freshPage: 0, tick: 0 } }));
   it('seed 917473982: a page reloaded before its offline work reached the server leaves updates nobody can apply, and only those', () =>
     runFuzz(917473982, { weights: FOUND_WITH }));
-  // Presence defects not fixed yet (see sync-rules.test.ts); flip to it() once they are.
-  it.fails(
-    "seed 2088703644 (presence): after a restart, pages that stayed open ignore presence stamped with the new room's lower clocks",
-    () => runFuzz(2088703644, { weights: FOUND_WITH, presence: true })
-  );
-  it.fails("seed 416380762 (presence): a page's echo of someone's presence, arriving after they left, takes over their client id", () =>
-    runFuzz(416380762, { weights: { ...FOUND_WITH, restart: 0, freshPage: 0, tick: 0, disk: 0 }, presence: true })
-  );
+  // Presence defects found by the fuzz and fixed (see sync-rules.test.ts).
+  it("seed 2088703644 (presence): after a restart, pages that stayed open ignore presence stamped with the new room's lower clocks", () =>
+    runFuzz(2088703644, { weights: FOUND_WITH, presence: true }));
+  it("seed 416380762 (presence): a page's echo of someone's presence, arriving after they left, takes over their client id", () =>
+    runFuzz(416380762, { weights: { ...FOUND_WITH, restart: 0, freshPage: 0, tick: 0, disk: 0 }, presence: true }));
 
   // New random seeds every run.
   const only = process.env.FUZZ_SEED;

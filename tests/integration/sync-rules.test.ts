@@ -304,13 +304,11 @@ describe('presence', () => {
 });
 
 describe('presence of someone who left', () => {
-  // Fails today: a page sends back every presence state it receives (y-websocket does), and the
-  // server lets the first connection to speak for a client id nobody owns own it. An echo that
-  // arrives after its owner left claims the id for the echoing page, under that page's name,
-  // until the echoing page sends the id's removal (once it learns of it, or after y-protocols'
-  // 30 s timeout). Meanwhile the owner, back with the same document, cannot publish its own
-  // presence. See the report of the fuzz branch; flip to it() once fixed.
-  it.fails('does not let a late echo of the presence of someone who left take over their client id', async () => {
+  // A page sends back every presence state it receives (y-websocket does). Before the fix, the
+  // server let the first connection to speak for a client id nobody owned own it: an echo that
+  // arrived after its owner left claimed the id for the echoing page, under that page's name.
+  // Now an id is only ever its first participant's (Room.claimedBy).
+  it('does not let a late echo of the presence of someone who left take over their client id', async () => {
     const { s, p } = await pages({}, 'Ann', 'Bo', 'Cy');
     const [a, b, c] = p;
     a.page.awareness.setLocalStateField('editing', 'c1');
@@ -336,11 +334,11 @@ describe('presence of someone who left', () => {
 });
 
 describe('presence across a restart', () => {
-  // Fails today: the server stamps presence with its own clocks, which start again from 1 in a
-  // new room (a restart, or a board unloaded and loaded again), while a page that stayed open
-  // remembers the old, higher clocks and ignores every state stamped lower. See the report of
-  // the fuzz branch; flip to it() once fixed.
-  it.fails("lets a page that stayed open through a restart see the others' presence once they renew it", async () => {
+  // The server stamps presence with its own clocks, which start again from 1 in a new room (a
+  // restart, or a board unloaded and loaded again), while a page that stayed open remembers the
+  // old, higher clocks and ignored every state stamped lower, before the fix. Now a state's clock
+  // is never behind the one its page sent.
+  it("lets a page that stayed open through a restart see the others' presence once they renew it", async () => {
     const { s, p } = await pages({}, 'Ann', 'Bo');
     const [a, b] = p;
     for (const card of ['c1', 'c2', 'c3', 'c4']) {
