@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandResult, type S
 import { nodeRequest, sessionToken } from '../../src/lib/server/credentials';
 import type { Limits } from '../config';
 import type { SessionInfo } from '../workshops';
-import { TokenBucket } from '../sync/rate';
+import { TokenBucket } from '../rate';
 import type { Dispatcher } from './dispatch';
 import type { Notifier } from './ports';
 import type { FacilitationStates } from './states';

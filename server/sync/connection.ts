@@ -2,7 +2,7 @@
 // (`ws`, see ws-socket.ts), dev and tests (an in-memory socket pair) share the same core.
 import type { ParticipantRecord } from '../persistence/types';
 import { CLOSE, type CloseName } from '../../src/lib/protocol/errors';
-import { TokenBucket } from './rate';
+import { TokenBucket } from '../rate';
 
 /** What the sync core needs of a socket. */
 export interface SyncSocket {
