@@ -8,12 +8,16 @@ type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array }>;
 
 export function sqliteBoardLog(db: Database.Database, log: Database.Database, committed: () => void, wal: WalSync): BoardLog {
   const q = {
-    // A board or person deleted while their edits waited for this batch is skipped, so one
-    // deletion never fails the transaction that carries everyone else's edits.
-    append: log.prepare(
+    append: log.prepare('INSERT INTO board_updates (board_id, data) VALUES (@boardId, @data)'),
+    insertAuthor: log.prepare(
+      'INSERT OR IGNORE INTO card_authors (board_id, card_id, participant_id, created_at) VALUES (@boardId, @cardId, @participantId, @createdAt)'
+    ),
+    // The same, skipping a board or person deleted while their edits waited for this batch: the
+    // slower path, taken only when the fast one hit a missing board or person (see append).
+    appendIfBoard: log.prepare(
       'INSERT INTO board_updates (board_id, data) SELECT @boardId, @data WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId)'
     ),
-    insertAuthor: log.prepare(
+    insertAuthorIfThere: log.prepare(
       `INSERT OR IGNORE INTO card_authors (board_id, card_id, participant_id, created_at)
        SELECT @boardId, @cardId, @participantId, @createdAt
        WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId) AND EXISTS (SELECT 1 FROM participants WHERE id = @participantId)`
@@ -33,15 +37,31 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
     )
   };
 
-  const appendTx = log.transaction((batch: Batch, authors: ReadonlyArray<CardAuthorRecord>) => {
-    let last = 0;
-    for (const { boardId, update } of batch) {
-      const r = q.append.run({ boardId, data: update });
-      if (r.changes) last = Number(r.lastInsertRowid);
+  const appendWith = (append: Database.Statement, insertAuthor: Database.Statement) =>
+    log.transaction((batch: Batch, authors: ReadonlyArray<CardAuthorRecord>) => {
+      let last = 0;
+      for (const { boardId, update } of batch) {
+        const r = append.run({ boardId, data: update });
+        if (r.changes) last = Number(r.lastInsertRowid);
+      }
+      for (const a of authors) insertAuthor.run(a);
+      return last;
+    });
+  const appendFast = appendWith(q.append, q.insertAuthor);
+  const appendCareful = appendWith(q.appendIfBoard, q.insertAuthorIfThere);
+  /**
+   * One deletion must never fail the transaction that carries everyone else's edits: when the fast
+   * path meets a board or person deleted while their edits waited (a foreign key), the whole batch
+   * is written again skipping those (the failed transaction left nothing behind).
+   */
+  const appendTx = (batch: Batch, authors: ReadonlyArray<CardAuthorRecord>): number => {
+    try {
+      return appendFast(batch, authors);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw err;
+      return appendCareful(batch, authors);
     }
-    for (const a of authors) q.insertAuthor.run(a);
-    return last;
-  });
+  };
 
   // On the log connection too: a compaction replaces updates by a snapshot of them in one
   // transaction, so if a power cut undoes it before the next sync, the updates are still there.
