@@ -17,6 +17,7 @@ import {
   type Lane,
   type NewCard
 } from './schema';
+import { themesOf } from './themes';
 
 /** A card's plain facts, for counting and exports (no live Yjs types). */
 export interface CardFacts {
@@ -25,6 +26,8 @@ export interface CardFacts {
   text: string;
   anonymous: boolean;
   createdAt: number;
+  /** The theme it is in, when that theme exists. */
+  theme: string | null;
 }
 
 export class Board {
@@ -72,7 +75,14 @@ export class Board {
   facts(): CardFacts[] {
     const lanes = readLanes(this.doc);
     return Object.values(lanes).flatMap((cards) =>
-      cards.map((c) => ({ id: c.id, lane: c.lane, text: c.text.toString(), anonymous: c.anonymous, createdAt: c.createdAt }))
+      cards.map((c) => ({
+        id: c.id,
+        lane: c.lane,
+        text: c.text.toString(),
+        anonymous: c.anonymous,
+        createdAt: c.createdAt,
+        theme: c.theme !== null && themesOf(this.doc).has(c.theme) ? c.theme : null
+      }))
     );
   }
 

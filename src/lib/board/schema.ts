@@ -6,6 +6,8 @@
 //     text: Y.Text    the card's words, co-edited character by character
 //     createdAt: number  ms since epoch, from the writer's clock
 //     anonymous?: true   set by the server on cards posted without a name
+//     theme?: string     the id of the theme the card is in (themes.ts); at most one
+//   doc.getMap('themes'), doc.getMap('keypoints'): see themes.ts and keypoints.ts
 // Remote data is never trusted: readers skip cards whose fields have the wrong shape.
 // This module is the one card writer and reader: the page, the server's own peer (through the
 // sync host's BoardPeer) and the tests all go through it.
@@ -34,6 +36,8 @@ export interface CardView {
   createdAt: number;
   /** Written by the server without an author (anonymous cards, revealed drafts posted without names). */
   anonymous: boolean;
+  /** The theme the card is in, if any (as stored: a theme that no longer exists reads as none in themes.ts). */
+  theme: string | null;
 }
 
 export type CardsMap = Y.Map<Y.Map<unknown>>;
@@ -61,7 +65,15 @@ function readCard(id: string, value: unknown): CardView | null {
   const text = card.get('text');
   const createdAt = card.get('createdAt');
   if (!isLane(lane) || typeof order !== 'string' || !ORDER_KEY.test(order) || !(text instanceof Y.Text)) return null;
-  return { id, lane, order, text, createdAt: typeof createdAt === 'number' ? createdAt : 0, anonymous: card.get('anonymous') === true };
+  return {
+    id,
+    lane,
+    order,
+    text,
+    createdAt: typeof createdAt === 'number' ? createdAt : 0,
+    anonymous: card.get('anonymous') === true,
+    theme: typeof card.get('theme') === 'string' ? (card.get('theme') as string) : null
+  };
 }
 
 function byOrder(a: CardView, b: CardView): number {
@@ -91,7 +103,8 @@ export function orderBetween(before: string | null, after: string | null): strin
   return generateKeyBetween(before, after);
 }
 
-function orderAt(cards: CardView[], index: number): string {
+/** The order key for position `index` among items sorted by order (counted without the item itself). */
+export function orderAt(cards: { order: string }[], index: number): string {
   const i = Math.max(0, Math.min(index, cards.length));
   return orderBetween(cards[i - 1]?.order ?? null, cards[i]?.order ?? null);
 }
