@@ -97,10 +97,7 @@ test('a facilitator runs a short session with two members and a decision maker',
 
   // The facilitator shows everyone a card: the others get a banner with a way to go to it.
   const letters = await facilitator.board.cardIdWith('Problems', 'Letters arrive too late');
-  await facilitator.board
-    .card(letters)
-    .getByRole('button', { name: /^Show everyone\b/ })
-    .click();
+  await facilitator.board.cardAction(letters, 'Show everyone');
   for (const p of others) {
     await expect(banner(p)).toBeVisible();
     await expect(banner(p).getByRole('button', { name: 'Go to it' })).toBeVisible();
@@ -109,22 +106,26 @@ test('a facilitator runs a short session with two members and a decision maker',
   await banner(nadia).getByRole('button', { name: 'Go to it' }).click();
   await expect(nadia.board.card(letters)).toBeInViewport();
 
-  // The facilitator hides the card, with a reason: it leaves every screen (and the spotlight ends).
-  const dialogs: string[] = [];
-  facilitator.page.once('dialog', (dialog) => {
-    dialogs.push(dialog.type());
-    void dialog.accept('Names a person who is not here');
+  // The facilitator hides the card, with a reason asked in the page: it leaves every screen (and
+  // the spotlight ends).
+  const browserDialogs: string[] = [];
+  facilitator.page.on('dialog', (dialog) => {
+    browserDialogs.push(dialog.type());
+    void dialog.dismiss();
   });
-  await facilitator.board
-    .card(letters)
-    .getByRole('button', { name: /^Hide\b/ })
-    .click();
+  await facilitator.board.cardAction(letters, 'Hide…');
+  const ask = facilitator.board.dialog();
+  await expect(ask.getByRole('heading', { name: 'Hide this card' })).toBeVisible();
+  await expectNoAccessibilityViolations(facilitator.page, 'the dialog asking why a card is hidden');
+  await ask.getByLabel('Why are you hiding it?').fill('Names a person who is not here');
+  await ask.getByRole('button', { name: 'Hide the card' }).click();
+  await expect(ask).toBeHidden();
   for (const p of everyone) {
     await p.board.expectLane('Problems', []);
     await p.board.expectLane('Solutions', ['Text reminders']);
     await expect(banner(p)).toHaveCount(0);
   }
-  expect(dialogs, 'the facilitator is asked for a reason').toEqual(['prompt']);
+  expect(browserDialogs, 'the reason is asked in the page, not by the browser').toEqual([]);
   for (const p of others) expect(await wordsOnPage(p.page)).not.toContain('Letters arrive too late');
   // Kept for the facilitator, with the reason, and put back.
   const hidden = await facilitator.board.openControls('Hidden cards (1)');

@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 
-test('a card moves down and up, moves to another lane chosen in the select, and Undo brings back a deleted card', async ({ workshop }) => {
+test('a card moves down and up, moves to another lane chosen in its menu, and Undo brings back a deleted card', async ({ workshop }) => {
   const { facilitator, member } = workshop;
   const board = facilitator.board;
   const ids: string[] = [];
@@ -11,45 +11,33 @@ test('a card moves down and up, moves to another lane chosen in the select, and 
   await board.expectLane('Questions', ['One', 'Two', 'Three']);
   const [one] = ids;
 
-  await board
-    .card(one)
-    .getByRole('button', { name: /^Down\b/ })
-    .click();
+  await board.cardAction(one, 'Move down');
   await board.expectLane('Questions', ['Two', 'One', 'Three']);
   await expect(board.text(one)).toBeFocused();
   await member.board.expectLane('Questions', ['Two', 'One', 'Three']);
 
-  await board
-    .card(one)
-    .getByRole('button', { name: /^Down\b/ })
-    .click();
+  await board.cardAction(one, 'Move down');
   await board.expectLane('Questions', ['Two', 'Three', 'One']);
-  await expect(board.card(one).getByRole('button', { name: /^Down\b/ })).toBeDisabled();
+  let menu = await board.openCardMenu(one);
+  await expect(menu.getByRole('menuitem', { name: 'Move down', exact: true })).toBeDisabled();
+  await facilitator.page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(board.cardMenuButton(one)).toBeFocused(); // the menu gives the focus back
 
-  await board.card(one).getByRole('button', { name: /^Up\b/ }).click();
-  await board.card(one).getByRole('button', { name: /^Up\b/ }).click();
+  await board.cardAction(one, 'Move up');
+  await board.cardAction(one, 'Move up');
   await board.expectLane('Questions', ['One', 'Two', 'Three']);
-  await expect(board.card(one).getByRole('button', { name: /^Up\b/ })).toBeDisabled();
+  menu = await board.openCardMenu(one);
+  await expect(menu.getByRole('menuitem', { name: 'Move up', exact: true })).toBeDisabled();
+  await facilitator.page.keyboard.press('Escape');
 
-  // Choosing a lane does not move the card yet; the Move button does.
-  await board
-    .card(one)
-    .getByRole('combobox', { name: /to another list/ })
-    .selectOption({ label: 'Solutions' });
-  await board.expectLane('Questions', ['One', 'Two', 'Three']);
-  await board
-    .card(one)
-    .getByRole('button', { name: /^Move\b/ })
-    .click();
+  await board.cardAction(one, 'Move to Solutions');
   await board.expectLane('Questions', ['Two', 'Three']);
   await board.expectLane('Solutions', ['One']);
   await expect(board.text(one)).toBeFocused();
   await member.board.expectLane('Solutions', ['One']);
 
-  await board
-    .card(one)
-    .getByRole('button', { name: /^Delete\b/ })
-    .click();
+  await board.cardAction(one, 'Delete');
   await board.expectLane('Solutions', []);
   // The focus does not get lost: with no card left, it goes to the lane's add button.
   await expect(board.addButton('Solutions')).toBeFocused();
@@ -70,16 +58,10 @@ test('deleting a card puts the focus on the next card, or the one before it', as
     ids.push(await board.addCard('Problems'));
     await facilitator.page.keyboard.type(text);
   }
-  await board
-    .card(ids[1])
-    .getByRole('button', { name: /^Delete\b/ })
-    .click();
+  await board.cardAction(ids[1], 'Delete');
   await board.expectLane('Problems', ['A', 'C']);
   await expect(board.text(ids[2])).toBeFocused();
-  await board
-    .card(ids[2])
-    .getByRole('button', { name: /^Delete\b/ })
-    .click();
+  await board.cardAction(ids[2], 'Delete');
   await board.expectLane('Problems', ['A']);
   await expect(board.text(ids[0])).toBeFocused();
 });

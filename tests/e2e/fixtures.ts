@@ -111,6 +111,31 @@ export class BoardPage {
     return this.page.locator(`#card-${id}`);
   }
 
+  /** A card's options button: one menu with everything that can be done to the card. */
+  cardMenuButton(id: string): Locator {
+    return this.card(id).getByRole('button', { name: /^Options for / });
+  }
+
+  /** Opens a card's menu and returns it. */
+  async openCardMenu(id: string): Promise<Locator> {
+    await this.cardMenuButton(id).click();
+    const menu = this.page.getByRole('menu');
+    await expect(menu).toBeVisible();
+    return menu;
+  }
+
+  /** Chooses an action from a card's menu ("Move up", "Move to Solutions", "Delete"...). */
+  async cardAction(id: string, action: string): Promise<void> {
+    const menu = await this.openCardMenu(id);
+    await menu.getByRole('menuitem', { name: action, exact: true }).click();
+    await expect(menu).toBeHidden();
+  }
+
+  /** The page's dialog (hiding a card, naming a theme), once open. */
+  dialog(): Locator {
+    return this.page.getByRole('dialog');
+  }
+
   /** Clicks "Add a …" in a lane and returns the new card's id (its textarea gets the focus). */
   async addCard(lane: LaneName, options: { tap?: boolean } = {}): Promise<string> {
     const button = this.addButton(lane);
@@ -212,6 +237,24 @@ export async function tabTo(page: Page, target: Locator, options: { backwards?: 
     await page.keyboard.press(key);
   }
   await expect(target, `reached with ${key}`).toBeFocused({ timeout: 1 });
+}
+
+/**
+ * With the focus on a menu button: opens the menu with Enter and walks it with the arrow keys to
+ * `item`, then chooses it with Enter, as a keyboard user would.
+ */
+export async function chooseWithKeys(page: Page, item: string): Promise<void> {
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu');
+  await expect(menu).toBeVisible();
+  const target = menu.getByRole('menuitem', { name: item, exact: true });
+  for (let i = 0; i < 20; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await expect(target).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeHidden();
 }
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];

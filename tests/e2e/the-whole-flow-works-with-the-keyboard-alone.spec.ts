@@ -1,7 +1,7 @@
 // Create -> join -> add -> type -> move -> delete -> undo, with Tab, Shift+Tab, Enter, Space, arrow
 // keys and typing only: no clicks, no taps. (Navigating to the invite link stands for opening it.)
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, BoardPage, uniqueTitle } from './fixtures';
+import { test, expect, BoardPage, chooseWithKeys, uniqueTitle } from './fixtures';
 
 /** Presses Tab (or Shift+Tab) until `target` has the focus; fails if it never does. */
 async function tabTo(page: Page, target: Locator, options: { backwards?: boolean; max?: number } = {}): Promise<void> {
@@ -56,27 +56,23 @@ test('a facilitator and a member can do the whole flow with the keyboard alone',
   await member.expectLane('Questions', ['Fares are too high', 'No buses at night']);
   await facilitator.expectLane('Questions', ['Fares are too high', 'No buses at night']);
 
-  // Move the first card down, with Shift+Tab back to its Down button.
-  await tabTo(memberPage, member.card(fares).getByRole('button', { name: /^Down\b/ }), { backwards: true });
-  await memberPage.keyboard.press('Enter');
+  // Move the first card down, with Shift+Tab back to its options button and the arrow keys.
+  await tabTo(memberPage, member.cardMenuButton(fares), { backwards: true });
+  await chooseWithKeys(memberPage, 'Move down');
   await member.expectLane('Questions', ['No buses at night', 'Fares are too high']);
   await expect(member.text(fares)).toBeFocused();
 
-  // Move it to Problems with the select.
-  const select = member.card(fares).getByRole('combobox', { name: /to another list/ });
-  await tabTo(memberPage, select);
-  await memberPage.keyboard.press('ArrowDown');
-  await member.expectLane('Questions', ['No buses at night', 'Fares are too high']);
-  await tabTo(memberPage, member.card(fares).getByRole('button', { name: /^Move\b/ }));
-  await memberPage.keyboard.press('Enter');
+  // Move it to Problems from the same menu.
+  await tabTo(memberPage, member.cardMenuButton(fares));
+  await chooseWithKeys(memberPage, 'Move to Problems');
   await member.expectLane('Problems', ['Fares are too high']);
   await member.expectLane('Questions', ['No buses at night']);
   await facilitator.expectLane('Problems', ['Fares are too high']);
   await expect(member.text(fares)).toBeFocused();
 
   // Delete it: the focus stays in the lane, so Shift+Tab leads back to Undo.
-  await tabTo(memberPage, member.card(fares).getByRole('button', { name: /^Delete\b/ }));
-  await memberPage.keyboard.press('Enter');
+  await tabTo(memberPage, member.cardMenuButton(fares));
+  await chooseWithKeys(memberPage, 'Delete');
   await member.expectLane('Problems', []);
   await facilitator.expectLane('Problems', []);
   await expect(member.lane('Problems').locator(':focus')).toHaveCount(1);

@@ -17,7 +17,18 @@ import {
   type Lane,
   type NewCard
 } from './schema';
-import { themesOf } from './themes';
+import {
+  addTheme,
+  deleteTheme,
+  mergeThemes,
+  readThemes,
+  renameTheme,
+  setCardTheme,
+  setThemeCollapsed,
+  themesOf,
+  ungroupTheme,
+  type ThemeView
+} from './themes';
 
 /** A card's plain facts, for counting and exports (no live Yjs types). */
 export interface CardFacts {
@@ -84,6 +95,40 @@ export class Board {
         theme: c.theme !== null && themesOf(this.doc).has(c.theme) ? c.theme : null
       }))
     );
+  }
+
+  // ---- Themes (themes.ts) ----
+
+  themes(): ThemeView[] {
+    return readThemes(this.doc);
+  }
+
+  addTheme(name: string, options: { index?: number; id?: string } = {}): string {
+    return addTheme(this.doc, name, options, this.origin);
+  }
+
+  renameTheme(id: string, name: string): boolean {
+    return renameTheme(this.doc, id, name, this.origin);
+  }
+
+  collapseTheme(id: string, collapsed: boolean): boolean {
+    return setThemeCollapsed(this.doc, id, collapsed, this.origin);
+  }
+
+  setTheme(cardId: string, themeId: string | null): boolean {
+    return setCardTheme(this.doc, cardId, themeId, this.origin);
+  }
+
+  ungroupTheme(id: string): number {
+    return ungroupTheme(this.doc, id, this.origin);
+  }
+
+  deleteTheme(id: string): boolean {
+    return deleteTheme(this.doc, id, this.origin);
+  }
+
+  mergeThemes(from: string, into: string): boolean {
+    return mergeThemes(this.doc, from, into, this.origin);
   }
 
   toJSON(): ReturnType<typeof boardToJSON> {

@@ -11,6 +11,8 @@ import { BoardView } from './board-view.svelte';
 import { SessionConnection } from './session.svelte';
 import { DraftStore } from './drafts.svelte';
 import { endSessionHere, forgetWorkshop, keepForOffline, leaveWorkshop, onLeftElsewhere, signedInHere } from './device';
+import { THEME_NAME_MAX, type ThemeView } from '$lib/board/themes';
+import type { TextRequest } from './text-request';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
@@ -30,6 +32,8 @@ export type BoardPageData = SignedInData | { signedIn: false; workshopId: string
 /** What lanes and cards may do, from context (set by the board page). */
 export interface BoardActions {
   readonly isFacilitator: boolean;
+  /** The board's themes, in order. */
+  readonly themes: ThemeView[];
   cardReadOnly(card: CardView): boolean;
   add(lane: Lane): Promise<void>;
   addNameless(lane: Lane, text: string, withoutName: boolean): Promise<boolean>;
@@ -42,7 +46,13 @@ export interface BoardActions {
   draftDelete(id: string): void;
   /** Facilitators: bring everyone's view to a card, or hide it with a reason. */
   spotlight(cardId: string): void;
-  hide(cardId: string): void;
+  hide(cardId: string): Promise<void>;
+  /** The focus left a card: a card made here and never typed in goes again. */
+  leftCard(id: string): void;
+  /** Puts a card in a theme (or none). */
+  setTheme(cardId: string, themeId: string | null): void;
+  /** Asks for a name and makes a theme, with these cards in it. */
+  newTheme(cardIds: string[]): Promise<string | null>;
 }
 
 export const [boardActions, setBoardActions] = createContext<BoardActions>();
@@ -60,7 +70,11 @@ export class BoardPage implements BoardActions {
   leaveOpen = $state(false);
   leaving = $state<'no' | 'busy' | 'failed'>('no');
   private leftElsewhere = $state(false);
+  /** What the page's dialog asks for now (TextDialog), if anything. */
+  textRequest = $state<TextRequest | null>(null);
   private lastDeleted: string | null = null;
+  /** Cards made on this page that nobody has typed in yet: discarded when their maker leaves them. */
+  private untouched = new Set<string>();
   private forgot = false;
   private cleared = false;
   private stoppedKeeping = false;
@@ -190,6 +204,10 @@ export class BoardPage implements BoardActions {
     return d.signedIn && this.shared?.spotlight?.boardId === d.board.id ? this.shared.spotlight : null;
   }
 
+  get themes(): ThemeView[] {
+    return this.view?.themes ?? [];
+  }
+
   cardReadOnly = (card: CardView): boolean => {
     if (!this.canEdit) return true;
     // Cards posted without a name stay as they are, so editing them cannot reveal who wrote them.
@@ -235,9 +253,71 @@ export class BoardPage implements BoardActions {
       return;
     }
     const id = view.add(lane);
+    this.untouched.add(id);
     await tick();
     document.getElementById(`card-${id}`)?.focus();
     this.say('New card added. Type your words.');
+  };
+
+  leftCard = (id: string): void => {
+    const view = this.view;
+    if (!view || !this.untouched.has(id)) return;
+    const card = getCard(view.doc, id);
+    if (card && card.text.length > 0) {
+      this.untouched.delete(id);
+      return;
+    }
+    // Still empty: it goes, without an undo step or a word (nothing was lost). Later, once the
+    // focus has settled (a menu opened from the card keeps it).
+    setTimeout(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active.closest(`[data-card-id="${id}"]`)) return;
+      const now = getCard(view.doc, id);
+      if (!this.untouched.has(id) || (now && now.text.length > 0)) return;
+      this.untouched.delete(id);
+      if (now) view.discard(id);
+    }, 200);
+  };
+
+  /** Asks for a few words in the page's dialog; null when the person cancels. */
+  ask(request: Omit<TextRequest, 'done'>): Promise<string | null> {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return new Promise((resolve) => {
+      this.textRequest = {
+        ...request,
+        done: (value) => {
+          this.textRequest = null;
+          resolve(value);
+          // Back where the person was, if that is still there.
+          void tick().then(() => opener?.isConnected && opener.focus());
+        }
+      };
+    });
+  }
+
+  setTheme = (cardId: string, themeId: string | null): void => {
+    const view = this.view;
+    if (!view) return;
+    view.writer.setTheme(cardId, themeId);
+    const name = this.themes.find((t) => t.id === themeId)?.name;
+    this.say(name ? `Card moved to the theme ${name}.` : 'Card taken out of its theme.');
+  };
+
+  newTheme = async (cardIds: string[]): Promise<string | null> => {
+    const name = await this.ask({
+      title: 'New theme',
+      label: 'Name of the theme',
+      hint: 'A few words the group would use',
+      value: '',
+      confirm: 'Make the theme',
+      max: THEME_NAME_MAX
+    });
+    const view = this.view;
+    if (name === null || !view) return null;
+    const id = view.writer.addTheme(name);
+    for (const cardId of cardIds) view.writer.setTheme(cardId, id);
+    this.say(`Theme ${name} made.`);
+    return id;
   };
 
   addNameless = async (lane: Lane, text: string, withoutName: boolean): Promise<boolean> => {
@@ -300,13 +380,19 @@ export class BoardPage implements BoardActions {
     void this.run({ type: 'spotlight.set', target: { kind: 'card', boardId: this.boardId, cardId } });
   };
 
-  hide = (cardId: string): void => {
+  hide = async (cardId: string): Promise<void> => {
     if (!this.data().signedIn) return;
-    const reason = prompt('Why are you hiding this card? Only facilitators see the reason.', 'Not in line with our ground rules');
+    const reason = await this.ask({
+      title: 'Hide this card',
+      label: 'Why are you hiding it?',
+      hint: 'The person who wrote it is told, with this reason. You can put it back from Hidden cards.',
+      value: 'Not in line with our ground rules',
+      confirm: 'Hide the card',
+      max: 200
+    });
     if (reason === null) return;
-    void this.run({ type: 'card.hide', boardId: this.boardId, cardId, reason: reason.trim() || 'Hidden by the facilitator' }).then(
-      (r) => r.ok && this.say('Card hidden. You can put it back from Hidden cards.')
-    );
+    const r = await this.run({ type: 'card.hide', boardId: this.boardId, cardId, reason });
+    if (r.ok) this.say('Card hidden. You can put it back from Hidden cards.');
   };
 
   forgetMe = (): void => {

@@ -3,9 +3,13 @@
 import * as Y from 'yjs';
 import { createSubscriber } from 'svelte/reactivity';
 import type { Awareness } from 'y-protocols/awareness';
-import { cardsOf, readLanes, type CardView, type Lane } from '$lib/board/schema';
+import { cardsOf, deleteCard, readLanes, type CardView, type Lane } from '$lib/board/schema';
 import { Board } from '$lib/board/board';
+import { readThemes, themesOf, type ThemeView } from '$lib/board/themes';
 import { LOCAL } from './board-connection.svelte';
+
+/** The origin of discarding an untouched card: not tracked by undo. */
+const DISCARD = Symbol('discard');
 
 export interface Person {
   clientId: number;
@@ -21,6 +25,7 @@ export class BoardView {
   private subscribePresence: () => void;
   private version = 0;
   private cached: { version: number; lanes: Record<Lane, CardView[]> } | null = null;
+  private cachedThemes: { version: number; themes: ThemeView[] } | null = null;
   readonly undoManager: Y.UndoManager;
   /** This person's writes, through the one card writer, marked LOCAL (for undo). */
   private board: Board;
@@ -38,15 +43,20 @@ export class BoardView {
         this.version++;
         update();
       };
+      const themes = themesOf(doc);
       cards.observeDeep(onChange);
-      return () => cards.unobserveDeep(onChange);
+      themes.observeDeep(onChange);
+      return () => {
+        cards.unobserveDeep(onChange);
+        themes.unobserveDeep(onChange);
+      };
     });
     this.subscribePresence = createSubscriber((update) => {
       awareness.on('change', update);
       return () => awareness.off('change', update);
     });
-    // Undo covers only this person's own changes.
-    this.undoManager = new Y.UndoManager(cards, { trackedOrigins: new Set([LOCAL]), captureTimeout: 600 });
+    // Undo covers only this person's own changes (cards and themes).
+    this.undoManager = new Y.UndoManager([cards, themesOf(doc)], { trackedOrigins: new Set([LOCAL]), captureTimeout: 600 });
     const refresh = () => {
       this.#canUndo = this.undoManager.undoStack.length > 0;
       this.#canRedo = this.undoManager.redoStack.length > 0;
@@ -59,6 +69,19 @@ export class BoardView {
     this.subscribeDoc();
     if (!this.cached || this.cached.version !== this.version) this.cached = { version: this.version, lanes: readLanes(this.doc) };
     return this.cached.lanes;
+  }
+
+  /** The board's themes, in order. */
+  get themes(): ThemeView[] {
+    this.subscribeDoc();
+    if (!this.cachedThemes || this.cachedThemes.version !== this.version)
+      this.cachedThemes = { version: this.version, themes: readThemes(this.doc) };
+    return this.cachedThemes.themes;
+  }
+
+  /** This person's writes, for themes and other board concepts (marked LOCAL, for undo). */
+  get writer(): Board {
+    return this.board;
   }
 
   get people(): Person[] {
@@ -97,6 +120,11 @@ export class BoardView {
   remove(id: string): void {
     this.board.delete(id);
     this.undoManager.stopCapturing();
+  }
+  /** Takes back a card made here and never typed in: not an undo step (nothing was lost). */
+  discard(id: string): void {
+    this.undoManager.stopCapturing();
+    deleteCard(this.doc, id, DISCARD);
   }
   setEditing(cardId: string | null): void {
     this.awareness.setLocalStateField('editing', cardId);

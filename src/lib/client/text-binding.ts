@@ -23,12 +23,17 @@ export function shiftIndex(delta: Delta, index: number): number {
   return Math.max(0, result);
 }
 
-export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, maxLength: number): () => void {
+/**
+ * Keeps a textarea and a Y.Text the same. Nothing is cut: a card over its limit keeps every word
+ * (pasted ones too) and says so through its character count; `changed` runs after every change,
+ * local or remote, for that count.
+ */
+export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, changed: () => void = () => undefined): () => void {
   // Setting the value moves the caret, so only when it differs.
   if (textarea.value !== ytext.toString()) textarea.value = ytext.toString();
   const onInput = () => {
-    let value = textarea.value;
-    if (value.length > maxLength) value = textarea.value = value.slice(0, maxLength);
+    const value = textarea.value;
+    changed();
     const current = ytext.toString();
     if (value === current) return;
     const { index, remove, insert } = simpleDiffString(current, value);
@@ -43,6 +48,7 @@ export function bindTextarea(textarea: HTMLTextAreaElement, ytext: Y.Text, maxLe
     const start = textarea.selectionStart;
     const end = textarea.selectionEnd;
     textarea.value = ytext.toString();
+    changed();
     if (focused) {
       const delta = event.delta as Delta;
       textarea.setSelectionRange(shiftIndex(delta, start), shiftIndex(delta, end));
