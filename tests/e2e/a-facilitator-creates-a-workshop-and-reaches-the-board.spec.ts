@@ -1,6 +1,6 @@
 import { test, expect, BoardPage, uniqueTitle } from './fixtures';
 
-test('a facilitator creates a workshop on the landing page, sees the invite page and goes to the board', async ({ page }) => {
+test('a facilitator creates a workshop on the landing page, sees the invite page and goes to the board', async ({ page, baseURL }) => {
   const title = uniqueTitle('Housing forum');
   const question = 'How do we help people keep their homes?';
 
@@ -20,7 +20,7 @@ test('a facilitator creates a workshop on the landing page, sees the invite page
   await expect(qr).toBeVisible();
   await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   for (const label of ['Members (lived experience)', 'Decision makers (professionals)', 'Observers (watch only)', /^Co-facilitators/]) {
-    await expect(page.getByRole('textbox', { name: label })).toHaveValue(/^http:\/\/127\.0\.0\.1:4173\/j\/\S+$/);
+    await expect(page.getByRole('textbox', { name: label })).toHaveValue(new RegExp(`^${baseURL!.replace(/[.]/g, '\\.')}/j/\\S+$`));
   }
 
   await page.getByRole('link', { name: 'Go to the board' }).click();

@@ -34,6 +34,8 @@ export interface BoardActions {
   readonly isFacilitator: boolean;
   /** The board's themes, in order. */
   readonly themes: ThemeView[];
+  /** Whether cards may be dragged now (the person may change the board). */
+  readonly canDrag: boolean;
   cardReadOnly(card: CardView): boolean;
   add(lane: Lane): Promise<void>;
   addNameless(lane: Lane, text: string, withoutName: boolean): Promise<boolean>;
@@ -206,6 +208,10 @@ export class BoardPage implements BoardActions {
 
   get themes(): ThemeView[] {
     return this.view?.themes ?? [];
+  }
+
+  get canDrag(): boolean {
+    return this.canEdit;
   }
 
   cardReadOnly = (card: CardView): boolean => {
