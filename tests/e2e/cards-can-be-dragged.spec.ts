@@ -1,7 +1,7 @@
 // Dragging is a shortcut for the card menu's moves: with a mouse (and a finger), by the card's
 // grip, within a list and to another list; everyone sees the result.
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test } from './fixtures';
 
 /** Drags `handle` to the middle of `target` with the mouse, in small steps as a hand would. */
 async function drag(page: Page, handle: Locator, target: Locator, where: 'top' | 'bottom' = 'bottom') {
