@@ -55,6 +55,13 @@ export interface BoardActions {
   setTheme(cardId: string, themeId: string | null): void;
   /** Asks for a name and makes a theme, with these cards in it. */
   newTheme(cardIds: string[]): Promise<string | null>;
+  renameTheme(id: string): Promise<void>;
+  collapseTheme(id: string, collapsed: boolean): void;
+  mergeTheme(from: string, into: string): void;
+  ungroupTheme(id: string): void;
+  deleteTheme(id: string): void;
+  /** Makes a theme from a suggestion, with those of its cards that are in no theme yet. */
+  acceptSuggestion(name: string, cardIds: string[]): void;
 }
 
 export const [boardActions, setBoardActions] = createContext<BoardActions>();
@@ -69,6 +76,8 @@ export class BoardPage implements BoardActions {
   /** The polite live region's words (status messages for screen readers). */
   announcement = $state('');
   onBreak = $state(false);
+  /** How the board shows its cards: in their lists, or gathered in their themes. */
+  arrangement = $state<'lists' | 'themes'>('lists');
   leaveOpen = $state(false);
   leaving = $state<'no' | 'busy' | 'failed'>('no');
   private leftElsewhere = $state(false);
@@ -103,6 +112,15 @@ export class BoardPage implements BoardActions {
       this.stoppedKeeping = true;
       this.drafts?.clear();
       void (this.connection?.stopKeeping() ?? Promise.resolve()).then(() => forgetWorkshop(d.workshop.id, { boardIds: d.boards }));
+    });
+    // A step of the kind "group" shows the board by theme (once, as it starts; people may switch back).
+    let lastPhase = -1;
+    $effect(() => {
+      const s = this.shared;
+      if (!s || s.phaseIndex === lastPhase) return;
+      lastPhase = s.phaseIndex;
+      const kind = s.phases[Math.min(s.phaseIndex, s.phases.length - 1)]?.kind;
+      if (kind === 'group') this.arrangement = 'themes';
     });
     // Follow the facilitator's spotlight, without pulling anyone out of what they are typing.
     $effect(() => {
@@ -307,6 +325,54 @@ export class BoardPage implements BoardActions {
     view.writer.setTheme(cardId, themeId);
     const name = this.themes.find((t) => t.id === themeId)?.name;
     this.say(name ? `Card moved to the theme ${name}.` : 'Card taken out of its theme.');
+  };
+
+  private themeName(id: string): string {
+    return this.themes.find((t) => t.id === id)?.name ?? 'the theme';
+  }
+
+  renameTheme = async (id: string): Promise<void> => {
+    const name = await this.ask({
+      title: 'Rename the theme',
+      label: 'New name',
+      value: this.themeName(id),
+      confirm: 'Rename',
+      max: THEME_NAME_MAX
+    });
+    if (name !== null && this.view?.writer.renameTheme(id, name)) this.say(`Theme renamed to ${name}.`);
+  };
+
+  collapseTheme = (id: string, collapsed: boolean): void => {
+    this.view?.writer.collapseTheme(id, collapsed);
+    this.say(collapsed ? `${this.themeName(id)}: cards folded away.` : `${this.themeName(id)}: cards shown.`);
+  };
+
+  mergeTheme = (from: string, into: string): void => {
+    const a = this.themeName(from);
+    const b = this.themeName(into);
+    if (this.view?.writer.mergeThemes(from, into)) this.say(`${a} merged into ${b}. All its cards are in ${b} now. You can undo this.`);
+  };
+
+  ungroupTheme = (id: string): void => {
+    const n = this.view?.writer.ungroupTheme(id) ?? 0;
+    this.say(`${n} ${n === 1 ? 'card' : 'cards'} taken out of ${this.themeName(id)}.`);
+  };
+
+  deleteTheme = (id: string): void => {
+    const name = this.themeName(id);
+    if (this.view?.writer.deleteTheme(id)) this.say(`Theme ${name} deleted. Its cards are still on the board. You can undo this.`);
+  };
+
+  acceptSuggestion = (name: string, cardIds: string[]): void => {
+    const view = this.view;
+    if (!view) return;
+    const free = cardIds.filter(
+      (id) => getCard(view.doc, id)?.theme == null || !this.themes.some((t) => t.id === getCard(view.doc, id)?.theme)
+    );
+    if (!free.length) return;
+    const id = view.writer.addTheme(name);
+    for (const cardId of free) view.writer.setTheme(cardId, id);
+    this.say(`Theme ${name} made, with ${free.length} cards.`);
   };
 
   newTheme = async (cardIds: string[]): Promise<string | null> => {

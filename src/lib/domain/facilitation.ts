@@ -6,7 +6,7 @@ import { orderQueue, type RaisedHand } from './queue';
 import type { Role } from './roles';
 import { addMinute, idleTimer, MAX_TIMER_MS, pauseTimer, resetTimer, startTimer, type TimerState } from './timer';
 
-export const PHASE_KINDS = ['welcome', 'question', 'silent', 'share', 'discuss', 'vote', 'agree', 'other'] as const;
+export const PHASE_KINDS = ['welcome', 'question', 'silent', 'share', 'discuss', 'group', 'vote', 'agree', 'other'] as const;
 export type PhaseKind = (typeof PHASE_KINDS)[number];
 
 export interface Phase {
@@ -21,6 +21,7 @@ export const PHASE_HELP: Record<PhaseKind, string> = {
   silent: 'Write on your own. Nobody can see your cards until the facilitator shows them all together.',
   share: 'The cards are on the board for everyone to see.',
   discuss: 'Talk about the cards. Raise your hand to speak.',
+  group: 'Put cards that belong together in themes.',
   vote: 'Choose the cards that matter most to you.',
   agree: 'Agree what the group wants to say.',
   other: ''

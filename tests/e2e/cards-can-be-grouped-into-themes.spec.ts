@@ -1,0 +1,95 @@
+// Themes: a facilitator and a member group cards by the card's theme button (the main way: one
+// tap, or the keyboard alone) and by dragging onto a theme (the shortcut); themes sync live,
+// rename, merge and delete keep every card; "Suggest groups" proposes cards that share a word.
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, expectNoAccessibilityViolations, tabTo } from './fixtures';
+
+async function drag(page: Page, handle: Locator, target: Locator) {
+  const from = (await handle.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 5, from.y + from.height / 2 + 5, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2 + 2, { steps: 2 });
+  await page.mouse.up();
+}
+
+test('cards are grouped into themes by their theme button with the keyboard, and by dragging, for everyone', async ({ workshop }) => {
+  const { facilitator, member } = workshop;
+  const board = facilitator.board;
+  const page = facilitator.page;
+  const texts = ['The bus stops at 6pm', 'No bus on Sundays', 'Letters arrive late', 'Nobody answers the phone'];
+  const ids: string[] = [];
+  for (const [i, text] of texts.entries()) {
+    ids.push(await board.addCard(i < 2 ? 'Problems' : 'Questions'));
+    await page.keyboard.type(text);
+  }
+
+  // By theme: make a theme, in the page's own dialog.
+  await page.getByRole('button', { name: /^By theme/ }).click();
+  const themes = page.getByRole('region', { name: /^Themes/ });
+  await themes.getByRole('button', { name: 'New theme' }).click();
+  const ask = board.dialog();
+  await expect(ask.getByRole('heading', { name: 'New theme' })).toBeVisible();
+  await expectNoAccessibilityViolations(page, 'the dialog naming a new theme');
+  await ask.getByLabel('Name of the theme').fill('Getting there');
+  await ask.getByRole('button', { name: 'Make the theme' }).click();
+  await expect(ask).toBeHidden();
+  const gettingThere = page.getByRole('region', { name: /^Getting there/ });
+  await expect(gettingThere).toContainText('(0 cards)');
+
+  // The keyboard alone: Tab to the card's theme button, Enter, arrows, Enter.
+  const themeButton = (id: string) => board.card(id).getByRole('button', { name: /Move .* to a theme$/ });
+  await tabTo(page, themeButton(ids[0]));
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu');
+  await expect(menu).toBeVisible();
+  await expectNoAccessibilityViolations(page, "a card's theme menu, open");
+  const option = menu.getByRole('menuitemradio', { name: 'Getting there' });
+  for (let i = 0; i < 10 && !(await option.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(gettingThere).toContainText('(1 card)');
+  await expect(board.card(ids[0])).toContainText('Theme: Getting there');
+
+  // Dragging a card onto the theme.
+  await drag(page, board.card(ids[1]).getByRole('button', { name: /^Drag / }), gettingThere.locator('ol.cards'));
+  await expect(gettingThere).toContainText('(2 cards)');
+  // The member sees the theme live, on their card, in its list.
+  await expect(member.board.card(ids[1])).toContainText('Theme: Getting there');
+  await expect(member.board.cards('Problems')).toHaveCount(2); // cards keep their lists
+
+  // Rename and delete: the cards stay.
+  await gettingThere.getByRole('button', { name: 'Options for the theme Getting there' }).click();
+  await page.getByRole('menuitem', { name: 'Rename…' }).click();
+  await ask.getByLabel('New name').fill('Transport');
+  await ask.getByRole('button', { name: 'Rename' }).click();
+  const transport = page.getByRole('region', { name: /^Transport/ });
+  await expect(transport).toContainText('(2 cards)');
+  await expect(member.board.card(ids[0])).toContainText('Theme: Transport');
+  await expectNoAccessibilityViolations(page, 'the board shown by theme');
+  await transport.getByRole('button', { name: 'Options for the theme Transport' }).click();
+  await page.getByRole('menuitem', { name: /^Delete the theme/ }).click();
+  await expect(transport).toHaveCount(0);
+  await expect(page.getByRole('region', { name: /^Not in a theme/ })).toContainText('(4 cards)');
+  await board.undoButton().click(); // undo brings the theme back with its cards
+  await expect(page.getByRole('region', { name: /^Transport/ })).toContainText('(2 cards)');
+});
+
+test('the facilitator gets suggested groups of cards that share a word, and makes one a theme', async ({ workshop }) => {
+  const { facilitator } = workshop;
+  const board = facilitator.board;
+  const page = facilitator.page;
+  for (const text of ['Buses stop at 6pm', 'No bus on Sundays', 'Letters arrive late', 'Appointment letters get lost']) {
+    await board.addCard('Problems');
+    await page.keyboard.type(text);
+  }
+  await page.getByRole('button', { name: /^By theme/ }).click();
+  await page.getByRole('button', { name: 'Suggest groups' }).click();
+  const suggestions = page.getByRole('region', { name: 'Suggested groups' });
+  await expect(suggestions).toContainText('2 suggested groups');
+  await expectNoAccessibilityViolations(page, 'suggested groups');
+  await suggestions.getByRole('listitem').filter({ hasText: 'Bus' }).getByRole('button', { name: 'Make this theme' }).click();
+  await expect(page.getByRole('region', { name: /^Bus/ })).toContainText('(2 cards)');
+  await expect(suggestions.getByRole('listitem')).toHaveCount(1);
+});
