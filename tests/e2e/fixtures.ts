@@ -95,6 +95,11 @@ export class BoardPage {
     return this.page.getByRole('region', { name: new RegExp(`^${name}\\b`) });
   }
 
+  /** On a phone, the tab of a list ("Problems (2)"): only the chosen list is on screen. */
+  laneTab(name: LaneName): Locator {
+    return this.page.getByRole('tab', { name: new RegExp(`^${name} \\(\\d+\\)$`) });
+  }
+
   addButton(name: LaneName): Locator {
     return this.lane(name).getByRole('button', { name: ADD_LABEL[name] });
   }

@@ -19,6 +19,7 @@ test('on a 360 px wide phone the board has no sideways scroll and a card can be 
   await board.open(workshop.id);
   await expectNoHorizontalScroll(page);
 
+  await board.laneTab('Problems').tap(); // on a phone the lists are tabs
   const id = await board.addCard('Problems', { tap: true });
   await page.keyboard.type('Appointment letters arrive after the appointment, so people miss them');
   await expect(board.text(id)).toHaveValue('Appointment letters arrive after the appointment, so people miss them');
@@ -28,6 +29,7 @@ test('on a 360 px wide phone the board has no sideways scroll and a card can be 
   // The text is saved: another look at the board shows it.
   await page.reload();
   await board.expectLive();
+  await board.laneTab('Problems').tap();
   await expect(board.text(id)).toHaveValue('Appointment letters arrive after the appointment, so people miss them');
   await expectNoHorizontalScroll(page);
 });

@@ -78,6 +78,10 @@ export class BoardPage implements BoardActions {
   onBreak = $state(false);
   /** How the board shows its cards: in their lists, or gathered in their themes. */
   arrangement = $state<'lists' | 'themes'>('lists');
+  /** On a phone, the one list on screen (the others are tabs). */
+  currentLane = $state<Lane>('questions');
+  /** Where the focus was when the person took a break, to go back to. */
+  private beforeBreak: HTMLElement | null = null;
   leaveOpen = $state(false);
   leaving = $state<'no' | 'busy' | 'failed'>('no');
   private leftElsewhere = $state(false);
@@ -465,6 +469,49 @@ export class BoardPage implements BoardActions {
     if (reason === null) return;
     const r = await this.run({ type: 'card.hide', boardId: this.boardId, cardId, reason });
     if (r.ok) this.say('Card hidden. You can put it back from Hidden cards.');
+  };
+
+  takeBreak = async (): Promise<void> => {
+    this.beforeBreak = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.onBreak = true;
+    await tick();
+    document.getElementById('back-from-break')?.focus();
+  };
+
+  backFromBreak = async (): Promise<void> => {
+    this.onBreak = false;
+    await tick();
+    // The board is drawn again: the same button, found by id, or the first control there.
+    const id = this.beforeBreak?.id;
+    const again = id ? document.getElementById(id) : null;
+    (again ?? document.getElementById('take-a-break'))?.focus();
+    this.say('Welcome back.');
+  };
+
+  /**
+   * Board shortcuts, when the focus is not in a text field: N adds a card to the list in view (on a
+   * phone) or the list the focus is in; H raises or lowers a hand. Listed on the page.
+   */
+  shortcut = (e: KeyboardEvent): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    const t = e.target;
+    if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+    if (t instanceof HTMLElement && (t.isContentEditable || t.closest('[role="menu"], [role="dialog"]'))) return;
+    const key = e.key.toLowerCase();
+    if (key === 'n' && this.canAdd && this.arrangement === 'lists') {
+      e.preventDefault();
+      const inLane = t instanceof HTMLElement ? t.closest<HTMLElement>('section[id^="lane-"]')?.id.replace('lane-', '') : undefined;
+      const lane = (['questions', 'problems', 'solutions'] as const).find((l) => l === inLane) ?? this.currentLane;
+      void this.add(lane);
+    } else if (key === 'h' && this.role !== 'observer' && this.shared) {
+      e.preventDefault();
+      const me = this.me?.id;
+      const raised = this.shared.queue.some((q) => q.participantId === me);
+      const speaking = this.shared.speaking?.participantId === me;
+      void this.run({ type: speaking ? 'turn.pass' : raised ? 'hand.lower' : 'hand.raise' }).then((r) => {
+        if (r.ok) this.say(speaking ? 'You have finished speaking.' : raised ? 'Hand lowered.' : 'Hand raised.');
+      });
+    }
   };
 
   forgetMe = (): void => {
