@@ -1,6 +1,6 @@
 // A person's and a workshop's data leaving: "remove my name and my cards", ending a workshop,
 // deleting it (now, or after the retention period).
-import { forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
+import { endedState, forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { done, type SessionContext } from './context';
@@ -34,7 +34,7 @@ export async function endWorkshop(ctx: SessionContext, actor: ParticipantRecord)
   const workshopId = actor.workshopId;
   await ctx.store.workshops.end(workshopId, Date.now());
   const boards = (await ctx.store.workshops.boards(workshopId)).map((b) => b.id);
-  await ctx.states.save(workshopId, { ...(await ctx.states.get(workshopId)), lockedBoards: boards, hands: [], speaking: null });
+  await ctx.states.save(workshopId, endedState(await ctx.states.get(workshopId), boards));
   return done;
 }
 

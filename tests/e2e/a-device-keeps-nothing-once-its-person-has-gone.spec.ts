@@ -14,6 +14,7 @@ import {
   tabTo,
   tokenOf,
   BoardPage,
+  LIVE_BADGE,
   type Participant,
   type Workshop
 } from './fixtures';
@@ -304,7 +305,7 @@ test('when the workshop ends, the board stays readable online and devices stop k
 
   // A reload online shows the board from the server and still keeps nothing.
   await member.page.reload();
-  await member.board.expectLive();
+  await member.board.expectLive(LIVE_BADGE.ended);
   await member.board.expectLane('Questions', ['More evening sessions']);
   await expect(member.page.getByText('This workshop has ended.')).toBeVisible();
   await member.page.waitForTimeout(500);

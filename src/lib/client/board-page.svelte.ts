@@ -166,7 +166,7 @@ export class BoardPage implements BoardActions {
     return !!(d.signedIn && this.shared?.lockedBoards.includes(d.board.id));
   }
   get canEdit(): boolean {
-    return this.data().signedIn && canEditBoard(this.role, { locked: this.locked });
+    return this.data().signedIn && !this.ended && canEditBoard(this.role, { locked: this.locked });
   }
   get silent(): boolean {
     const s = this.shared;
@@ -178,7 +178,7 @@ export class BoardPage implements BoardActions {
   }
   /** Whether this person may add to a lane now (a card, or a private draft while writing silently). */
   get canAdd(): boolean {
-    return this.canEdit || (this.silent && this.role !== 'observer');
+    return this.canEdit || (this.silent && this.role !== 'observer' && !this.ended);
   }
   get ended(): boolean {
     const d = this.data();

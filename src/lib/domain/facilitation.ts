@@ -59,9 +59,15 @@ export interface RoundAnswer {
   by?: string;
 }
 
-/** A round as everyone sees it: no participant ids. */
-export function publicRound(round: Round | null): Round | null {
-  return round && { ...round, answers: round.answers.map(({ id, name, text, emoji }) => ({ id, name, text, emoji })) };
+/** A round as everyone sees it: no participant ids, and closed once the workshop has ended. */
+export function publicRound(round: Round | null, ended = false): Round | null {
+  return (
+    round && {
+      ...round,
+      open: round.open && !ended,
+      answers: round.answers.map(({ id, name, text, emoji }) => ({ id, name, text, emoji }))
+    }
+  );
 }
 
 /** "Remove my name": the person's named answers keep their words and lose the name. */
@@ -255,6 +261,23 @@ function sortHands(state: FacilitationState, hands: RaisedHand[], roles: Record<
     roles,
     decisionMakersAfterMembers: state.settings.decisionMakersAfterMembers
   });
+}
+
+/**
+ * The workshop has ended: every board locked, the round closed, the timer stopped, nobody in the
+ * spotlight, nobody waiting or speaking. Nothing that changes these is taken after the end (the
+ * command table's `afterEnd`).
+ */
+export function endedState(state: FacilitationState, boardIds: string[]): FacilitationState {
+  return {
+    ...state,
+    lockedBoards: boardIds,
+    round: state.round && { ...state.round, open: false },
+    timer: idleTimer(state.timer.durationMs),
+    spotlight: null,
+    hands: [],
+    speaking: null
+  };
 }
 
 /** Drops hands and the speaker for someone who left or was removed. */
