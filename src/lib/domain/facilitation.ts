@@ -64,6 +64,7 @@ export function publicRound(round: Round | null, ended = false): Round | null {
   return (
     round && {
       ...round,
+      number: round.number ?? 0,
       open: round.open && !ended,
       answers: round.answers.map(({ id, name, text, emoji }) => ({ id, name, text, emoji }))
     }
@@ -82,6 +83,11 @@ export function forgetAnswers(round: Round | null, participantId: string, name: 
 }
 
 export interface Round {
+  /**
+   * Counts the workshop's rounds from 1, so a page can tell a new round from the one before (a
+   * thank-you belongs to the round it was given in). Rounds stored before it have none: 0.
+   */
+  number: number;
   kind: 'checkin' | 'checkout';
   prompt: string;
   open: boolean;
@@ -235,8 +241,10 @@ export function apply(
       return ok({ ...state, hands: [], speaking: null }, 'The facilitator cleared the hands.');
     case 'spotlight.set':
       return ok({ ...state, spotlight: command.target });
-    case 'round.open':
-      return ok({ ...state, round: { kind: command.kind, prompt: command.prompt, open: true, answers: [] } });
+    case 'round.open': {
+      const number = (state.round?.number ?? 0) + 1;
+      return ok({ ...state, round: { number, kind: command.kind, prompt: command.prompt, open: true, answers: [] } });
+    }
     case 'round.answer': {
       if (!state.round?.open) return refuse('There is no check-in open now.');
       if (state.round.answers.length >= 500) return refuse('This round is full.');
