@@ -72,6 +72,7 @@ export class Dispatcher {
       case 'round.open':
       case 'round.answer':
       case 'round.close':
+      case 'me.away':
         return this.pure(participant, command);
       case 'participant.setRole':
         return setRole(ctx, participant, command.participantId, command.role);

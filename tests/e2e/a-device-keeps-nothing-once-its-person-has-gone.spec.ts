@@ -179,7 +179,7 @@ test('“Leave and clear this device”, by keyboard, removes what it says and n
   await expect(panel).toContainText('your private cards not yet shown');
   await expect(panel).toContainText('the saved page');
   await expect(panel).toContainText('Your cards on the board stay');
-  await expect(panel.getByRole('link', { name: 'Leave for now' })).toHaveAttribute('href', '/');
+  await expect(panel.getByRole('link', { name: 'Leave for now' })).toHaveAttribute('href', `/left?for-now=${workshop.id}`);
   await expectNoAccessibilityViolations(page, 'the board with the leave choice open');
   await tabTo(page, panel.getByRole('button', { name: 'Stay on the board' }));
   await page.keyboard.press('Enter');

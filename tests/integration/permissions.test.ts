@@ -260,7 +260,8 @@ const EXAMPLES = {
   'facilitator.refresh': { command: () => ({ type: 'facilitator.refresh' }) },
   'workshop.end': { command: () => ({ type: 'workshop.end' }), fresh: true },
   'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
-  'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true }
+  'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true },
+  'me.away': { command: () => ({ type: 'me.away' }) }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];

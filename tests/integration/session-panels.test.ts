@@ -1,10 +1,11 @@
 // Issue 11, what the server does for the session panels: an ended workshop refuses changes with a
 // plain message (a check-out cannot take answers after the end, even from a page that still shows
-// its form). Real server, real sockets, real HTTP.
+// its form), and a person who steps away (a break, or leaving) is taken out of the queue, their
+// turn ended without counting it. Real server, real sockets, real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { workshopWith as sharedWorkshopWith } from '../helpers/workshop';
-import { connectSession } from '../helpers/clients';
+import { api, connectSession } from '../helpers/clients';
 
 describe('the session panels, on the server', () => {
   let server: TestServer;
@@ -58,5 +59,58 @@ describe('the session panels, on the server', () => {
     expect(await mo.session.run({ type: 'hand.lower' })).toEqual({ ok: true });
     expect(await facilitator.run({ type: 'invite.renew', role: 'member' })).toEqual({ ok: true });
     expect(await mo.session.run({ type: 'me.forget' })).toEqual({ ok: true });
+  });
+
+  it('a break while speaking ends the turn without counting it; a break while waiting lowers the hand', async () => {
+    const { people, facilitator } = await workshopWith('Mo', 'Ann');
+    const [mo, ann] = people;
+    expect(await mo.session.run({ type: 'hand.raise' })).toEqual({ ok: true });
+    expect(await ann.session.run({ type: 'hand.raise' })).toEqual({ ok: true });
+    expect(await facilitator.run({ type: 'queue.next' })).toEqual({ ok: true });
+    await facilitator.stateWhere((s) => s.speaking?.name === 'Mo');
+
+    expect(await mo.session.run({ type: 'me.away' })).toEqual({ ok: true });
+    const after = await facilitator.stateWhere((s) => s.speaking === null);
+    expect(after.queue.map((q) => q.name)).toEqual(['Ann']);
+    // Not counted: with Mo's hand up first and Ann's after, Mo comes first. Had the turn counted,
+    // Ann (no turns yet) would come before Mo (one turn).
+    expect(await ann.session.run({ type: 'hand.lower' })).toEqual({ ok: true });
+    expect(await mo.session.run({ type: 'hand.raise' })).toEqual({ ok: true });
+    expect(await ann.session.run({ type: 'hand.raise' })).toEqual({ ok: true });
+    const order = await facilitator.stateWhere((s) => s.queue.length === 2);
+    expect(order.queue.map((q) => q.name)).toEqual(['Mo', 'Ann']);
+    const facView = await new Promise<{ balance: { people: { name: string; turns: number }[] } }>((resolve) => {
+      facilitator.once('facilitator', resolve);
+      void facilitator.run({ type: 'facilitator.refresh' });
+    });
+    expect(facView.balance.people.find((p) => p.name === 'Mo')?.turns).toBe(0);
+
+    // Waiting, then away: the hand is lowered.
+    expect(await ann.session.run({ type: 'me.away' })).toEqual({ ok: true });
+    const waiting = await facilitator.stateWhere((s) => !s.queue.some((q) => q.name === 'Ann'));
+    expect(waiting.queue.map((q) => q.name)).toEqual(['Mo']);
+  });
+
+  it('leaving a device (POST /api/session/leave) lowers the hand and ends the turn of the person who left', async () => {
+    const { w, people, facilitator } = await workshopWith('Mo', 'Ann');
+    const [mo, ann] = people;
+    expect(await mo.session.run({ type: 'hand.raise' })).toEqual({ ok: true });
+    expect(await ann.session.run({ type: 'hand.raise' })).toEqual({ ok: true });
+    expect(await facilitator.run({ type: 'queue.next' })).toEqual({ ok: true });
+    await facilitator.stateWhere((s) => s.speaking?.name === 'Mo' && s.queue.length === 1);
+
+    for (const who of [mo, ann]) {
+      const left = await api(
+        server.url,
+        '/api/session/leave',
+        { workshop: w.id },
+        {
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${who.token}` }
+        }
+      );
+      expect(left).toMatchObject({ status: 200, body: { ended: true } });
+    }
+    const after = await facilitator.stateWhere((s) => s.speaking === null && s.queue.length === 0);
+    expect(after.queue).toEqual([]);
   });
 });

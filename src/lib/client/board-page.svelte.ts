@@ -316,6 +316,18 @@ export class BoardPage implements BoardActions {
     }
   };
 
+  /** A break, or leaving for now: out of the queue, and a turn in progress ends uncounted (me.away). */
+  stepAway = async (): Promise<void> => {
+    if (!this.session) return;
+    // Not announced when it fails (offline): the break or the goodbye comes all the same.
+    await Promise.race([this.session.run({ type: 'me.away' }), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  };
+
+  takeBreak = (): void => {
+    this.onBreak = true;
+    void this.stepAway();
+  };
+
   leaveAndClear = async (): Promise<void> => {
     const d = this.data();
     if (!d.signedIn) return;

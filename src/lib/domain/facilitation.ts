@@ -148,7 +148,8 @@ export type PureCommand =
   | { type: 'spotlight.set'; target: Spotlight | null }
   | { type: 'round.open'; kind: 'checkin' | 'checkout'; prompt: string }
   | { type: 'round.answer'; answerId: string; text: string; emoji: string | null; anonymous: boolean }
-  | { type: 'round.close' };
+  | { type: 'round.close' }
+  | { type: 'me.away' };
 
 export interface Actor {
   participantId: string;
@@ -256,6 +257,9 @@ export function apply(
     }
     case 'round.close':
       return ok({ ...state, round: state.round ? { ...state.round, open: false } : null });
+    case 'me.away':
+      // A break, or leaving: out of the queue, and a turn it interrupts is not counted.
+      return ok(stepAway(state, actor.participantId));
     default: {
       const never: never = command;
       return never;
@@ -269,6 +273,21 @@ function sortHands(state: FacilitationState, hands: RaisedHand[], roles: Record<
     roles,
     decisionMakersAfterMembers: state.settings.decisionMakersAfterMembers
   });
+}
+
+/**
+ * Someone steps away (a break, or leaving the board): their hand is lowered, and a turn they were
+ * in the middle of ends without counting against them (it no longer puts them later in the queue,
+ * nor shows as a turn they had).
+ */
+export function stepAway(state: FacilitationState, participantId: string): FacilitationState {
+  const calledCounts = { ...state.calledCounts };
+  if (state.speaking === participantId) {
+    const turns = (calledCounts[participantId] ?? 0) - 1;
+    if (turns > 0) calledCounts[participantId] = turns;
+    else delete calledCounts[participantId];
+  }
+  return { ...withoutParticipant(state, participantId), calledCounts };
 }
 
 /**

@@ -62,7 +62,8 @@ export const COMMANDS = {
   'facilitator.refresh': { who: 'facilitator', board: none, afterEnd: true },
   'workshop.end': { who: 'facilitator', board: none, afterEnd: true },
   'workshop.delete': { who: 'facilitator', board: none, afterEnd: true },
-  'me.forget': { who: 'anyone', board: none, afterEnd: true }
+  'me.forget': { who: 'anyone', board: none, afterEnd: true },
+  'me.away': { who: 'anyone', board: none, afterEnd: true }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
