@@ -26,7 +26,15 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
   await ctx.states.save(workshopId, { ...state, calledCounts, round });
   // Last, so the answer to this command reaches its sender before their sockets close.
   ctx.connections.closeParticipant(participant.id, 'removed');
-  ctx.notifier()?.removed(participant.id, 'Your name and your cards have been removed. Thank you for taking part.');
+  // An observer wrote no cards: say only what was done.
+  ctx
+    .notifier()
+    ?.removed(
+      participant.id,
+      participant.role === 'observer'
+        ? 'Your name has been removed. Thank you for taking part.'
+        : 'Your name and your cards have been removed. Thank you for taking part.'
+    );
   return done;
 }
 

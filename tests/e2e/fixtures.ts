@@ -33,6 +33,7 @@ export const SCREENS = {
 /** What the connection badge says while connected, for each way of being on the board. */
 export const LIVE_BADGE = {
   editing: 'Live: changes are saved',
+  watching: 'Live: you are watching',
   ended: 'Workshop ended: you can read the board'
 } as const;
 
@@ -277,7 +278,12 @@ export const test = base.extend<Fixtures>({
     };
     const facilitator = await enter(created.links.facilitator, 'Fatima');
     const member = await enter(created.links.member, 'Marcus');
-    await use({ ...created, facilitator, member, join: (role, name) => enter(created.links[role], name) });
+    await use({
+      ...created,
+      facilitator,
+      member,
+      join: (role, name) => enter(created.links[role], name, role === 'observer' ? LIVE_BADGE.watching : undefined)
+    });
     for (const context of contexts) await context.close();
   }
 });

@@ -1,7 +1,9 @@
-// Issue 11, defects 4 and 5 on the facilitator's controls (and what members hear):
+// Issue 11, defects 4, 5 and 7 on the facilitator's controls (and what members hear):
 // - refusing to demote the last facilitator left their role menu showing "Member";
 // - "Names on cards" read "Cards are shared as people write them", was cut off in its menu, and no
 //   choice shows names on cards: each choice now says what it does, in full, with a visible hint;
+// - screen-reader status text ("Time is up", "showing the Questions list") stayed after a reset or
+//   a stop, and "Pause timer" showed at 0:00.
 import type { Locator } from '@playwright/test';
 import { test, expect, expectNoAccessibilityViolations, SCREENS } from './fixtures';
 
@@ -58,5 +60,50 @@ for (const [screen, device] of Object.entries(SCREENS)) {
       const again = await facilitator.board.openControls('Board');
       await expect(again.getByRole('radio', { name: /^People choose\b/ })).toBeChecked();
     });
+
+    test('“Time is up” and “showing everyone a list” leave the screen reader’s status once over, and no Pause at 0:00', async ({
+      workshop
+    }) => {
+      const { facilitator, member } = workshop;
+      const statusWith = (text: string) => member.page.getByRole('status').filter({ hasText: text });
+
+      // A three-second timer runs out.
+      const steps = await facilitator.board.openControls('Steps and timer');
+      await steps.getByRole('spinbutton', { name: 'Minutes' }).fill('0.05');
+      await steps.getByRole('button', { name: 'Start timer' }).click();
+      await expect(member.board.clock()).toHaveText('0:00', { timeout: 8000 });
+      await expect(statusWith('Time is up')).toHaveCount(1);
+      await expect(steps.getByRole('button', { name: 'Pause timer' })).toHaveCount(0);
+      await expect(steps.getByRole('button', { name: 'Start timer' })).toBeVisible();
+      await expectNoAccessibilityViolations(facilitator.page, 'the controls once time is up');
+      await steps.getByRole('button', { name: 'Reset timer' }).click();
+      await expect(member.board.clock()).toHaveCount(0);
+      await expect(statusWith('Time is up')).toHaveCount(0);
+
+      // The facilitator shows everyone the Questions list, then stops.
+      const board = await facilitator.board.openControls('Board');
+      await board.getByRole('button', { name: 'Questions', exact: true }).click();
+      await expect(statusWith('showing everyone the Questions list')).toHaveCount(1);
+      await board.getByRole('button', { name: 'Stop showing everyone' }).click();
+      await expect(member.page.getByText('The facilitator is showing everyone the Questions list.')).toHaveCount(0);
+      await expect(statusWith('showing everyone the Questions list')).toHaveCount(0);
+      await expectNoAccessibilityViolations(member.page, 'the board after the spotlight stopped');
+    });
   });
 }
+
+test('observers are not promised that their changes are saved, and are offered to remove their name', async ({ workshop }) => {
+  const observer = await workshop.join('observer', 'Olu');
+  await expect(observer.board.connection()).not.toContainText('changes are saved');
+  await expect(observer.page.getByRole('button', { name: 'Remove my name and my cards' })).toHaveCount(0);
+  const data = observer.page.getByRole('region', { name: 'Your data' });
+  await expect(data).toContainText('You can take your name off this workshop at any time.');
+  await expectNoAccessibilityViolations(observer.page, 'the board of an observer');
+  observer.page.once('dialog', (dialog) => {
+    expect(dialog.message()).toBe('Remove your name from this workshop, and leave? This cannot be undone.');
+    void dialog.accept();
+  });
+  await data.getByRole('button', { name: 'Remove my name from this workshop' }).click();
+  await expect(observer.page.getByRole('alert')).toContainText('Your name has been removed.');
+  await expect(observer.page.getByRole('alert')).not.toContainText('Your name and your cards');
+});

@@ -47,6 +47,8 @@ export interface BoardActions {
 
 export const [boardActions, setBoardActions] = createContext<BoardActions>();
 
+const SPOTLIGHT = 'The facilitator is showing everyone';
+
 const NOT_CONNECTED: CommandResult = { ok: false, error: { code: 'server_error', message: 'Not connected yet.' } };
 
 export class BoardPage implements BoardActions {
@@ -94,12 +96,12 @@ export class BoardPage implements BoardActions {
       const key = spot ? JSON.stringify(spot) : '';
       if (key === this.lastSpot) return;
       this.lastSpot = key;
-      if (!spot) return;
-      this.say(
-        spot.kind === 'card'
-          ? 'The facilitator is showing everyone a card.'
-          : `The facilitator is showing everyone the ${LANE_INFO[spot.lane].title} list.`
-      );
+      // Once the spotlight is over, its words leave the status region too.
+      if (!spot) {
+        if (this.announcement.startsWith(SPOTLIGHT)) this.announcement = '';
+        return;
+      }
+      this.say(spot.kind === 'card' ? `${SPOTLIGHT} a card.` : `${SPOTLIGHT} the ${LANE_INFO[spot.lane].title} list.`);
       const typing = document.activeElement instanceof HTMLTextAreaElement || document.activeElement instanceof HTMLInputElement;
       if (!typing) void tick().then(() => this.goToSpotlight());
     });
@@ -310,7 +312,8 @@ export class BoardPage implements BoardActions {
   };
 
   forgetMe = (): void => {
-    if (confirm('Remove your name and the cards you wrote from this workshop, and leave? This cannot be undone.')) {
+    const what = this.role === 'observer' ? 'your name' : 'your name and the cards you wrote';
+    if (confirm(`Remove ${what} from this workshop, and leave? This cannot be undone.`)) {
       this.forgot = true;
       void this.run({ type: 'me.forget' });
     }
