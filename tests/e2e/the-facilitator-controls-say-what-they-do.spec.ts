@@ -4,6 +4,7 @@
 //   choice shows names on cards: each choice now says what it does, in full, with a visible hint;
 // - screen-reader status text ("Time is up", "showing the Questions list") stayed after a reset or
 //   a stop, and "Pause timer" showed at 0:00.
+// And, from "Phone layout": on a narrow screen the controls are a sheet, not the end of a long page.
 import type { Locator } from '@playwright/test';
 import { test, expect, expectNoAccessibilityViolations, SCREENS } from './fixtures';
 
@@ -106,4 +107,63 @@ test('observers are not promised that their changes are saved, and are offered t
   await data.getByRole('button', { name: 'Remove my name from this workshop' }).click();
   await expect(observer.page.getByRole('alert')).toContainText('Your name has been removed.');
   await expect(observer.page.getByRole('alert')).not.toContainText('Your name and your cards');
+});
+
+test.describe('on a 360 px phone, the facilitator controls are a sheet', () => {
+  test.use(SCREENS['on a 360 px phone']);
+
+  test('opened from a button always in reach, focus kept inside, closed with Escape or Close, focus back on the button', async ({
+    workshop
+  }) => {
+    const { facilitator } = workshop;
+    const { page, board } = facilitator;
+    const opener = board.controlsButton();
+    const sheet = page.getByRole('dialog', { name: 'Facilitator controls' });
+    await expect(opener).toBeInViewport();
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect(opener).toBeInViewport();
+    await expect(sheet).toBeHidden();
+    await expect(page.getByRole('region', { name: 'Facilitator controls' })).toHaveCount(0);
+
+    await opener.click();
+    await expect(sheet).toBeVisible();
+    await expect(sheet).toBeInViewport();
+    await expect(sheet.getByRole('button', { name: 'Close', exact: true })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the facilitator sheet, open');
+    // Tab and Shift+Tab go round inside the sheet.
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      expect(await sheet.evaluate((el) => el.contains(document.activeElement)), `Tab ${i + 1} stays in the sheet`).toBe(true);
+    }
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await sheet.evaluate((el) => el.contains(document.activeElement)), `Shift+Tab ${i + 1} stays in the sheet`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect(sheet).toBeHidden();
+    await expect(opener).toBeFocused();
+
+    await page.keyboard.press('Enter');
+    await expect(sheet).toBeVisible();
+    const sections = await board.openControls('Steps and timer');
+    await sections.getByRole('button', { name: 'Next step' }).click();
+    await board.expectStep('The question', 2);
+    await sheet.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(sheet).toBeHidden();
+    await expect(opener).toBeFocused();
+  });
+});
+
+test.describe('on a desktop, the facilitator controls stay in their column', () => {
+  test.use(SCREENS['on a desktop']);
+
+  test('beside the board, with no sheet button', async ({ workshop }) => {
+    const { facilitator } = workshop;
+    const panel = facilitator.page.getByRole('region', { name: 'Facilitator controls' });
+    await expect(panel).toBeVisible();
+    await expect(facilitator.board.controlsButton()).toHaveCount(0);
+    const lanes = await facilitator.board.lane('Questions').boundingBox();
+    const column = await panel.boundingBox();
+    expect(column && lanes && column.x > lanes.x + lanes.width, 'the panel is to the right of the lanes').toBe(true);
+  });
 });
