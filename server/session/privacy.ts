@@ -27,14 +27,11 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
   // Last, so the answer to this command reaches its sender before their sockets close.
   ctx.connections.closeParticipant(participant.id, 'removed');
   // An observer wrote no cards: say only what was done.
-  ctx
-    .notifier()
-    ?.removed(
-      participant.id,
-      participant.role === 'observer'
-        ? 'Your name has been removed. Thank you for taking part.'
-        : 'Your name and your cards have been removed. Thank you for taking part.'
-    );
+  const goodbye =
+    participant.role === 'observer'
+      ? 'Your name has been removed. Thank you for taking part.'
+      : 'Your name and your cards have been removed. Thank you for taking part.';
+  ctx.notifier()?.removed(participant.id, goodbye);
   return done;
 }
 
