@@ -107,7 +107,12 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     join: (target, name, address) => workshops.join(target, name, address),
     resolveInvite: (target, address) => workshops.resolve(target, address),
     authenticate: (token) => workshops.authenticate(token),
-    endSession: (token) => workshops.endSession(token),
+    async endSession(token) {
+      // The person leaves this device: out of the queue, and a turn they were in ends uncounted.
+      const session = await workshops.authenticate(token);
+      await workshops.endSession(token);
+      if (session) await dispatcher.handle(session.participant.id, { type: 'me.away' });
+    },
     boards: (workshopId) => store.workshops.boards(workshopId),
     cards: (boardId) =>
       sync.read(boardId, (board) => {

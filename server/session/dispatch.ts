@@ -4,7 +4,7 @@
 // order the server took them. Never throws: every failure is an answer.
 import type { Logger } from 'pino';
 import { apply, type Actor, type PureCommand } from '../../src/lib/domain/facilitation';
-import { boardOf, permitted, type Command } from '../../src/lib/protocol/commands';
+import { boardOf, permitted, takenAfterEnd, type Command } from '../../src/lib/protocol/commands';
 import { parseCommand } from '../../src/lib/protocol/schemas';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import { VersionConflict, type ParticipantRecord } from '../persistence/types';
@@ -13,6 +13,9 @@ import { addAnonymous, deleteDraft, revealDrafts, saveDraft, type Deferred } fro
 import { hideCard, removePerson, renewInvite, restoreCard, setRole } from './moderation';
 import { deleteWorkshop, endWorkshop, forget } from './privacy';
 import { rolesOf } from './states';
+
+/** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
+const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
 
 export class Dispatcher {
   constructor(
@@ -35,7 +38,11 @@ export class Dispatcher {
       if (boardId !== null && (await this.ctx.store.workshops.board(boardId))?.workshopId !== participant.workshopId) {
         return fail('invalid_payload', 'That board is not part of this workshop.');
       }
-      const outcome = await this.ctx.states.exclusive(participant.workshopId, () => this.dispatch(participant, command));
+      const outcome = await this.ctx.states.exclusive(participant.workshopId, async () =>
+        !takenAfterEnd(command.type) && (await this.ctx.store.workshops.get(participant.workshopId))?.endedAt
+          ? fail('not_allowed_now', ENDED)
+          : this.dispatch(participant, command)
+      );
       // An answer that waits for a release is awaited here, outside the workshop's lock.
       return 'later' in outcome ? await outcome.later : outcome;
     } catch (err) {
@@ -65,6 +72,7 @@ export class Dispatcher {
       case 'round.open':
       case 'round.answer':
       case 'round.close':
+      case 'me.away':
         return this.pure(participant, command);
       case 'participant.setRole':
         return setRole(ctx, participant, command.participantId, command.role);

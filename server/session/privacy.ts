@@ -1,6 +1,6 @@
 // A person's and a workshop's data leaving: "remove my name and my cards", ending a workshop,
 // deleting it (now, or after the retention period).
-import { forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
+import { endedState, forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { done, type SessionContext } from './context';
@@ -26,7 +26,12 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
   await ctx.states.save(workshopId, { ...state, calledCounts, round });
   // Last, so the answer to this command reaches its sender before their sockets close.
   ctx.connections.closeParticipant(participant.id, 'removed');
-  ctx.notifier()?.removed(participant.id, 'Your name and your cards have been removed. Thank you for taking part.');
+  // An observer wrote no cards: say only what was done.
+  const goodbye =
+    participant.role === 'observer'
+      ? 'Your name has been removed. Thank you for taking part.'
+      : 'Your name and your cards have been removed. Thank you for taking part.';
+  ctx.notifier()?.removed(participant.id, goodbye);
   return done;
 }
 
@@ -34,7 +39,7 @@ export async function endWorkshop(ctx: SessionContext, actor: ParticipantRecord)
   const workshopId = actor.workshopId;
   await ctx.store.workshops.end(workshopId, Date.now());
   const boards = (await ctx.store.workshops.boards(workshopId)).map((b) => b.id);
-  await ctx.states.save(workshopId, { ...(await ctx.states.get(workshopId)), lockedBoards: boards, hands: [], speaking: null });
+  await ctx.states.save(workshopId, endedState(await ctx.states.get(workshopId), boards));
   return done;
 }
 

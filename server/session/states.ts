@@ -98,6 +98,7 @@ export class FacilitationStates {
     const people = participants ?? (await this.store.people.list(workshopId));
     const byId = new Map(people.map((p) => [p.id, p]));
     const named = (participantId: string) => ({ participantId, name: byId.get(participantId)?.name ?? 'Someone' });
+    const ended = !!(await this.store.workshops.get(workshopId))?.endedAt;
     return {
       phases: s.phases,
       phaseIndex: s.phaseIndex,
@@ -111,8 +112,8 @@ export class FacilitationStates {
       }).map((h) => named(h.participantId)),
       speaking: s.speaking ? named(s.speaking) : null,
       spotlight: s.spotlight,
-      round: publicRound(s.round),
-      ended: !!(await this.store.workshops.get(workshopId))?.endedAt,
+      round: publicRound(s.round, ended),
+      ended,
       serverTime: Date.now()
     };
   }

@@ -14,6 +14,7 @@ import {
   tabTo,
   tokenOf,
   BoardPage,
+  LIVE_BADGE,
   type Participant,
   type Workshop
 } from './fixtures';
@@ -178,7 +179,7 @@ test('“Leave and clear this device”, by keyboard, removes what it says and n
   await expect(panel).toContainText('your private cards not yet shown');
   await expect(panel).toContainText('the saved page');
   await expect(panel).toContainText('Your cards on the board stay');
-  await expect(panel.getByRole('link', { name: 'Leave for now' })).toHaveAttribute('href', '/');
+  await expect(panel.getByRole('link', { name: 'Leave for now' })).toHaveAttribute('href', `/left?for-now=${workshop.id}`);
   await expectNoAccessibilityViolations(page, 'the board with the leave choice open');
   await tabTo(page, panel.getByRole('button', { name: 'Stay on the board' }));
   await page.keyboard.press('Enter');
@@ -304,7 +305,7 @@ test('when the workshop ends, the board stays readable online and devices stop k
 
   // A reload online shows the board from the server and still keeps nothing.
   await member.page.reload();
-  await member.board.expectLive();
+  await member.board.expectLive(LIVE_BADGE.ended);
   await member.board.expectLane('Questions', ['More evening sessions']);
   await expect(member.page.getByText('This workshop has ended.')).toBeVisible();
   await member.page.waitForTimeout(500);

@@ -76,7 +76,7 @@ test('a facilitator and a member can run the facilitation with the keyboard alon
   await tabTo(m, round.getByRole('radio').first());
   await m.keyboard.press('Space');
   await m.keyboard.press('ArrowRight');
-  await expect(round.getByRole('radio', { name: 'good', exact: true })).toBeChecked();
+  await expect(round.getByRole('radio', { name: 'Good', exact: true })).toBeChecked();
   await tabTo(m, round.getByRole('textbox', { name: 'Your answer (optional)' }));
   await m.keyboard.type('Hopeful');
   await tabTo(m, round.getByRole('checkbox', { name: 'Do not show my name' }));
@@ -87,6 +87,6 @@ test('a facilitator and a member can run the facilitation with the keyboard alon
   await expect(round.getByRole('status')).toHaveText('Thank you. Your answer is in.');
   await expect(round.getByRole('status')).toBeFocused();
   const answer = f.getByRole('region', { name: 'Check-in' }).getByRole('listitem');
-  await expect(answer).toHaveText(/good\s+Hopeful\s+— Someone/);
+  await expect(answer).toHaveText(/Good\s+Hopeful\s+— Someone/);
   await expect(answer).not.toContainText('Marcus');
 });

@@ -24,6 +24,19 @@ export interface CreatedWorkshop {
   links: { facilitator: string; member: string; decisionMaker: string; observer: string };
 }
 
+/** The two screens issue 11 is checked on: a small phone, and a desktop with the board's side column. */
+export const SCREENS = {
+  'on a 360 px phone': { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  'on a desktop': { viewport: { width: 1280, height: 800 } }
+} as const;
+
+/** What the connection badge says while connected, for each way of being on the board. */
+export const LIVE_BADGE = {
+  editing: 'Live: changes are saved',
+  watching: 'Live: you are watching',
+  ended: 'Workshop ended: you can read the board'
+} as const;
+
 /** Someone in the workshop: their own browser context, a page and the board on it. */
 export interface Participant {
   name: string;
@@ -76,18 +89,18 @@ export async function joinWithLink(context: BrowserContext, link: string, name: 
 export class BoardPage {
   constructor(readonly page: Page) {}
 
-  async open(workshopId: string): Promise<void> {
+  async open(workshopId: string, badge: string = LIVE_BADGE.editing): Promise<void> {
     await this.page.goto(`/w/${workshopId}`);
-    await this.expectLive();
+    await this.expectLive(badge);
   }
 
   connection(): Locator {
     return this.page.locator('[data-connection]');
   }
 
-  async expectLive(): Promise<void> {
+  async expectLive(badge: string = LIVE_BADGE.editing): Promise<void> {
     await expect(this.connection()).toHaveAttribute('data-connection', 'live');
-    await expect(this.connection()).toHaveText('Live: changes are saved');
+    await expect(this.connection()).toHaveText(badge);
     await expect(this.lane('Questions')).toBeVisible();
   }
 
@@ -206,13 +219,29 @@ export class BoardPage {
     return this.lane(lane).getByRole('textbox', { name: `Your private ${lane.toLowerCase().replace(/s$/, '')} ${n}`, exact: true });
   }
 
-  /** The facilitator's panel. */
+  /** The facilitator's panel: beside the board on a wide screen, a sheet (a dialog) on a narrow one. */
   controls(): Locator {
-    return this.page.getByRole('region', { name: 'Facilitator controls' });
+    return this.page
+      .getByRole('region', { name: 'Facilitator controls' })
+      .or(this.page.getByRole('dialog', { name: 'Facilitator controls' }));
+  }
+
+  /** The button that opens the facilitator's sheet on a narrow screen. */
+  controlsButton(): Locator {
+    return this.page.getByRole('button', { name: 'Facilitator controls', exact: true });
+  }
+
+  /** The facilitator's panel, with its sheet opened first where there is one. */
+  async showControls(): Promise<Locator> {
+    const sheet = this.page.getByRole('dialog', { name: 'Facilitator controls' });
+    if (!(await sheet.isVisible()) && (await this.controlsButton().isVisible())) await this.controlsButton().click();
+    await expect(this.controls()).toBeVisible();
+    return this.controls();
   }
 
   /** One of the facilitator's sections ("Steps and timer", "Board", "Speaking queue (2)"...), opened. */
   async openControls(summary: string | RegExp): Promise<Locator> {
+    await this.showControls();
     const section = this.controls()
       .locator('details')
       .filter({ has: this.page.locator('summary', { hasText: summary }) });
@@ -286,18 +315,23 @@ export const test = base.extend<Fixtures>({
   workshop: async ({ browser, request }, use) => {
     const created = await createWorkshop(request);
     const contexts: BrowserContext[] = [];
-    const enter = async (link: string, name: string): Promise<Participant> => {
+    const enter = async (link: string, name: string, badge?: string): Promise<Participant> => {
       const context = await browser.newContext();
       contexts.push(context);
       await joinWithLink(context, link, name);
       const page = await context.newPage();
       const board = new BoardPage(page);
-      await board.open(created.id);
+      await board.open(created.id, badge);
       return { name, context, page, board };
     };
     const facilitator = await enter(created.links.facilitator, 'Fatima');
     const member = await enter(created.links.member, 'Marcus');
-    await use({ ...created, facilitator, member, join: (role, name) => enter(created.links[role], name) });
+    await use({
+      ...created,
+      facilitator,
+      member,
+      join: (role, name) => enter(created.links[role], name, role === 'observer' ? LIVE_BADGE.watching : undefined)
+    });
     for (const context of contexts) await context.close();
   }
 });

@@ -32,7 +32,7 @@ import WebSocket from 'ws';
 import { io as ioClient } from 'socket.io-client';
 import { DEFAULT_PHASES } from '../../src/lib/domain/facilitation';
 import { ROLES, type Role } from '../../src/lib/domain/roles';
-import { COMMAND_TYPES, COMMANDS, allows, boardOf, type Command, type CommandType } from '../../src/lib/protocol/commands';
+import { COMMAND_TYPES, COMMANDS, allows, boardOf, takenAfterEnd, type Command, type CommandType } from '../../src/lib/protocol/commands';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
@@ -260,7 +260,8 @@ const EXAMPLES = {
   'facilitator.refresh': { command: () => ({ type: 'facilitator.refresh' }) },
   'workshop.end': { command: () => ({ type: 'workshop.end' }), fresh: true },
   'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
-  'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true }
+  'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true },
+  'me.away': { command: () => ({ type: 'me.away' }) }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];
@@ -388,6 +389,42 @@ describe('the permission matrix: socket.io commands', () => {
     }
     expect(got).toEqual(want);
     expect(changedA, 'these senders changed workshop A although they were refused').toEqual([]);
+  });
+});
+
+describe('the permission matrix: after the end', () => {
+  // Once a workshop has ended, a command is taken only if its row in the command table says
+  // `afterEnd`; every other one is refused with the same plain words, whoever sends it. Sent by
+  // the facilitator (allowed every command by role), so the end is the only reason to refuse.
+  const ENDED = /^This workshop has ended\./;
+  // What ends a sender's place (forget, delete) goes last, each from a socket that is not needed
+  // after it: the member forgets, then the second facilitator deletes.
+  const LAST: CommandType[] = ['me.forget', 'workshop.delete'];
+  const order = [...COMMAND_TYPES.filter((t) => !LAST.includes(t)), ...LAST];
+  const sender = (w: World, type: CommandType) =>
+    type === 'me.forget' ? w.sockets.member : type === 'workshop.delete' ? w.setup : w.sockets.facilitator;
+
+  it('takes exactly the commands the table marks afterEnd, and refuses the rest in plain words', async () => {
+    const w = await world();
+    await expectOk(w.setup, { type: 'workshop.end' });
+    const got: Record<string, string> = {};
+    const want: Record<string, string> = {};
+    for (const type of order) {
+      if (type === 'me.forget') {
+        // The refusals changed nothing: the board is still locked and the step is still the first.
+        const state = JSON.parse((await server.running.realtime.store.facilitation.get(w.a.id))?.json ?? '{}') as {
+          lockedBoards: string[];
+          phaseIndex: number;
+        };
+        expect(state.lockedBoards).toEqual([w.boardId]);
+        expect(state.phaseIndex).toBe(0);
+      }
+      const result = await send(sender(w, type), exampleOf(type).command(w));
+      const refusedForTheEnd = !result.ok && result.error.code === 'not_allowed_now' && ENDED.test(result.error.message);
+      got[type] = refusedForTheEnd ? 'refused: ended' : 'taken';
+      want[type] = takenAfterEnd(type) ? 'taken' : 'refused: ended';
+    }
+    expect(got).toEqual(want);
   });
 });
 

@@ -66,6 +66,8 @@ export interface BoardActions {
 
 export const [boardActions, setBoardActions] = createContext<BoardActions>();
 
+const SPOTLIGHT = 'The facilitator is showing everyone';
+
 const NOT_CONNECTED: CommandResult = { ok: false, error: { code: 'server_error', message: 'Not connected yet.' } };
 
 export class BoardPage implements BoardActions {
@@ -132,12 +134,12 @@ export class BoardPage implements BoardActions {
       const key = spot ? JSON.stringify(spot) : '';
       if (key === this.lastSpot) return;
       this.lastSpot = key;
-      if (!spot) return;
-      this.say(
-        spot.kind === 'card'
-          ? 'The facilitator is showing everyone a card.'
-          : `The facilitator is showing everyone the ${LANE_INFO[spot.lane].title} list.`
-      );
+      // Once the spotlight is over, its words leave the status region too.
+      if (!spot) {
+        if (this.announcement.startsWith(SPOTLIGHT)) this.announcement = '';
+        return;
+      }
+      this.say(spot.kind === 'card' ? `${SPOTLIGHT} a card.` : `${SPOTLIGHT} the ${LANE_INFO[spot.lane].title} list.`);
       const typing = document.activeElement instanceof HTMLTextAreaElement || document.activeElement instanceof HTMLInputElement;
       if (!typing) void tick().then(() => this.goToSpotlight());
     });
@@ -204,7 +206,7 @@ export class BoardPage implements BoardActions {
     return !!(d.signedIn && this.shared?.lockedBoards.includes(d.board.id));
   }
   get canEdit(): boolean {
-    return this.data().signedIn && canEditBoard(this.role, { locked: this.locked });
+    return this.data().signedIn && !this.ended && canEditBoard(this.role, { locked: this.locked });
   }
   get silent(): boolean {
     const s = this.shared;
@@ -216,7 +218,7 @@ export class BoardPage implements BoardActions {
   }
   /** Whether this person may add to a lane now (a card, or a private draft while writing silently). */
   get canAdd(): boolean {
-    return this.canEdit || (this.silent && this.role !== 'observer');
+    return this.canEdit || (this.silent && this.role !== 'observer' && !this.ended);
   }
   get ended(): boolean {
     const d = this.data();
@@ -471,8 +473,10 @@ export class BoardPage implements BoardActions {
     if (r.ok) this.say('Card hidden. You can put it back from Hidden cards.');
   };
 
+  /** A break: out of the speaking queue (me.away), and back to the same place afterwards. */
   takeBreak = async (): Promise<void> => {
     this.beforeBreak = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    void this.stepAway();
     this.onBreak = true;
     await tick();
     document.getElementById('back-from-break')?.focus();
@@ -503,7 +507,7 @@ export class BoardPage implements BoardActions {
       const inLane = t instanceof HTMLElement ? t.closest<HTMLElement>('section[id^="lane-"]')?.id.replace('lane-', '') : undefined;
       const lane = (['questions', 'problems', 'solutions'] as const).find((l) => l === inLane) ?? this.currentLane;
       void this.add(lane);
-    } else if (key === 'h' && this.role !== 'observer' && this.shared) {
+    } else if (key === 'h' && this.role !== 'observer' && !this.ended && this.shared) {
       e.preventDefault();
       const me = this.me?.id;
       const raised = this.shared.queue.some((q) => q.participantId === me);
@@ -515,10 +519,18 @@ export class BoardPage implements BoardActions {
   };
 
   forgetMe = (): void => {
-    if (confirm('Remove your name and the cards you wrote from this workshop, and leave? This cannot be undone.')) {
+    const what = this.role === 'observer' ? 'your name' : 'your name and the cards you wrote';
+    if (confirm(`Remove ${what} from this workshop, and leave? This cannot be undone.`)) {
       this.forgot = true;
       void this.run({ type: 'me.forget' });
     }
+  };
+
+  /** A break, or leaving for now: out of the queue, and a turn in progress ends uncounted (me.away). */
+  stepAway = async (): Promise<void> => {
+    if (!this.session) return;
+    // Not announced when it fails (offline): the break or the goodbye comes all the same.
+    await Promise.race([this.session.run({ type: 'me.away' }), new Promise((resolve) => setTimeout(resolve, 2000))]);
   };
 
   leaveAndClear = async (): Promise<void> => {

@@ -60,9 +60,16 @@ export interface RoundAnswer {
   by?: string;
 }
 
-/** A round as everyone sees it: no participant ids. */
-export function publicRound(round: Round | null): Round | null {
-  return round && { ...round, answers: round.answers.map(({ id, name, text, emoji }) => ({ id, name, text, emoji })) };
+/** A round as everyone sees it: no participant ids, and closed once the workshop has ended. */
+export function publicRound(round: Round | null, ended = false): Round | null {
+  return (
+    round && {
+      ...round,
+      number: round.number ?? 0,
+      open: round.open && !ended,
+      answers: round.answers.map(({ id, name, text, emoji }) => ({ id, name, text, emoji }))
+    }
+  );
 }
 
 /** "Remove my name": the person's named answers keep their words and lose the name. */
@@ -77,6 +84,11 @@ export function forgetAnswers(round: Round | null, participantId: string, name: 
 }
 
 export interface Round {
+  /**
+   * Counts the workshop's rounds from 1, so a page can tell a new round from the one before (a
+   * thank-you belongs to the round it was given in). Rounds stored before it have none: 0.
+   */
+  number: number;
   kind: 'checkin' | 'checkout';
   prompt: string;
   open: boolean;
@@ -137,7 +149,8 @@ export type PureCommand =
   | { type: 'spotlight.set'; target: Spotlight | null }
   | { type: 'round.open'; kind: 'checkin' | 'checkout'; prompt: string }
   | { type: 'round.answer'; answerId: string; text: string; emoji: string | null; anonymous: boolean }
-  | { type: 'round.close' };
+  | { type: 'round.close' }
+  | { type: 'me.away' };
 
 export interface Actor {
   participantId: string;
@@ -230,8 +243,10 @@ export function apply(
       return ok({ ...state, hands: [], speaking: null }, 'The facilitator cleared the hands.');
     case 'spotlight.set':
       return ok({ ...state, spotlight: command.target });
-    case 'round.open':
-      return ok({ ...state, round: { kind: command.kind, prompt: command.prompt, open: true, answers: [] } });
+    case 'round.open': {
+      const number = (state.round?.number ?? 0) + 1;
+      return ok({ ...state, round: { number, kind: command.kind, prompt: command.prompt, open: true, answers: [] } });
+    }
     case 'round.answer': {
       if (!state.round?.open) return refuse('There is no check-in open now.');
       if (state.round.answers.length >= 500) return refuse('This round is full.');
@@ -243,6 +258,9 @@ export function apply(
     }
     case 'round.close':
       return ok({ ...state, round: state.round ? { ...state.round, open: false } : null });
+    case 'me.away':
+      // A break, or leaving: out of the queue, and a turn it interrupts is not counted.
+      return ok(stepAway(state, actor.participantId));
     default: {
       const never: never = command;
       return never;
@@ -256,6 +274,38 @@ function sortHands(state: FacilitationState, hands: RaisedHand[], roles: Record<
     roles,
     decisionMakersAfterMembers: state.settings.decisionMakersAfterMembers
   });
+}
+
+/**
+ * Someone steps away (a break, or leaving the board): their hand is lowered, and a turn they were
+ * in the middle of ends without counting against them (it no longer puts them later in the queue,
+ * nor shows as a turn they had).
+ */
+export function stepAway(state: FacilitationState, participantId: string): FacilitationState {
+  const calledCounts = { ...state.calledCounts };
+  if (state.speaking === participantId) {
+    const turns = (calledCounts[participantId] ?? 0) - 1;
+    if (turns > 0) calledCounts[participantId] = turns;
+    else delete calledCounts[participantId];
+  }
+  return { ...withoutParticipant(state, participantId), calledCounts };
+}
+
+/**
+ * The workshop has ended: every board locked, the round closed, the timer stopped, nobody in the
+ * spotlight, nobody waiting or speaking. Nothing that changes these is taken after the end (the
+ * command table's `afterEnd`).
+ */
+export function endedState(state: FacilitationState, boardIds: string[]): FacilitationState {
+  return {
+    ...state,
+    lockedBoards: boardIds,
+    round: state.round && { ...state.round, open: false },
+    timer: idleTimer(state.timer.durationMs),
+    spotlight: null,
+    hands: [],
+    speaking: null
+  };
 }
 
 /** Drops hands and the speaker for someone who left or was removed. */

@@ -18,6 +18,12 @@ export interface Rule<C extends Command> {
   who: Audience;
   /** The board the command names, which must belong to the sender's workshop; null when none. */
   board: (command: C) => string | null;
+  /**
+   * Still taken once the workshop has ended: what people do for themselves (lower a hand, leave,
+   * remove their name) and moderation. Every other command is refused after the end, so a new
+   * command is refused there unless its row says otherwise.
+   */
+  afterEnd?: true;
 }
 
 type Of<K extends CommandType> = Extract<Command, { type: K }>;
@@ -36,27 +42,28 @@ export const COMMANDS = {
   'board.lock': { who: 'facilitator', board: named },
   'settings.update': { who: 'facilitator', board: none },
   'hand.raise': { who: 'contributor', board: none },
-  'hand.lower': { who: 'anyone', board: none },
-  'turn.pass': { who: 'contributor', board: none },
+  'hand.lower': { who: 'anyone', board: none, afterEnd: true },
+  'turn.pass': { who: 'contributor', board: none, afterEnd: true },
   'queue.next': { who: 'facilitator', board: none },
   'queue.clear': { who: 'facilitator', board: none },
   'spotlight.set': { who: 'facilitator', board: (c) => c.target?.boardId ?? null },
   'round.open': { who: 'facilitator', board: none },
   'round.answer': { who: 'contributor', board: none },
-  'round.close': { who: 'facilitator', board: none },
-  'participant.setRole': { who: 'facilitator', board: none },
-  'participant.remove': { who: 'facilitator', board: none },
-  'invite.renew': { who: 'facilitator', board: none },
-  'card.hide': { who: 'facilitator', board: named },
-  'card.restore': { who: 'facilitator', board: named },
+  'round.close': { who: 'facilitator', board: none, afterEnd: true },
+  'participant.setRole': { who: 'facilitator', board: none, afterEnd: true },
+  'participant.remove': { who: 'facilitator', board: none, afterEnd: true },
+  'invite.renew': { who: 'facilitator', board: none, afterEnd: true },
+  'card.hide': { who: 'facilitator', board: named, afterEnd: true },
+  'card.restore': { who: 'facilitator', board: named, afterEnd: true },
   'card.addAnonymous': { who: 'contributor', board: named },
   'draft.save': { who: 'contributor', board: named },
-  'draft.delete': { who: 'anyone', board: none },
+  'draft.delete': { who: 'anyone', board: none, afterEnd: true },
   'drafts.reveal': { who: 'facilitator', board: named },
-  'facilitator.refresh': { who: 'facilitator', board: none },
-  'workshop.end': { who: 'facilitator', board: none },
-  'workshop.delete': { who: 'facilitator', board: none },
-  'me.forget': { who: 'anyone', board: none }
+  'facilitator.refresh': { who: 'facilitator', board: none, afterEnd: true },
+  'workshop.end': { who: 'facilitator', board: none, afterEnd: true },
+  'workshop.delete': { who: 'facilitator', board: none, afterEnd: true },
+  'me.forget': { who: 'anyone', board: none, afterEnd: true },
+  'me.away': { who: 'anyone', board: none, afterEnd: true }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
@@ -83,6 +90,11 @@ export function isCommandType(type: string): type is CommandType {
 /** The role rule for a command type (schema first, then this, then the domain rule). */
 export function permitted(role: Role, type: CommandType): boolean {
   return allows(COMMANDS[type].who, role);
+}
+
+/** Whether a command is still taken once the workshop has ended. */
+export function takenAfterEnd(type: CommandType): boolean {
+  return 'afterEnd' in COMMANDS[type];
 }
 
 /** The board a command names, if any (checked against the sender's workshop). */

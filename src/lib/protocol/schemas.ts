@@ -77,7 +77,9 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Facilitator: delete the workshop and everything in it, now. */
   z.object({ type: z.literal('workshop.delete') }),
   /** Anyone: remove my name and the cards I wrote (with my name), and leave. */
-  z.object({ type: z.literal('me.forget') })
+  z.object({ type: z.literal('me.forget') }),
+  /** Anyone: I am stepping away (a break, or leaving the board): lower my hand, end my turn uncounted. */
+  z.object({ type: z.literal('me.away') })
 ]);
 
 /** Every command a client may send, inferred from the schemas above. */

@@ -35,7 +35,8 @@ export interface PublicState {
   queue: { participantId: string; name: string }[];
   speaking: { participantId: string; name: string } | null;
   spotlight: Spotlight | null;
-  round: { kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: Omit<RoundAnswer, 'by'>[] } | null;
+  /** The check-in or check-out; `number` counts the workshop's rounds, so a page can tell a new one. */
+  round: { number: number; kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: Omit<RoundAnswer, 'by'>[] } | null;
   /** The facilitator has ended the workshop: boards are read-only, and devices stop keeping copies. */
   ended: boolean;
   serverTime: number;
