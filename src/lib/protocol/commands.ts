@@ -56,7 +56,12 @@ export const COMMANDS = {
   'facilitator.refresh': { who: 'facilitator', board: none },
   'workshop.end': { who: 'facilitator', board: none },
   'workshop.delete': { who: 'facilitator', board: none },
-  'me.forget': { who: 'anyone', board: none }
+  'me.forget': { who: 'anyone', board: none },
+  'vote.open': { who: 'facilitator', board: named },
+  // A vote belongs to one workshop: the handler refuses another workshop's vote as unknown.
+  'vote.cast': { who: 'contributor', board: none },
+  'vote.retract': { who: 'contributor', board: none },
+  'vote.close': { who: 'facilitator', board: none }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
