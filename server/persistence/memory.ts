@@ -248,6 +248,7 @@ export function openMemoryStore(): Store {
         else ballots.delete(key);
         return true;
       },
+      durable: async () => open(),
       voters: async (voteId) => [...new Set(ballotsOf(voteId).map((b) => b.participantId))],
       async close(voteId, closedAt, labels, summarise) {
         const vote = votes.get(voteId);

@@ -195,9 +195,16 @@ export interface VoteStore {
   ballot(voteId: string, participantId: string): Promise<Record<string, number>>;
   /**
    * Sets how many of a person's votes are on an item (0 removes them). Resolves false, changing
-   * nothing, unless the vote is open.
+   * nothing, unless the vote is open. Resolves once the change is committed (later reads see it),
+   * which may be before it would survive a power cut: see durable().
    */
   setVotes(voteId: string, participantId: string, itemId: string, count: number): Promise<boolean>;
+  /**
+   * Resolves once every setVotes() that resolved before this call would survive a power cut
+   * (SQLite: one fdatasync of the write-ahead log off the event loop, shared by every commit
+   * before it, as for board updates). Rejects if the disk reports an error.
+   */
+  durable(): Promise<void>;
   /** Who holds at least one vote in an open vote (for turnout). */
   voters(voteId: string): Promise<string[]>;
   /**

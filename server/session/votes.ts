@@ -28,6 +28,7 @@ import type { Command } from '../../src/lib/protocol/commands';
 import type { CommandFailure, CommandResult, MyBallot } from '../../src/lib/protocol/session';
 import type { ParticipantRecord, VoteRecord } from '../persistence/types';
 import { done, fail, type SessionContext } from './context';
+import type { Deferred } from './drafts';
 
 type Of<K extends Command['type']> = Extract<Command, { type: K }>;
 
@@ -86,12 +87,16 @@ export async function openVote(ctx: SessionContext, actor: ParticipantRecord, c:
   return { ok: true, voteId: vote.id };
 }
 
-/** vote.cast and vote.retract: one vote more or fewer on an item, for the sender only. */
+/**
+ * vote.cast and vote.retract: one vote more or fewer on an item, for the sender only. Checked and
+ * committed in the workshop's turn (so no two of one person's votes can pass the budget together);
+ * answered once durable, outside the turn, so a thousand voters share each sync of the disk.
+ */
 export async function changeVote(
   ctx: SessionContext,
   actor: ParticipantRecord,
   c: Of<'vote.cast'> | Of<'vote.retract'>
-): Promise<CommandResult> {
+): Promise<CommandResult | Deferred> {
   const vote = await voteOf(ctx, actor, c.voteId);
   if ('error' in vote) return vote;
   if (!vote.items.includes(c.itemId)) return fail('invalid_payload', 'That is not one of the cards or themes in this vote.');
@@ -108,10 +113,19 @@ export async function changeVote(
   if (!(await ctx.store.votes.setVotes(vote.id, actor.id, c.itemId, after.value[c.itemId] ?? 0))) {
     return fail('not_allowed_now', 'This vote has closed.');
   }
-  ctx.notifier()?.ballot(actor.id, myBallot(vote, after.value));
-  // Turnout counts people with at least one vote: only a first vote or a last one taken back changes it.
-  if ((used(before) === 0) !== (used(after.value) === 0)) ctx.turnout.changed(actor.workshopId);
-  return done;
+  const later = ctx.store.votes.durable().then(
+    () => {
+      ctx.notifier()?.ballot(actor.id, myBallot(vote, after.value));
+      // Turnout counts people with at least one vote: only a first vote or a last one taken back changes it.
+      if ((used(before) === 0) !== (used(after.value) === 0)) ctx.turnout.changed(actor.workshopId);
+      return done;
+    },
+    (err: unknown): CommandResult => {
+      ctx.logger.error({ err }, 'a vote could not be made durable');
+      return fail('server_error', 'The server could not save your vote. Reload to see which of your votes it kept.');
+    }
+  );
+  return { later };
 }
 
 export async function closeVote(ctx: SessionContext, actor: ParticipantRecord, voteId: string): Promise<CommandResult> {

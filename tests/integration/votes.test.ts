@@ -263,13 +263,10 @@ describe('votes', () => {
       people.push({ name: `Host ${i}`, token: j.sessionToken, id: j.participant.id, session });
     }
     expect(people).toHaveLength(49); // and Fay, the first facilitator: 50 voters
+    const roleOf = (i: number): VotingRole => (i < 30 ? 'member' : i < 44 ? 'decisionMaker' : 'facilitator');
     const voters: { id: string; role: VotingRole; session: SessionClient }[] = [
-      ...people.map((p, i) => ({
-        id: p.id,
-        role: i < 30 ? 'member' : i < 44 ? 'decisionMaker' : 'facilitator',
-        session: p.session
-      })),
-      { id: fac.participant.id, role: 'facilitator', session: facilitator }
+      ...people.map((p, i) => ({ id: p.id, role: roleOf(i), session: p.session })),
+      { id: fac.participant.id, role: 'facilitator' as const, session: facilitator }
     ];
     const items = await cards(boardId, ['One', 'Two', 'Three', 'Four', 'Five']);
     const voteId = await openVote(facilitator, { boardId, on: { kind: 'cards' }, votesPerPerson: 3, maxPerItem: 2 });

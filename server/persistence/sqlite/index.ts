@@ -52,7 +52,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   configure(db, synchronous);
   migrate(db);
   // The board log's own connection (see wal-sync.ts). It only appends updates and card authors,
-  // and compacts.
+  // compacts, and writes ballots (votes.ts).
   const log = new Database(file);
   configure(log, 'NORMAL');
   const wal = walSync(`${file}-wal`, synchronous === 'FULL');
@@ -70,18 +70,16 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   const ping = db.prepare('SELECT 1');
   let closed = false;
 
+  // Commits on the log connection: counted for durable() and for the background checkpoints.
+  const committed = () => {
+    wal.committed();
+    checkpointer.committed();
+  };
+
   return {
-    boards: sqliteBoardLog(
-      db,
-      log,
-      () => {
-        wal.committed();
-        checkpointer.committed();
-      },
-      wal
-    ),
+    boards: sqliteBoardLog(db, log, committed, wal),
     ...sqliteRecords(db),
-    votes: sqliteVotes(db),
+    votes: sqliteVotes(db, log, committed, wal),
     async ping() {
       if (wal.broken) throw wal.broken;
       ping.get();

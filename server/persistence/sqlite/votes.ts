@@ -1,8 +1,13 @@
-// Dot votes in SQLite, on the main connection (synchronous = FULL: durable when the promise
-// resolves). Ballots live in vote_ballots only while their vote is open; close() turns them into
-// totals (vote_groups, vote_tallies) and deletes them in one transaction. secure_delete overwrites
-// the deleted rows, and the session layer empties the write-ahead log straight after, so no ballot
-// stays on disk beside its voter's id.
+// Dot votes in SQLite. Ballots live in vote_ballots only while their vote is open; close() turns
+// them into totals (vote_groups, vote_tallies) and deletes them in one transaction. secure_delete
+// overwrites the deleted rows, and the session layer empties the write-ahead log straight after,
+// so no ballot stays on disk beside its voter's id.
+//
+// A vote is the second hot write path (a forum of 1,000 casting within seconds), so ballots are
+// written as board updates are: on the log connection (synchronous = NORMAL: a commit costs
+// microseconds and never waits for the disk), made durable by durable(), one fdatasync of the
+// write-ahead log off the event loop shared by every commit before it (wal-sync.ts). Everything
+// else here is on the main connection (synchronous = FULL: durable when the promise resolves).
 import type Database from 'better-sqlite3';
 import {
   VOTING_ROLES,
@@ -13,6 +18,7 @@ import {
   type VoteSummary
 } from '../../../src/lib/domain/votes';
 import type { ClosedVoteRecord, VoteRecord, VoteStore } from '../types';
+import type { WalSync } from './wal-sync';
 
 interface VoteRow {
   id: string;
@@ -53,7 +59,7 @@ const toVote = (r: VoteRow): VoteRecord => ({
 
 const roleOrder = (role: string) => (VOTING_ROLES as readonly string[]).indexOf(role);
 
-export function sqliteVotes(db: Database.Database): VoteStore {
+export function sqliteVotes(db: Database.Database, log: Database.Database, committed: () => void, wal: WalSync): VoteStore {
   const q = {
     insert: db.prepare(
       `INSERT INTO votes (id, workshop_id, board_id, subject, items, votes_per_person, max_per_item, opened_at)
@@ -71,12 +77,12 @@ export function sqliteVotes(db: Database.Database): VoteStore {
       'SELECT participant_id, item_id, count FROM vote_ballots WHERE vote_id = ?'
     ),
     voters: db.prepare<[string], { participant_id: string }>('SELECT DISTINCT participant_id FROM vote_ballots WHERE vote_id = ?'),
-    upsert: db.prepare(
+    upsert: log.prepare(
       `INSERT INTO vote_ballots (vote_id, participant_id, item_id, count)
        SELECT @voteId, @participantId, @itemId, @count WHERE EXISTS (SELECT 1 FROM votes WHERE id = @voteId AND closed_at IS NULL)
        ON CONFLICT(vote_id, participant_id, item_id) DO UPDATE SET count = excluded.count`
     ),
-    remove: db.prepare(
+    remove: log.prepare(
       `DELETE FROM vote_ballots WHERE vote_id = @voteId AND participant_id = @participantId AND item_id = @itemId
        AND EXISTS (SELECT 1 FROM votes WHERE id = @voteId AND closed_at IS NULL)`
     ),
@@ -155,10 +161,11 @@ export function sqliteVotes(db: Database.Database): VoteStore {
     },
     async setVotes(voteId, participantId, itemId, count) {
       const args = { voteId, participantId, itemId, count };
-      if (count > 0) return q.upsert.run(args).changes === 1;
-      q.remove.run(args);
-      return q.isOpen.get(voteId) !== undefined;
+      const changes = (count > 0 ? q.upsert : q.remove).run(args).changes;
+      if (changes) committed();
+      return count > 0 ? changes === 1 : q.isOpen.get(voteId) !== undefined;
     },
+    durable: () => wal.durable(),
     voters: async (voteId) => q.voters.all(voteId).map((r) => r.participant_id),
     close: async (voteId, closedAt, labels, summarise) => close(voteId, closedAt, labels, summarise),
     results: async (workshopId) => q.closedIn.all(workshopId).map(closedRecord)
