@@ -6,7 +6,7 @@
 //
 //   node scripts/bench.js                 every scenario, against both servers (about 5 minutes)
 //   node scripts/bench.js --quick         a smoke run of a few seconds (npm test); no timing checks
-//   node scripts/bench.js --only forum    some scenarios: workshop, forum, many, rush, page
+//   node scripts/bench.js --only forum    some scenarios: workshop, forum, many, rush, vote, page
 //   node scripts/bench.js --no-ref        skip the reference server (--no-page: skip Chromium)
 //   node scripts/bench.js --duration 10   shorter measurement windows (figures are then not comparable)
 //   node scripts/bench.js --build         rebuild first (otherwise the existing build is measured)
@@ -25,11 +25,15 @@ import { Histogram, mapLimit, nowUs, randomHex, sleep } from './bench/lib.js';
 import { cardSpecs, seedBoard } from './bench/board.js';
 import { runPage } from './bench/page.js';
 import { probeDisk } from './bench/disk.js';
+import { io as ioClient } from 'socket.io-client';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const LOADGEN = path.join(ROOT, 'scripts/bench/loadgen.js');
-const ALL = ['workshop', 'forum', 'many', 'rush', 'page'];
+const VOTEGEN = path.join(ROOT, 'scripts/bench/votegen.js');
+const ALL = ['workshop', 'forum', 'many', 'rush', 'vote', 'page'];
+/** Scenarios with nothing to compare on the reference server (it has no session control). */
+const OURS_ONLY = ['vote', 'page'];
 const ALIASES = { 'many-workshops': 'many', 'join-rush': 'rush', join: 'rush' };
 
 const { values: opts } = parseArgs({
@@ -84,6 +88,11 @@ const SCENARIOS = {
     full: { cards: 2000, cardChars: 430, joiners: 100, withinMs: 2000, procs: 2 },
     quick: { cards: 100, cardChars: 100, joiners: 8, withinMs: 300, procs: 1 }
   },
+  vote: {
+    title: 'vote: 1,000 connected (socket.io), each casting 3 votes within 10 s',
+    full: { voters: 1000, votesEach: 3, withinS: 10, items: 30, procs: 3 },
+    quick: { voters: 20, votesEach: 3, withinS: 0.5, items: 6, procs: 1 }
+  },
   page: {
     title: 'page: member opens a board of 500 cards in Chromium',
     full: { cards: 500, cardChars: 80, runs: 3 },
@@ -96,6 +105,7 @@ const TARGETS = {
   forum: { p99Ms: 100, dropped: 0, peakRssMB: 400, betterThanRef: 2 },
   many: { p99Ms: 30, betterThanRef: 2 },
   rush: { maxMs: 2000, p50Ms: 300, betterThanRef: 2 },
+  vote: { p99Ms: 100 },
   page: { interactiveMs: 1000, jsGzipKB: 150 }
 };
 
@@ -341,11 +351,11 @@ async function prepareBoards(server, count, people) {
 // ------------------------------------------------------------------------------ load generators
 
 class Generator {
-  constructor(index) {
+  constructor(index, script = LOADGEN) {
     this.index = index;
     // BENCH_LOADGEN_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof-gen", profiles the generators.
     const extra = (process.env.BENCH_LOADGEN_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    this.child = fork(LOADGEN, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048', ...extra] });
+    this.child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048', ...extra] });
     this.waiters = new Map();
     this.child.on('message', (m) => {
       if (m.type === 'error') log(`load generator ${index}: ${m.message}`);
@@ -629,6 +639,118 @@ async function runRush(server, cfg) {
   }
 }
 
+/** A socket.io session for the harness itself (the facilitator of the vote). */
+function sessionSocket(httpBase, workshopId, token) {
+  const socket = ioClient(httpBase, { path: '/socket.io', auth: { workshopId, token }, transports: ['websocket'], reconnection: false });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/**
+ * A vote: `voters` socket.io sessions (members, decision makers and some facilitators) each cast
+ * `votesEach` votes at random moments within `withinS`; every acknowledgement is timed. Then the
+ * facilitator closes it and the totals are checked against the votes each voter saw accepted.
+ */
+async function runVote(server, cfg) {
+  const connectTimeoutMs = QUICK ? 15_000 : 60_000;
+  const api = apiFor(server.httpBase);
+  const w = await api.createWorkshop('Bench vote');
+  const boardId = w.boards[0].id;
+  log(`vote: ${cfg.voters} voters join, ${cfg.items} cards`);
+  const fac = await api.join(w.links.facilitator, 'Facilitator');
+  const roleOf = (i) => (i % 20 === 0 ? 'facilitator' : i % 4 === 1 ? 'decisionMaker' : 'member');
+  const tokens = await mapLimit(
+    Array.from({ length: cfg.voters }, (_, i) => i),
+    16,
+    async (i) => (await api.join(w.links[roleOf(i)], `Voter ${i + 1}`)).sessionToken
+  );
+  const seed = await seedBoard({ wsBase: server.wsBase, boardId, token: fac.sessionToken, specs: cardSpecs(cfg.items, 20) });
+  const facilitator = await sessionSocket(server.httpBase, w.id, fac.sessionToken);
+  const gens = Array.from({ length: cfg.procs }, (_, i) => new Generator(i, VOTEGEN));
+  try {
+    const opened = await facilitator.emitWithAck('command', {
+      type: 'vote.open',
+      boardId,
+      on: { kind: 'cards' },
+      votesPerPerson: cfg.votesEach
+    });
+    if (!opened.ok) throw new Error(`vote.open refused: ${opened.error.message}`);
+    const items = cardSpecs(cfg.items, 0).map((c) => c.id);
+    const vote = { id: opened.voteId, items, votesEach: cfg.votesEach, maxPerItem: cfg.votesEach, ackTimeoutMs: 15_000 };
+    const config = { httpBase: server.httpBase, workshopId: w.id, connectTimeoutMs, rampBatch: 25, rampGapMs: 25 };
+    const groups = gens.map((_, g) => tokens.filter((_, i) => i % cfg.procs === g).map((token) => ({ token })));
+    const t0 = Date.now();
+    const ready = await Promise.all(
+      gens.map((g, i) => g.request({ type: 'setup', config, vote, voters: groups[i] }, 'ready', connectTimeoutMs + 30_000))
+    );
+    const connected = ready.reduce((n, r) => n + r.connected, 0);
+    for (const r of ready) for (const e of r.errors) log(`  connect problem: ${e}`);
+    log(`vote: ${connected} connected in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${cfg.votesEach} votes each within ${cfg.withinS} s`);
+    await sleep(QUICK ? 100 : 2000);
+
+    const result = await measureWindow(server, gens, { durationS: cfg.withinS, periodMs: 0, drainMs: QUICK ? 300 : 2000 });
+    const hist = new Histogram();
+    const acceptedByItem = {};
+    const refused = {};
+    let sent = 0;
+    let accepted = 0;
+    let unanswered = 0;
+    let dropped = 0;
+    let states = 0;
+    for (const d of result.done) {
+      hist.merge(d.hist);
+      sent += d.sent;
+      accepted += d.accepted;
+      unanswered += d.unanswered;
+      dropped += d.dropped;
+      states += d.states;
+      for (const [item, n] of Object.entries(d.acceptedByItem)) acceptedByItem[item] = (acceptedByItem[item] ?? 0) + n;
+      for (const [code, n] of Object.entries(d.refused)) refused[code] = (refused[code] ?? 0) + n;
+      for (const e of d.errors) log(`  problem: ${e}`);
+    }
+
+    // Close it: the totals must be exactly the votes accepted.
+    const results = new Promise((resolve) => facilitator.once('voteResults', resolve));
+    const t1 = nowUs();
+    const closed = await facilitator.emitWithAck('command', { type: 'vote.close', voteId: vote.id });
+    const closeMs = (nowUs() - t1) / 1000;
+    if (!closed.ok) throw new Error(`vote.close refused: ${closed.error.message}`);
+    const r = await results;
+    const totals = Object.fromEntries(r.rows.map((row) => [row.itemId, row.total]));
+    const exact = items.every((item) => (totals[item] ?? 0) === (acceptedByItem[item] ?? 0));
+    const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
+    return {
+      scenario: 'vote',
+      target: server.target,
+      config: { ...cfg, durationS: cfg.withinS, participants: cfg.voters },
+      connections: { planned: cfg.voters, failed: cfg.voters - connected, dropped },
+      votes: {
+        planned: cfg.voters * cfg.votesEach,
+        sent,
+        accepted,
+        refused,
+        refusedCount,
+        unanswered,
+        perSec: sent / cfg.withinS,
+        exact,
+        totalCounted: Object.values(totals).reduce((a, b) => a + (b ?? 0), 0),
+        closeMs,
+        statesPerVoter: cfg.voters ? states / cfg.voters : 0
+      },
+      latencyMs: hist.summary(),
+      server: result.server,
+      loadgen: result.loadgen,
+      machine: result.machine
+    };
+  } finally {
+    facilitator.close();
+    seed.close();
+    await Promise.all(gens.map((g) => g.close()));
+  }
+}
+
 async function runPageScenario(server, cfg) {
   if (!fs.existsSync(CHROMIUM)) {
     log(`page: skipped, no Chromium at ${CHROMIUM}`);
@@ -706,7 +828,9 @@ async function runOne(name, target, shared = null) {
         ? await runRush(server, cfg)
         : name === 'page'
           ? await runPageScenario(server, cfg)
-          : await runTraffic(name, server, cfg);
+          : name === 'vote'
+            ? await runVote(server, cfg)
+            : await runTraffic(name, server, cfg);
     const crash = server.crashed();
     if (crash) throw new Error(`the server process ended during the scenario (code ${crash.code}, signal ${crash.signal})`);
     return result;
@@ -746,6 +870,26 @@ function figures(res) {
       ['JS to a member, gzip (KB)', p.js?.gzipKB, true],
       ['all client JS in build, gzip (KB)', p.buildJs?.gzipKB, true],
       ['server peak RSS (MB)', res.server.peakRssMB, true]
+    ];
+  }
+  if (res.scenario === 'vote') {
+    const v = res.votes;
+    return [
+      ['vote acknowledgement p50 (ms)', res.latencyMs.p50, true],
+      ['vote acknowledgement p95 (ms)', res.latencyMs.p95, true],
+      ['vote acknowledgement p99 (ms)', res.latencyMs.p99, true],
+      ['vote acknowledgement max (ms)', res.latencyMs.max, true],
+      ['votes sent per s', v.perSec, false],
+      ['votes accepted / sent', `${v.accepted} / ${v.sent}`, false],
+      ['refused + unanswered', v.refusedCount + v.unanswered, true],
+      ['totals equal the votes accepted', v.exact ? 'yes' : 'NO', false],
+      ['vote.close answered in (ms)', v.closeMs, true],
+      ['state events per voter in window', v.statesPerVoter, true],
+      ['failed + dropped connections', res.connections.failed + res.connections.dropped, true],
+      ['server CPU in window (s)', res.server.cpuSec, true],
+      ['server peak RSS (MB)', res.server.peakRssMB, true],
+      ['load generators: CPU (s) / loop delay p99 (ms)', `${fmt(res.loadgen.cpuSec)} / ${fmt(res.loadgen.loopDelayP99Ms)}`, true],
+      ['machine busy in window (%)', res.machine.busyPct, true]
     ];
   }
   if (res.scenario === 'rush') {
@@ -793,6 +937,7 @@ function figures(res) {
 function headline(ours, ref) {
   if (!ours || ours.error || ours.skipped) return null;
   if (ours.scenario === 'page') return null;
+  if (ours.scenario === 'vote') return { figure: 'vote acknowledgement p99', ours: ours.latencyMs.p99, ref: null, better: null };
   if (ours.scenario === 'rush') {
     const o = ours.join.syncMs.p99;
     const r = ref && !ref.error ? ref.join.syncMs.p99 : null;
@@ -821,6 +966,23 @@ function checkTargets(name, ours, ref) {
       value: r2(ours.page.interactiveMs)
     });
     checks.push({ target: `member JS < ${t.jsGzipKB} KB gzip`, met: ours.page.js.gzipKB < t.jsGzipKB, value: r2(ours.page.js.gzipKB) });
+    return checks;
+  }
+  if (name === 'vote') {
+    const v = ours.votes;
+    checks.push({
+      target: 'every vote answered and accepted',
+      met: v.sent === v.planned && v.accepted === v.sent && v.unanswered === 0,
+      value: `${v.accepted} / ${v.planned}`
+    });
+    checks.push({
+      target: `p99 < ${t.p99Ms} ms`,
+      met: ours.latencyMs.p99 !== null && ours.latencyMs.p99 < t.p99Ms,
+      value: ours.latencyMs.p99
+    });
+    checks.push({ target: 'tallies exact', met: v.exact, value: v.totalCounted });
+    const n = ours.connections.failed + ours.connections.dropped;
+    checks.push({ target: 'no dropped or failed connections', met: n === 0, value: n });
     return checks;
   }
   if (name === 'rush') {
@@ -938,6 +1100,7 @@ async function main() {
       try {
         for (const name of only) {
           if (name === 'page' && (target !== 'roundtable' || opts['no-page'])) continue;
+          if (name === 'vote' && target !== 'roundtable') continue;
           if (target === 'reference' && !['forum', 'rush'].includes(name)) continue;
           results.push(await runOne(name, target, server));
         }
@@ -951,7 +1114,7 @@ async function main() {
         if (!opts['no-page']) results.push(await runOne('page', 'roundtable'));
         continue;
       }
-      for (const target of targets) results.push(await runClean(name, target));
+      for (const target of OURS_ONLY.includes(name) ? ['roundtable'] : targets) results.push(await runClean(name, target));
     }
   }
   const checks = {};

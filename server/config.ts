@@ -65,6 +65,7 @@ export interface Limits {
   /**
    * Cards posted without a name, and drafts that arrive after the reveal, wait for a random
    * moment up to this long and go on the board together (so timing cannot tie one to a writer).
+   * Votes' turnout changes are published at multiples of it too (server/session/turnout.ts).
    */
   releaseWindowMs: number;
 }

@@ -22,6 +22,8 @@ import type { Notifier } from './session/ports';
 import { deleteWorkshop, sweepRetention } from './session/privacy';
 import { Release } from './session/release';
 import { FacilitationStates } from './session/states';
+import { Turnout } from './session/turnout';
+import { votesOnConnect } from './session/votes';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
@@ -82,7 +84,19 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   );
   states.onSaved = (workshopId) => views.schedule(workshopId);
   const release = new Release(sync, config.limits.releaseWindowMs);
-  const context: SessionContext = { store, states, views, boards: sync, connections: sync, release, notifier: () => notifier, logger };
+  const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
+  states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
+  const context: SessionContext = {
+    store,
+    states,
+    views,
+    boards: sync,
+    connections: sync,
+    release,
+    turnout,
+    notifier: () => notifier,
+    logger
+  };
   const dispatcher = new Dispatcher(context, logger);
 
   let closed = false;
@@ -158,6 +172,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         dispatcher,
         states,
         views,
+        votesOnConnect: (participant) => votesOnConnect(context, participant),
         originAllowed: allowed,
         limits: config.limits,
         logger
@@ -182,6 +197,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       closed = true;
       clearInterval(sweepTimer);
       views.close();
+      turnout.close();
       await release.close();
       await sync.close();
       if (realtime.io) await realtime.io.close();

@@ -1,15 +1,18 @@
 // The in-memory twin of the SQLite store: same contract, nothing on disk. For quick tests and
 // for tools that need a throwaway server; the contract suite (tests/contract/store-contract.ts)
 // holds the two to exactly the same rules.
+import type { BallotEntry } from '../../src/lib/domain/votes';
 import {
   VersionConflict,
   type BoardRecord,
   type CardAuthorRecord,
+  type ClosedVoteRecord,
   type DraftRecord,
   type HiddenCardRecord,
   type InviteRecord,
   type ParticipantRecord,
   type Store,
+  type VoteRecord,
   type WorkshopRecord
 } from './types';
 
@@ -29,6 +32,10 @@ export function openMemoryStore(): Store {
   const drafts = new Map<string, DraftRecord>(); // participantId + '/' + draftId
   const authors = new Map<string, CardAuthorRecord>(); // boardId + '/' + cardId
   const hidden = new Map<string, HiddenCardRecord>(); // boardId + '/' + cardId
+  const votes = new Map<string, VoteRecord | ClosedVoteRecord>();
+  const ballots = new Map<string, BallotEntry & { voteId: string }>(); // voteId + '/' + participantId + '/' + itemId
+  const ballotsOf = (voteId: string) => [...ballots.values()].filter((b) => b.voteId === voteId);
+  const isOpen = (voteId: string) => votes.get(voteId)?.closedAt === null;
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -41,6 +48,7 @@ export function openMemoryStore(): Store {
     for (const [hash, s] of sessions) if (s.participantId === id) sessions.delete(hash);
     for (const [k, d] of drafts) if (d.participantId === id) drafts.delete(k);
     for (const [k, a] of authors) if (a.participantId === id) authors.delete(k);
+    for (const [k, b] of ballots) if (b.participantId === id) ballots.delete(k);
   };
 
   return {
@@ -121,6 +129,8 @@ export function openMemoryStore(): Store {
         for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
         for (const [k, a] of authors) if (boardIds.has(a.boardId)) authors.delete(k);
         for (const [k, h] of hidden) if (boardIds.has(h.boardId)) hidden.delete(k);
+        for (const [k, v] of votes) if (v.workshopId === id) votes.delete(k);
+        for (const [k, b] of ballots) if (!votes.has(b.voteId)) ballots.delete(k);
       },
       endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id)
     },
@@ -205,6 +215,56 @@ export function openMemoryStore(): Store {
       async delete(boardId, cardId) {
         hidden.delete(`${boardId}/${cardId}`);
       }
+    },
+    votes: {
+      async open(vote) {
+        if (!boards.has(vote.boardId) || !workshops.has(vote.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (votes.has(vote.id) || [...votes.values()].some((v) => v.boardId === vote.boardId && v.closedAt === null)) {
+          throw new Error('UNIQUE constraint failed: votes (one open vote per board)');
+        }
+        votes.set(vote.id, clone({ ...vote, closedAt: null }));
+      },
+      async get(voteId) {
+        const v = votes.get(voteId);
+        if (!v) return null;
+        const { id, workshopId, boardId, subject, items, votesPerPerson, maxPerItem, openedAt, closedAt } = clone(v);
+        return { id, workshopId, boardId, subject, items, votesPerPerson, maxPerItem, openedAt, closedAt };
+      },
+      openIn: async (workshopId) =>
+        [...votes.values()]
+          .filter((v) => v.workshopId === workshopId && v.closedAt === null)
+          .sort((a, b) => a.openedAt - b.openedAt)
+          .map(clone),
+      async ballot(voteId, participantId) {
+        const out: Record<string, number> = {};
+        for (const b of ballotsOf(voteId)) if (b.participantId === participantId) out[b.itemId] = b.count;
+        return out;
+      },
+      async setVotes(voteId, participantId, itemId, count) {
+        if (!isOpen(voteId)) return false;
+        if (!participants.has(participantId)) throw new Error('FOREIGN KEY constraint failed');
+        const key = `${voteId}/${participantId}/${itemId}`;
+        if (count > 0) ballots.set(key, { voteId, participantId, itemId, count });
+        else ballots.delete(key);
+        return true;
+      },
+      durable: async () => open(),
+      voters: async (voteId) => [...new Set(ballotsOf(voteId).map((b) => b.participantId))],
+      async close(voteId, closedAt, labels, summarise) {
+        const vote = votes.get(voteId);
+        if (!vote || vote.closedAt !== null) return null;
+        const entries = ballotsOf(voteId).map(({ participantId, itemId, count }) => ({ participantId, itemId, count }));
+        const summary = clone(summarise(entries));
+        const closed: ClosedVoteRecord = { ...vote, closedAt, labels: clone(labels), summary };
+        for (const [k, b] of ballots) if (b.voteId === voteId) ballots.delete(k);
+        votes.set(voteId, closed);
+        return clone(closed);
+      },
+      results: async (workshopId) =>
+        [...votes.values()]
+          .filter((v): v is ClosedVoteRecord => v.workshopId === workshopId && v.closedAt !== null)
+          .sort((a, b) => a.openedAt - b.openedAt)
+          .map(clone)
     },
     facilitation: {
       get: async (workshopId) => copy(states.get(workshopId)),

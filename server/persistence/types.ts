@@ -3,6 +3,7 @@
 // suite (tests/contract/store-contract.ts, rule ids [ST1]...) runs against each implementation.
 import type { Role } from '../../src/lib/domain/roles';
 import type { CardSnapshot } from '../../src/lib/board/schema';
+import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain/votes';
 
 export interface WorkshopRecord {
   id: string;
@@ -114,7 +115,7 @@ export interface WorkshopStore {
   boards(workshopId: string): Promise<BoardRecord[]>;
   board(id: string): Promise<BoardRecord | null>;
   end(workshopId: string, at: number): Promise<void>;
-  /** Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts, hidden cards, state. */
+  /** Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts, hidden cards, votes, state. */
   delete(workshopId: string): Promise<void>;
   /** Ids of workshops ended before `before` (ms since epoch). */
   endedBefore(before: number): Promise<string[]>;
@@ -133,7 +134,7 @@ export interface PeopleStore {
   remove(participantId: string, at: number): Promise<void>;
   /** Ends one session (a device leaving); the participant and their other sessions stay. */
   revokeSession(sessionHash: string, at: number): Promise<void>;
-  /** Deletes a participant and what is tied to them (sessions, drafts, authorship records). */
+  /** Deletes a participant and what is tied to them (sessions, drafts, authorship records, ballots). */
   delete(participantId: string): Promise<void>;
   invite(token: string): Promise<InviteRecord | null>;
   invites(workshopId: string): Promise<InviteRecord[]>;
@@ -156,6 +157,69 @@ export interface ModerationStore {
   list(workshopId: string): Promise<HiddenCardRecord[]>;
   get(boardId: string, cardId: string): Promise<HiddenCardRecord | null>;
   delete(boardId: string, cardId: string): Promise<void>;
+}
+
+/** A dot vote on a board: what it is about and its limits. It names nobody (not even who opened it). */
+export interface VoteRecord {
+  id: string;
+  workshopId: string;
+  boardId: string;
+  subject: VoteSubject;
+  /** Card ids or `theme:<id>`, fixed when it opened. */
+  items: string[];
+  votesPerPerson: number;
+  maxPerItem: number;
+  openedAt: number;
+  closedAt: number | null;
+}
+
+/** A closed vote with what is kept of it: totals by role group (no ballot), and the items' words. */
+export interface ClosedVoteRecord extends VoteRecord {
+  closedAt: number;
+  labels: Record<string, string | null>;
+  summary: VoteSummary;
+}
+
+/**
+ * Dot votes. Ballots (a person's votes per item) exist only while their vote is open, to hold
+ * each person to their budget; closing a vote turns them into totals and deletes them in one
+ * transaction.
+ */
+export interface VoteStore {
+  /** Opens a vote; rejects when its board already has an open one. */
+  open(vote: VoteRecord): Promise<void>;
+  get(voteId: string): Promise<VoteRecord | null>;
+  /** A workshop's open votes, oldest first. */
+  openIn(workshopId: string): Promise<VoteRecord[]>;
+  /** One person's votes in a vote, by item (empty when none, or once it has closed). */
+  ballot(voteId: string, participantId: string): Promise<Record<string, number>>;
+  /**
+   * Sets how many of a person's votes are on an item (0 removes them). Resolves false, changing
+   * nothing, unless the vote is open. Resolves once the change is committed (later reads see it),
+   * which may be before it would survive a power cut: see durable().
+   */
+  setVotes(voteId: string, participantId: string, itemId: string, count: number): Promise<boolean>;
+  /**
+   * Resolves once every setVotes() that resolved before this call would survive a power cut
+   * (SQLite: one fdatasync of the write-ahead log off the event loop, shared by every commit
+   * before it, as for board updates). Rejects if the disk reports an error.
+   */
+  durable(): Promise<void>;
+  /** Who holds at least one vote in an open vote (for turnout). */
+  voters(voteId: string): Promise<string[]>;
+  /**
+   * Closes an open vote in one transaction: hands every ballot to `summarise`, keeps what it
+   * returns (totals only) and the items' labels, and deletes the ballots. Resolves null, changing
+   * nothing, when the vote is not open.
+   */
+  close(
+    voteId: string,
+    closedAt: number,
+    labels: Record<string, string | null>,
+    summarise: (ballots: BallotEntry[]) => VoteSummary
+  ): Promise<ClosedVoteRecord | null>;
+  /** A workshop's closed votes with their totals, oldest first (for the results and the briefing). */
+  results(workshopId: string): Promise<ClosedVoteRecord[]>;
 }
 
 export interface VersionedState {
@@ -188,6 +252,7 @@ export interface Store {
   people: PeopleStore;
   drafts: DraftStore;
   moderation: ModerationStore;
+  votes: VoteStore;
   facilitation: FacilitationStateStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;

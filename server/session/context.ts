@@ -1,11 +1,12 @@
 // What every session handler works with, and the shapes of their answers.
 import type { Logger } from 'pino';
-import type { CommandError, CommandResult } from '../../src/lib/protocol/session';
+import type { CommandError, CommandFailure, CommandResult } from '../../src/lib/protocol/session';
 import type { Store } from '../persistence/types';
 import type { FacilitatorViews } from './facilitator-view';
 import type { BoardConnections, BoardPeer, Notifier } from './ports';
 import type { Release } from './release';
 import type { FacilitationStates } from './states';
+import type { Turnout } from './turnout';
 
 export interface SessionContext {
   store: Store;
@@ -14,9 +15,10 @@ export interface SessionContext {
   boards: BoardPeer;
   connections: BoardConnections;
   release: Release;
+  turnout: Turnout;
   notifier: () => Notifier | null;
   logger: Logger;
 }
 
-export const fail = (code: CommandError['code'], message: string): CommandResult => ({ ok: false, error: { code, message } });
+export const fail = (code: CommandError['code'], message: string): CommandFailure => ({ ok: false, error: { code, message } });
 export const done: CommandResult = { ok: true };

@@ -13,6 +13,7 @@ import { addAnonymous, deleteDraft, revealDrafts, saveDraft, type Deferred } fro
 import { hideCard, removePerson, renewInvite, restoreCard, setRole } from './moderation';
 import { deleteWorkshop, endWorkshop, forget } from './privacy';
 import { rolesOf } from './states';
+import { changeVote, closeVote, openVote } from './votes';
 
 /** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
 const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
@@ -103,6 +104,13 @@ export class Dispatcher {
         return Promise.resolve(done);
       case 'me.forget':
         return forget(ctx, participant);
+      case 'vote.open':
+        return openVote(ctx, participant, command);
+      case 'vote.cast':
+      case 'vote.retract':
+        return changeVote(ctx, participant, command);
+      case 'vote.close':
+        return closeVote(ctx, participant, command.voteId);
       default: {
         const never: never = command;
         return never;

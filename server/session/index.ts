@@ -5,10 +5,18 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandResult, type ServerToClientEvents } from '../../src/lib/protocol/session';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type CommandResult,
+  type MyBallot,
+  type ServerToClientEvents,
+  type VoteResults
+} from '../../src/lib/protocol/session';
 import { nodeRequest, sessionToken } from '../../src/lib/server/credentials';
 import type { Limits } from '../config';
 import type { SessionInfo } from '../workshops';
+import type { ParticipantRecord } from '../persistence/types';
 import { TokenBucket } from '../rate';
 import type { Dispatcher } from './dispatch';
 import type { Notifier } from './ports';
@@ -34,6 +42,8 @@ export interface SessionServerDeps {
   dispatcher: Dispatcher;
   states: FacilitationStates;
   views: FacilitatorViews;
+  /** A new socket's own votes in open votes, and each board's latest vote results. */
+  votesOnConnect: (participant: ParticipantRecord) => Promise<{ ballots: MyBallot[]; results: VoteResults[] }>;
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
@@ -60,6 +70,8 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     state: (workshopId, state) => void io.to(workshopRoom(workshopId)).emit('state', state),
     facilitator: (workshopId, view) => void io.to(facilitatorRoom(workshopId)).emit('facilitator', view),
     drafts: (participantId, info) => void io.to(participantRoom(participantId)).emit('drafts', info),
+    ballot: (participantId, ballot) => void io.to(participantRoom(participantId)).emit('ballot', ballot),
+    voteResults: (workshopId, results) => void io.to(workshopRoom(workshopId)).emit('voteResults', results),
     role: (participant) => {
       const room = participantRoom(participant.id);
       io.to(room).emit('role', { id: participant.id, name: participant.name, role: participant.role });
@@ -126,6 +138,13 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     deps.states.publicState(workshop.id).then(
       (state) => socket.emit('state', state),
       (err: unknown) => deps.logger.error({ err }, 'could not send the state to a new connection')
+    );
+    deps.votesOnConnect(participant).then(
+      ({ ballots, results }) => {
+        for (const b of ballots) socket.emit('ballot', b);
+        for (const r of results) socket.emit('voteResults', r);
+      },
+      (err: unknown) => deps.logger.error({ err }, 'could not send the votes to a new connection')
     );
     if (participant.role === 'facilitator') {
       deps.views.build(workshop.id).then(

@@ -3,7 +3,7 @@
 // implements both), and tells people what happened through Notifier (socket.io implements it).
 // Nothing in server/session imports yjs or the sync host.
 import type { Board } from '../../src/lib/board/board';
-import type { FacilitatorView, PublicState } from '../../src/lib/protocol/session';
+import type { FacilitatorView, MyBallot, PublicState, VoteResults } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 
 /**
@@ -35,6 +35,10 @@ export interface Notifier {
   facilitator(workshopId: string, view: FacilitatorView): void;
   /** To one participant's sockets. */
   drafts(participantId: string, info: { held: string[]; revealed: string[] }): void;
+  /** To one participant's sockets: their own votes in an open vote. */
+  ballot(participantId: string, ballot: MyBallot): void;
+  /** To everyone in the workshop: a vote's results once it has closed. */
+  voteResults(workshopId: string, results: VoteResults): void;
   role(participant: ParticipantRecord): void;
   removed(participantId: string, message: string): void;
   /** To everyone in the workshop, then their sockets close. */

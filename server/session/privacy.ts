@@ -1,9 +1,11 @@
 // A person's and a workshop's data leaving: "remove my name and my cards", ending a workshop,
-// deleting it (now, or after the retention period).
+// deleting it (now, or after the retention period). A person's ballots in an open vote go with
+// them (the store deletes them with the person).
 import { endedState, forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { done, type SessionContext } from './context';
+import { closeOpenVotes } from './votes';
 
 /**
  * "Remove my name and my cards": deletes the cards recorded as theirs, their drafts and their
@@ -37,6 +39,8 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
 
 export async function endWorkshop(ctx: SessionContext, actor: ParticipantRecord): Promise<CommandResult> {
   const workshopId = actor.workshopId;
+  // Its open votes close first (their ballots are deleted), with the results for everyone.
+  await closeOpenVotes(ctx, workshopId);
   await ctx.store.workshops.end(workshopId, Date.now());
   const boards = (await ctx.store.workshops.boards(workshopId)).map((b) => b.id);
   await ctx.states.save(workshopId, endedState(await ctx.states.get(workshopId), boards));
@@ -55,6 +59,7 @@ export async function deleteWorkshop(ctx: SessionContext, workshopId: string, me
   await ctx.store.workshops.delete(workshopId);
   ctx.states.forget(workshopId);
   ctx.views.forget(workshopId);
+  ctx.turnout.forget(workshopId);
   // Empty the write-ahead log too, so no copy of the deleted pages is left in it.
   await ctx.store.checkpoint().catch((err: unknown) => {
     ctx.logger.error({ err, workshopId }, 'could not empty the write-ahead log after a deletion');

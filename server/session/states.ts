@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { initialState, publicRound, type FacilitationState } from '../../src/lib/domain/facilitation';
 import { orderQueue } from '../../src/lib/domain/queue';
 import type { Role } from '../../src/lib/domain/roles';
-import type { PublicState } from '../../src/lib/protocol/session';
+import type { PublicState, PublicVote } from '../../src/lib/protocol/session';
 import { VersionConflict, type ParticipantRecord, type Store } from '../persistence/types';
 import type { Notifier } from './ports';
 import { KeyedQueue } from '../keyed-queue';
@@ -26,6 +26,8 @@ export class FacilitationStates {
   private turns = new KeyedQueue();
   /** Told after every save, to refresh the facilitators' view. */
   onSaved: (workshopId: string) => void = () => undefined;
+  /** The open votes' public facts (turnout.ts), for `state`. */
+  openVotes: (workshopId: string, participants: ParticipantRecord[]) => Promise<PublicVote[]> = () => Promise.resolve([]);
 
   constructor(
     private store: Store,
@@ -89,8 +91,14 @@ export class FacilitationStates {
       throw err;
     }
     entry.state = state;
-    this.notifier()?.state(workshopId, await this.publicState(workshopId, participants));
+    await this.publish(workshopId, participants);
     this.onSaved(workshopId);
+  }
+
+  /** Tells everyone the public state as it is now (after a save, or a change kept elsewhere: votes). */
+  async publish(workshopId: string, participants?: ParticipantRecord[]): Promise<void> {
+    const notifier = this.notifier();
+    if (notifier) notifier.state(workshopId, await this.publicState(workshopId, participants));
   }
 
   async publicState(workshopId: string, participants?: ParticipantRecord[]): Promise<PublicState> {
@@ -114,6 +122,7 @@ export class FacilitationStates {
       spotlight: s.spotlight,
       round: publicRound(s.round, ended),
       ended,
+      votes: await this.openVotes(workshopId, people),
       serverTime: Date.now()
     };
   }

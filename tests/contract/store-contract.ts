@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { CardSnapshot } from '../../src/lib/board/schema';
-import { VersionConflict, type Store } from '../../server/persistence/types';
+import { VersionConflict, type Store, type VoteRecord } from '../../server/persistence/types';
+import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
 
 export interface OpenedStore {
   store: Store;
@@ -43,6 +44,34 @@ const card = (text: string, extra: CardSnapshot['fields'] = {}): CardSnapshot =>
     ...extra
   }
 });
+
+const vote = (id: string, extra: Partial<VoteRecord> = {}): VoteRecord => ({
+  id,
+  workshopId: 'w1',
+  boardId: 'w1-b1',
+  subject: { kind: 'cards', lanes: ['problems'] },
+  items: ['c1', 'c2', 'theme:t1'],
+  votesPerPerson: 3,
+  maxPerItem: 2,
+  openedAt: 10,
+  closedAt: null,
+  ...extra
+});
+
+/** A stand-in for the domain's summarise(): counts everyone together, as one group. */
+const countAll = (ballots: BallotEntry[]): VoteSummary => {
+  const votes = new Map<string, number>();
+  for (const b of ballots) votes.set(b.itemId, (votes.get(b.itemId) ?? 0) + b.count);
+  return {
+    groups: [{ role: 'member', eligible: 4, voters: new Set(ballots.map((b) => b.participantId)).size, shown: 'own' }],
+    tallies: [...votes].map(([itemId, v]) => ({
+      unit: 'all' as const,
+      itemId,
+      votes: v,
+      backers: ballots.filter((b) => b.itemId === itemId).length
+    }))
+  };
+};
 
 export function storeContract(name: string, open: () => OpenedStore): void {
   describe(`${name} store`, () => {
@@ -329,6 +358,129 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.boards.load('w1-b1')).updates).toHaveLength(1);
       expect((await store.boards.load('w2-b1')).updates).toHaveLength(0);
       expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual(['c2']);
+    });
+
+    it("[ST15] opens votes, at most one open vote per board, and finds them by id and among a workshop's open votes", async () => {
+      const store = await fresh();
+      await store.votes.open(vote('v1'));
+      expect(await store.votes.get('v1')).toEqual(vote('v1'));
+      expect(await store.votes.get('nope')).toBeNull();
+      await expect(store.votes.open(vote('v2', { openedAt: 11 }))).rejects.toThrow();
+      expect((await store.votes.openIn('w1')).map((v) => v.id)).toEqual(['v1']);
+      expect(await store.votes.openIn('w2')).toEqual([]);
+      // A copy: changing what came back changes nothing stored.
+      const got = (await store.votes.get('v1'))!;
+      got.items.push('c9');
+      expect((await store.votes.get('v1'))?.items).toEqual(['c1', 'c2', 'theme:t1']);
+      // Once it closes, the board can have another.
+      await store.votes.close('v1', 20, {}, countAll);
+      await store.votes.open(vote('v2', { openedAt: 21 }));
+      expect((await store.votes.openIn('w1')).map((v) => v.id)).toEqual(['v2']);
+    });
+
+    it("[ST16] keeps each person's votes while the vote is open, and takes none once it has closed", async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.votes.open(vote('v1'));
+      expect(await store.votes.ballot('v1', 'p1')).toEqual({});
+      expect(await store.votes.setVotes('v1', 'p1', 'c1', 2)).toBe(true);
+      expect(await store.votes.setVotes('v1', 'p1', 'c2', 1)).toBe(true);
+      expect(await store.votes.setVotes('v1', 'p2', 'c2', 1)).toBe(true);
+      expect(await store.votes.ballot('v1', 'p1')).toEqual({ c1: 2, c2: 1 });
+      expect((await store.votes.voters('v1')).sort()).toEqual(['p1', 'p2']);
+      // Seen at once; durable() then makes them survive a power cut (SQLite: an fdatasync of the log).
+      const real = fs.fdatasync;
+      let synced = 0;
+      const spy = vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) =>
+        real(fd, (err) => {
+          synced++;
+          cb(err);
+        })
+      );
+      try {
+        await store.votes.setVotes('v1', 'p1', 'c2', 1);
+        await store.votes.durable();
+        if (opened!.file) expect(synced).toBeGreaterThanOrEqual(1);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await store.votes.setVotes('v1', 'p2', 'c2', 0)).toBe(true); // 0 takes them all back
+      expect(await store.votes.ballot('v1', 'p2')).toEqual({});
+      expect(await store.votes.voters('v1')).toEqual(['p1']);
+      // An unknown person is refused; an unknown or closed vote takes nothing.
+      await expect(store.votes.setVotes('v1', 'nobody', 'c1', 1)).rejects.toThrow();
+      expect(await store.votes.setVotes('nope', 'p1', 'c1', 1)).toBe(false);
+      await store.votes.close('v1', 20, {}, countAll);
+      expect(await store.votes.setVotes('v1', 'p1', 'c1', 1)).toBe(false);
+      expect(await store.votes.setVotes('v1', 'p1', 'c1', 0)).toBe(false);
+      expect(await store.votes.ballot('v1', 'p1')).toEqual({});
+    });
+
+    it('[ST17] closing a vote deletes its ballots and keeps only tallies per item and role group, once', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.votes.open(vote('v1'));
+      await store.votes.setVotes('v1', 'p1', 'c1', 2);
+      await store.votes.setVotes('v1', 'p2', 'c1', 1);
+      await store.votes.setVotes('v1', 'p2', 'theme:t1', 1);
+      let seen: BallotEntry[] = [];
+      const closed = await store.votes.close('v1', 20, { c1: 'First card', c2: null, 'theme:t1': 'A theme' }, (ballots) => {
+        seen = ballots;
+        return countAll(ballots);
+      });
+      // Every ballot went to the summary, and nothing but the summary was kept.
+      expect(seen.map((b) => `${b.participantId}/${b.itemId}=${b.count}`).sort()).toEqual(['p1/c1=2', 'p2/c1=1', 'p2/theme:t1=1']);
+      const summary = countAll(seen);
+      expect(closed).toEqual({ ...vote('v1'), closedAt: 20, labels: { c1: 'First card', c2: null, 'theme:t1': 'A theme' }, summary });
+      expect(await store.votes.voters('v1')).toEqual([]);
+      expect(await store.votes.ballot('v1', 'p2')).toEqual({});
+      expect((await store.votes.get('v1'))?.closedAt).toBe(20);
+      expect(await store.votes.openIn('w1')).toEqual([]);
+      expect(await store.votes.results('w1')).toEqual([closed]);
+      expect(JSON.stringify(await store.votes.results('w1'))).not.toMatch(/p1|p2/);
+      // Closing again changes nothing.
+      expect(await store.votes.close('v1', 30, {}, countAll)).toBeNull();
+      expect(await store.votes.close('nope', 30, {}, countAll)).toBeNull();
+      expect((await store.votes.results('w1'))[0].closedAt).toBe(20);
+      // A summary that fails closes nothing and loses no ballot.
+      await store.votes.open(vote('v2', { openedAt: 21 }));
+      await store.votes.setVotes('v2', 'p1', 'c2', 1);
+      await expect(
+        store.votes.close('v2', 30, {}, () => {
+          throw new Error('summary failed');
+        })
+      ).rejects.toThrow('summary failed');
+      expect(await store.votes.ballot('v2', 'p1')).toEqual({ c2: 1 });
+      expect((await store.votes.get('v2'))?.closedAt).toBeNull();
+    });
+
+    it("[ST18] deleting a workshop deletes its votes, ballots and tallies; deleting a person deletes their ballots, nobody else's", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.people.add({ ...ann, id: 'p3', workshopId: 'w2' }, 'hash3');
+      await store.votes.open(vote('v1'));
+      await store.votes.open(vote('x', { boardId: 'w2-b1', workshopId: 'w2' }));
+      await store.votes.setVotes('v1', 'p1', 'c1', 1);
+      await store.votes.setVotes('v1', 'p2', 'c1', 1);
+      await store.votes.setVotes('x', 'p3', 'c1', 1);
+      await store.people.delete('p1');
+      expect(await store.votes.voters('v1')).toEqual(['p2']);
+      await store.votes.close('v1', 20, {}, countAll);
+      await store.votes.open(vote('v3', { openedAt: 30 }));
+      await store.votes.setVotes('v3', 'p2', 'c2', 1);
+      await store.workshops.delete('w1');
+      expect(await store.votes.get('v1')).toBeNull();
+      expect(await store.votes.get('v3')).toBeNull();
+      expect(await store.votes.results('w1')).toEqual([]);
+      expect(await store.votes.openIn('w1')).toEqual([]);
+      expect(await store.votes.ballot('v3', 'p2')).toEqual({});
+      // The other workshop keeps its own.
+      expect(await store.votes.ballot('x', 'p3')).toEqual({ c1: 1 });
+      expect((await store.votes.openIn('w2')).map((v) => v.id)).toEqual(['x']);
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

@@ -97,10 +97,15 @@ export function until(doc: Y.Doc, check: () => boolean, ms = 5000): Promise<void
 }
 
 export type SessionClient = Socket<ServerToClientEvents, ClientToServerEvents> & {
-  /** Sends a command and resolves with the server's acknowledgement. */
-  run(command: Command | Record<string, unknown>): Promise<CommandResult>;
+  /** Sends a command and resolves with the server's acknowledgement (anything, for hostile tests). */
+  run: {
+    <C extends Command>(command: C): Promise<CommandResult<C['type']>>;
+    (command: Record<string, unknown>): Promise<CommandResult>;
+  };
   /** The latest public state received. */
   latest(): PublicState | null;
+  /** Every event received since the socket was made (those sent on connect too), in order, with when. */
+  heard: { event: string; args: unknown[]; at: number }[];
   /** Resolves with the first state (from now on, or the latest) that passes `check`. */
   stateWhere(check: (s: PublicState) => boolean, ms?: number): Promise<PublicState>;
 };
@@ -115,12 +120,16 @@ export function connectSession(base: string, workshopId: string, token: string):
   }) as SessionClient;
   let latest: PublicState | null = null;
   const waiters = new Set<() => void>();
+  socket.heard = [];
+  socket.onAny((event: string, ...args: unknown[]) => socket.heard.push({ event, args, at: Date.now() }));
   socket.on('state', (s) => {
     latest = s;
     for (const w of [...waiters]) w();
   });
-  socket.run = (command) =>
-    new Promise((resolve) => socket.emit('command', command as Command, (result: CommandResult) => resolve(result)));
+  socket.run = ((command: Command | Record<string, unknown>) =>
+    new Promise((resolve) =>
+      socket.emit('command', command as Command, (result: CommandResult) => resolve(result))
+    )) as SessionClient['run'];
   socket.latest = () => latest;
   socket.stateWhere = (check, ms = 5000) =>
     new Promise((resolve, reject) => {

@@ -21,8 +21,10 @@
 //   otherWorkshop  connected to B (a handshake into A with B's token is refused, not_signed_in).
 //                  Naming A's board: invalid_payload "That board is not part of this workshop."
 //                  (the board check, from the table's `board`). Naming A's people: invalid_payload
-//                  "That person is not in this workshop." (the handler). Naming nothing of A's: it
-//                  acts on B only (ok, or B's own not_allowed_now).
+//                  "That person is not in this workshop." (the handler). Naming A's vote:
+//                  invalid_payload "There is no such vote in this workshop." (the handler: answered
+//                  as for an unknown vote). Naming nothing of A's: it acts on B only (ok, or B's
+//                  own not_allowed_now).
 //   none           cannot connect: connect_error not_signed_in.
 // And every answer other than ok leaves A exactly as it was (store, state, board, invites).
 import fs from 'node:fs';
@@ -69,6 +71,8 @@ interface World {
   cards: { onBoard: string; hidden: string };
   /** Removed from A by its facilitator (participant.remove); their token is kept. */
   removed: Person;
+  /** The vote the vote commands name, and the card it is about (set up by their `before`). */
+  vote: { id: string; item: string };
   b: CreatedWorkshop;
   other: Person;
   otherSocket: SessionClient;
@@ -148,23 +152,42 @@ async function world(target: Target = server): Promise<World> {
   const b = await createWorkshop(target.url, 'Workshop B');
   const other = await person(target, b.links.facilitator, 'Bea');
   const otherSocket = await session(target, b.id, other);
-  return { target, a, boardId, people, sockets, setup, targets: { setRole: sol, remove: rex }, cards, removed: rue, b, other, otherSocket };
+  return {
+    target,
+    a,
+    boardId,
+    people,
+    sockets,
+    setup,
+    targets: { setRole: sol, remove: rex },
+    cards,
+    removed: rue,
+    vote: { id: 'no-vote-yet', item: 'no-card-yet' },
+    b,
+    other,
+    otherSocket
+  };
 }
 
 /** What a workshop holds, as one string: a refused command must leave it exactly as it was. */
 async function fingerprint(w: World): Promise<string> {
   const { store, session: ctx } = server.running.realtime;
   const id = w.a.id;
-  const [workshop, people, invites, state, hidden, drafts, board] = await Promise.all([
+  const [workshop, people, invites, state, hidden, drafts, board, openVotes, results] = await Promise.all([
     store.workshops.get(id),
     store.people.list(id),
     store.people.invites(id),
     store.facilitation.get(id),
     store.moderation.list(id),
     store.drafts.ofBoard(w.boardId),
-    ctx.boards.read(w.boardId, (b) => b.toJSON())
+    ctx.boards.read(w.boardId, (b) => b.toJSON()),
+    store.votes.openIn(id),
+    store.votes.results(id)
   ]);
-  return JSON.stringify({ workshop, people, invites, state, hidden, drafts, board });
+  // Every vote's ballots, person by person.
+  const ballots: Record<string, Record<string, number>> = {};
+  for (const v of openVotes) for (const p of people) ballots[`${v.id}/${p.id}`] = await store.votes.ballot(v.id, p.id);
+  return JSON.stringify({ workshop, people, invites, state, hidden, drafts, board, openVotes, results, ballots });
 }
 
 /** Tries a socket.io handshake that should fail; resolves with the connect_error's data.code. */
@@ -201,6 +224,8 @@ interface Example<K extends CommandType> {
   before?: (w: World) => Promise<void>;
   /** The command names one of A's people (its board, if any, is read from the command table). */
   namesPerson?: true;
+  /** The command names one of A's votes. */
+  namesVote?: true;
   /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
   fresh?: true;
 }
@@ -210,6 +235,21 @@ async function openForCards(w: World): Promise<void> {
   await expectOk(w.setup, { type: 'phase.go', index: 0 });
   await expectOk(w.setup, { type: 'board.lock', boardId: w.boardId, locked: false });
   await expectOk(w.setup, { type: 'settings.update', anonymousCards: 'optional' });
+}
+
+/** No vote open on A's board, and a fresh card on it (the earlier rows hide and restore cards). */
+async function freshCard(w: World): Promise<string> {
+  for (const v of await server.running.realtime.store.votes.openIn(w.a.id)) await expectOk(w.setup, { type: 'vote.close', voteId: v.id });
+  await expectOk(w.setup, { type: 'board.lock', boardId: w.boardId, locked: false });
+  return server.running.realtime.session.boards.edit(w.boardId, (board) => board.add({ lane: 'solutions', text: 'A card to vote on' }));
+}
+
+/** A vote open on A's board, about a fresh card, named by the vote commands' examples. */
+async function openVoteFor(w: World): Promise<void> {
+  const item = await freshCard(w);
+  const result = await send(w.setup, { type: 'vote.open', boardId: w.boardId, on: { kind: 'cards', lanes: ['solutions'] } });
+  if (!result.ok || !('voteId' in result)) throw new Error(`could not open a vote: ${JSON.stringify(result)}`);
+  w.vote = { id: result.voteId, item };
 }
 
 const EXAMPLES = {
@@ -261,7 +301,24 @@ const EXAMPLES = {
   'workshop.end': { command: () => ({ type: 'workshop.end' }), fresh: true },
   'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
   'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true },
-  'me.away': { command: () => ({ type: 'me.away' }) }
+  'me.away': { command: () => ({ type: 'me.away' }) },
+  'vote.open': {
+    command: (w) => ({ type: 'vote.open', boardId: w.boardId, on: { kind: 'cards' }, votesPerPerson: 3 }),
+    before: async (w) => void (await freshCard(w))
+  },
+  'vote.cast': { command: (w) => ({ type: 'vote.cast', voteId: w.vote.id, itemId: w.vote.item }), before: openVoteFor, namesVote: true },
+  'vote.retract': {
+    command: (w) => ({ type: 'vote.retract', voteId: w.vote.id, itemId: w.vote.item }),
+    // Everyone who may vote has a vote on the card to take back.
+    before: async (w) => {
+      await openVoteFor(w);
+      for (const role of ['facilitator', 'member', 'decisionMaker'] as const) {
+        await expectOk(w.sockets[role], { type: 'vote.cast', voteId: w.vote.id, itemId: w.vote.item });
+      }
+    },
+    namesVote: true
+  },
+  'vote.close': { command: (w) => ({ type: 'vote.close', voteId: w.vote.id }), before: openVoteFor, namesVote: true }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];
@@ -272,6 +329,7 @@ const FORBIDDEN_ROLE = 'forbidden (role)';
 const FORBIDDEN_GONE = 'forbidden (no longer in this workshop)';
 const NOT_THIS_BOARD = 'invalid_payload (board not part of this workshop)';
 const NOT_THIS_PERSON = 'invalid_payload (person not in this workshop)';
+const NOT_THIS_VOTE = 'invalid_payload (vote not in this workshop)';
 const OWN_WORKSHOP = 'acts on its own workshop only';
 const CANNOT_CONNECT = 'connect_error not_signed_in';
 
@@ -292,6 +350,7 @@ function expected(type: CommandType, who: Identity, command: Command): string {
       if (!allows(COMMANDS[type].who, 'facilitator')) return FORBIDDEN_ROLE;
       if (boardOf(command) !== null) return NOT_THIS_BOARD;
       if (exampleOf(type).namesPerson) return NOT_THIS_PERSON;
+      if (exampleOf(type).namesVote) return NOT_THIS_VOTE;
       return OWN_WORKSHOP;
     case 'facilitator':
     case 'member':
@@ -311,6 +370,7 @@ function label(result: CommandResult): string {
   if (code === 'forbidden') return /no longer in this workshop/i.test(message) ? FORBIDDEN_GONE : FORBIDDEN_ROLE;
   if (code === 'invalid_payload' && /board is not part of this workshop/i.test(message)) return NOT_THIS_BOARD;
   if (code === 'invalid_payload' && /person is not in this workshop/i.test(message)) return NOT_THIS_PERSON;
+  if (code === 'invalid_payload' && /no such vote in this workshop/i.test(message)) return NOT_THIS_VOTE;
   return `${code}: ${message}`;
 }
 
@@ -343,7 +403,8 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
     who === 'otherWorkshop' &&
     (result.ok || result.error.code === 'not_allowed_now') &&
     boardOf(command) === null &&
-    !exampleOf(type).namesPerson
+    !exampleOf(type).namesPerson &&
+    !exampleOf(type).namesVote
   ) {
     answer = OWN_WORKSHOP;
   }

@@ -95,6 +95,42 @@ describe('sqlite file', () => {
     expect(logger.warnings.filter((w) => w.includes('checkpoints stopped'))).toEqual([]);
   });
 
+  it('adds votes to a database made before them (schema 4), and a closed vote leaves no ballot row', async () => {
+    const file = path.join(tempDataDir('roundtable-store-'), 'v4.sqlite');
+    const old = new Database(file);
+    for (const m of MIGRATIONS.slice(0, 4)) old.exec(m);
+    old.pragma('user_version = 4');
+    old.close();
+    const store = openSqliteStore(file);
+    await store.workshops.create(workshopFixture());
+    await store.people.add({ id: 'p1', workshopId: 'w1', name: 'Ann', role: 'member', createdAt: 1, removedAt: null }, 'h1');
+    const vote = {
+      id: 'v1',
+      workshopId: 'w1',
+      boardId: 'w1-b1',
+      subject: { kind: 'cards' as const },
+      items: ['c1'],
+      votesPerPerson: 3,
+      maxPerItem: 3,
+      openedAt: 1,
+      closedAt: null
+    };
+    await store.votes.open(vote);
+    await store.votes.setVotes('v1', 'p1', 'c1', 2);
+    await store.votes.close('v1', 2, { c1: 'A card' }, () => ({
+      groups: [],
+      tallies: [{ unit: 'all', itemId: 'c1', votes: 2, backers: 1 }]
+    }));
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM vote_ballots').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT unit, item_id, votes, backers FROM vote_tallies').all()).toEqual([
+      { unit: 'all', item_id: 'c1', votes: 2, backers: 1 }
+    ]);
+    db.close();
+  });
+
   it('refuses to open a database from a newer version', () => {
     const file = path.join(tempDataDir('roundtable-store-'), 'newer.sqlite');
     const db = new Database(file);

@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts and records.ts.
+// are built in board-log.ts, records.ts and votes.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import { walSync } from './wal-sync';
 import { startCheckpointer } from './checkpointer';
 import { sqliteBoardLog } from './board-log';
 import { sqliteRecords } from './records';
+import { sqliteVotes } from './votes';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -51,7 +52,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   configure(db, synchronous);
   migrate(db);
   // The board log's own connection (see wal-sync.ts). It only appends updates and card authors,
-  // and compacts.
+  // compacts, and writes ballots (votes.ts).
   const log = new Database(file);
   configure(log, 'NORMAL');
   const wal = walSync(`${file}-wal`, synchronous === 'FULL');
@@ -69,17 +70,16 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   const ping = db.prepare('SELECT 1');
   let closed = false;
 
+  // Commits on the log connection: counted for durable() and for the background checkpoints.
+  const committed = () => {
+    wal.committed();
+    checkpointer.committed();
+  };
+
   return {
-    boards: sqliteBoardLog(
-      db,
-      log,
-      () => {
-        wal.committed();
-        checkpointer.committed();
-      },
-      wal
-    ),
+    boards: sqliteBoardLog(db, log, committed, wal),
     ...sqliteRecords(db),
+    votes: sqliteVotes(db, log, committed, wal),
     async ping() {
       if (wal.broken) throw wal.broken;
       ping.get();

@@ -94,5 +94,44 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE hidden_cards ADD COLUMN card TEXT;
   ALTER TABLE workshop_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   UPDATE workshop_state SET version = 1;
+  `,
+  /* 5: dot votes; ballots only while a vote is open, totals by role group once it closes */ `
+  CREATE TABLE votes (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL,
+    items TEXT NOT NULL,
+    votes_per_person INTEGER NOT NULL,
+    max_per_item INTEGER NOT NULL,
+    opened_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    labels TEXT
+  );
+  CREATE INDEX votes_by_workshop ON votes(workshop_id, opened_at);
+  CREATE UNIQUE INDEX one_open_vote_per_board ON votes(board_id) WHERE closed_at IS NULL;
+  CREATE TABLE vote_ballots (
+    vote_id TEXT NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (vote_id, participant_id, item_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE vote_groups (
+    vote_id TEXT NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    eligible INTEGER NOT NULL,
+    voters INTEGER NOT NULL,
+    shown TEXT NOT NULL,
+    PRIMARY KEY (vote_id, role)
+  ) WITHOUT ROWID;
+  CREATE TABLE vote_tallies (
+    vote_id TEXT NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+    unit TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    votes INTEGER NOT NULL,
+    backers INTEGER NOT NULL,
+    PRIMARY KEY (vote_id, unit, item_id)
+  ) WITHOUT ROWID;
   `
 ];

@@ -20,6 +20,7 @@ import {
 import {
   addTheme,
   deleteTheme,
+  getTheme,
   mergeThemes,
   readThemes,
   renameTheme,
@@ -29,6 +30,13 @@ import {
   ungroupTheme,
   type ThemeView
 } from './themes';
+import { themeItem, themeOfItem, VOTE_RULES, type Checked, type VoteSubject } from '../domain/votes';
+
+/** Something a vote can be about, with its words now (a card's text, a theme's name). */
+export interface VoteItem {
+  id: string;
+  label: string;
+}
 
 /** A card's plain facts, for counting and exports (no live Yjs types). */
 export interface CardFacts {
@@ -99,6 +107,7 @@ export class Board {
 
   // ---- Themes (themes.ts) ----
 
+  /** Every well-formed theme, in order. */
   themes(): ThemeView[] {
     return readThemes(this.doc);
   }
@@ -129,6 +138,48 @@ export class Board {
 
   mergeThemes(from: string, into: string): boolean {
     return mergeThemes(this.doc, from, into, this.origin);
+  }
+
+  // ---- Votes (../domain/votes.ts) ----
+
+  /**
+   * The items a vote on `subject` is about, as the board is now: card ids (cards of the chosen
+   * lanes and/or in the chosen themes; every card when neither is chosen), or `theme:<id>` for
+   * the chosen themes (every theme when none is). Cards hidden by a facilitator are not on the
+   * board, so they are never among them. Refused when a chosen theme is not on the board.
+   */
+  voteItems(subject: VoteSubject): Checked<VoteItem[]> {
+    const themes = this.themes();
+    const known = new Set(themes.map((t) => t.id));
+    const unknown = (subject.themes ?? []).find((t) => !known.has(t));
+    if (unknown !== undefined) return { ok: false, message: 'One of the themes chosen is not on the board.' };
+    const chosenThemes = subject.themes ? new Set(subject.themes) : null;
+    if (subject.kind === 'themes') {
+      return {
+        ok: true,
+        value: themes.filter((t) => !chosenThemes || chosenThemes.has(t.id)).map((t) => ({ id: themeItem(t.id), label: t.name }))
+      };
+    }
+    const lanes = subject.lanes ? new Set<Lane>(subject.lanes) : null;
+    return {
+      ok: true,
+      value: this.facts()
+        .filter((c) => (!lanes || lanes.has(c.lane)) && (!chosenThemes || (c.theme !== null && chosenThemes.has(c.theme))))
+        .map((c) => ({ id: c.id, label: c.text }))
+    };
+  }
+
+  /** Whether a vote's item is on the board now (a hidden or deleted card, a deleted theme: not). */
+  hasVoteItem(itemId: string): boolean {
+    const theme = themeOfItem(itemId);
+    return theme !== null ? getTheme(this.doc, theme) !== null : this.card(itemId) !== null;
+  }
+
+  /** An item's words now, cut to a length fit for results; null when it is not on the board. */
+  voteItemLabel(itemId: string): string | null {
+    const theme = themeOfItem(itemId);
+    const words = theme !== null ? (getTheme(this.doc, theme)?.name ?? null) : (this.card(itemId)?.text.toString() ?? null);
+    return words === null ? null : words.slice(0, VOTE_RULES.labelChars);
   }
 
   toJSON(): ReturnType<typeof boardToJSON> {

@@ -63,7 +63,12 @@ export const COMMANDS = {
   'workshop.end': { who: 'facilitator', board: none, afterEnd: true },
   'workshop.delete': { who: 'facilitator', board: none, afterEnd: true },
   'me.forget': { who: 'anyone', board: none, afterEnd: true },
-  'me.away': { who: 'anyone', board: none, afterEnd: true }
+  'me.away': { who: 'anyone', board: none, afterEnd: true },
+  'vote.open': { who: 'facilitator', board: named },
+  // A vote belongs to one workshop: the handler refuses another workshop's vote as unknown.
+  'vote.cast': { who: 'contributor', board: none },
+  'vote.retract': { who: 'contributor', board: none },
+  'vote.close': { who: 'facilitator', board: none }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];

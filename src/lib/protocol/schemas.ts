@@ -7,11 +7,22 @@ import { LANES } from '../board/schema';
 import { PHASE_KINDS, type PureCommand } from '../domain/facilitation';
 import { ROLES } from '../domain/roles';
 import { LIMITS } from '../domain/text';
+import { VOTE_RULES } from '../domain/votes';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const lane = z.enum(LANES);
 const role = z.enum(ROLES);
 const minutes = z.number().positive().max(240).optional();
+/** A vote's item: a card id, or `theme:<themeId>`. */
+const itemId = z.string().regex(/^(theme:)?[A-Za-z0-9_-]{1,64}$/);
+const voteCount = z.number().int().min(VOTE_RULES.votesPerPerson.min).max(VOTE_RULES.votesPerPerson.max);
+const themeIds = z.array(id).min(1).max(VOTE_RULES.maxItems);
+// Vote commands are strict: a key they do not have (a `participantId`, say) is refused, not
+// ignored, since a vote is always the sender's own.
+const voteSubject = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('cards'), lanes: z.array(lane).min(1).max(LANES.length).optional(), themes: themeIds.optional() }),
+  z.strictObject({ kind: z.literal('themes'), themes: themeIds.optional() })
+]);
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase.go'), index: z.number().int().min(0).max(50) }),
@@ -79,7 +90,21 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Anyone: remove my name and the cards I wrote (with my name), and leave. */
   z.object({ type: z.literal('me.forget') }),
   /** Anyone: I am stepping away (a break, or leaving the board): lower my hand, end my turn uncounted. */
-  z.object({ type: z.literal('me.away') })
+  z.object({ type: z.literal('me.away') }),
+  /** Facilitator: open a dot vote on a board's cards or themes; answered with the vote's id. */
+  z.strictObject({
+    type: z.literal('vote.open'),
+    boardId: id,
+    on: voteSubject,
+    votesPerPerson: voteCount.optional(),
+    maxPerItem: voteCount.optional()
+  }),
+  /** Not observers: put one of my votes on an item. */
+  z.strictObject({ type: z.literal('vote.cast'), voteId: id, itemId }),
+  /** Not observers: take one of my votes off an item. */
+  z.strictObject({ type: z.literal('vote.retract'), voteId: id, itemId }),
+  /** Facilitator: close a vote; the results go to everyone and the ballots are deleted. */
+  z.strictObject({ type: z.literal('vote.close'), voteId: id })
 ]);
 
 /** Every command a client may send, inferred from the schemas above. */

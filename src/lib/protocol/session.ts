@@ -4,9 +4,10 @@
 // commands themselves are in schemas.ts and commands.ts. See docs/API.md for each command.
 import type { Lane } from '../board/schema';
 import type { FacilitationState, Phase, RoundAnswer, Spotlight } from '../domain/facilitation';
-import type { Command } from './schemas';
+import type { Command, CommandType } from './schemas';
 import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
+import type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -39,8 +40,38 @@ export interface PublicState {
   round: { number: number; kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: Omit<RoundAnswer, 'by'>[] } | null;
   /** The facilitator has ended the workshop: boards are read-only, and devices stop keeping copies. */
   ended: boolean;
+  /** The votes open now (at most one per board): what they are about and the turnout, never a total. */
+  votes: PublicVote[];
   serverTime: number;
 }
+
+/**
+ * An open vote as everyone sees it. No totals, by design: they exist only once the vote closes
+ * (`voteResults`). Turnout changes at turnout moments (multiples of LIMIT_RELEASE_WINDOW_MS on the
+ * server's clock), never at the moment someone votes.
+ */
+export interface PublicVote {
+  id: string;
+  boardId: string;
+  on: VoteSubject;
+  /** Card ids, or `theme:<themeId>`, fixed when the vote opened, in board order. */
+  items: string[];
+  votesPerPerson: number;
+  maxPerItem: number;
+  openedAt: number;
+  /** Who has voted so far, by role group ('7 of 9 members have voted'). */
+  turnout: TurnoutRow[];
+}
+
+/** Your own votes in an open vote: sent to your sockets only, after each change and on connect. */
+export interface MyBallot {
+  voteId: string;
+  /** Your votes on each item (items without any are left out). */
+  mine: Record<string, number>;
+  remaining: number;
+}
+
+export type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 
 export interface RosterEntry {
   id: string;
@@ -81,7 +112,22 @@ export interface CommandError {
   message: string;
 }
 
-export type CommandResult = { ok: true } | { ok: false; error: CommandError };
+export interface CommandFailure {
+  ok: false;
+  error: CommandError;
+}
+
+/** What an allowed command answers besides `ok: true`, for the commands that answer more. */
+export interface CommandAnswers {
+  'vote.open': { voteId: string };
+}
+
+export type CommandOk<K extends CommandType = CommandType> = K extends keyof CommandAnswers
+  ? { ok: true } & CommandAnswers[K]
+  : { ok: true };
+
+/** The answer to a command of type K (any command when K is left out). */
+export type CommandResult<K extends CommandType = CommandType> = CommandOk<K> | CommandFailure;
 
 export type { Command, CommandType } from './schemas';
 
@@ -92,6 +138,10 @@ export interface ServerToClientEvents {
   facilitator: (view: FacilitatorView) => void;
   /** Only to the author: which of their drafts the server holds, and which were revealed. */
   drafts: (info: { held: string[]; revealed: string[] }) => void;
+  /** Only to the voter: their own votes in an open vote. */
+  ballot: (ballot: MyBallot) => void;
+  /** To everyone, when a vote closes (and on connect, each board's latest closed vote). Names nobody. */
+  voteResults: (results: VoteResults) => void;
   /** Your role changed; the page reloads what it shows. */
   role: (participant: ParticipantInfo) => void;
   /** You were removed, or your session ended; the socket closes after this. */
