@@ -6,7 +6,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError } from '../src/lib/protocol/errors';
 import { checkQuestion, checkTitle } from '../src/lib/domain/text';
 import { checkDisplayName } from '../src/lib/domain/names';
-import { isWellFormedCode, normaliseCode } from '../src/lib/domain/join-code';
+import { CODE_MESSAGES, readCode } from '../src/lib/domain/join-code';
 import type { Role } from '../src/lib/domain/roles';
 import type { Limits } from './config';
 import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
@@ -92,10 +92,9 @@ export class WorkshopService {
       if (!workshop) throw new AppError('unknown_invite', 'This workshop has ended or been deleted.', 404);
       return { invite, workshop };
     }
-    const code = typeof target.code === 'string' ? normaliseCode(target.code) : '';
-    if (!isWellFormedCode(code)) {
-      throw new AppError('invalid_input', 'Enter the 6-character code from the screen, like ABC 234', 400, 'code');
-    }
+    const typed = readCode(target.code);
+    if (!typed.ok) throw new AppError('invalid_input', typed.message, 400, 'code');
+    const code = typed.code;
     // Only wrong guesses count, so a room full of people behind one Wi-Fi can all join. Once an
     // address has used up its wrong guesses, no code is looked up for it at all: otherwise a
     // guesser could go on telling right codes (200) from wrong ones (429).
@@ -109,7 +108,7 @@ export class WorkshopService {
       : undefined;
     if (!workshop || !invite) {
       await this.consume(this.codeLimiter, address, 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.');
-      throw new AppError('unknown_code', 'No workshop has that code. Check the code on the screen and try again.', 404, 'code');
+      throw new AppError('unknown_code', CODE_MESSAGES.unknown, 404, 'code');
     }
     return { invite, workshop };
   }

@@ -468,6 +468,12 @@ const CONFUSABLE_RE = new RegExp(
 const mapConfusables = (s: string) => s.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c]);
 
 /**
+ * Letters of other scripts (and symbols) that pass for Latin letters, as the small Latin letters
+ * they pass for; everything else as it is. Join codes read a Cyrillic С typed from the screen as C.
+ */
+export const latinLookAlikes = mapConfusables;
+
+/**
  * Scripts whose combining marks are accents on a letter (é, ї, Arabic and Hebrew vowel points),
  * removed for comparison. Elsewhere marks are letters in their own right (Devanagari कमल and
  * कोमल are two different names), so they stay.
