@@ -3,7 +3,7 @@
 // (HTTP hook, WebSocket upgrade, socket.io handshake) through one function. `address` is the
 // client's address by the one rule of src/lib/server/credentials.ts (clientAddress).
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { AppError } from '../src/lib/protocol/errors';
+import { AppError, GONE_TEXT } from '../src/lib/protocol/errors';
 import { checkQuestion, checkTitle } from '../src/lib/domain/text';
 import { checkDisplayName } from '../src/lib/domain/names';
 import { CODE_MESSAGES, readCode } from '../src/lib/domain/join-code';
@@ -80,16 +80,12 @@ export class WorkshopService {
   async resolve(target: JoinTarget, address: string): Promise<{ invite: InviteRecord; workshop: WorkshopRecord }> {
     if ('token' in target) {
       const invite = looksLikeToken(target.token) ? await this.store.people.invite(target.token) : null;
-      if (!invite)
-        throw new AppError(
-          'unknown_invite',
-          'This invite link is not right. Check you copied all of it, or ask the facilitator for a new one.',
-          404
-        );
+      // A deleted workshop's links are deleted with it, so this may be either.
+      if (!invite) throw new AppError('unknown_invite', GONE_TEXT.linkNotWorking, 404);
       if (invite.revokedAt !== null)
         throw new AppError('revoked_invite', 'This invite link has been turned off. Ask the facilitator for a new one.', 410);
       const workshop = await this.store.workshops.get(invite.workshopId);
-      if (!workshop) throw new AppError('unknown_invite', 'This workshop has ended or been deleted.', 404);
+      if (!workshop) throw new AppError('unknown_invite', GONE_TEXT.workshopDeleted, 404);
       return { invite, workshop };
     }
     const typed = readCode(target.code);
@@ -134,6 +130,11 @@ export class WorkshopService {
     const sessionToken = newToken();
     await this.store.people.add(participant, hashToken(sessionToken));
     return { participant, sessionToken, workshop };
+  }
+
+  /** When the workshop was deleted, or null (a page can then say so: only its id is kept). */
+  deletedAt(workshopId: string): Promise<number | null> {
+    return this.store.workshops.deletedAt(workshopId);
   }
 
   /** The one authentication function behind every entry point (pages, API, /sync, socket.io). */

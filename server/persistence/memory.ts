@@ -29,6 +29,7 @@ export function openMemoryStore(): Store {
   const drafts = new Map<string, DraftRecord>(); // participantId + '/' + draftId
   const authors = new Map<string, CardAuthorRecord>(); // boardId + '/' + cardId
   const hidden = new Map<string, HiddenCardRecord>(); // boardId + '/' + cardId
+  const deleted = new Map<string, number>(); // workshopId -> when it was deleted
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -109,6 +110,7 @@ export function openMemoryStore(): Store {
       },
       async delete(id) {
         const boardIds = boardsOf(id);
+        if (workshops.has(id)) deleted.set(id, Date.now());
         workshops.delete(id);
         for (const b of boardIds) {
           boards.delete(b);
@@ -122,6 +124,7 @@ export function openMemoryStore(): Store {
         for (const [k, a] of authors) if (boardIds.has(a.boardId)) authors.delete(k);
         for (const [k, h] of hidden) if (boardIds.has(h.boardId)) hidden.delete(k);
       },
+      deletedAt: async (id) => deleted.get(id) ?? null,
       endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id)
     },
     people: {

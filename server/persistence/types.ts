@@ -114,8 +114,13 @@ export interface WorkshopStore {
   boards(workshopId: string): Promise<BoardRecord[]>;
   board(id: string): Promise<BoardRecord | null>;
   end(workshopId: string, at: number): Promise<void>;
-  /** Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts, hidden cards, state. */
+  /**
+   * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
+   * hidden cards, state. Only its id and the time are kept (deletedAt), so pages can say so.
+   */
   delete(workshopId: string): Promise<void>;
+  /** When a workshop with this id was deleted, or null (never deleted, or never existed). */
+  deletedAt(workshopId: string): Promise<number | null>;
   /** Ids of workshops ended before `before` (ms since epoch). */
   endedBefore(before: number): Promise<string[]>;
 }

@@ -331,6 +331,24 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual(['c2']);
     });
 
+    it('[ST16] keeps only the id and the time of a deleted workshop, so pages can say it was deleted', async () => {
+      const store = await fresh();
+      expect(await store.workshops.deletedAt('w1')).toBeNull();
+      const before = Date.now();
+      await store.workshops.delete('w1');
+      expect(await store.workshops.get('w1')).toBeNull();
+      const at = await store.workshops.deletedAt('w1');
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(Date.now());
+      expect(await store.workshops.deletedAt('never-existed')).toBeNull();
+      // Deleting what is not there leaves no mark.
+      await store.workshops.delete('never-existed');
+      expect(await store.workshops.deletedAt('never-existed')).toBeNull();
+      // Its code is free again.
+      await store.workshops.create(workshopFixture('w3', 'ABC234'));
+      expect((await store.workshops.byCode('ABC234'))?.id).toBe('w3');
+    });
+
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

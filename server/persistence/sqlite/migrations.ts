@@ -94,5 +94,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE hidden_cards ADD COLUMN card TEXT;
   ALTER TABLE workshop_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   UPDATE workshop_state SET version = 1;
+  `,
+  /* 5: deleted workshops leave their id and the time, and nothing else, so pages can say they were deleted */ `
+  CREATE TABLE deleted_workshops (
+    id TEXT PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+  );
   `
 ];

@@ -147,6 +147,8 @@ export function sqliteRecords(db: Database.Database): {
     board: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
     endWorkshop: db.prepare('UPDATE workshops SET ended_at = @at WHERE id = @id AND ended_at IS NULL'),
     deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
+    markDeleted: db.prepare('INSERT OR REPLACE INTO deleted_workshops (id, deleted_at) VALUES (@id, @at)'),
+    deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_workshops WHERE id = ?'),
     endedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE ended_at IS NOT NULL AND ended_at < ?'),
 
     invite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token = ?'),
@@ -204,6 +206,10 @@ export function sqliteRecords(db: Database.Database): {
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
   });
+  const deleteWorkshop = db.transaction((id: string) => {
+    // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
+    if (q.deleteWorkshop.run(id).changes > 0) q.markDeleted.run({ id, at: Date.now() });
+  });
   const addParticipant = db.transaction((p: ParticipantRecord, hash: string) => {
     q.insertParticipant.run(p);
     q.insertSession.run({ hash, participantId: p.id, createdAt: p.createdAt });
@@ -225,8 +231,8 @@ export function sqliteRecords(db: Database.Database): {
       boards: async (workshopId) => q.boards.all(workshopId).map(toBoard),
       board: async (id) => one(q.board.get(id), toBoard),
       end: async (id, at) => void q.endWorkshop.run({ id, at }),
-      // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
-      delete: async (id) => void q.deleteWorkshop.run(id),
+      delete: async (id) => deleteWorkshop(id),
+      deletedAt: async (id) => q.deletedAt.get(id)?.deleted_at ?? null,
       endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id)
     },
     people: {

@@ -23,6 +23,8 @@ export interface App {
   publicUrl: string | null;
   createWorkshop(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop>;
   join(target: JoinTarget, name: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }>;
+  /** When the workshop was deleted, or null. */
+  deletedAt(workshopId: string): Promise<number | null>;
   resolveInvite(target: JoinTarget, address: string): Promise<{ invite: { role: Role; token: string }; workshop: WorkshopRecord }>;
   /** Ends one session (a device leaving); the participant and their cards stay. */
   endSession(token: string | null | undefined): Promise<void>;

@@ -1,5 +1,6 @@
 // The workshop's board page. Needs this device's session for the workshop; without one it
-// explains how to join instead of showing anything, and deletes cookies that no longer work.
+// explains why (deleted) or how to join instead of showing anything, and deletes cookies
+// that no longer work.
 import { ROLE_LABEL } from '$lib/domain/roles';
 import { clearSessionCookies, ensureHereCookie } from '$lib/server/links';
 import { sessionCookieName } from '$lib/server/credentials';
@@ -8,8 +9,11 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   setHeaders({ 'cache-control': 'no-store' });
   const session = await locals.who.session(params.workshopId);
   if (!session) {
+    // Why, when the server can know: the workshop was deleted (only its id is kept). Otherwise:
+    // not joined on this device, or it left.
+    const gone: 'deleted' | null = (await locals.app.deletedAt(params.workshopId)) !== null ? 'deleted' : null;
     if (cookies.get(sessionCookieName(params.workshopId))) clearSessionCookies(cookies, url, params.workshopId);
-    return { signedIn: false as const, workshopId: params.workshopId };
+    return { signedIn: false as const, workshopId: params.workshopId, gone };
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
