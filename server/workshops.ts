@@ -11,7 +11,7 @@ import type { Role } from '../src/lib/domain/roles';
 import type { Limits } from './config';
 import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
 import { KeyedQueue } from './keyed-queue';
-import { hashToken, looksLikeToken, newJoinCode, newRecordId, newToken } from './tokens';
+import { hashToken, looksLikeToken, newRecordId, newToken, unusedJoinCode } from './tokens';
 
 export interface CreatedWorkshop {
   workshop: WorkshopRecord;
@@ -30,6 +30,21 @@ export interface SessionInfo {
 }
 
 export type JoinTarget = { token: string } | { code: string };
+
+/**
+ * What a request tells about its device in one workshop, for the removal rule: a person removed
+ * from a workshop cannot come back from the same device with a new name. The device is known by
+ * the session it presents (cookie or Bearer token), or by the marker cookie the server sets once it
+ * learns of the removal (rt_removed_<id>, src/lib/protocol/device.ts).
+ */
+export interface DeviceFacts {
+  /** The device carries the removal marker for this workshop. */
+  markedRemoved(workshopId: string): boolean;
+  /** The session token it presents for this workshop, if any. */
+  sessionToken(workshopId: string): string | null;
+  /** Remember on the device that its person was removed (sets the marker). */
+  markRemoved(workshopId: string): void;
+}
 
 export class WorkshopService {
   private joining = new KeyedQueue();
@@ -109,8 +124,10 @@ export class WorkshopService {
     return { invite, workshop };
   }
 
-  async join(target: JoinTarget, rawName: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }> {
+  async join(target: JoinTarget, rawName: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }> {
     const { invite, workshop } = await this.resolve(target, address);
+    // Whatever link or code it uses, and whatever name it gives.
+    if (await this.removedHere(workshop.id, device)) throw new AppError('forbidden', GONE_TEXT.deviceRemoved, 403);
     // Joins to one workshop take turns, so two look-alikes joining at once cannot both pass.
     return this.joining.run(workshop.id, () => this.add(invite, workshop, rawName));
   }
@@ -130,6 +147,22 @@ export class WorkshopService {
     const sessionToken = newToken();
     await this.store.people.add(participant, hashToken(sessionToken));
     return { participant, sessionToken, workshop };
+  }
+
+  /**
+   * Whether the person using this device was removed from the workshop: it carries the marker, or
+   * presents a session of someone removed (then the marker is set, so it holds once that session
+   * cookie is gone too).
+   */
+  async removedHere(workshopId: string, device: DeviceFacts | undefined): Promise<boolean> {
+    if (!device) return false;
+    if (device.markedRemoved(workshopId)) return true;
+    const token = device.sessionToken(workshopId);
+    if (!looksLikeToken(token)) return false;
+    const owner = await this.store.people.sessionOwner(hashToken(token));
+    if (!owner || owner.workshopId !== workshopId || owner.removedAt === null) return false;
+    device.markRemoved(workshopId);
+    return true;
   }
 
   /** When the workshop was deleted, or null (a page can then say so: only its id is kept). */
@@ -158,11 +191,11 @@ export class WorkshopService {
   }
 
   private async freshCode(): Promise<string> {
-    for (let i = 0; i < 20; i++) {
-      const code = newJoinCode();
-      if (!(await this.store.workshops.codeInUse(code))) return code;
+    try {
+      return await unusedJoinCode((code) => this.store.workshops.codeInUse(code));
+    } catch {
+      throw new AppError('server_error', 'Could not make a join code. Try again.', 500);
     }
-    throw new AppError('server_error', 'Could not make a join code. Try again.', 500);
   }
 
   private async consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {

@@ -104,6 +104,12 @@ export function openMemoryStore(): Store {
           .sort((a, b) => a.position - b.position)
           .map(clone),
       board: async (id) => copy(boards.get(id)),
+      async setCode(id, code) {
+        if ([...workshops.values()].some((w) => w.code === code && w.id !== id))
+          throw new Error('UNIQUE constraint failed: workshops.code');
+        const w = workshops.get(id);
+        if (w) w.code = code;
+      },
       async end(id, at) {
         const w = workshops.get(id);
         if (w && !w.endedAt) w.endedAt = at;
@@ -137,6 +143,10 @@ export function openMemoryStore(): Store {
         const s = sessions.get(hash);
         const p = s && !s.revoked ? participants.get(s.participantId) : undefined;
         return p && p.removedAt === null ? clone(p) : null;
+      },
+      async sessionOwner(hash) {
+        const s = sessions.get(hash);
+        return s ? copy(participants.get(s.participantId)) : null;
       },
       get: async (id) => copy(participants.get(id)),
       list: async (workshopId) =>

@@ -113,6 +113,8 @@ export interface WorkshopStore {
   codeInUse(code: string): Promise<boolean>;
   boards(workshopId: string): Promise<BoardRecord[]>;
   board(id: string): Promise<BoardRecord | null>;
+  /** Gives the workshop a new join code (the old one finds nothing from then on); rejects a code in use. */
+  setCode(workshopId: string, code: string): Promise<void>;
   end(workshopId: string, at: number): Promise<void>;
   /**
    * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
@@ -131,6 +133,11 @@ export interface PeopleStore {
   add(participant: ParticipantRecord, sessionHash: string): Promise<void>;
   /** The live participant a session token hash belongs to; null when unknown, removed or revoked. */
   bySession(sessionHash: string): Promise<ParticipantRecord | null>;
+  /**
+   * Whose the session was, whether it is live, ended (left) or its participant removed; null when
+   * unknown or the participant was deleted. A removed person's device is recognised by it.
+   */
+  sessionOwner(sessionHash: string): Promise<ParticipantRecord | null>;
   get(id: string): Promise<ParticipantRecord | null>;
   list(workshopId: string): Promise<ParticipantRecord[]>;
   setRole(participantId: string, role: Role): Promise<void>;

@@ -70,7 +70,7 @@ export class Dispatcher {
       case 'participant.setRole':
         return setRole(ctx, participant, command.participantId, command.role);
       case 'participant.remove':
-        return removePerson(ctx, participant, command.participantId);
+        return removePerson(ctx, participant, command.participantId, { renewInvites: command.renewInvites ?? false });
       case 'invite.renew':
         return renewInvite(ctx, participant, command.role);
       case 'card.hide':

@@ -331,6 +331,19 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual(['c2']);
     });
 
+    it('[ST15] gives a workshop a new join code: the old one finds nothing, the new one finds it, codes stay unique', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.workshops.setCode('w1', 'NEW234');
+      expect(await store.workshops.byCode('ABC234')).toBeNull();
+      expect(await store.workshops.codeInUse('ABC234')).toBe(false);
+      expect((await store.workshops.byCode('NEW234'))?.id).toBe('w1');
+      expect((await store.workshops.get('w1'))?.code).toBe('NEW234');
+      await expect(store.workshops.setCode('w1', 'XYZ234')).rejects.toThrow();
+      expect((await store.workshops.get('w1'))?.code).toBe('NEW234');
+      expect((await store.workshops.byCode('XYZ234'))?.id).toBe('w2');
+    });
+
     it('[ST16] keeps only the id and the time of a deleted workshop, so pages can say it was deleted', async () => {
       const store = await fresh();
       expect(await store.workshops.deletedAt('w1')).toBeNull();
@@ -347,6 +360,21 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       // Its code is free again.
       await store.workshops.create(workshopFixture('w3', 'ABC234'));
       expect((await store.workshops.byCode('ABC234'))?.id).toBe('w3');
+    });
+
+    it('[ST17] finds whose a session was, live, ended or removed, until the participant is deleted', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      expect((await store.people.sessionOwner('hash1'))?.id).toBe('p1');
+      await store.people.revokeSession('hash1', 3);
+      expect(await store.people.sessionOwner('hash1')).toMatchObject({ id: 'p1', removedAt: null });
+      await store.people.remove('p2', 4);
+      expect(await store.people.bySession('hash2')).toBeNull();
+      expect(await store.people.sessionOwner('hash2')).toMatchObject({ id: 'p2', removedAt: 4 });
+      expect(await store.people.sessionOwner('unknown')).toBeNull();
+      await store.people.delete('p2');
+      expect(await store.people.sessionOwner('hash2')).toBeNull();
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

@@ -146,6 +146,7 @@ export function sqliteRecords(db: Database.Database): {
     boards: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE workshop_id = ? ORDER BY position'),
     board: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
     endWorkshop: db.prepare('UPDATE workshops SET ended_at = @at WHERE id = @id AND ended_at IS NULL'),
+    setCode: db.prepare('UPDATE workshops SET code = @code WHERE id = @id'),
     deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
     markDeleted: db.prepare('INSERT OR REPLACE INTO deleted_workshops (id, deleted_at) VALUES (@id, @at)'),
     deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_workshops WHERE id = ?'),
@@ -161,6 +162,9 @@ export function sqliteRecords(db: Database.Database): {
     participantBySession: db.prepare<[string], ParticipantRow>(
       `SELECT p.* FROM sessions s JOIN participants p ON p.id = s.participant_id
        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND p.removed_at IS NULL`
+    ),
+    sessionOwner: db.prepare<[string], ParticipantRow>(
+      'SELECT p.* FROM sessions s JOIN participants p ON p.id = s.participant_id WHERE s.token_hash = ?'
     ),
     participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
     participants: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at'),
@@ -230,6 +234,7 @@ export function sqliteRecords(db: Database.Database): {
       codeInUse: async (code) => q.workshopByCode.get(code) !== undefined,
       boards: async (workshopId) => q.boards.all(workshopId).map(toBoard),
       board: async (id) => one(q.board.get(id), toBoard),
+      setCode: async (id, code) => void q.setCode.run({ id, code }),
       end: async (id, at) => void q.endWorkshop.run({ id, at }),
       delete: async (id) => deleteWorkshop(id),
       deletedAt: async (id) => q.deletedAt.get(id)?.deleted_at ?? null,
@@ -238,6 +243,7 @@ export function sqliteRecords(db: Database.Database): {
     people: {
       add: async (p, hash) => addParticipant(p, hash),
       bySession: async (hash) => one(q.participantBySession.get(hash), toParticipant),
+      sessionOwner: async (hash) => one(q.sessionOwner.get(hash), toParticipant),
       get: async (id) => one(q.participant.get(id), toParticipant),
       list: async (workshopId) => q.participants.all(workshopId).map(toParticipant),
       setRole: async (id, role) => void q.setRole.run({ id, role }),

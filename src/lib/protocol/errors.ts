@@ -28,6 +28,8 @@ export const GONE_TEXT = {
   workshopDeleted: 'This workshop has been deleted, with everything in it.',
   deletedDetails: 'Its boards, its cards and its list of people are gone, and its links and code no longer work.',
   deletedByFacilitator: 'The facilitator has deleted this workshop and everything in it.',
+  deviceRemoved:
+    'The facilitator removed the person using this device from this workshop, so this device cannot join it again. If you think this is a mistake, speak to the facilitator.',
   linkNotWorking:
     'This invite link does not work. The workshop may have been deleted, or the link was not copied in full. Ask the facilitator for a new link.'
 } as const;
