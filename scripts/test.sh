@@ -37,11 +37,12 @@ echo "==> Lint (ESLint, with switch-exhaustiveness-check)"
 npx eslint .
 
 echo "==> Build"
-npm run build >/dev/null
+mkdir -p .test-reports
+# Its output is checked by tests/integration/quiet-output.test.ts (nothing alarming for newcomers).
+npm run --silent build 2>&1 | tee .test-reports/build.log
 
 echo "==> Unit and integration tests (vitest)"
-mkdir -p .test-reports
-npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
+ROUNDTABLE_BUILD_LOG=.test-reports/build.log npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 
 echo "==> Browser tests (Playwright on $CHROMIUM)"
 CHROMIUM_PATH="$CHROMIUM" PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --reporter=list,json

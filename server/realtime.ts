@@ -9,6 +9,7 @@ import { LANES, type Lane } from '../src/lib/board/schema';
 import type { App } from '../src/lib/server/app';
 import type { Role } from '../src/lib/domain/roles';
 import { nodeRequest, requestScheme } from '../src/lib/server/credentials';
+import { GONE_TEXT } from '../src/lib/protocol/errors';
 import type { Config } from './config';
 import { createLogger } from './logger';
 import { openMemoryStore } from './persistence/memory';
@@ -118,7 +119,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     createWorkshop: (input, address) => workshops.create(input, address),
-    join: (target, name, address) => workshops.join(target, name, address),
+    join: (target, name, address, device) => workshops.join(target, name, address, device),
+    removedHere: (workshopId, device) => workshops.removedHere(workshopId, device),
+    deletedAt: (workshopId) => workshops.deletedAt(workshopId),
     resolveInvite: (target, address) => workshops.resolve(target, address),
     authenticate: (token) => workshops.authenticate(token),
     async endSession(token) {
@@ -141,7 +144,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       return out;
     },
     linkBase: (origin) => shareableOrigin(config, origin),
-    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, 'The facilitator has deleted this workshop and everything in it.')
+    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, GONE_TEXT.deletedByFacilitator)
   };
 
   const realtime: Realtime = {

@@ -22,6 +22,15 @@ export function newJoinCode(): string {
   return code;
 }
 
+/** A join code no workshop uses now (a few draws; codes are 29^6, so a clash is rare). */
+export async function unusedJoinCode(inUse: (code: string) => Promise<boolean>): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const code = newJoinCode();
+    if (!(await inUse(code))) return code;
+  }
+  throw new Error('could not make a join code that is not in use');
+}
+
 /** Tokens are base64url and long; anything else is refused before touching the store. */
 export function looksLikeToken(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Za-z0-9_-]{20,100}$/.test(value);

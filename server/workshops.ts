@@ -3,15 +3,15 @@
 // (HTTP hook, WebSocket upgrade, socket.io handshake) through one function. `address` is the
 // client's address by the one rule of src/lib/server/credentials.ts (clientAddress).
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { AppError } from '../src/lib/protocol/errors';
+import { AppError, GONE_TEXT } from '../src/lib/protocol/errors';
 import { checkQuestion, checkTitle } from '../src/lib/domain/text';
 import { checkDisplayName } from '../src/lib/domain/names';
-import { isWellFormedCode, normaliseCode } from '../src/lib/domain/join-code';
+import { CODE_MESSAGES, readCode } from '../src/lib/domain/join-code';
 import type { Role } from '../src/lib/domain/roles';
 import type { Limits } from './config';
 import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
 import { KeyedQueue } from './keyed-queue';
-import { hashToken, looksLikeToken, newJoinCode, newRecordId, newToken } from './tokens';
+import { hashToken, looksLikeToken, newRecordId, newToken, unusedJoinCode } from './tokens';
 
 export interface CreatedWorkshop {
   workshop: WorkshopRecord;
@@ -30,6 +30,21 @@ export interface SessionInfo {
 }
 
 export type JoinTarget = { token: string } | { code: string };
+
+/**
+ * What a request tells about its device in one workshop, for the removal rule: a person removed
+ * from a workshop cannot come back from the same device with a new name. The device is known by
+ * the session it presents (cookie or Bearer token), or by the marker cookie the server sets once it
+ * learns of the removal (rt_removed_<id>, src/lib/protocol/device.ts).
+ */
+export interface DeviceFacts {
+  /** The device carries the removal marker for this workshop. */
+  markedRemoved(workshopId: string): boolean;
+  /** The session token it presents for this workshop, if any. */
+  sessionToken(workshopId: string): string | null;
+  /** Remember on the device that its person was removed (sets the marker). */
+  markRemoved(workshopId: string): void;
+}
 
 export class WorkshopService {
   private joining = new KeyedQueue();
@@ -80,22 +95,17 @@ export class WorkshopService {
   async resolve(target: JoinTarget, address: string): Promise<{ invite: InviteRecord; workshop: WorkshopRecord }> {
     if ('token' in target) {
       const invite = looksLikeToken(target.token) ? await this.store.people.invite(target.token) : null;
-      if (!invite)
-        throw new AppError(
-          'unknown_invite',
-          'This invite link is not right. Check you copied all of it, or ask the facilitator for a new one.',
-          404
-        );
+      // A deleted workshop's links are deleted with it, so this may be either.
+      if (!invite) throw new AppError('unknown_invite', GONE_TEXT.linkNotWorking, 404);
       if (invite.revokedAt !== null)
         throw new AppError('revoked_invite', 'This invite link has been turned off. Ask the facilitator for a new one.', 410);
       const workshop = await this.store.workshops.get(invite.workshopId);
-      if (!workshop) throw new AppError('unknown_invite', 'This workshop has ended or been deleted.', 404);
+      if (!workshop) throw new AppError('unknown_invite', GONE_TEXT.workshopDeleted, 404);
       return { invite, workshop };
     }
-    const code = typeof target.code === 'string' ? normaliseCode(target.code) : '';
-    if (!isWellFormedCode(code)) {
-      throw new AppError('invalid_input', 'Enter the 6-character code from the screen, like ABC 234', 400, 'code');
-    }
+    const typed = readCode(target.code);
+    if (!typed.ok) throw new AppError('invalid_input', typed.message, 400, 'code');
+    const code = typed.code;
     // Only wrong guesses count, so a room full of people behind one Wi-Fi can all join. Once an
     // address has used up its wrong guesses, no code is looked up for it at all: otherwise a
     // guesser could go on telling right codes (200) from wrong ones (429).
@@ -109,19 +119,24 @@ export class WorkshopService {
       : undefined;
     if (!workshop || !invite) {
       await this.consume(this.codeLimiter, address, 'Too many wrong codes. Wait 10 minutes, or ask for the invite link.');
-      throw new AppError('unknown_code', 'No workshop has that code. Check the code on the screen and try again.', 404, 'code');
+      throw new AppError('unknown_code', CODE_MESSAGES.unknown, 404, 'code');
     }
     return { invite, workshop };
   }
 
-  async join(target: JoinTarget, rawName: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }> {
+  async join(target: JoinTarget, rawName: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }> {
     const { invite, workshop } = await this.resolve(target, address);
+    // Whatever link or code it uses, and whatever name it gives.
+    if (await this.removedHere(workshop.id, device)) throw new AppError('forbidden', GONE_TEXT.deviceRemoved, 403);
     // Joins to one workshop take turns, so two look-alikes joining at once cannot both pass.
     return this.joining.run(workshop.id, () => this.add(invite, workshop, rawName));
   }
 
   private async add(invite: InviteRecord, workshop: WorkshopRecord, rawName: unknown): Promise<Joined & { workshop: WorkshopRecord }> {
-    const others = (await this.store.people.list(workshop.id)).filter((p) => p.removedAt === null).map((p) => p.name);
+    // Names are checked against the people here: someone who left on every device (or was
+    // removed) no longer holds their name, so coming back as "Marcus" after leaving just works.
+    const here = new Set(await this.store.people.withLiveSession(workshop.id));
+    const others = (await this.store.people.list(workshop.id)).filter((p) => here.has(p.id)).map((p) => p.name);
     const name = checkDisplayName(rawName, { role: invite.role, others });
     if (!name.ok) throw new AppError('invalid_input', name.message, 400, 'name');
     const participant: ParticipantRecord = {
@@ -135,6 +150,27 @@ export class WorkshopService {
     const sessionToken = newToken();
     await this.store.people.add(participant, hashToken(sessionToken));
     return { participant, sessionToken, workshop };
+  }
+
+  /**
+   * Whether the person using this device was removed from the workshop: it carries the marker, or
+   * presents a session of someone removed (then the marker is set, so it holds once that session
+   * cookie is gone too).
+   */
+  async removedHere(workshopId: string, device: DeviceFacts | undefined): Promise<boolean> {
+    if (!device) return false;
+    if (device.markedRemoved(workshopId)) return true;
+    const token = device.sessionToken(workshopId);
+    if (!looksLikeToken(token)) return false;
+    const owner = await this.store.people.sessionOwner(hashToken(token));
+    if (!owner || owner.workshopId !== workshopId || owner.removedAt === null) return false;
+    device.markRemoved(workshopId);
+    return true;
+  }
+
+  /** When the workshop was deleted, or null (a page can then say so: only its id is kept). */
+  deletedAt(workshopId: string): Promise<number | null> {
+    return this.store.workshops.deletedAt(workshopId);
   }
 
   /** The one authentication function behind every entry point (pages, API, /sync, socket.io). */
@@ -158,11 +194,11 @@ export class WorkshopService {
   }
 
   private async freshCode(): Promise<string> {
-    for (let i = 0; i < 20; i++) {
-      const code = newJoinCode();
-      if (!(await this.store.workshops.codeInUse(code))) return code;
+    try {
+      return await unusedJoinCode((code) => this.store.workshops.codeInUse(code));
+    } catch {
+      throw new AppError('server_error', 'Could not make a join code. Try again.', 500);
     }
-    throw new AppError('server_error', 'Could not make a join code. Try again.', 500);
   }
 
   private async consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {

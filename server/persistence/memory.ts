@@ -36,6 +36,7 @@ export function openMemoryStore(): Store {
   const ballots = new Map<string, BallotEntry & { voteId: string }>(); // voteId + '/' + participantId + '/' + itemId
   const ballotsOf = (voteId: string) => [...ballots.values()].filter((b) => b.voteId === voteId);
   const isOpen = (voteId: string) => votes.get(voteId)?.closedAt === null;
+  const deleted = new Map<string, number>(); // workshopId -> when it was deleted
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -111,12 +112,19 @@ export function openMemoryStore(): Store {
           .sort((a, b) => a.position - b.position)
           .map(clone),
       board: async (id) => copy(boards.get(id)),
+      async setCode(id, code) {
+        if ([...workshops.values()].some((w) => w.code === code && w.id !== id))
+          throw new Error('UNIQUE constraint failed: workshops.code');
+        const w = workshops.get(id);
+        if (w) w.code = code;
+      },
       async end(id, at) {
         const w = workshops.get(id);
         if (w && !w.endedAt) w.endedAt = at;
       },
       async delete(id) {
         const boardIds = boardsOf(id);
+        if (workshops.has(id)) deleted.set(id, Date.now());
         workshops.delete(id);
         for (const b of boardIds) {
           boards.delete(b);
@@ -132,6 +140,7 @@ export function openMemoryStore(): Store {
         for (const [k, v] of votes) if (v.workshopId === id) votes.delete(k);
         for (const [k, b] of ballots) if (!votes.has(b.voteId)) ballots.delete(k);
       },
+      deletedAt: async (id) => deleted.get(id) ?? null,
       endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id)
     },
     people: {
@@ -145,12 +154,22 @@ export function openMemoryStore(): Store {
         const p = s && !s.revoked ? participants.get(s.participantId) : undefined;
         return p && p.removedAt === null ? clone(p) : null;
       },
+      async sessionOwner(hash) {
+        const s = sessions.get(hash);
+        return s ? copy(participants.get(s.participantId)) : null;
+      },
       get: async (id) => copy(participants.get(id)),
       list: async (workshopId) =>
         [...participants.values()]
           .filter((p) => p.workshopId === workshopId)
           .sort((a, b) => a.createdAt - b.createdAt)
           .map(clone),
+      withLiveSession: async (workshopId) =>
+        [...participants.values()]
+          .filter((p) => p.workshopId === workshopId && p.removedAt === null)
+          .filter((p) => [...sessions.values()].some((s) => s.participantId === p.id && !s.revoked))
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map((p) => p.id),
       async setRole(id, role) {
         const p = participants.get(id);
         if (p) p.role = role;

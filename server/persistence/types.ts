@@ -114,9 +114,16 @@ export interface WorkshopStore {
   codeInUse(code: string): Promise<boolean>;
   boards(workshopId: string): Promise<BoardRecord[]>;
   board(id: string): Promise<BoardRecord | null>;
+  /** Gives the workshop a new join code (the old one finds nothing from then on); rejects a code in use. */
+  setCode(workshopId: string, code: string): Promise<void>;
   end(workshopId: string, at: number): Promise<void>;
-  /** Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts, hidden cards, votes, state. */
+  /**
+   * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
+   * hidden cards, votes, state. Only its id and the time are kept (deletedAt), so pages can say so.
+   */
   delete(workshopId: string): Promise<void>;
+  /** When a workshop with this id was deleted, or null (never deleted, or never existed). */
+  deletedAt(workshopId: string): Promise<number | null>;
   /** Ids of workshops ended before `before` (ms since epoch). */
   endedBefore(before: number): Promise<string[]>;
 }
@@ -127,8 +134,18 @@ export interface PeopleStore {
   add(participant: ParticipantRecord, sessionHash: string): Promise<void>;
   /** The live participant a session token hash belongs to; null when unknown, removed or revoked. */
   bySession(sessionHash: string): Promise<ParticipantRecord | null>;
+  /**
+   * Whose the session was, whether it is live, ended (left) or its participant removed; null when
+   * unknown or the participant was deleted. A removed person's device is recognised by it.
+   */
+  sessionOwner(sessionHash: string): Promise<ParticipantRecord | null>;
   get(id: string): Promise<ParticipantRecord | null>;
   list(workshopId: string): Promise<ParticipantRecord[]>;
+  /**
+   * The ids of the workshop's people (not removed) who hold at least one live session: who is
+   * "here" for names. Someone who left on every device (or was removed) is not.
+   */
+  withLiveSession(workshopId: string): Promise<string[]>;
   setRole(participantId: string, role: Role): Promise<void>;
   /** Marks the participant removed and ends every session they hold. */
   remove(participantId: string, at: number): Promise<void>;

@@ -7,6 +7,7 @@ import { apply, type Actor, type PureCommand } from '../../src/lib/domain/facili
 import { boardOf, permitted, takenAfterEnd, type Command } from '../../src/lib/protocol/commands';
 import { parseCommand } from '../../src/lib/protocol/schemas';
 import type { CommandResult } from '../../src/lib/protocol/session';
+import { GONE_TEXT } from '../../src/lib/protocol/errors';
 import { VersionConflict, type ParticipantRecord } from '../persistence/types';
 import { done, fail, type SessionContext } from './context';
 import { addAnonymous, deleteDraft, revealDrafts, saveDraft, type Deferred } from './drafts';
@@ -78,7 +79,7 @@ export class Dispatcher {
       case 'participant.setRole':
         return setRole(ctx, participant, command.participantId, command.role);
       case 'participant.remove':
-        return removePerson(ctx, participant, command.participantId);
+        return removePerson(ctx, participant, command.participantId, { renewInvites: command.renewInvites ?? false });
       case 'invite.renew':
         return renewInvite(ctx, participant, command.role);
       case 'card.hide':
@@ -100,7 +101,7 @@ export class Dispatcher {
         return endWorkshop(ctx, participant);
       case 'workshop.delete':
         // Answered at once; everyone (the sender too) is told and disconnected as it goes.
-        void deleteWorkshop(ctx, participant.workshopId, 'The facilitator has deleted this workshop and everything in it.');
+        void deleteWorkshop(ctx, participant.workshopId, GONE_TEXT.deletedByFacilitator);
         return Promise.resolve(done);
       case 'me.forget':
         return forget(ctx, participant);

@@ -5,7 +5,7 @@ import type { Role } from '../../src/lib/domain/roles';
 import { withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
-import { newToken } from '../tokens';
+import { newToken, unusedJoinCode } from '../tokens';
 import { done, fail, type SessionContext } from './context';
 
 async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
@@ -32,7 +32,19 @@ export async function setRole(ctx: SessionContext, actor: ParticipantRecord, par
   return done;
 }
 
-export async function removePerson(ctx: SessionContext, actor: ParticipantRecord, participantId: string): Promise<CommandResult> {
+/**
+ * Removes someone: their sockets and board connections close at once and their sessions end; a
+ * device that presents one of those sessions again is refused a new join (see
+ * WorkshopService.join). With `renewInvites`, in the same step, the member link (the code leads to
+ * it), the link of the removed person's role and the join code are turned off and made anew, so
+ * their other devices, or anyone they passed the link to, cannot join either.
+ */
+export async function removePerson(
+  ctx: SessionContext,
+  actor: ParticipantRecord,
+  participantId: string,
+  options: { renewInvites: boolean } = { renewInvites: false }
+): Promise<CommandResult> {
   const workshopId = actor.workshopId;
   const target = await personHere(ctx, workshopId, participantId);
   if (!target) return fail('invalid_payload', 'That person is not in this workshop.');
@@ -41,15 +53,25 @@ export async function removePerson(ctx: SessionContext, actor: ParticipantRecord
   ctx.connections.closeParticipant(target.id, 'removed');
   ctx.notifier()?.removed(target.id, 'The facilitator has removed you from this workshop.');
   await ctx.states.save(workshopId, withoutParticipant(await ctx.states.get(workshopId), target.id));
+  if (options.renewInvites) {
+    for (const role of new Set<Role>(['member', target.role])) await renewLink(ctx, workshopId, role);
+    await ctx.store.workshops.setCode(workshopId, await unusedJoinCode((code) => ctx.store.workshops.codeInUse(code)));
+    ctx.views.schedule(workshopId, 0);
+  }
   return done;
 }
 
-export async function renewInvite(ctx: SessionContext, actor: ParticipantRecord, role: Role): Promise<CommandResult> {
+/** Turns off the role's links that still work and makes a new one. */
+async function renewLink(ctx: SessionContext, workshopId: string, role: Role): Promise<void> {
   const now = Date.now();
-  for (const invite of await ctx.store.people.invites(actor.workshopId)) {
+  for (const invite of await ctx.store.people.invites(workshopId)) {
     if (invite.role === role && invite.revokedAt === null) await ctx.store.people.revokeInvite(invite.token, now);
   }
-  await ctx.store.people.addInvite({ token: newToken(), workshopId: actor.workshopId, role, createdAt: now, revokedAt: null });
+  await ctx.store.people.addInvite({ token: newToken(), workshopId, role, createdAt: now, revokedAt: null });
+}
+
+export async function renewInvite(ctx: SessionContext, actor: ParticipantRecord, role: Role): Promise<CommandResult> {
+  await renewLink(ctx, actor.workshopId, role);
   ctx.views.schedule(actor.workshopId, 0);
   return done;
 }

@@ -483,6 +483,66 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.votes.openIn('w2')).map((v) => v.id)).toEqual(['x']);
     });
 
+    it('[ST39] gives a workshop a new join code: the old one finds nothing, the new one finds it, codes stay unique', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.workshops.setCode('w1', 'NEW234');
+      expect(await store.workshops.byCode('ABC234')).toBeNull();
+      expect(await store.workshops.codeInUse('ABC234')).toBe(false);
+      expect((await store.workshops.byCode('NEW234'))?.id).toBe('w1');
+      expect((await store.workshops.get('w1'))?.code).toBe('NEW234');
+      await expect(store.workshops.setCode('w1', 'XYZ234')).rejects.toThrow();
+      expect((await store.workshops.get('w1'))?.code).toBe('NEW234');
+      expect((await store.workshops.byCode('XYZ234'))?.id).toBe('w2');
+    });
+
+    it('[ST40] keeps only the id and the time of a deleted workshop, so pages can say it was deleted', async () => {
+      const store = await fresh();
+      expect(await store.workshops.deletedAt('w1')).toBeNull();
+      const before = Date.now();
+      await store.workshops.delete('w1');
+      expect(await store.workshops.get('w1')).toBeNull();
+      const at = await store.workshops.deletedAt('w1');
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(Date.now());
+      expect(await store.workshops.deletedAt('never-existed')).toBeNull();
+      // Deleting what is not there leaves no mark.
+      await store.workshops.delete('never-existed');
+      expect(await store.workshops.deletedAt('never-existed')).toBeNull();
+      // Its code is free again.
+      await store.workshops.create(workshopFixture('w3', 'ABC234'));
+      expect((await store.workshops.byCode('ABC234'))?.id).toBe('w3');
+    });
+
+    it('[ST41] finds whose a session was, live, ended or removed, until the participant is deleted', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      expect((await store.people.sessionOwner('hash1'))?.id).toBe('p1');
+      await store.people.revokeSession('hash1', 3);
+      expect(await store.people.sessionOwner('hash1')).toMatchObject({ id: 'p1', removedAt: null });
+      await store.people.remove('p2', 4);
+      expect(await store.people.bySession('hash2')).toBeNull();
+      expect(await store.people.sessionOwner('hash2')).toMatchObject({ id: 'p2', removedAt: 4 });
+      expect(await store.people.sessionOwner('unknown')).toBeNull();
+      await store.people.delete('p2');
+      expect(await store.people.sessionOwner('hash2')).toBeNull();
+    });
+
+    it('[ST42] says who holds a live session: not someone who left (session ended), not someone removed, not another workshop', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo', createdAt: 3 }, 'hash2');
+      await store.people.add({ ...ann, id: 'p3', name: 'Cy', createdAt: 4 }, 'hash3');
+      await store.people.add({ ...ann, id: 'p4', workshopId: 'w2' }, 'hash4');
+      expect(await store.people.withLiveSession('w1')).toEqual(['p1', 'p2', 'p3']);
+      await store.people.revokeSession('hash1', 5);
+      await store.people.remove('p2', 6);
+      expect(await store.people.withLiveSession('w1')).toEqual(['p3']);
+      expect(await store.people.withLiveSession('w2')).toEqual(['p4']);
+    });
+
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

@@ -66,8 +66,12 @@ async function expectKept(page: Page, workshop: Workshop): Promise<DeviceContent
   return contents;
 }
 
-/** Nothing of the workshop is left: no kept page, no copy of a board, no drafts, no cookies. */
-async function expectNothingKept(page: Page, context: BrowserContext, workshop: Workshop): Promise<void> {
+/**
+ * Nothing of the workshop is left: no kept page, no copy of a board, no drafts, no cookies; but for
+ * a person removed, the server's marker that refuses this device a new join (httpOnly, no name, no
+ * secret; issue 11, item 2), when `removed`.
+ */
+async function expectNothingKept(page: Page, context: BrowserContext, workshop: Workshop, removed = false): Promise<void> {
   const boardId = workshop.boards[0].id;
   await expect
     .poll(
@@ -83,7 +87,8 @@ async function expectNothingKept(page: Page, context: BrowserContext, workshop: 
       { message: 'what this device keeps of the workshop' }
     )
     .toEqual({ pages: [], databases: [], storage: [], cookies: [] });
-  expect((await context.cookies()).filter((c) => c.name.includes(workshop.id)).map((c) => c.name)).toEqual([]);
+  const cookies = (await context.cookies()).filter((c) => c.name.includes(workshop.id));
+  expect(cookies.map((c) => [c.name, c.value, c.httpOnly])).toEqual(removed ? [[`rt_removed_${workshop.id}`, 'removed', true]] : []);
 }
 
 /** Without a signal, the board page and the invite page show no board words and no invite link. */
@@ -248,7 +253,7 @@ test('a person the facilitator removes keeps nothing of the workshop on their de
   await expect(member.page.getByRole('alert')).toContainText('The facilitator has removed you from this workshop.');
   await expect(member.page.getByRole('alert')).toContainText('This device no longer keeps anything of it');
   await expectNoAccessibilityViolations(member.page, 'the board of someone removed');
-  await expectNothingKept(member.page, member.context, workshop);
+  await expectNothingKept(member.page, member.context, workshop, true);
   await expectOfflineVisitShowsNothing(member, workshop, ['Appointments clash with work']);
 });
 

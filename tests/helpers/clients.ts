@@ -6,6 +6,11 @@ import { WebsocketProvider } from 'y-websocket';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Command, CommandResult, PublicState, ServerToClientEvents } from '../../src/lib/protocol/session';
 
+// y-websocket adds a process 'exit' listener for each provider (and removes it on destroy); tests
+// hold more than Node's default ten boards open at once, and a green run printed
+// MaxListenersExceededWarning (issue 11, item 7). A leak past this limit still warns.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 100));
+
 export interface CreatedWorkshop {
   id: string;
   code: string;

@@ -281,7 +281,11 @@ const EXAMPLES = {
     command: (w) => ({ type: 'participant.setRole', participantId: w.targets.setRole.id, role: 'member' }),
     namesPerson: true
   },
-  'participant.remove': { command: (w) => ({ type: 'participant.remove', participantId: w.targets.remove.id }), namesPerson: true },
+  // With the links and code renewed in the same step (issue 11, item 2): refused senders renew nothing.
+  'participant.remove': {
+    command: (w) => ({ type: 'participant.remove', participantId: w.targets.remove.id, renewInvites: true }),
+    namesPerson: true
+  },
   // The observer link: nobody joins through it after this.
   'invite.renew': { command: () => ({ type: 'invite.renew', role: 'observer' }) },
   'card.hide': { command: (w) => ({ type: 'card.hide', boardId: w.boardId, cardId: w.cards.onBoard, reason: 'Off topic' }) },
@@ -635,9 +639,15 @@ const HTTP: Record<string, HttpRow> = {
     expect: everyone(201)
   },
   'POST /api/join': {
+    // A device that presents a removed person's session is refused a new join there (issue 11, item 2).
     request: (w) => ({ method: 'POST', path: '/api/join', json: { token: tokenOf(w.a.links.member), name: nextName('Visitor') } }),
-    expect: everyone(200),
-    check: (answer, _who, w) => expect(JSON.parse(answer.text)).toMatchObject({ workshopId: w.a.id, participant: { role: 'member' } })
+    expect: { ...everyone(200), removed: 403 },
+    check: (answer, who, w) => {
+      if (who === 'removed') {
+        expect(JSON.parse(answer.text).error.code).toBe('forbidden');
+        expect(answer.headers.getSetCookie().some((c) => c.startsWith(`rt_removed_${w.a.id}=removed`))).toBe(true);
+      } else expect(JSON.parse(answer.text)).toMatchObject({ workshopId: w.a.id, participant: { role: 'member' } });
+    }
   },
   'GET /api/session': {
     request: (w) => ({ method: 'GET', path: `/api/session?workshop=${w.a.id}` }),
@@ -657,16 +667,26 @@ const HTTP: Record<string, HttpRow> = {
       const after = await api(w.target.url, `/api/session?workshop=${w.a.id}`, undefined, {
         headers: { authorization: `Bearer ${w.people.facilitator.token}` }
       });
-      expect(after.status).toBe(who === 'facilitator' ? 401 : 200);
+      // 410 Gone once deleted: only the workshop's id is kept, so the API can say so.
+      expect(after.status).toBe(who === 'facilitator' ? 410 : 200);
       if (answer.status === 403) expect(JSON.parse(answer.text).error.code).toBe('forbidden');
       if (answer.status === 401) expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
     }
   },
-  'GET /j/[token]': { request: (w) => ({ method: 'GET', path: `/j/${tokenOf(w.a.links.member)}`, page: true }), expect: everyone(200) },
+  'GET /j/[token]': {
+    request: (w) => ({ method: 'GET', path: `/j/${tokenOf(w.a.links.member)}`, page: true }),
+    expect: everyone(200),
+    // 200 for everyone: a removed person's device is told it cannot join, instead of the form.
+    check: (answer, who) =>
+      expect(answer.text).toContain(who === 'removed' ? 'This device cannot join this workshop' : 'What name should we show?')
+  },
   'POST /j/[token]': {
     request: (w) => ({ method: 'POST', path: `/j/${tokenOf(w.a.links.member)}`, form: { name: nextName('Visitor') } }),
-    expect: everyone(303),
-    check: (answer, _who, w) => expect(answer.headers.get('location')).toBe(`/w/${w.a.id}`)
+    expect: { ...everyone(303), removed: 403 },
+    check: (answer, who, w) => {
+      if (who === 'removed') expect(answer.text).toContain('This device cannot join this workshop');
+      else expect(answer.headers.get('location')).toBe(`/w/${w.a.id}`);
+    }
   },
   'GET /join': { request: () => ({ method: 'GET', path: '/join', page: true }), expect: everyone(200) },
   'POST /join': {
@@ -699,7 +719,7 @@ const HTTP: Record<string, HttpRow> = {
       const res = await fetch(`${w.target.url}/w/${w.a.id}/__data.json`, { headers: credentials(w, who, transport) });
       const data = pageData(await res.text());
       if (isLive(who)) expect(data).toMatchObject({ signedIn: true, workshop: { id: w.a.id }, me: { id: w.people[who].id, role: who } });
-      else expect(data).toEqual({ signedIn: false, workshopId: w.a.id });
+      else expect(data).toEqual({ signedIn: false, workshopId: w.a.id, gone: who === 'removed' ? 'removed' : null });
     }
   },
   'GET /w/[workshopId]/export.csv': {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkName, checkQuestion, checkTitle, cleanText, LIMITS } from '../../src/lib/domain/text';
-import { CODE_ALPHABET, CODE_LENGTH, formatCode, isWellFormedCode, normaliseCode } from '../../src/lib/domain/join-code';
+import {
+  CODE_ALPHABET,
+  CODE_LENGTH,
+  CODE_MESSAGES,
+  formatCode,
+  isWellFormedCode,
+  normaliseCode,
+  readCode
+} from '../../src/lib/domain/join-code';
 import { canEditBoard, ROLES } from '../../src/lib/domain/roles';
 import { hashToken, looksLikeToken, newJoinCode, newToken } from '../../server/tokens';
 
@@ -29,6 +37,42 @@ describe('join codes', () => {
     expect(normaliseCode('abc 234')).toBe('ABC234');
     expect(normaliseCode('abc-234')).toBe('ABC234');
     expect(isWellFormedCode('ABC234')).toBe(true);
+  });
+
+  it('reads what people type as the code it stands for (issue 11, item 3)', () => {
+    for (const typed of [
+      'ABC234',
+      'abc234',
+      'Abc 234',
+      ' abc - 234 ',
+      'ABC–234',
+      'AB.C2_34',
+      'ＡＢＣ２３４',
+      'АВС234',
+      'ΑΒC٢٣٤',
+      'abc۲۳۴',
+      'ABC\u200B234'
+    ]) {
+      expect(readCode(typed), typed).toEqual({ ok: true, code: 'ABC234' });
+    }
+    // Devanagari and Bengali digits, Cyrillic small letters.
+    expect(readCode('авс२३৪')).toEqual({ ok: true, code: 'ABC234' });
+  });
+
+  it('says what codes look like when a typed code cannot be one', () => {
+    expect(readCode('ABC123')).toEqual({ ok: false, message: CODE_MESSAGES.neverUsed(['1']) });
+    expect(CODE_MESSAGES.neverUsed(['1'])).toBe(
+      'Codes never use 1. Check the code on the screen: it has 6 letters and numbers, like ABC 234, and never 0, 1, I, L, O, U or V'
+    );
+    expect(readCode('XOV 234')).toEqual({ ok: false, message: CODE_MESSAGES.neverUsed(['O', 'V']) });
+    expect(CODE_MESSAGES.neverUsed(['0', 'I', 'L'])).toMatch(/^Codes never use 0, I or L\. /);
+    expect(readCode('ABC 23')).toEqual({ ok: false, message: 'A code has 6 letters and numbers, like ABC 234. You typed 5' });
+    expect(readCode('ABC 2345')).toEqual({ ok: false, message: CODE_MESSAGES.length(7) });
+    expect(readCode('')).toEqual({ ok: false, message: CODE_MESSAGES.empty });
+    expect(readCode(' - ')).toEqual({ ok: false, message: CODE_MESSAGES.empty });
+    expect(readCode(42)).toEqual({ ok: false, message: CODE_MESSAGES.empty });
+    expect(readCode('ABC#23')).toEqual({ ok: false, message: CODE_MESSAGES.notLetters });
+    expect(readCode('ABC 2👋')).toEqual({ ok: false, message: CODE_MESSAGES.notLetters });
   });
 
   it('never uses look-alike characters', () => {

@@ -217,28 +217,84 @@ describe('checkDisplayName', () => {
     });
   });
 
-  it('refuses a look-alike of someone present', () => {
+  it('refuses a look-alike of someone present, with a kind suggestion (issue 11, item 4)', () => {
     const others = ['Sam', 'Wendy', 'Bob'];
-    for (const name of ['Sаm' /* Cyrillic а */, 'Ѕаm', 'SAM', 'sam', 'Sám', 'S.am', 'Sarn', 'VVendy', 'B0b']) {
-      expect(checkDisplayName(name, asMember(others)), name).toEqual({ ok: false, message: NAME_MESSAGES.lookAlike });
+    for (const name of ['Sаm' /* Cyrillic а */, 'Ѕаm', 'SAM', 'sam', 'Sám', 'S.am', 'Sarn']) {
+      expect(checkDisplayName(name, asMember(others)), name).toEqual({
+        ok: false,
+        message: NAME_MESSAGES.taken('Sam', [`${normaliseName(name)} B`, `${normaliseName(name)} 2`])
+      });
     }
-    expect(NAME_MESSAGES.lookAlike).toBe('Someone here already has a name that looks like that. Add an initial or choose another name');
+    expect(checkDisplayName('VVendy', asMember(others))).toEqual({
+      ok: false,
+      message: NAME_MESSAGES.taken('Wendy', ['VVendy B', 'VVendy 2'])
+    });
+    expect(checkDisplayName('B0b', asMember(others))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Someone here is already called Bob\. /)
+    });
   });
 
-  it('accepts exactly the same name as someone present (two people can both be Sam)', () => {
-    expect(checkDisplayName('Sam', asMember(['Sam']))).toEqual({ ok: true, value: 'Sam' });
-    expect(checkDisplayName('  Sam ', asMember(['Sam']))).toEqual({ ok: true, value: 'Sam' });
+  it('refuses exactly the same name as someone present, suggesting names nobody has (issue 11, item 4)', () => {
+    expect(checkDisplayName('Sam', asMember(['Sam']))).toEqual({
+      ok: false,
+      message: 'Someone here is already called Sam. You could be Sam B or Sam 2'
+    });
+    expect(checkDisplayName('  Sam ', asMember(['Sam']))).toMatchObject({ ok: false });
     // The same text after normalisation: the zero-width space is gone, so it is exactly "Sam".
-    expect(checkDisplayName('S\u200Bam', asMember(['Sam']))).toEqual({ ok: true, value: 'Sam' });
-    expect(checkDisplayName('Sam', asMember(['S\u200Bam']))).toEqual({ ok: true, value: 'Sam' });
-    expect(checkDisplayName('Ｓａｍ', asMember(['Sam']))).toEqual({ ok: true, value: 'Sam' }); // fullwidth: stored as Sam
-    // A facilitator joining as "Facilitator" next to another one of that name.
-    expect(checkDisplayName('Facilitator', asFacilitator(['Facilitator']))).toEqual({ ok: true, value: 'Facilitator' });
+    expect(checkDisplayName('S\u200Bam', asMember(['Sam']))).toMatchObject({ ok: false });
+    expect(checkDisplayName('Sam', asMember(['S\u200Bam']))).toMatchObject({ ok: false });
+    expect(checkDisplayName('Ｓａｍ', asMember(['Sam']))).toMatchObject({ ok: false }); // fullwidth: it would be stored as Sam
+    // A second facilitator joining as "Facilitator" next to the first.
+    expect(checkDisplayName('Facilitator', asFacilitator(['Facilitator']))).toEqual({
+      ok: false,
+      message: NAME_MESSAGES.taken('Facilitator', ['Facilitator B', 'Facilitator 2'])
+    });
+    // The suggestions are free themselves, and never look like anyone present either.
+    expect(checkDisplayName('Sam', asMember(['Sam', 'Sam B', 'Sam 2', 'Sam C', 'Sam3']))).toEqual({
+      ok: false,
+      message: NAME_MESSAGES.taken('Sam', ['Sam D', 'Sam 4'])
+    });
+    for (const others of [['Sam'], ['Sam', 'Sam B', 'Sam 2', 'Sam C', 'Sam3'], ['Jo', 'Jo B', 'Jo 2']]) {
+      const result = checkDisplayName(others[0], asMember(others));
+      const suggested = result.ok ? [] : [...result.message.matchAll(/be (.+) or (.+)$/g)].flatMap((m) => [m[1], m[2]]);
+      expect(suggested).toHaveLength(2);
+      for (const name of suggested) expect(checkDisplayName(name, asMember(others)), name).toEqual({ ok: true, value: name });
+    }
+  });
+
+  it('keeps suggestions within the length limit', () => {
+    const long = 'A'.repeat(LIMITS.name - 1) + 'z';
+    const result = checkDisplayName(long, asMember([long]));
+    expect(result.ok).toBe(false);
+    const [a, b] = [...(result.ok ? '' : result.message).matchAll(/be (.+) or (.+)$/g)][0].slice(1);
+    for (const name of [a, b]) {
+      expect(name.length).toBeLessThanOrEqual(LIMITS.name);
+      expect(checkDisplayName(name, asMember([long]))).toEqual({ ok: true, value: name });
+    }
+  });
+
+  it('takes role labels from the role only: "Fran (facilitator)" and other roles in brackets are refused', () => {
+    for (const role of ['member', 'decisionMaker', 'observer'] as Role[]) {
+      expect(checkDisplayName('Fran (facilitator)', { role, others: ['Fran'] }), role).toEqual({
+        ok: false,
+        message: NAME_MESSAGES.keptWord('facilitator', 'Facilitator')
+      });
+      expect(checkDisplayName('Fran (Host)', { role, others: [] }), role).toEqual({ ok: false, message: NAME_MESSAGES.roleInName });
+    }
+    expect(checkDisplayName('Sam (observer)', asMember())).toEqual({ ok: false, message: NAME_MESSAGES.roleInName });
+    expect(checkDisplayName('Sam [Member]', { role: 'observer', others: [] })).toEqual({ ok: false, message: NAME_MESSAGES.roleInName });
+    expect(checkDisplayName('Sam (you)', asMember())).toEqual({ ok: false, message: NAME_MESSAGES.roleInName });
+    expect(NAME_MESSAGES.roleInName).toBe('Your role is shown next to your name. Leave it out of your name');
+    // A facilitator may still say so, and brackets are fine for anything else.
+    expect(checkDisplayName('Fran (facilitator)', asFacilitator(['Fran']))).toEqual({ ok: true, value: 'Fran (facilitator)' });
+    expect(checkDisplayName('Sam (she/her)', asMember())).toEqual({ ok: true, value: 'Sam (she/her)' });
+    expect(checkDisplayName('Sam (Leeds)', asMember())).toEqual({ ok: true, value: 'Sam (Leeds)' });
   });
 
   it('accepts names that only share letters or emoji with someone present', () => {
     const others = ['Sam', 'Zoë', 'محمد', '李雷'];
-    for (const name of ['Sam B', 'Sam 👋', 'Samir', 'Pam', 'Zoë', 'محمد', '李雷', 'Zoë 👋', '👋']) {
+    for (const name of ['Sam B', 'Sam 👋', 'Samir', 'Pam', 'Zoë 👋', 'محمد علی', '李', '👋']) {
       expect(checkDisplayName(name, asMember(others)), name).toEqual({ ok: true, value: name });
     }
   });

@@ -133,5 +133,11 @@ export const MIGRATIONS: string[] = [
     backers INTEGER NOT NULL,
     PRIMARY KEY (vote_id, unit, item_id)
   ) WITHOUT ROWID;
+  `,
+  /* 6: deleted workshops leave their id and the time, and nothing else, so pages can say they were deleted */ `
+  CREATE TABLE deleted_workshops (
+    id TEXT PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+  );
   `
 ];

@@ -146,7 +146,10 @@ export function sqliteRecords(db: Database.Database): {
     boards: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE workshop_id = ? ORDER BY position'),
     board: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
     endWorkshop: db.prepare('UPDATE workshops SET ended_at = @at WHERE id = @id AND ended_at IS NULL'),
+    setCode: db.prepare('UPDATE workshops SET code = @code WHERE id = @id'),
     deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
+    markDeleted: db.prepare('INSERT OR REPLACE INTO deleted_workshops (id, deleted_at) VALUES (@id, @at)'),
+    deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_workshops WHERE id = ?'),
     endedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE ended_at IS NOT NULL AND ended_at < ?'),
 
     invite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token = ?'),
@@ -160,8 +163,15 @@ export function sqliteRecords(db: Database.Database): {
       `SELECT p.* FROM sessions s JOIN participants p ON p.id = s.participant_id
        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND p.removed_at IS NULL`
     ),
+    sessionOwner: db.prepare<[string], ParticipantRow>(
+      'SELECT p.* FROM sessions s JOIN participants p ON p.id = s.participant_id WHERE s.token_hash = ?'
+    ),
     participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
     participants: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at'),
+    withLiveSession: db.prepare<[string], { id: string }>(
+      `SELECT p.id FROM participants p WHERE p.workshop_id = ? AND p.removed_at IS NULL
+       AND EXISTS (SELECT 1 FROM sessions s WHERE s.participant_id = p.id AND s.revoked_at IS NULL) ORDER BY p.created_at`
+    ),
     setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
     removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
     revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),
@@ -204,6 +214,10 @@ export function sqliteRecords(db: Database.Database): {
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
   });
+  const deleteWorkshop = db.transaction((id: string) => {
+    // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
+    if (q.deleteWorkshop.run(id).changes > 0) q.markDeleted.run({ id, at: Date.now() });
+  });
   const addParticipant = db.transaction((p: ParticipantRecord, hash: string) => {
     q.insertParticipant.run(p);
     q.insertSession.run({ hash, participantId: p.id, createdAt: p.createdAt });
@@ -224,16 +238,19 @@ export function sqliteRecords(db: Database.Database): {
       codeInUse: async (code) => q.workshopByCode.get(code) !== undefined,
       boards: async (workshopId) => q.boards.all(workshopId).map(toBoard),
       board: async (id) => one(q.board.get(id), toBoard),
+      setCode: async (id, code) => void q.setCode.run({ id, code }),
       end: async (id, at) => void q.endWorkshop.run({ id, at }),
-      // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.
-      delete: async (id) => void q.deleteWorkshop.run(id),
+      delete: async (id) => deleteWorkshop(id),
+      deletedAt: async (id) => q.deletedAt.get(id)?.deleted_at ?? null,
       endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id)
     },
     people: {
       add: async (p, hash) => addParticipant(p, hash),
       bySession: async (hash) => one(q.participantBySession.get(hash), toParticipant),
+      sessionOwner: async (hash) => one(q.sessionOwner.get(hash), toParticipant),
       get: async (id) => one(q.participant.get(id), toParticipant),
       list: async (workshopId) => q.participants.all(workshopId).map(toParticipant),
+      withLiveSession: async (workshopId) => q.withLiveSession.all(workshopId).map((r) => r.id),
       setRole: async (id, role) => void q.setRole.run({ id, role }),
       remove: async (id, at) => removeParticipant(id, at),
       revokeSession: async (hash, at) => void q.revokeSession.run({ hash, at }),

@@ -10,10 +10,12 @@
 //   separators). In the spirit of the skeletons of Unicode's UTS #39, with a small map of our
 //   own: see CONFUSABLES below.
 // - checkDisplayName: the rules of checkName (empty, too long), then refuses role words
-//   ("Facilitator", "Host", "Moderator"...) unless they are the person's own role, and look-alikes
-//   of someone already present (an exact duplicate is fine: two people can both be Sam).
+//   ("Facilitator", "Host", "Moderator"...) unless they are the person's own role, role labels in
+//   brackets ("Sam (observer)": the page shows roles from the role itself), and names that match
+//   someone already present, exactly or as a look-alike, with a kind suggestion of a free name
+//   ("Sam B or Sam 2"): two people with one name would be two menus with one label.
 import { ROLE_LABEL, type Role } from './roles';
-import { checkName, type Checked } from './text';
+import { checkName, LIMITS, type Checked } from './text';
 
 // ---------------------------------------------------------------------------------------------
 // normaliseName
@@ -468,6 +470,12 @@ const CONFUSABLE_RE = new RegExp(
 const mapConfusables = (s: string) => s.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c]);
 
 /**
+ * Letters of other scripts (and symbols) that pass for Latin letters, as the small Latin letters
+ * they pass for; everything else as it is. Join codes read a Cyrillic С typed from the screen as C.
+ */
+export const latinLookAlikes = mapConfusables;
+
+/**
  * Scripts whose combining marks are accents on a letter (é, ї, Arabic and Hebrew vowel points),
  * removed for comparison. Elsewhere marks are letters in their own right (Devanagari कमल and
  * कोमल are two different names), so they stay.
@@ -573,7 +581,11 @@ const KEPT_FOR: Record<Keeper, string> = {
 };
 
 export const NAME_MESSAGES = {
-  lookAlike: 'Someone here already has a name that looks like that. Add an initial or choose another name',
+  taken: (theirs: string, suggestions: string[]) =>
+    suggestions.length >= 2
+      ? `Someone here is already called ${theirs}. You could be ${suggestions[0]} or ${suggestions[1]}`
+      : `Someone here is already called ${theirs}. Add an initial or a number to your name`,
+  roleInName: 'Your role is shown next to your name. Leave it out of your name',
   keptFor: (keeper: Keeper) => `That name is kept for ${KEPT_FOR[keeper]}. Choose another name`,
   keptWord: (keeper: Keeper, word: string) =>
     keeper === 'nobody'
@@ -588,31 +600,65 @@ export interface NameContext {
   others: string[];
 }
 
+/** Role words, and "you", as a bracketed part of a name: "Sam (observer)", "Sam [you]". */
+const BRACKETED = /[([{]([^)\]}]*)[)\]}]/gu;
+const YOU_KEY = lettersOf(nameSkeleton('you'));
+
+/** Whether a bracketed part of the name is a role label (or "you") that is not the person's own. */
+function roleLabelInBrackets(name: string, role: Role): boolean {
+  for (const match of name.matchAll(BRACKETED)) {
+    const key = lettersOf(nameSkeleton(match[1]));
+    if (!key) continue;
+    if (key === YOU_KEY) return true;
+    if (RESERVED_KEYS.some((r) => r.keeper !== role && r.keeper !== 'nobody' && r.nameKeys.has(key))) return true;
+  }
+  return false;
+}
+
+/** Why `name` (normalised, of a valid length) may not be used, or null. `others`: skeleton -> name. */
+function refusal(name: string, role: Role, others: Map<string, string>): { message: string } | { taken: string } | null {
+  const skeleton = nameSkeleton(name);
+  const letters = lettersOf(skeleton);
+  if (letters) {
+    for (const r of RESERVED_KEYS) {
+      if (r.keeper === role) continue;
+      if (r.nameKeys.has(letters)) return { message: NAME_MESSAGES.keptFor(r.keeper) };
+      const word = r.withinKeys.find((w) => letters.includes(w.key));
+      if (word) return { message: NAME_MESSAGES.keptWord(r.keeper, word.word) };
+    }
+  }
+  if (roleLabelInBrackets(name, role)) return { message: NAME_MESSAGES.roleInName };
+  const theirs = skeleton ? others.get(skeleton) : undefined;
+  return theirs === undefined ? null : { taken: theirs };
+}
+
+/** "Sam" next to a Sam: "Sam B" (then C, D...) and "Sam 2" (then 3...), free and within the length limit. */
+function suggestionsFor(name: string, role: Role, others: Map<string, string>): string[] {
+  const fit = (suffix: string) => `${name.slice(0, LIMITS.name - suffix.length).trimEnd()}${suffix}`;
+  const free = (candidates: string[]) =>
+    candidates.find((c) => normaliseName(c) === c && checkName(c).ok && refusal(c, role, others) === null) ?? null;
+  const letters = [...'BCDEFGHJKMNPRSTWYZ'].map((letter) => fit(` ${letter}`));
+  const numbers = Array.from({ length: 98 }, (_, i) => fit(` ${i + 2}`));
+  return [free(letters), free(numbers)].filter((c): c is string => c !== null);
+}
+
 /**
  * checkName's rules on the normalised name, then: no role word that is not the person's own
- * ("Facilitator" is fine for a facilitator only), and no look-alike of someone present ("Sаm"
- * with a Cyrillic а next to Sam). Exactly the same name as someone present is allowed.
+ * ("Facilitator" is fine for a facilitator only), no role label in brackets that is not theirs,
+ * and nothing that matches someone present, exactly or as a look-alike ("Sam" or "Sаm" with a
+ * Cyrillic а next to Sam): refused with a suggestion of names that are free.
  */
 export function checkDisplayName(raw: unknown, context: NameContext): Checked {
   const name = checkName(typeof raw === 'string' ? normaliseName(raw) : raw);
   if (!name.ok) return name;
-  const skeleton = nameSkeleton(name.value);
-  const letters = lettersOf(skeleton);
-
-  if (letters) {
-    for (const r of RESERVED_KEYS) {
-      if (r.keeper === context.role) continue;
-      if (r.nameKeys.has(letters)) return { ok: false, message: NAME_MESSAGES.keptFor(r.keeper) };
-      const word = r.withinKeys.find((w) => letters.includes(w.key));
-      if (word) return { ok: false, message: NAME_MESSAGES.keptWord(r.keeper, word.word) };
-    }
+  const others = new Map<string, string>();
+  for (const other of context.others) {
+    const theirs = normaliseName(other);
+    const key = nameSkeleton(theirs);
+    if (key && !others.has(key)) others.set(key, theirs);
   }
-
-  if (skeleton) {
-    for (const other of context.others) {
-      const theirs = normaliseName(other);
-      if (theirs !== name.value && nameSkeleton(theirs) === skeleton) return { ok: false, message: NAME_MESSAGES.lookAlike };
-    }
-  }
-  return name;
+  const refused = refusal(name.value, context.role, others);
+  if (refused === null) return name;
+  if ('message' in refused) return { ok: false, message: refused.message };
+  return { ok: false, message: NAME_MESSAGES.taken(refused.taken, suggestionsFor(name.value, context.role, others)) };
 }

@@ -17,6 +17,17 @@ export function hereCookieName(workshopId: string): string {
 export const HERE = 'here';
 export const LEFT = 'left';
 
+/**
+ * Set by the server (httpOnly, no secret) once it learns that the person using this device was
+ * removed from the workshop: from then on this device is refused a new join there, whatever link
+ * or code it uses (WorkshopService.join). Never cleared by leaving or clearing the device; it goes
+ * with the browser's cookies, after the session cookie's lifetime.
+ */
+export function removedCookieName(workshopId: string): string {
+  return `rt_removed_${workshopId}`;
+}
+export const REMOVED = 'removed';
+
 /** The one page kept for offline use: a workshop's board page, `/w/<workshopId>`. */
 export const BOARD_PAGE = /^\/w\/([A-Za-z0-9_-]{1,64})\/?$/;
 export function boardPagePath(workshopId: string): string {

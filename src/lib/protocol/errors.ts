@@ -18,6 +18,22 @@ export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string; field?: string };
 }
 
+/**
+ * What pages and the API say when a workshop is out of reach for good, in one place so both say the
+ * same. A deleted workshop leaves only its id (see WorkshopStore.deletedAt), so a page that knows
+ * the workshop can say it was deleted; an invite link's token is deleted with it, so a link that
+ * does not work says both things it may be.
+ */
+export const GONE_TEXT = {
+  workshopDeleted: 'This workshop has been deleted, with everything in it.',
+  deletedDetails: 'Its boards, its cards and its list of people are gone, and its links and code no longer work.',
+  deletedByFacilitator: 'The facilitator has deleted this workshop and everything in it.',
+  deviceRemoved:
+    'The facilitator removed the person using this device from this workshop, so this device cannot join it again. If you think this is a mistake, speak to the facilitator.',
+  linkNotWorking:
+    'This invite link does not work. The workshop may have been deleted, or the link was not copied in full. Ask the facilitator for a new link.'
+} as const;
+
 const BRAND = Symbol.for('roundtable.AppError');
 
 /**
@@ -80,7 +96,8 @@ export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> 
   malformed: { message: 'Your device sent something the server could not read. Reload the page.', retry: false },
   notSignedIn: { message: 'You are not signed in to this workshop. Use your invite link again.', retry: false },
   forbidden: { message: 'Your role cannot make changes to this board.', retry: false },
-  unknownBoard: { message: 'This board does not exist any more.', retry: false },
+  // Sent only to the connections of a board whose workshop is being deleted.
+  unknownBoard: { message: 'This board has been deleted.', retry: false },
   tooLarge: {
     message:
       'Your changes are too big for this board, so they were not shared. They are kept on this device. Ask the facilitator for help.',

@@ -67,7 +67,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('round.close') }),
   z.object({ type: z.literal('participant.setRole'), participantId: id, role }),
-  z.object({ type: z.literal('participant.remove'), participantId: id }),
+  /**
+   * Facilitator: remove someone. `renewInvites`: in the same step, turn off the member link, the link
+   * of the removed person's role and the join code, and make new ones (the removed device is refused
+   * either way; this keeps other devices of theirs out too).
+   */
+  z.object({ type: z.literal('participant.remove'), participantId: id, renewInvites: z.boolean().optional() }),
   z.object({ type: z.literal('invite.renew'), role }),
   z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(200) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),

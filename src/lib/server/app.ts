@@ -6,9 +6,9 @@ import type { Lane } from '$lib/board/schema';
 import type { Role } from '$lib/domain/roles';
 import type { Limits } from '../../../server/config';
 import type { BoardRecord, WorkshopRecord } from '../../../server/persistence/types';
-import type { CreatedWorkshop, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
+import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
 
-export type { SessionInfo };
+export type { DeviceFacts, SessionInfo };
 
 export interface AppLogger {
   error(details: object, message: string): void;
@@ -22,7 +22,12 @@ export interface App {
   /** PUBLIC_URL, when set. */
   publicUrl: string | null;
   createWorkshop(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop>;
-  join(target: JoinTarget, name: unknown, address: string): Promise<Joined & { workshop: WorkshopRecord }>;
+  /** Refused (403 forbidden) for a device whose person was removed from the workshop. */
+  join(target: JoinTarget, name: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }>;
+  /** Whether the person using this device was removed from the workshop (sets the marker when it learns so). */
+  removedHere(workshopId: string, device: DeviceFacts): Promise<boolean>;
+  /** When the workshop was deleted, or null. */
+  deletedAt(workshopId: string): Promise<number | null>;
   resolveInvite(target: JoinTarget, address: string): Promise<{ invite: { role: Role; token: string }; workshop: WorkshopRecord }>;
   /** Ends one session (a device leaving); the participant and their cards stay. */
   endSession(token: string | null | undefined): Promise<void>;

@@ -3,7 +3,8 @@ import type { Cookies } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
 import { inviteLink } from '$lib/protocol/links';
-import { HERE, LEFT, hereCookieName } from '$lib/protocol/device';
+import { HERE, LEFT, REMOVED, hereCookieName, removedCookieName } from '$lib/protocol/device';
+import type { DeviceFacts } from './app';
 import { sessionCookieName } from './credentials';
 
 const HERE_PREFIX = hereCookieName('');
@@ -41,6 +42,19 @@ function cookieOptions(url: URL, httpOnly: boolean) {
 export function setSessionCookie(cookies: Cookies, url: URL, workshopId: string, token: string): void {
   cookies.set(sessionCookieName(workshopId), token, cookieOptions(url, true));
   cookies.set(hereCookieName(workshopId), HERE, cookieOptions(url, false));
+}
+
+/**
+ * This request's device in a workshop, for the removal rule: the marker cookie the server sets once
+ * it learns the person using the device was removed (httpOnly, no secret; never deleted by leaving
+ * or clearing the device), and the session token it presents.
+ */
+export function deviceOf(cookies: Cookies, url: URL, sessionToken: (workshopId: string) => string | null): DeviceFacts {
+  return {
+    markedRemoved: (workshopId) => cookies.get(removedCookieName(workshopId)) === REMOVED,
+    sessionToken,
+    markRemoved: (workshopId) => cookies.set(removedCookieName(workshopId), REMOVED, cookieOptions(url, true))
+  };
 }
 
 /** Sessions made before the companion cookie existed get one on their next signed-in page. */

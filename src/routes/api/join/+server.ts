@@ -1,16 +1,20 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 import { errorResponse, readJson } from '$lib/server/http';
-import { setSessionCookie } from '$lib/server/links';
+import { deviceOf, setSessionCookie } from '$lib/server/links';
 
-/** POST /api/join {token | code, name} -> 200 {participant, sessionToken, workshopId, boards}. */
+/**
+ * POST /api/join {token | code, name} -> 200 {participant, sessionToken, workshopId, boards}; 403
+ * forbidden from a device whose person was removed from that workshop.
+ */
 export const POST: RequestHandler = async (event) => {
   try {
     const { app, who } = event.locals;
     const body = await readJson(event.request, app.limits.httpBodyBytes);
     const target = typeof body.token === 'string' ? { token: body.token } : typeof body.code === 'string' ? { code: body.code } : null;
     if (!target) throw new AppError('invalid_input', 'Send either "token" (from an invite link) or "code" (the short code).', 400);
-    const joined = await app.join(target, body.name, who.address());
+    // A device whose person was removed from the workshop is refused (403), whatever the name.
+    const joined = await app.join(target, body.name, who.address(), deviceOf(event.cookies, event.url, who.token));
     setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);
     return json({
       participant: { id: joined.participant.id, name: joined.participant.name, role: joined.participant.role },

@@ -1,14 +1,18 @@
 // An invite link: asks only for a display name, then lands on the board.
 import { fail, redirect, type Actions } from '@sveltejs/kit';
-import { AppError } from '$lib/protocol/errors';
+import { AppError, GONE_TEXT } from '$lib/protocol/errors';
 import { ROLE_LABEL } from '$lib/domain/roles';
 import { field } from '$lib/server/http';
-import { setSessionCookie } from '$lib/server/links';
+import { deviceOf, setSessionCookie } from '$lib/server/links';
 
 export const load = async (event) => {
   const { app, who } = event.locals;
   try {
     const { invite, workshop } = await app.resolveInvite({ token: event.params.token }, who.address());
+    if (await app.removedHere(workshop.id, deviceOf(event.cookies, event.url, who.token))) {
+      event.setHeaders({ 'cache-control': 'no-store' });
+      return { ok: false as const, removed: true, message: GONE_TEXT.deviceRemoved };
+    }
     const current = await who.session(workshop.id);
     return {
       ok: true as const,
@@ -20,7 +24,7 @@ export const load = async (event) => {
   } catch (err) {
     if (!AppError.is(err)) throw err;
     event.setHeaders({ 'cache-control': 'no-store' });
-    return { ok: false as const, message: err.message };
+    return { ok: false as const, removed: false, message: err.message };
   }
 };
 
@@ -30,10 +34,18 @@ export const actions: Actions = {
     const name = field(form, 'name');
     let workshopId: string;
     try {
-      const joined = await event.locals.app.join({ token: event.params.token ?? '' }, name, event.locals.who.address());
+      const { app, who } = event.locals;
+      const joined = await app.join(
+        { token: event.params.token ?? '' },
+        name,
+        who.address(),
+        deviceOf(event.cookies, event.url, who.token)
+      );
       setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);
       workshopId = joined.workshop.id;
     } catch (err) {
+      // A removed person's device: the page says so instead of the form.
+      if (AppError.is(err) && err.code === 'forbidden') return fail(403, { removed: err.message, name });
       if (AppError.is(err)) return fail(err.status, { errors: { [err.field ?? 'name']: err.message }, name });
       throw err;
     }

@@ -1,15 +1,24 @@
 // The workshop's board page. Needs this device's session for the workshop; without one it
-// explains how to join instead of showing anything, and deletes cookies that no longer work.
+// explains why (deleted, removed) or how to join instead of showing anything, and deletes cookies
+// that no longer work.
 import { ROLE_LABEL } from '$lib/domain/roles';
-import { clearSessionCookies, ensureHereCookie } from '$lib/server/links';
+import { clearSessionCookies, deviceOf, ensureHereCookie } from '$lib/server/links';
 import { sessionCookieName } from '$lib/server/credentials';
 
 export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   setHeaders({ 'cache-control': 'no-store' });
   const session = await locals.who.session(params.workshopId);
   if (!session) {
+    // Why, when the server can know: the workshop was deleted (only its id is kept), or the person
+    // using this device was removed from it. Otherwise: not joined on this device, or it left.
+    const gone: 'deleted' | 'removed' | null =
+      (await locals.app.deletedAt(params.workshopId)) !== null
+        ? 'deleted'
+        : (await locals.app.removedHere(params.workshopId, deviceOf(cookies, url, locals.who.token)))
+          ? 'removed'
+          : null;
     if (cookies.get(sessionCookieName(params.workshopId))) clearSessionCookies(cookies, url, params.workshopId);
-    return { signedIn: false as const, workshopId: params.workshopId };
+    return { signedIn: false as const, workshopId: params.workshopId, gone };
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;

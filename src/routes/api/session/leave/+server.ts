@@ -1,6 +1,6 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { errorResponse, readJson } from '$lib/server/http';
-import { clearSessionCookies } from '$lib/server/links';
+import { clearSessionCookies, deviceOf } from '$lib/server/links';
 import { AppError } from '$lib/protocol/errors';
 
 /**
@@ -19,6 +19,8 @@ export const POST: RequestHandler = async (event) => {
       throw new AppError('invalid_input', 'Say which workshop to leave: "workshop" is its id.', 400, 'workshop');
     const session = await who.session(workshopId);
     if (session) await app.endSession(who.token(workshopId));
+    // A removed person's page calls this when told: the device keeps the removal (a marker cookie).
+    else await app.removedHere(workshopId, deviceOf(event.cookies, event.url, who.token));
     clearSessionCookies(event.cookies, event.url, workshopId);
     return json({ ended: !!session }, { headers: { 'cache-control': 'no-store' } });
   } catch (err) {

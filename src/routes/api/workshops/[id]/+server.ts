@@ -1,4 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
+import { GONE_TEXT } from '$lib/protocol/errors';
 
 /**
  * DELETE /api/workshops/<id>: the facilitator deletes the workshop and all its data (boards with
@@ -8,6 +9,9 @@ import { json, type RequestHandler } from '@sveltejs/kit';
 export const DELETE: RequestHandler = async ({ params, locals }) => {
   const session = await locals.who.session(params.id ?? '');
   if (!session) {
+    if ((await locals.app.deletedAt(params.id ?? '')) !== null) {
+      return json({ error: { code: 'not_found', message: GONE_TEXT.workshopDeleted } }, { status: 410 });
+    }
     return json({ error: { code: 'not_signed_in', message: 'Sign in to this workshop as its facilitator first.' } }, { status: 401 });
   }
   if (session.participant.role !== 'facilitator') {

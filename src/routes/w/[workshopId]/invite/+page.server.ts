@@ -1,6 +1,7 @@
 // The facilitator's invite screen, made for a projector: code, QR code and links.
 import { error } from '@sveltejs/kit';
 import { formatCode } from '$lib/domain/join-code';
+import { GONE_TEXT } from '$lib/protocol/errors';
 import type { Role } from '$lib/domain/roles';
 import { inviteLink, qrDataUrl } from '$lib/server/links';
 
@@ -8,7 +9,10 @@ export const load = async ({ params, locals, url, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store' });
   const { app, who } = locals;
   const session = await who.session(params.workshopId);
-  if (!session) error(404, 'We could not find that page.');
+  if (!session) {
+    if ((await app.deletedAt(params.workshopId)) !== null) error(410, GONE_TEXT.deletedDetails);
+    error(404, 'We could not find that page.');
+  }
   if (session.participant.role !== 'facilitator') error(403, 'Only the facilitator can see the invite links.');
   const base = app.linkBase(url.origin);
   const invites = await app.invites(params.workshopId);
