@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, expectNoAccessibilityViolations } from './fixtures';
 
 test('a card moves down and up, moves to another lane chosen in its menu, and Undo brings back a deleted card', async ({ workshop }) => {
   const { facilitator, member } = workshop;
@@ -65,3 +65,51 @@ test('deleting a card puts the focus on the next card, or the one before it', as
   await board.expectLane('Problems', ['A']);
   await expect(board.text(ids[0])).toBeFocused();
 });
+
+for (const [screen, viewport] of [
+  ['on a 360 px phone', { width: 360, height: 740 }],
+  ['on a desktop', { width: 1280, height: 800 }]
+] as const) {
+  test.describe(screen, () => {
+    test.use({ viewport });
+
+    test("a card's options open from the keyboard on the first choice, pass axe open, and close back to their button", async ({
+      workshop
+    }) => {
+      const { member } = workshop;
+      const board = member.board;
+      const id = await board.addCard('Problems');
+      await member.page.keyboard.type('The bus stops at six');
+      // One menu for the whole page, and none until someone opens it: cards carry a plain button.
+      await expect(member.page.getByRole('menu')).toHaveCount(0);
+      const button = board.cardMenuButton(id);
+      await expect(button).toHaveAttribute('aria-haspopup', 'menu');
+      await expect(button).toHaveAttribute('aria-expanded', 'false');
+
+      await button.focus();
+      await member.page.keyboard.press('ArrowDown');
+      const menu = member.page.getByRole('menu');
+      await expect(menu).toBeVisible();
+      await expect(button).toHaveAttribute('aria-expanded', 'true');
+      // "Move up" is not possible for the only card, so the first choice that is takes the focus.
+      await expect(menu.getByRole('menuitem', { name: 'Move to Questions', exact: true })).toBeFocused();
+      await expectNoAccessibilityViolations(member.page, "a card's options, open");
+      await member.page.keyboard.press('Escape');
+      await expect(menu).toBeHidden();
+      await expect(button).toBeFocused();
+      await expect(button).toHaveAttribute('aria-expanded', 'false');
+
+      // Enter opens it too; while it is open, a tap anywhere outside it (the button too) closes it.
+      await member.page.keyboard.press('Enter');
+      await expect(menu).toBeVisible();
+      await member.page.keyboard.press('Escape');
+      await button.click();
+      await expect(menu).toBeVisible();
+      const box = (await button.boundingBox())!;
+      await member.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await expect(menu).toBeHidden();
+      await expect(button).toHaveAttribute('aria-expanded', 'false');
+      await expect(button).toBeFocused();
+    });
+  });
+}

@@ -154,8 +154,14 @@ export class BoardPage {
     return this.page.getByRole('dialog');
   }
 
-  /** Clicks "Add a …" in a lane and returns the new card's id (its textarea gets the focus). */
+  /** Clicks "Add a …" in a lane (its tab first, on a phone) and returns the new card's id (its textarea gets the focus). */
   async addCard(lane: LaneName, options: { tap?: boolean } = {}): Promise<string> {
+    // On a phone the lists are tabs: the lane's tab first, as a person would.
+    const tab = this.laneTab(lane);
+    if ((await tab.count()) > 0 && (await tab.getAttribute('aria-selected')) !== 'true') {
+      if (options.tap) await tab.tap();
+      else await tab.click();
+    }
     const button = this.addButton(lane);
     if (options.tap) await button.tap();
     else await button.click();

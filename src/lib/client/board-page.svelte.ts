@@ -16,6 +16,25 @@ import type { TextRequest } from './text-request';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
+/**
+ * A card's menu, asked for by its button: its options (`card`) or the list of themes to put it in
+ * (`theme`). One menu serves every card on the page (CardMenu.svelte, loaded when first needed),
+ * so a 500-card board mounts 500 plain buttons, not 500 menus.
+ */
+export interface MenuRequest {
+  kind: 'card' | 'theme';
+  cardId: string;
+  /** The card as it is now, read when the menu draws (it may move while the menu is open). */
+  read: () => { card: CardView; index: number; count: number; label: string };
+  /** The button that opened it: the menu sits beside it, and the focus goes back to it. */
+  anchor: HTMLElement;
+  /** Opened from the keyboard: the first choice takes the focus. */
+  keyboard: boolean;
+}
+
+/** Loads the shared card menu; called early (a pointer over, or the focus on, a menu button). */
+export const loadCardMenu = () => import('$lib/components/CardMenu.svelte');
+
 /** What the board page's server load gives a signed-in person. */
 export interface SignedInData {
   signedIn: true;
@@ -62,6 +81,10 @@ export interface BoardActions {
   deleteTheme(id: string): void;
   /** Makes a theme from a suggestion, with those of its cards that are in no theme yet. */
   acceptSuggestion(name: string, cardIds: string[]): void;
+  /** The card menu open now, if any (its button says it is expanded). */
+  readonly menu: MenuRequest | null;
+  openMenu(request: MenuRequest): void;
+  closeMenu(): void;
 }
 
 export const [boardActions, setBoardActions] = createContext<BoardActions>();
@@ -89,6 +112,8 @@ export class BoardPage implements BoardActions {
   private leftElsewhere = $state(false);
   /** What the page's dialog asks for now (TextDialog), if anything. */
   textRequest = $state<TextRequest | null>(null);
+  /** The card menu open now (CardMenu), if any. */
+  menu = $state<MenuRequest | null>(null);
   private lastDeleted: string | null = null;
   /** Cards made on this page that nobody has typed in yet: discarded when their maker leaves them. */
   private untouched = new Set<string>();
@@ -237,6 +262,14 @@ export class BoardPage implements BoardActions {
   get canDrag(): boolean {
     return this.canEdit;
   }
+
+  openMenu = (request: MenuRequest): void => {
+    this.menu = request;
+  };
+
+  closeMenu = (): void => {
+    this.menu = null;
+  };
 
   cardReadOnly = (card: CardView): boolean => {
     if (!this.canEdit) return true;
