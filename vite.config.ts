@@ -1,7 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { readConfig } from './server/config';
 
 /**
  * Dev only: attaches the same realtime core (/sync, /socket.io, /healthz) to Vite's dev server,
@@ -13,8 +12,11 @@ function roundtableRealtime(): Plugin {
     apply: 'serve',
     async configureServer(server) {
       if (!server.httpServer) return;
-      const { createRealtime } = await import('./server/realtime');
-      const { provideApp } = await import('./src/lib/server/app');
+      // Loaded through Vite rather than imported here, so loading this config never reads the
+      // server's files (Vite's config loader warns about their extensionless imports).
+      const { readConfig } = (await server.ssrLoadModule('/server/config.ts')) as typeof import('./server/config');
+      const { createRealtime } = (await server.ssrLoadModule('/server/realtime.ts')) as typeof import('./server/realtime');
+      const { provideApp } = (await server.ssrLoadModule('/src/lib/server/app.ts')) as typeof import('./src/lib/server/app');
       const realtime = createRealtime(readConfig());
       provideApp(realtime.app);
       realtime.attach(server.httpServer as import('node:http').Server);
