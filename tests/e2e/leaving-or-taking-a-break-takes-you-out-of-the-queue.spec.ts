@@ -5,7 +5,8 @@
 import { test, expect, expectNoAccessibilityViolations, SCREENS, type Participant } from './fixtures';
 
 async function raiseHand({ board }: Participant): Promise<void> {
-  await board.speaking().getByRole('button', { name: 'Raise my hand' }).click();
+  // The page's one "Raise my hand" (on a phone it is in the bar at the bottom of the screen).
+  await board.page.getByRole('button', { name: 'Raise my hand' }).click();
   await expect(board.speaking()).toContainText('You are number 1 in the queue.');
 }
 

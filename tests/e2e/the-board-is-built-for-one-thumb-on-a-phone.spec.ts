@@ -25,6 +25,9 @@ test.describe('on a phone', () => {
     const bar = page.getByRole('region', { name: 'Speak', exact: true });
     await expect(bar).toBeVisible();
     await expect(bar).toBeInViewport();
+    // One button to raise a hand, not two: the Speaking section points to the bar.
+    await expect(page.getByRole('button', { name: /Raise my hand/ })).toHaveCount(1);
+    await expect(member.board.speaking()).toContainText('Raise or lower your hand with the bar at the bottom of the screen.');
     await expectNoAccessibilityViolations(page, 'the board on a phone, lists as tabs, speaking bar');
     await bar.getByRole('button', { name: 'Raise my hand' }).tap();
     await expect(bar).toContainText('You are number 1 to speak');
