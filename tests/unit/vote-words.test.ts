@@ -14,11 +14,13 @@ import {
   explainLimits,
   groupNotes,
   mineWords,
+  movingWords,
   ordinal,
   placeWords,
   remainingWords,
   resultColumns,
-  turnoutParts
+  turnoutParts,
+  turnoutShort
 } from '../../src/lib/domain/vote-words';
 
 /** Results from ballots keyed m1, d1, f1... (the first letter is the group), as the server makes them at the close. */
@@ -64,10 +66,11 @@ describe('while a vote is open', () => {
   });
 
   it('says how many votes a person has left, and their own votes on an item', () => {
-    expect(remainingWords(1, 3)).toBe('You have 1 vote left');
-    expect(remainingWords(3, 3)).toBe('You have 3 votes left');
-    expect(remainingWords(0, 3)).toBe('You have used all your votes. Take one back to move it');
-    expect(remainingWords(0, 1)).toBe('You have used your vote. Take it back to move it');
+    expect(remainingWords(1)).toBe('You have 1 vote left');
+    expect(remainingWords(3)).toBe('You have 3 votes left');
+    expect(remainingWords(0)).toBe('You have no votes left');
+    expect(movingWords(3)).toBe('To move a vote, take one back first.');
+    expect(movingWords(1)).toBe('To move your vote, take it back first.');
     expect(mineWords(0)).toBe('');
     expect(mineWords(1)).toBe('1 of your votes');
     expect(mineWords(2)).toBe('2 of your votes');
@@ -88,6 +91,15 @@ describe('while a vote is open', () => {
         { role: 'facilitator', voted: 0, eligible: 0 }
       ])
     ).toEqual(['None of the 3 members has voted yet', 'All 3 decision makers have voted']);
+    // In a few words, for the bar at the bottom of a phone: the groups of 3 or more.
+    expect(
+      turnoutShort([
+        { role: 'member', voted: 7, eligible: 9 },
+        { role: 'decisionMaker', voted: 0, eligible: 4 },
+        { role: 'facilitator', voted: 1, eligible: 1 }
+      ])
+    ).toBe('Voted so far: 7 of 9 members · 0 of 4 decision makers');
+    expect(turnoutShort([{ role: 'facilitator', voted: 1, eligible: 2 }])).toBe('');
   });
 });
 

@@ -28,12 +28,14 @@ export function explainLimits(limits: VoteLimits, on: Pick<VoteSubject, 'kind'>)
   return `Everyone has ${votesWord(each)}. Decision makers and facilitators have the same number as members.${spread}`;
 }
 
-/** "You have 1 vote left", or what to do once they are all used. */
-export function remainingWords(remaining: number, votesPerPerson: number): string {
-  if (remaining > 0) return `You have ${votesWord(remaining)} left`;
-  return votesPerPerson === 1
-    ? 'You have used your vote. Take it back to move it'
-    : 'You have used all your votes. Take one back to move it';
+/** "You have 1 vote left" (short: it rides in the bar at the bottom of a phone). */
+export function remainingWords(remaining: number): string {
+  return remaining > 0 ? `You have ${votesWord(remaining)} left` : 'You have no votes left';
+}
+
+/** Said once a person's votes are all used: how to move one. */
+export function movingWords(votesPerPerson: number): string {
+  return votesPerPerson === 1 ? 'To move your vote, take it back first.' : 'To move a vote, take one back first.';
 }
 
 /** A person's own votes on one item ("2 of your votes"); empty when they have none there. */
@@ -57,6 +59,12 @@ export function turnoutParts(rows: readonly TurnoutRow[]): string[] {
     else out.push(`${voted} of ${eligible} ${many} ${voted === 1 ? 'has' : 'have'} voted`);
   }
   return out;
+}
+
+/** Turnout in a few words, for the bar at the bottom of a phone: the groups of 3 or more only. */
+export function turnoutShort(rows: readonly TurnoutRow[]): string {
+  const parts = rows.filter((r) => r.eligible >= 3).map((r) => `${r.voted} of ${r.eligible} ${GROUP_LABEL[r.role].many}`);
+  return parts.length ? `Voted so far: ${parts.join(' · ')}` : '';
 }
 
 // ---------------------------------------------------------------------------------------------
