@@ -107,6 +107,12 @@ test('three people on phones vote, move votes, see turnout and no totals, and ev
     await expect(section).toHaveJSProperty('open', true);
     const form = section.getByRole('form', { name: 'Start a vote on this board' });
     await expect(form).toBeVisible();
+    // The board's own "Set up the vote" takes the facilitator there too, focus and all.
+    await facilitator.page
+      .getByRole('region', { name: 'The vote has not started yet' })
+      .getByRole('button', { name: 'Set up the vote' })
+      .click();
+    await expect(form.getByLabel('Cards', { exact: true })).toBeFocused();
     await expectNoAccessibilityViolations(facilitator.page, "the facilitator's form to start a vote, on a desktop");
 
     // A vote with nothing in it: the server's refusal, in the form.
@@ -292,6 +298,7 @@ test.describe('on a 360 px phone', () => {
 
   test('a vote on themes from the sheet, voted by keyboard, and results with fewer than 3 voters show no totals', async ({ workshop }) => {
     const { facilitator, member } = workshop;
+    const observer = await workshop.join('observer', 'Olu');
     const page = facilitator.page;
     for (const text of ['The bus stops at 6pm', 'Letters arrive late']) {
       await facilitator.board.addCard('Questions', { tap: true });
@@ -335,6 +342,15 @@ test.describe('on a 360 px phone', () => {
     await expect(mpage.getByRole('region', { name: 'Your votes' })).toContainText('You have 1 vote left');
     await expect(mpage.getByRole('region', { name: 'Your votes' })).toBeInViewport();
     await expectNoAccessibilityViolations(mpage, 'an open vote on themes, on a phone');
+    // An observer sees the vote and its turnout, and no vote buttons.
+    const watching = observer.page.getByRole('region', { name: 'Vote: choose the themes that matter most' });
+    await expect(watching).toContainText('You are watching. Observers do not vote.');
+    await expect(watching.getByRole('listitem')).toHaveText([
+      'Members: fewer than 3, so not counted here',
+      'Facilitators: fewer than 3, so not counted here'
+    ]);
+    await expect(observer.page.getByRole('region', { name: /^Transport/ })).toBeVisible();
+    await expect(observer.page.getByRole('button', { name: /^Vote for / })).toHaveCount(0);
     await expectNoTotals(mpage, member.name);
 
     // The facilitator votes too, from the theme's button, then closes: 2 voters, so no totals at all.

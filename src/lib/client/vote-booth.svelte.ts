@@ -33,7 +33,10 @@ interface InFlight {
 
 export class VoteBooth {
   #inFlight = $state<InFlight[]>([]);
-  #errors = $state<Record<string, string>>({});
+  /** Refusals by item, with the vote they were about. */
+  #errors = $state<Record<string, { voteId: string; message: string }>>({});
+  /** A refusal that came after its vote closed (a tap as the facilitator closed it): said above the results. */
+  #late = $state<{ voteId: string; message: string } | null>(null);
   private sent = 0;
   private stopListening: (() => void) | undefined;
 
@@ -101,7 +104,13 @@ export class VoteBooth {
 
   /** The server's refusal of my last try on this item, if it refused. */
   error(itemId: string): string {
-    return this.#errors[itemId] ?? '';
+    const e = this.#errors[itemId];
+    return e && e.voteId === this.vote?.id ? e.message : '';
+  }
+
+  /** The server's refusal of a vote tried just as its vote closed, beside that vote's results. */
+  get lateRefusal(): string {
+    return this.#late && this.#late.voteId === this.results?.voteId ? this.#late.message : '';
   }
 
   /** My ballot as the page shows it now, for the rules' own check. */
@@ -130,7 +139,9 @@ export class VoteBooth {
     const result = await this.host.run({ type, voteId: vote.id, itemId });
     this.#inFlight = this.#inFlight.filter((p) => p.n !== n);
     if (!result.ok) {
-      this.#errors = { ...this.#errors, [itemId]: result.error.message };
+      const refusal = { voteId: vote.id, message: result.error.message };
+      this.#errors = { ...this.#errors, [itemId]: refusal };
+      this.#late = this.vote?.id === vote.id ? null : refusal;
       return;
     }
     // A vote taken or moved: an earlier refusal elsewhere ("all your votes are used") may no longer hold.
