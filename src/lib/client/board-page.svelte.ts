@@ -13,6 +13,8 @@ import { DraftStore } from './drafts.svelte';
 import { endSessionHere, forgetWorkshop, keepForOffline, leaveWorkshop, onLeftElsewhere, signedInHere } from './device';
 import { THEME_NAME_MAX, type ThemeView } from '$lib/board/themes';
 import type { TextRequest } from './text-request';
+import { VoteBooth } from './vote-booth.svelte';
+import { explainLimits, itemNoun } from '$lib/domain/vote-words';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
@@ -51,6 +53,8 @@ export type BoardPageData = SignedInData | { signedIn: false; workshopId: string
 /** What lanes and cards may do, from context (set by the board page). */
 export interface BoardActions {
   readonly isFacilitator: boolean;
+  /** This person's part in the board's open vote, if one is open. */
+  readonly vote: VoteBooth;
   /** The board's themes, in order. */
   readonly themes: ThemeView[];
   /** Whether cards may be dragged now (the person may change the board). */
@@ -114,6 +118,9 @@ export class BoardPage implements BoardActions {
   textRequest = $state<TextRequest | null>(null);
   /** The card menu open now (CardMenu), if any. */
   menu = $state<MenuRequest | null>(null);
+  readonly vote: VoteBooth;
+  /** Asks the facilitator's panel to open its vote section (a count: each ask is a new number). */
+  voteSetupAsked = $state(0);
   private lastDeleted: string | null = null;
   /** Cards made on this page that nobody has typed in yet: discarded when their maker leaves them. */
   private untouched = new Set<string>();
@@ -124,6 +131,7 @@ export class BoardPage implements BoardActions {
   private stopListening: (() => void) | undefined;
 
   constructor(private data: () => BoardPageData) {
+    this.vote = new VoteBooth(this);
     // Removed, forgotten, the workshop deleted, or left in another tab: nothing of it stays on
     // this device, and both cookies go (the session has ended already; this deletes them).
     $effect(() => {
@@ -152,6 +160,24 @@ export class BoardPage implements BoardActions {
       lastPhase = s.phaseIndex;
       const kind = s.phases[Math.min(s.phaseIndex, s.phases.length - 1)]?.kind;
       if (kind === 'group') this.arrangement = 'themes';
+    });
+    // A vote opens or closes on this board: everyone is told, and a vote on themes (or on the
+    // cards of some themes) shows the board by theme, where its vote buttons are.
+    let lastVote: string | null | undefined;
+    $effect(() => {
+      if (!this.shared) return;
+      const v = this.vote.vote;
+      const id = v?.id ?? null;
+      if (id === lastVote) return;
+      const before = lastVote;
+      lastVote = id;
+      if (v && (v.on.kind === 'themes' || v.on.themes)) this.arrangement = 'themes';
+      // Said when it opens or closes while the page is here, not when a page loads with a vote open.
+      if (before === undefined) return;
+      if (v) {
+        const how = this.role === 'observer' ? 'Observers do not vote.' : explainLimits(v, v.on);
+        this.say(`A vote has started on ${itemNoun(v.on).many}. ${how}`);
+      } else if (before) this.say('The vote has closed. The results are on the board.');
     });
     // Follow the facilitator's spotlight, without pulling anyone out of what they are typing.
     $effect(() => {
@@ -185,12 +211,14 @@ export class BoardPage implements BoardActions {
     this.view = new BoardView(connection.doc, connection.provider.awareness);
     this.session = new SessionConnection(d.workshop.id, { id: d.me.id, name: d.me.name, role: d.me.role });
     this.drafts = new DraftStore(d.workshop.id, this.session);
+    this.vote.attach(this.session);
     // Keep a copy of this page for reloads without a signal (see src/lib/client/device.ts).
     if (!d.ended) keepForOffline(d.workshop.id, d.boards).catch(() => undefined);
   }
 
   destroy(): void {
     this.stopListening?.();
+    this.vote.destroy();
     this.drafts?.destroy();
     this.session?.destroy();
     this.view?.destroy();
@@ -290,7 +318,7 @@ export class BoardPage implements BoardActions {
     return result;
   };
 
-  private get boardId(): string {
+  get boardId(): string {
     const d = this.data();
     return d.signedIn ? d.board.id : '';
   }

@@ -6,6 +6,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { cardsOf, deleteCard, readLanes, type CardView, type Lane } from '$lib/board/schema';
 import { Board } from '$lib/board/board';
 import { readThemes, themesOf, type ThemeView } from '$lib/board/themes';
+import type { VoteSubject } from '$lib/domain/votes';
 import { LOCAL } from './board-connection.svelte';
 
 /** The origin of discarding an untouched card: not tracked by undo. */
@@ -77,6 +78,13 @@ export class BoardView {
     if (!this.cachedThemes || this.cachedThemes.version !== this.version)
       this.cachedThemes = { version: this.version, themes: readThemes(this.doc) };
     return this.cachedThemes.themes;
+  }
+
+  /** How many cards or themes a vote on `subject` would be about now (as the server will count them). */
+  voteItemCount(subject: VoteSubject): number {
+    this.subscribeDoc();
+    const items = this.board.voteItems(subject);
+    return items.ok ? items.value.length : 0;
   }
 
   /** This person's writes, for themes and other board concepts (marked LOCAL, for undo). */

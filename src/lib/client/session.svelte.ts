@@ -1,15 +1,18 @@
 // Browser only: the socket.io session for one workshop, as runes. Holds the public state
-// (phases, timer, queue...), this person's role, the facilitator's view, and a clock offset so
-// the timer shows server time on any device.
+// (phases, timer, queue...), this person's role, the facilitator's view, their own votes in open
+// votes and each board's latest vote results, and a clock offset so the timer shows server time
+// on any device.
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
   Command,
   CommandResult,
   FacilitatorView,
+  MyBallot,
   ParticipantInfo,
   PublicState,
-  ServerToClientEvents
+  ServerToClientEvents,
+  VoteResults
 } from '$lib/protocol/session';
 
 type SessionSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -19,6 +22,10 @@ export class SessionConnection {
   #state = $state<PublicState | null>(null);
   #me = $state<ParticipantInfo | null>(null);
   #facilitator = $state<FacilitatorView | null>(null);
+  /** My own votes, by vote id (only ever mine: the server sends nobody else's). */
+  #ballots = $state<Record<string, MyBallot>>({});
+  /** Each board's latest closed vote, by board id. */
+  #results = $state<Record<string, VoteResults>>({});
   #connected = $state(false);
   #stopped = $state<string | null>(null);
   #offset = $state(0);
@@ -26,6 +33,7 @@ export class SessionConnection {
   private ticker: ReturnType<typeof setInterval>;
   private draftListeners = new Set<(info: { held: string[]; revealed: string[] }) => void>();
   private connectListeners = new Set<() => void>();
+  private ballotListeners = new Set<(ballot: MyBallot) => void>();
 
   constructor(workshopId: string, me: ParticipantInfo) {
     this.#me = me;
@@ -41,6 +49,8 @@ export class SessionConnection {
       randomizationFactor: 0.5
     });
     this.socket.on('connect', () => {
+      // No need to forget ballots here: on connect the server sends one for every open vote (empty
+      // ones too), each replacing what we had, and a closed vote's is never read again.
       this.#connected = true;
       for (const l of this.connectListeners) l();
     });
@@ -62,6 +72,20 @@ export class SessionConnection {
       if (p.role !== 'facilitator') this.#facilitator = null;
     });
     this.socket.on('removed', ({ message }) => this.stop(message));
+    this.socket.on('ballot', (ballot) => {
+      this.#ballots = { ...this.#ballots, [ballot.voteId]: ballot };
+      for (const l of this.ballotListeners) l(ballot);
+    });
+    this.socket.on('voteResults', (results) => {
+      // A board keeps its latest results: a late copy of an older vote's (on connect) does not replace it.
+      const had = this.#results[results.boardId];
+      if (had && had.voteId !== results.voteId && had.closedAt > results.closedAt) return;
+      this.#results = { ...this.#results, [results.boardId]: results };
+      if (this.#ballots[results.voteId]) {
+        const { [results.voteId]: _closed, ...rest } = this.#ballots;
+        this.#ballots = rest;
+      }
+    });
     this.socket.on('drafts', (info) => {
       for (const l of this.draftListeners) l(info);
     });
@@ -76,6 +100,14 @@ export class SessionConnection {
   }
   get facilitator() {
     return this.#facilitator;
+  }
+  /** My votes in an open vote, as the server last said (null before my first vote). */
+  ballot(voteId: string): MyBallot | null {
+    return this.#ballots[voteId] ?? null;
+  }
+  /** The latest closed vote's results on a board, if any. */
+  results(boardId: string): VoteResults | null {
+    return this.#results[boardId] ?? null;
   }
   get connected() {
     return this.#connected;
@@ -107,6 +139,12 @@ export class SessionConnection {
   onDrafts(listener: (info: { held: string[]; revealed: string[] }) => void): () => void {
     this.draftListeners.add(listener);
     return () => this.draftListeners.delete(listener);
+  }
+
+  /** Each `ballot` the server sends (after each of my votes is saved, and on connect). */
+  onBallot(listener: (ballot: MyBallot) => void): () => void {
+    this.ballotListeners.add(listener);
+    return () => this.ballotListeners.delete(listener);
   }
 
   onConnect(listener: () => void): () => void {
