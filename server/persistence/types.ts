@@ -3,6 +3,9 @@
 // suite (tests/contract/store-contract.ts, rule ids [ST1]...) runs against each implementation.
 import type { Role } from '../../src/lib/domain/roles';
 import type { CardSnapshot } from '../../src/lib/board/schema';
+import type { RemovedBy } from '../../src/lib/domain/removed';
+
+export type { RemovedBy } from '../../src/lib/domain/removed';
 import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain/votes';
 
 export interface WorkshopRecord {
@@ -67,12 +70,6 @@ export interface HiddenCardRecord {
 }
 
 /**
- * Who took a removed card off the board, as little as its author and the facilitator need: a
- * facilitator, or someone else on the board. Never who.
- */
-export type RemovedBy = 'facilitator' | 'someone';
-
-/**
  * A card someone deleted that someone else wrote (or that nobody is recorded as writing): the
  * whole card, so putting it back gives every field again, its theme too.
  */
@@ -82,6 +79,7 @@ export interface RemovedCardRecord {
   card: CardSnapshot;
   /** Who wrote it (their authorship record), or null: posted without a name, or nobody recorded. */
   authorId: string | null;
+  /** A facilitator, or someone else on the board: never who. */
   removedBy: RemovedBy;
   removedAt: number;
 }

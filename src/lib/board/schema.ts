@@ -352,6 +352,26 @@ export function cardsRemovedIn(tr: Y.Transaction): { id: string; snapshot: CardS
   return out;
 }
 
+/** The fields the board itself knows; the others a card may carry are kept whenever they fit. */
+const KNOWN_FIELDS = ['lane', 'order', 'text', 'createdAt', 'anonymous', 'theme'];
+
+/**
+ * A snapshot no larger than `maxChars` of JSON: as it is when it fits (every card the page can
+ * write does), else only its known fields with its words cut to the card limit. Only a script
+ * writing straight to the document can make a card that large.
+ */
+export function boundSnapshot(snapshot: CardSnapshot, maxChars: number): CardSnapshot {
+  if (JSON.stringify(snapshot).length <= maxChars) return snapshot;
+  const fields: Record<string, SnapshotValue> = {};
+  for (const key of KNOWN_FIELDS) {
+    const value = snapshot.fields[key];
+    if (!value) continue;
+    if (value.kind === 'text') fields[key] = { kind: 'text', value: value.value.slice(0, LIMITS.cardText) };
+    else if (value.kind === 'json' && JSON.stringify(value).length <= 1024) fields[key] = value;
+  }
+  return { fields };
+}
+
 /** Puts a card back exactly as snapshotCard saw it, under the same id. */
 export function restoreCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, origin: unknown = null): void {
   doc.transact(() => {
@@ -359,6 +379,29 @@ export function restoreCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, orig
     for (const [k, v] of Object.entries(snapshot.fields)) card.set(k, fromSnapshot(v));
     cardsOf(doc).set(id, card);
   }, origin);
+}
+
+/**
+ * Puts a removed card back under the same id with every field it had, its theme too: at its
+ * place (its order key still sorts it between the neighbours it had, where they are still there),
+ * or at the end of its list when the kept card had no usable place. False, changing nothing, when
+ * a card with that id is on the board already.
+ */
+export function putBackCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, origin: unknown = null): boolean {
+  if (cardsOf(doc).has(id)) return false;
+  doc.transact(() => {
+    restoreCard(doc, id, snapshot);
+    const card = cardsOf(doc).get(id)!;
+    const lane = isLane(card.get('lane')) ? (card.get('lane') as Lane) : 'questions';
+    if (!(card.get('text') instanceof Y.Text)) card.set('text', new Y.Text(snapshotSummary(snapshot).text));
+    const order = card.get('order');
+    if (!isLane(card.get('lane')) || typeof order !== 'string' || !ORDER_KEY.test(order)) {
+      const siblings = readLanes(doc)[lane].filter((c) => c.id !== id);
+      card.set('lane', lane);
+      card.set('order', orderAt(siblings, siblings.length));
+    }
+  }, origin);
+  return true;
 }
 
 /** The lane and words of a snapshot, for lists of hidden cards (tolerant of odd data). */
