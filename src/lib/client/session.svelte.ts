@@ -1,8 +1,9 @@
 // Browser only: the socket.io session for one workshop, as runes. Holds the public state
-// (phases, timer, queue...), this person's role, the facilitator's view, and a clock offset so
-// the timer shows server time on any device.
+// (phases, timer, queue...), this person's role, the facilitator's view, the notices about this
+// person's cards, and a clock offset so the timer shows server time on any device.
 import { io, type Socket } from 'socket.io-client';
 import type {
+  CardNotice,
   ClientToServerEvents,
   Command,
   CommandResult,
@@ -19,6 +20,7 @@ export class SessionConnection {
   #state = $state<PublicState | null>(null);
   #me = $state<ParticipantInfo | null>(null);
   #facilitator = $state<FacilitatorView | null>(null);
+  #notices = $state<CardNotice[]>([]);
   #connected = $state(false);
   #stopped = $state<string | null>(null);
   #offset = $state(0);
@@ -61,12 +63,33 @@ export class SessionConnection {
       this.#me = p;
       if (p.role !== 'facilitator') this.#facilitator = null;
     });
+    this.socket.on('notices', ({ notices }) => (this.#notices = notices));
     this.socket.on('removed', ({ message }) => this.stop(message));
     this.socket.on('drafts', (info) => {
       for (const l of this.draftListeners) l(info);
     });
     this.ticker = setInterval(() => (this.#now = Date.now()), 250);
+    addEventListener('offline', this.onOffline);
+    addEventListener('online', this.onOnline);
   }
+
+  /**
+   * The browser says the signal is gone: a socket that outlived the drop would look connected
+   * until its pings time out (tens of seconds), and what is sent meanwhile would wait for an
+   * answer that cannot come. So it is closed at once; things kept on the device wait.
+   */
+  private onOffline = () => {
+    if (this.#stopped) return;
+    this.socket.disconnect();
+    this.#connected = false;
+  };
+
+  /** Back online: connect at once rather than after the reconnection backoff. */
+  private onOnline = () => {
+    if (this.#stopped || this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  };
 
   get state() {
     return this.#state;
@@ -76,6 +99,10 @@ export class SessionConnection {
   }
   get facilitator() {
     return this.#facilitator;
+  }
+  /** What this person is told about their cards (removed by someone, hidden), until they dismiss it. */
+  get notices() {
+    return this.#notices;
   }
   get connected() {
     return this.#connected;
@@ -122,6 +149,8 @@ export class SessionConnection {
 
   destroy() {
     clearInterval(this.ticker);
+    removeEventListener('offline', this.onOffline);
+    removeEventListener('online', this.onOnline);
     this.socket.disconnect();
   }
 }
