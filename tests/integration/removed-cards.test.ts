@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { cardsOf, getCard, readLanes, snapshotCard, writeCard } from '../../src/lib/board/schema';
 import { addTheme, deleteTheme, setCardTheme } from '../../src/lib/board/themes';
 import type { CardNotice, FacilitatorView } from '../../src/lib/protocol/session';
+import { REMOVED_RULES } from '../../src/lib/domain/removed';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { workshopWith as sharedWorkshopWith, type Person } from '../helpers/workshop';
 import { connectBoard, connectSession, until, type BoardClient, type SessionClient } from '../helpers/clients';
@@ -112,7 +113,7 @@ async function peopleAndBoards(...roles: ('member' | 'decisionMaker' | 'observer
 }
 
 describe('Removed cards', () => {
-  it('keeps a card deleted by someone who did not write it, with every field, tells its writer and nobody else', async () => {
+  it('[L-REMOVED-2] keeps a card deleted by someone who did not write it, with every field, tells its writer and nobody else', async () => {
     const { boardId, people, boards, fb, facilitator } = await peopleAndBoards('member', 'member', 'decisionMaker');
     const [ann, bo, dana] = people as [Person, Person, Person];
     const [annBoard, boBoard] = boards;
@@ -149,7 +150,7 @@ describe('Removed cards', () => {
     expect(noticeText(facilitator)).not.toContain('Buses');
   });
 
-  it('does not keep a card its own writer deleted (undo covers that), nor one the server took off (hiding, "remove my cards")', async () => {
+  it('[L-REMOVED-2] does not keep a card its own writer deleted (undo covers that), nor one the server took off (hiding, "remove my cards")', async () => {
     const { boardId, w, people, boards, fb, facilitator } = await peopleAndBoards('member', 'member');
     const [annBoard, cyBoard] = boards;
     const own = await write(annBoard, { lane: 'questions', text: 'My own words' }, fb);
@@ -165,7 +166,7 @@ describe('Removed cards', () => {
     expect((await noticesWhere(people[0].session, (n) => n.length === 1))[0].kind).toBe('hidden');
   });
 
-  it('puts a card back when its writer asks, under the same id with every field, its theme too, at its place', async () => {
+  it('[L-REMOVED-5, L-REMOVED-6] puts a card back when its writer asks, under the same id with every field, its theme too, at its place', async () => {
     const { boardId, w, people, boards, fb } = await peopleAndBoards('member', 'member');
     const [ann] = people;
     const [annBoard, boBoard] = boards;
@@ -196,7 +197,7 @@ describe('Removed cards', () => {
     });
   });
 
-  it('lets a facilitator put back any removed card, also one posted without a name, and nobody else', async () => {
+  it('[L-REMOVED-1] lets a facilitator put back any removed card, also one posted without a name, and nobody else', async () => {
     const { boardId, w, people, boards, fb, facilitator } = await peopleAndBoards('member', 'member', 'observer');
     const [ann, bo, oli] = people as [Person, Person, Person];
     const [annBoard, boBoard] = boards;
@@ -322,6 +323,33 @@ describe('Removed cards', () => {
   });
 });
 
+describe('limits', () => {
+  it('[L-REMOVED-3] keeps at most 2,000 removed cards a board, letting the oldest removals go first', async () => {
+    const { w, boardId, people, boards, fb } = await peopleAndBoards('member', 'member');
+    const [ann] = people;
+    const [annBoard, boBoard] = boards;
+    const ids: string[] = [];
+    annBoard.doc.transact(() => {
+      for (let i = 0; i < REMOVED_RULES.perBoard + 2; i++) ids.push(writeCard(annBoard.doc, { lane: 'questions', text: `card ${i}` }));
+    });
+    await until(boBoard.doc, () => cardsOf(boBoard.doc).size === ids.length, 15_000);
+    // Bo deletes the first two, then all the others in one change.
+    cardsOf(boBoard.doc).delete(ids[0]);
+    cardsOf(boBoard.doc).delete(ids[1]);
+    await removedRecord(boardId, ids[1]);
+    boBoard.doc.transact(() => ids.slice(2).forEach((id) => cardsOf(boBoard.doc).delete(id)));
+    await until(fb.doc, () => cardsOf(fb.doc).size === 0, 15_000);
+    const store = server.running.realtime.store;
+    const started = Date.now();
+    while ((await store.removed.get(boardId, ids[ids.length - 1])) === null && Date.now() - started < 15_000) await settle();
+    const kept = (await store.removed.list(w.id)).map((r) => r.cardId);
+    expect(kept).toHaveLength(REMOVED_RULES.perBoard);
+    expect(kept).not.toContain(ids[0]);
+    expect(kept).not.toContain(ids[1]);
+    expect(await store.notices.of(ann.id)).toHaveLength(REMOVED_RULES.perBoard);
+  });
+});
+
 describe('hiding tells the writer', () => {
   it('tells the writer the reason on their sockets, and nobody else; restoring takes the notice away', async () => {
     const { boardId, people, boards, fb, facilitator } = await peopleAndBoards('member', 'member');
@@ -337,7 +365,7 @@ describe('hiding tells the writer', () => {
     await noticesWhere(ann.session, (n) => n.length === 0);
   });
 
-  it('a dismissed notice stays dismissed; another person cannot dismiss it', async () => {
+  it('[L-REMOVED-7] a dismissed notice stays dismissed; another person cannot dismiss it', async () => {
     const { w, boardId, people, boards, fb, facilitator } = await peopleAndBoards('member', 'member');
     const [ann, bo] = people;
     const id = await write(boards[0], { lane: 'questions', text: 'Hide me' }, fb);
@@ -413,7 +441,7 @@ describe('notices last', () => {
 });
 
 describe('posting without a name, twice', () => {
-  it('puts one card for one post, however often it is sent', async () => {
+  it('[L-REMOVED-8] puts one card for one post, however often it is sent', async () => {
     const { boardId, people, fb, facilitator } = await peopleAndBoards('member');
     const [ann] = people;
     await facilitator.run({ type: 'settings.update', anonymousCards: 'optional' });

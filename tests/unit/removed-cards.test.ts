@@ -5,7 +5,18 @@
 // deletion, and several people's edits merged. A seeded fuzz compares the two on many histories.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { cardsOf, cardsRemovedIn, snapshotCard, writeCard, type CardSnapshot } from '../../src/lib/board/schema';
+import {
+  boundSnapshot,
+  cardsOf,
+  cardsRemovedIn,
+  getCard,
+  putBackCard,
+  readLanes,
+  snapshotCard,
+  writeCard,
+  type CardSnapshot
+} from '../../src/lib/board/schema';
+import { hiddenNotice, mayRestoreRemoved, quoteCard, removedByOf, removedNotice, REMOVED_RULES } from '../../src/lib/domain/removed';
 import { addTheme, setCardTheme } from '../../src/lib/board/themes';
 
 /** A server-like doc (garbage collection on) that records what cardsRemovedIn read in each transaction. */
@@ -146,5 +157,71 @@ describe('reading a card someone deleted, as it was', () => {
       send(deleter, doc);
       expect(removed.flat(), `seed ${seed}`).toEqual([{ id: victim, snapshot: before }]);
     }
+  });
+});
+
+describe('putting a removed card back', () => {
+  it('[L-REMOVED-6] comes back under the same id at its place, and never over a card that is there', () => {
+    const doc = new Y.Doc();
+    const a = writeCard(doc, { lane: 'problems', text: 'A' });
+    const b = writeCard(doc, { lane: 'problems', text: 'B' });
+    const c = writeCard(doc, { lane: 'problems', text: 'C' });
+    const kept = snapshotCard(doc, b)!;
+    cardsOf(doc).delete(b);
+    expect(putBackCard(doc, b, kept)).toBe(true);
+    expect(readLanes(doc).problems.map((x) => x.id)).toEqual([a, b, c]);
+    expect(snapshotCard(doc, b)).toEqual(kept);
+    expect(putBackCard(doc, b, { fields: { ...kept.fields, text: { kind: 'text', value: 'other' } } })).toBe(false);
+    expect(getCard(doc, b)?.text.toString()).toBe('B');
+  });
+
+  it('goes to the end of its list when the kept card has no usable place', () => {
+    const doc = new Y.Doc();
+    const a = writeCard(doc, { lane: 'solutions', text: 'A' });
+    const kept: CardSnapshot = { fields: { lane: { kind: 'json', value: 'solutions' }, text: { kind: 'text', value: 'No order' } } };
+    expect(putBackCard(doc, 'x1', kept)).toBe(true);
+    expect(readLanes(doc).solutions.map((x) => x.id)).toEqual([a, 'x1']);
+  });
+
+  it('[L-REMOVED-4] keeps a card too large for its list with its known fields and its words cut to the card limit', () => {
+    const small: CardSnapshot = { fields: { lane: { kind: 'json', value: 'questions' }, text: { kind: 'text', value: 'fine' } } };
+    expect(boundSnapshot(small, REMOVED_RULES.snapshotChars)).toBe(small);
+    const big: CardSnapshot = {
+      fields: {
+        lane: { kind: 'json', value: 'questions' },
+        order: { kind: 'json', value: 'a0' },
+        text: { kind: 'text', value: 'x'.repeat(100_000) },
+        theme: { kind: 'json', value: 't1' },
+        junk: { kind: 'json', value: 'y'.repeat(100_000) }
+      }
+    };
+    const bounded = boundSnapshot(big, REMOVED_RULES.snapshotChars);
+    expect(Object.keys(bounded.fields).sort()).toEqual(['lane', 'order', 'text', 'theme']);
+    expect(bounded.fields.text).toEqual({ kind: 'text', value: 'x'.repeat(2000) });
+  });
+});
+
+describe('the rules of removed cards', () => {
+  it('[L-REMOVED-1] lets the writer or a facilitator put a card back; on a locked board, a facilitator only', () => {
+    const card = { authorId: 'ann' };
+    expect(mayRestoreRemoved({ id: 'ann', role: 'member' }, card, false)).toEqual({ ok: true });
+    expect(mayRestoreRemoved({ id: 'fay', role: 'facilitator' }, card, true)).toEqual({ ok: true });
+    expect(mayRestoreRemoved({ id: 'bo', role: 'member' }, card, false).ok).toBe(false);
+    expect(mayRestoreRemoved({ id: 'ann', role: 'decisionMaker' }, card, true)).toEqual({
+      ok: false,
+      message: 'The board is locked. Ask the facilitator to put your card back.'
+    });
+    // Posted without a name: nobody is its writer, so only a facilitator.
+    expect(mayRestoreRemoved({ id: 'ann', role: 'member' }, { authorId: null }, false).ok).toBe(false);
+  });
+
+  it('says who removed a card only as a facilitator or someone, and quotes words in one short line', () => {
+    expect(removedByOf('facilitator')).toBe('facilitator');
+    expect(['member', 'decisionMaker', 'observer'].map((r) => removedByOf(r as 'member'))).toEqual(['someone', 'someone', 'someone']);
+    expect(removedNotice('Buses stop at 6')).toBe('Your card ‘Buses stop at 6’ was removed by someone. You can put it back.');
+    expect(hiddenNotice('X', ' off topic ')).toBe('The facilitator hid your card ‘X’. Reason: ‘off topic’.');
+    expect(quoteCard('a\n\n  b')).toBe('‘a b’');
+    expect(quoteCard('')).toBe('a card with no words');
+    expect(quoteCard('w'.repeat(200))).toHaveLength(REMOVED_RULES.quoteChars + 2);
   });
 });
