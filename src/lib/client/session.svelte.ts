@@ -76,11 +76,12 @@ export class SessionConnection {
   /**
    * The browser says the signal is gone: a socket that outlived the drop would look connected
    * until its pings time out (tens of seconds), and what is sent meanwhile would wait for an
-   * answer that cannot come. So it is closed at once; things kept on the device wait.
+   * answer that cannot come. So its transport is closed at once (socket.io keeps trying to
+   * reconnect, with its backoff, in case no "online" event comes); things kept on the device wait.
    */
   private onOffline = () => {
     if (this.#stopped) return;
-    this.socket.disconnect();
+    this.socket.io.engine?.close();
     this.#connected = false;
   };
 
