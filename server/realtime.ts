@@ -25,6 +25,7 @@ import { Release } from './session/release';
 import { FacilitationStates } from './session/states';
 import { Turnout } from './session/turnout';
 import { votesOnConnect } from './session/votes';
+import { noticesOf, removalsStored } from './session/removed';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
@@ -73,7 +74,12 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     board: (id) => store.workshops.board(id),
     authenticate: (token) => workshops.authenticate(token),
     originAllowed: (facts) => originAllowed(facts, config.publicUrl, config.extraOrigins),
-    locks: { isLocked: (boardId, workshopId) => states.isLocked(boardId, workshopId), ready: (workshopId) => states.ready(workshopId) }
+    locks: { isLocked: (boardId, workshopId) => states.isLocked(boardId, workshopId), ready: (workshopId) => states.ready(workshopId) },
+    // A card taken off a board that someone else wrote is stored by then: tell its writer.
+    onRemovals: (workshopId, boardId, changes) =>
+      void removalsStored(context, workshopId, boardId, changes).catch((err: unknown) =>
+        logger.error({ err, boardId }, 'could not tell people about removed cards')
+      )
   });
   const views = new FacilitatorViews(
     store,
@@ -176,6 +182,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         states,
         views,
         votesOnConnect: (participant) => votesOnConnect(context, participant),
+        noticesOnConnect: (participant) => noticesOf(context, participant.id),
         originAllowed: allowed,
         limits: config.limits,
         logger

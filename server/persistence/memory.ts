@@ -6,6 +6,8 @@ import {
   VersionConflict,
   type BoardRecord,
   type CardAuthorRecord,
+  type CardNoticeRecord,
+  type RemovedCardRecord,
   type ClosedVoteRecord,
   type DraftRecord,
   type HiddenCardRecord,
@@ -32,6 +34,19 @@ export function openMemoryStore(): Store {
   const drafts = new Map<string, DraftRecord>(); // participantId + '/' + draftId
   const authors = new Map<string, CardAuthorRecord>(); // boardId + '/' + cardId
   const hidden = new Map<string, HiddenCardRecord>(); // boardId + '/' + cardId
+  // boardId + '/' + cardId; `seq` orders removals made in the same millisecond as SQLite's rowid does.
+  const removed = new Map<string, RemovedCardRecord & { seq: number }>();
+  let nextRemovalSeq = 1;
+  const notices = new Map<string, CardNoticeRecord>(); // participantId + '/' + boardId + '/' + cardId + '/' + kind
+  const noticeKey = (n: { participantId: string; boardId: string; cardId: string; kind: string }) =>
+    `${n.participantId}/${n.boardId}/${n.cardId}/${n.kind}`;
+  const byRemoval = (a: { removedAt: number; seq: number }, b: { removedAt: number; seq: number }) =>
+    a.removedAt - b.removedAt || a.seq - b.seq;
+  const withoutSeq = ({ seq: _seq, ...r }: RemovedCardRecord & { seq: number }): RemovedCardRecord => clone(r);
+  const dropRemoved = (boardId: string, cardId: string) => {
+    removed.delete(`${boardId}/${cardId}`);
+    for (const [k, n] of notices) if (n.boardId === boardId && n.cardId === cardId && n.kind === 'removed') notices.delete(k);
+  };
   const votes = new Map<string, VoteRecord | ClosedVoteRecord>();
   const ballots = new Map<string, BallotEntry & { voteId: string }>(); // voteId + '/' + participantId + '/' + itemId
   const ballotsOf = (voteId: string) => [...ballots.values()].filter((b) => b.voteId === voteId);
@@ -50,15 +65,36 @@ export function openMemoryStore(): Store {
     for (const [k, d] of drafts) if (d.participantId === id) drafts.delete(k);
     for (const [k, a] of authors) if (a.participantId === id) authors.delete(k);
     for (const [k, b] of ballots) if (b.participantId === id) ballots.delete(k);
+    for (const [k, n] of notices) if (n.participantId === id) notices.delete(k);
+    for (const [k, r] of removed) if (r.authorId === id) removed.delete(k);
   };
 
   return {
     boards: {
-      async append(batch, newAuthors = []) {
+      async append(batch, newAuthors = [], removals = []) {
         open();
         for (const a of newAuthors) {
           const key = `${a.boardId}/${a.cardId}`;
           if (!authors.has(key) && participants.has(a.participantId) && boards.has(a.boardId)) authors.set(key, clone(a));
+        }
+        for (const change of removals) {
+          if (change.kind === 'dropped') {
+            dropRemoved(change.boardId, change.cardId);
+            continue;
+          }
+          const r = change.record;
+          if (!boards.has(r.boardId) || (r.authorId !== null && !participants.has(r.authorId))) continue;
+          removed.set(`${r.boardId}/${r.cardId}`, { ...clone(r), seq: nextRemovalSeq++ });
+          if (r.authorId !== null) {
+            const notice = {
+              participantId: r.authorId,
+              boardId: r.boardId,
+              cardId: r.cardId,
+              kind: 'removed' as const,
+              createdAt: r.removedAt
+            };
+            notices.set(noticeKey(notice), notice);
+          }
         }
         let last = 0;
         for (const { boardId, update } of batch) {
@@ -89,6 +125,17 @@ export function openMemoryStore(): Store {
         );
       },
       pendingCount: async (boardId) => (updates.get(boardId) ?? []).length,
+      async cardRecords(boardId) {
+        return {
+          authors: [...authors.values()]
+            .filter((a) => a.boardId === boardId)
+            .map((a) => ({ cardId: a.cardId, participantId: a.participantId })),
+          removed: [...removed.values()]
+            .filter((r) => r.boardId === boardId)
+            .sort(byRemoval)
+            .map((r) => r.cardId)
+        };
+      },
       async authors(workshopId) {
         const ids = boardsOf(workshopId);
         return [...authors.values()].filter((a) => ids.has(a.boardId)).map(clone);
@@ -137,6 +184,8 @@ export function openMemoryStore(): Store {
         for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
         for (const [k, a] of authors) if (boardIds.has(a.boardId)) authors.delete(k);
         for (const [k, h] of hidden) if (boardIds.has(h.boardId)) hidden.delete(k);
+        for (const [k, r] of removed) if (boardIds.has(r.boardId)) removed.delete(k);
+        for (const [k, n] of notices) if (boardIds.has(n.boardId)) notices.delete(k);
         for (const [k, v] of votes) if (v.workshopId === id) votes.delete(k);
         for (const [k, b] of ballots) if (!votes.has(b.voteId)) ballots.delete(k);
       },
@@ -233,6 +282,50 @@ export function openMemoryStore(): Store {
       get: async (boardId, cardId) => copy(hidden.get(`${boardId}/${cardId}`)),
       async delete(boardId, cardId) {
         hidden.delete(`${boardId}/${cardId}`);
+      }
+    },
+    removed: {
+      async list(workshopId) {
+        const ids = boardsOf(workshopId);
+        return [...removed.values()]
+          .filter((r) => ids.has(r.boardId))
+          .sort(byRemoval)
+          .map(withoutSeq);
+      },
+      ofAuthor: async (participantId) =>
+        [...removed.values()]
+          .filter((r) => r.authorId === participantId)
+          .sort(byRemoval)
+          .map(withoutSeq),
+      async get(boardId, cardId) {
+        const r = removed.get(`${boardId}/${cardId}`);
+        return r ? withoutSeq(r) : null;
+      },
+      async delete(boardId, cardId) {
+        dropRemoved(boardId, cardId);
+      }
+    },
+    notices: {
+      async add(n) {
+        if (!participants.has(n.participantId) || !boards.has(n.boardId)) throw new Error('FOREIGN KEY constraint failed');
+        notices.set(noticeKey(n), clone(n));
+      },
+      of: async (participantId) =>
+        [...notices.values()]
+          .filter((n) => n.participantId === participantId)
+          .sort(
+            (a, b) =>
+              a.createdAt - b.createdAt ||
+              (a.boardId < b.boardId ? -1 : a.boardId > b.boardId ? 1 : 0) ||
+              (a.cardId < b.cardId ? -1 : a.cardId > b.cardId ? 1 : 0) ||
+              (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
+          )
+          .map(clone),
+      async dismiss(participantId, boardId, cardId, kind) {
+        notices.delete(noticeKey({ participantId, boardId, cardId, kind }));
+      },
+      async deleteAbout(boardId, cardId, kind) {
+        for (const [k, n] of notices) if (n.boardId === boardId && n.cardId === cardId && n.kind === kind) notices.delete(k);
       }
     },
     votes: {

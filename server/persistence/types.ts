@@ -3,6 +3,9 @@
 // suite (tests/contract/store-contract.ts, rule ids [ST1]...) runs against each implementation.
 import type { Role } from '../../src/lib/domain/roles';
 import type { CardSnapshot } from '../../src/lib/board/schema';
+import type { RemovedBy } from '../../src/lib/domain/removed';
+
+export type { RemovedBy } from '../../src/lib/domain/removed';
 import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain/votes';
 
 export interface WorkshopRecord {
@@ -66,6 +69,47 @@ export interface HiddenCardRecord {
   hiddenAt: number;
 }
 
+/**
+ * A card someone deleted that someone else wrote (or that nobody is recorded as writing): the
+ * whole card, so putting it back gives every field again, its theme too.
+ */
+export interface RemovedCardRecord {
+  boardId: string;
+  cardId: string;
+  card: CardSnapshot;
+  /** Who wrote it (their authorship record), or null: posted without a name, or nobody recorded. */
+  authorId: string | null;
+  /** A facilitator, or someone else on the board: never who. */
+  removedBy: RemovedBy;
+  removedAt: number;
+}
+
+/**
+ * A change to a board's Removed cards, stored in the same transaction as the board updates that
+ * caused it: a card taken off the board (kept, and its author told), or one that no longer needs
+ * keeping (back on the board, or let go as the oldest past the limit).
+ */
+export type RemovalChange = { kind: 'removed'; record: RemovedCardRecord } | { kind: 'dropped'; boardId: string; cardId: string };
+
+/** What a room needs to tell a removal from someone's own deletion, loaded with the board. */
+export interface BoardCardRecords {
+  /** Who wrote each card with an authorship record. */
+  authors: { cardId: string; participantId: string }[];
+  /** Ids of the board's cards in Removed cards, oldest removal first. */
+  removed: string[];
+}
+
+/** Something a person is told about one of their cards until they dismiss it. */
+export type NoticeKind = 'removed' | 'hidden';
+
+export interface CardNoticeRecord {
+  participantId: string;
+  boardId: string;
+  cardId: string;
+  kind: NoticeKind;
+  createdAt: number;
+}
+
 export interface NewWorkshop {
   workshop: WorkshopRecord;
   boards: BoardRecord[];
@@ -87,7 +131,17 @@ export interface BoardLog {
    * Appends every update, and the authors of cards they created, in one transaction; resolves
    * with the id of the last update written (0 when the batch had no updates).
    */
-  append(batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>, authors?: ReadonlyArray<CardAuthorRecord>): Promise<number>;
+  append(
+    batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>,
+    authors?: ReadonlyArray<CardAuthorRecord>,
+    /**
+     * Changes to Removed cards these updates caused, in the same transaction: a removed card is
+     * kept (replacing an earlier record of the same card), with a 'removed' notice for its author
+     * when it has one; a dropped one is deleted with its notices. Changes for a board or an author
+     * that is gone are skipped.
+     */
+    removals?: ReadonlyArray<RemovalChange>
+  ): Promise<number>;
   /**
    * Resolves once everything append() committed before this call would survive a power cut
    * (a store may make that true some time after the commit, as SQLite does, off the event loop).
@@ -104,6 +158,8 @@ export interface BoardLog {
   pendingCount(boardId: string): Promise<number>;
   /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */
   authors(workshopId: string): Promise<CardAuthorRecord[]>;
+  /** A board's authorship records and the ids of its removed cards (oldest first), for its room. */
+  cardRecords(boardId: string): Promise<BoardCardRecords>;
 }
 
 /** Workshops and their boards. */
@@ -119,7 +175,8 @@ export interface WorkshopStore {
   end(workshopId: string, at: number): Promise<void>;
   /**
    * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
-   * hidden cards, votes, state. Only its id and the time are kept (deletedAt), so pages can say so.
+   * hidden and removed cards, notices, votes, state. Only its id and the time are kept (deletedAt),
+   * so pages can say so.
    */
   delete(workshopId: string): Promise<void>;
   /** When a workshop with this id was deleted, or null (never deleted, or never existed). */
@@ -151,7 +208,10 @@ export interface PeopleStore {
   remove(participantId: string, at: number): Promise<void>;
   /** Ends one session (a device leaving); the participant and their other sessions stay. */
   revokeSession(sessionHash: string, at: number): Promise<void>;
-  /** Deletes a participant and what is tied to them (sessions, drafts, authorship records, ballots). */
+  /**
+   * Deletes a participant and what is tied to them (sessions, drafts, authorship records, ballots,
+   * their notices and the removed cards they wrote).
+   */
   delete(participantId: string): Promise<void>;
   invite(token: string): Promise<InviteRecord | null>;
   invites(workshopId: string): Promise<InviteRecord[]>;
@@ -174,6 +234,37 @@ export interface ModerationStore {
   list(workshopId: string): Promise<HiddenCardRecord[]>;
   get(boardId: string, cardId: string): Promise<HiddenCardRecord | null>;
   delete(boardId: string, cardId: string): Promise<void>;
+}
+
+/**
+ * Cards someone deleted that someone else wrote, kept whole until they are put back, their author
+ * is forgotten (me.forget) or the workshop is deleted. Written only by the board log's append (in
+ * the transaction of the deletion itself); read and deleted here.
+ */
+export interface RemovedCardStore {
+  /** A workshop's removed cards, oldest removal first. */
+  list(workshopId: string): Promise<RemovedCardRecord[]>;
+  /** The removed cards a person wrote, oldest removal first. */
+  ofAuthor(participantId: string): Promise<RemovedCardRecord[]>;
+  get(boardId: string, cardId: string): Promise<RemovedCardRecord | null>;
+  /** Deletes one (put back on the board), with its 'removed' notices. */
+  delete(boardId: string, cardId: string): Promise<void>;
+}
+
+/**
+ * What people are told about their cards until they dismiss it: a card of theirs removed by
+ * someone, or hidden by a facilitator. Kept across restarts; deleted with the person and with
+ * the workshop.
+ */
+export interface NoticeStore {
+  /** Adds a notice (or renews one of the same person, card and kind). */
+  add(notice: CardNoticeRecord): Promise<void>;
+  /** A person's notices, oldest first. */
+  of(participantId: string): Promise<CardNoticeRecord[]>;
+  /** A person dismisses one of their own notices. */
+  dismiss(participantId: string, boardId: string, cardId: string, kind: NoticeKind): Promise<void>;
+  /** Deletes everyone's notices of one kind about one card (it is back on the board). */
+  deleteAbout(boardId: string, cardId: string, kind: NoticeKind): Promise<void>;
 }
 
 /** A dot vote on a board: what it is about and its limits. It names nobody (not even who opened it). */
@@ -269,6 +360,8 @@ export interface Store {
   people: PeopleStore;
   drafts: DraftStore;
   moderation: ModerationStore;
+  removed: RemovedCardStore;
+  notices: NoticeStore;
   votes: VoteStore;
   facilitation: FacilitationStateStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */

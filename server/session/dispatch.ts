@@ -13,6 +13,7 @@ import { done, fail, type SessionContext } from './context';
 import { addAnonymous, deleteDraft, revealDrafts, saveDraft, type Deferred } from './drafts';
 import { hideCard, removePerson, renewInvite, restoreCard, setRole } from './moderation';
 import { deleteWorkshop, endWorkshop, forget } from './privacy';
+import { dismissNotice, restoreRemoved } from './removed';
 import { rolesOf } from './states';
 import { changeVote, closeVote, openVote } from './votes';
 
@@ -86,6 +87,10 @@ export class Dispatcher {
         return hideCard(ctx, participant, command.boardId, command.cardId, command.reason);
       case 'card.restore':
         return restoreCard(ctx, participant, command.boardId, command.cardId);
+      case 'card.restoreRemoved':
+        return restoreRemoved(ctx, participant, command.boardId, command.cardId);
+      case 'notice.dismiss':
+        return dismissNotice(ctx, participant, command.boardId, command.cardId, command.kind);
       case 'card.addAnonymous':
         return addAnonymous(ctx, participant, command);
       case 'draft.save':

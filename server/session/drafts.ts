@@ -21,6 +21,15 @@ function draftCardId(participantId: string, draftId: string): string {
   return createHash('sha256').update(`${participantId}/${draftId}`).digest('hex').slice(0, 24);
 }
 
+/**
+ * Card ids for cards posted without a name with the page's `postId`: the same post sent again
+ * (its answer was lost) names the same card, and nobody without the post id (which only the
+ * writer's device ever had) can tie the card to its writer.
+ */
+function postCardId(participantId: string, postId: string): string {
+  return createHash('sha256').update(`post/${participantId}/${postId}`).digest('hex').slice(0, 24);
+}
+
 const draftCard = (d: { participantId: string; draftId: string; lane: string; text: string; anonymous: boolean }): ReleasedCard => ({
   id: draftCardId(d.participantId, d.draftId),
   lane: d.lane as Lane,
@@ -111,8 +120,13 @@ export async function addAnonymous(
   if (state.settings.anonymousCards === 'off') return fail('not_allowed_now', 'Anonymous cards are turned off in this workshop.');
   if (isSilentWriting(state)) return fail('not_allowed_now', 'During silent writing your cards stay private until they are shown.');
   if (actor.role !== 'facilitator' && state.lockedBoards.includes(c.boardId)) return fail('not_allowed_now', 'The board is locked.');
+  // Sent again after a lost answer: once it has been on the board (it is there, or was hidden or
+  // removed since), the answer is that it was posted; waiting or on the board, the release skips it.
+  const id = c.postId === undefined ? undefined : postCardId(actor.id, c.postId);
+  if (id !== undefined && ((await ctx.store.moderation.get(c.boardId, id)) || (await ctx.store.removed.get(c.boardId, id)))) return done;
   // Written by the server's own peer: no client id, presence or event ties it to the author.
-  const later = ctx.release.enqueue(c.boardId, [{ lane: c.lane, text: c.text, anonymous: true }]).then(
+  const card = { lane: c.lane, text: c.text, anonymous: true, ...(id === undefined ? {} : { id, once: true as const }) };
+  const later = ctx.release.enqueue(c.boardId, [card]).then(
     () => done,
     (err: unknown) => releaseFailed(ctx, err)
   );

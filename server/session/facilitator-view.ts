@@ -1,5 +1,5 @@
 // The facilitators' own view: who is here, who has had a say (the participation balance), the
-// hidden cards and the invite links. Built only when a facilitator is connected (it reads every
+// hidden and removed cards and the invite links. Built only when a facilitator is connected (it reads every
 // board), and at most every 300 ms per workshop however much changes.
 import type { Logger } from 'pino';
 import { snapshotSummary } from '../../src/lib/board/schema';
@@ -9,6 +9,7 @@ import type { Balance, FacilitatorView } from '../../src/lib/protocol/session';
 import type { ParticipantRecord, Store } from '../persistence/types';
 import type { BoardPeer, Notifier } from './ports';
 import type { FacilitationStates } from './states';
+import { removedView } from './removed';
 
 function countWords(text: string): number {
   const t = text.trim();
@@ -66,6 +67,7 @@ export class FacilitatorViews {
         hiddenAt: h.hiddenAt,
         ...snapshotSummary(h.card)
       })),
+      removed: removedView(await this.store.removed.list(workshopId)),
       links
     };
   }

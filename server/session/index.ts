@@ -7,6 +7,7 @@ import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
   PROTOCOL_VERSION,
+  type CardNotice,
   type ClientToServerEvents,
   type CommandResult,
   type MyBallot,
@@ -42,6 +43,8 @@ export interface SessionServerDeps {
   dispatcher: Dispatcher;
   states: FacilitationStates;
   views: FacilitatorViews;
+  /** A new socket's notices about its person's cards (removed by someone, hidden). */
+  noticesOnConnect: (participant: ParticipantRecord) => Promise<CardNotice[]>;
   /** A new socket's own votes in open votes, and each board's latest vote results. */
   votesOnConnect: (participant: ParticipantRecord) => Promise<{ ballots: MyBallot[]; results: VoteResults[] }>;
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
@@ -71,6 +74,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     facilitator: (workshopId, view) => void io.to(facilitatorRoom(workshopId)).emit('facilitator', view),
     drafts: (participantId, info) => void io.to(participantRoom(participantId)).emit('drafts', info),
     ballot: (participantId, ballot) => void io.to(participantRoom(participantId)).emit('ballot', ballot),
+    notices: (participantId, notices) => void io.to(participantRoom(participantId)).emit('notices', { notices }),
     voteResults: (workshopId, results) => void io.to(workshopRoom(workshopId)).emit('voteResults', results),
     role: (participant) => {
       const room = participantRoom(participant.id);
@@ -138,6 +142,10 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     deps.states.publicState(workshop.id).then(
       (state) => socket.emit('state', state),
       (err: unknown) => deps.logger.error({ err }, 'could not send the state to a new connection')
+    );
+    deps.noticesOnConnect(participant).then(
+      (notices) => socket.emit('notices', { notices }),
+      (err: unknown) => deps.logger.error({ err }, 'could not send the notices to a new connection')
     );
     deps.votesOnConnect(participant).then(
       ({ ballots, results }) => {

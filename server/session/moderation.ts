@@ -1,12 +1,14 @@
 // Moderation: roles, removing people, renewing invite links, hiding and restoring cards. Hiding
 // keeps the whole card (every field), so restoring gives back exactly what was hidden: an
-// anonymous card comes back anonymous.
+// anonymous card comes back anonymous. The writer of a hidden card (when one is recorded) is told,
+// with the reason, until they dismiss it or the card is back.
 import type { Role } from '../../src/lib/domain/roles';
 import { withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { newToken, unusedJoinCode } from '../tokens';
 import { done, fail, type SessionContext } from './context';
+import { tellNotices, writerOf } from './removed';
 
 async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
   const target = await ctx.store.people.get(participantId);
@@ -87,8 +89,15 @@ export async function hideCard(
   // Kept before the card leaves the board: if the edit fails, it is still on the board.
   const snapshot = await ctx.boards.read(boardId, (board) => board.snapshot(cardId));
   if (!snapshot) return fail('invalid_payload', 'That card is not on the board.');
-  await ctx.store.moderation.hide({ boardId, cardId, card: snapshot, reason, hiddenAt: Date.now() });
+  const hiddenAt = Date.now();
+  await ctx.store.moderation.hide({ boardId, cardId, card: snapshot, reason, hiddenAt });
   await ctx.boards.edit(boardId, (board) => board.delete(cardId));
+  // Its writer is told, with the reason (nobody can be told about a card posted without a name).
+  const writer = await writerOf(ctx, boardId, cardId);
+  if (writer !== null && (await ctx.store.people.get(writer))) {
+    await ctx.store.notices.add({ participantId: writer, boardId, cardId, kind: 'hidden', createdAt: hiddenAt });
+    await tellNotices(ctx, [writer]);
+  }
   const state = await ctx.states.get(workshopId);
   if (state.spotlight?.kind === 'card' && state.spotlight.cardId === cardId)
     await ctx.states.save(workshopId, { ...state, spotlight: null });
@@ -101,6 +110,10 @@ export async function restoreCard(ctx: SessionContext, actor: ParticipantRecord,
   if (!hidden) return fail('invalid_payload', 'That card is not hidden.');
   await ctx.boards.edit(boardId, (board) => board.restore(cardId, hidden.card));
   await ctx.store.moderation.delete(boardId, cardId);
+  // Back on the board: what its writer was told no longer stands.
+  await ctx.store.notices.deleteAbout(boardId, cardId, 'hidden');
+  const writer = await writerOf(ctx, boardId, cardId);
+  if (writer !== null) await tellNotices(ctx, [writer]);
   ctx.views.schedule(actor.workshopId, 0);
   return done;
 }

@@ -3,7 +3,7 @@
 // implements both), and tells people what happened through Notifier (socket.io implements it).
 // Nothing in server/session imports yjs or the sync host.
 import type { Board } from '../../src/lib/board/board';
-import type { FacilitatorView, MyBallot, PublicState, VoteResults } from '../../src/lib/protocol/session';
+import type { CardNotice, FacilitatorView, MyBallot, PublicState, VoteResults } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 
 /**
@@ -35,6 +35,8 @@ export interface Notifier {
   facilitator(workshopId: string, view: FacilitatorView): void;
   /** To one participant's sockets. */
   drafts(participantId: string, info: { held: string[]; revealed: string[] }): void;
+  /** To one participant's sockets: every notice about their cards they have not dismissed. */
+  notices(participantId: string, notices: CardNotice[]): void;
   /** To one participant's sockets: their own votes in an open vote. */
   ballot(participantId: string, ballot: MyBallot): void;
   /** To everyone in the workshop: a vote's results once it has closed. */

@@ -18,6 +18,11 @@ export interface ReleasedCard {
   id?: string;
   /** Recorded for the facilitator's balance, for cards with a name only. */
   author?: string;
+  /**
+   * Put on the board only if no card with its id is there (a card posted without a name, sent
+   * again after its answer was lost): the same post never makes a second card.
+   */
+  once?: true;
 }
 
 interface Batch {
@@ -90,8 +95,10 @@ export class Release {
   private async write(boardId: string, batch: Batch): Promise<void> {
     const createdAt = batch.at;
     await this.boards.edit(boardId, (board) => {
-      for (const c of shuffle(batch.cards))
+      for (const c of shuffle(batch.cards)) {
+        if (c.once && c.id !== undefined && board.has(c.id)) continue;
         board.add({ lane: c.lane, text: c.text, anonymous: c.anonymous, id: c.id, author: c.author, createdAt });
+      }
     });
   }
 

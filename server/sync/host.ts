@@ -12,7 +12,7 @@ import { Board } from '../../src/lib/board/board';
 import { canEditBoard } from '../../src/lib/domain/roles';
 import { clientAddress, nodeRequest, type RequestFacts } from '../../src/lib/server/credentials';
 import type { Limits } from '../config';
-import type { BoardLog, BoardRecord, ParticipantRecord } from '../persistence/types';
+import type { BoardLog, BoardRecord, ParticipantRecord, RemovalChange } from '../persistence/types';
 import type { BoardConnections, BoardPeer } from '../session/ports';
 import { SyncConnection, type SyncSocket } from './connection';
 import { decodeClientMessage, MESSAGE_SYNC, type DecodeOptions } from './messages';
@@ -41,6 +41,11 @@ export interface SyncHostOptions {
   locks: { isLocked(boardId: string, workshopId: string): boolean; ready(workshopId: string): Promise<void> };
   /** Publishes durable updates to the rooms (in-process by default; Redis later). */
   relay?: BoardRelay;
+  /**
+   * Cards someone took off a board that someone else wrote (kept in Removed cards), or that are
+   * no longer kept (back on the board): once stored, so their authors and facilitators are told.
+   */
+  onRemovals?: (workshopId: string, boardId: string, changes: RemovalChange[]) => void;
 }
 
 /** Who a connection is, once the upgrade is decided. */
@@ -86,7 +91,8 @@ export class SyncHost implements BoardPeer, BoardConnections {
       logger: opts.logger,
       stats: this.stats,
       compactEvery: opts.compactEvery,
-      isCurrent: (room) => this.rooms.isCurrent(room)
+      isCurrent: (room) => this.rooms.isCurrent(room),
+      onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes)
     });
     this.rooms = new RoomRegistry({
       log: opts.log,

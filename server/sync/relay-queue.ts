@@ -5,7 +5,7 @@
 // go before the relay of the same commit. One commit or compaction runs at a time, in order.
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import type { BoardLog, CardAuthorRecord } from '../persistence/types';
+import type { BoardLog, CardAuthorRecord, RemovalChange } from '../persistence/types';
 import type { BoardRelay } from './relay';
 import type { Room, SealedUpdate, TakenWork } from './room';
 
@@ -40,6 +40,8 @@ export interface RelayQueueOptions {
   compactEvery: number;
   /** Whether a room is still the registry's (a dropped room is never saved again). */
   isCurrent: (room: Room) => boolean;
+  /** Changes to a board's Removed cards, once they are durable (its authors are told then). */
+  onRemovals?: (room: Room, changes: RemovalChange[]) => void;
 }
 
 export class RelayQueue {
@@ -157,14 +159,16 @@ export class RelayQueue {
     const work: [Room, TakenWork][] = rooms.map((room) => [room, room.take()]);
     const batch: { boardId: string; update: Uint8Array }[] = [];
     const authors: CardAuthorRecord[] = [];
+    const removals: RemovalChange[] = [];
     for (const [room, w] of work) {
       authors.push(...w.authors);
+      removals.push(...w.removals);
       if (w.update) batch.push({ boardId: room.boardId, update: w.update });
     }
     let lastId = 0;
-    if (batch.length || authors.length) {
+    if (batch.length || authors.length || removals.length) {
       try {
-        lastId = await this.opts.log.append(batch, authors);
+        lastId = await this.opts.log.append(batch, authors, removals);
       } catch (err) {
         this.opts.stats.failedFlushes++;
         this.retryDelay = Math.min(5000, (this.retryDelay || 50) * 2);
@@ -207,7 +211,7 @@ export class RelayQueue {
       }
     }
     for (const room of presenceLater) this.markDirty(room); // books the room's presence slot
-    if (!sealed.length) return;
+    if (!sealed.length && !removals.length) return;
     try {
       await this.opts.log.durable();
     } catch (err) {
@@ -234,6 +238,14 @@ export class RelayQueue {
         if (this.opts.isCurrent(room)) this.opts.relay.publish(room.boardId, update);
       } catch (err) {
         this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
+      }
+    }
+    for (const [room, w] of work) {
+      if (!w.removals.length || !this.opts.isCurrent(room)) continue;
+      try {
+        this.opts.onRemovals?.(room, w.removals);
+      } catch (err) {
+        this.opts.logger.error({ err, boardId: room.boardId }, 'could not tell people about removed cards');
       }
     }
   }

@@ -1,5 +1,6 @@
-// One board's live document: the connections on it, presence, what is waiting to be stored, and
-// who wrote which new card. The relay queue (relay-queue.ts) stores a room's pending updates and
+// One board's live document: the connections on it, presence, what is waiting to be stored, who
+// wrote which new card, and which cards someone took off the board that someone else wrote (kept
+// in Removed cards, stored with the deletion itself). The relay queue (relay-queue.ts) stores a room's pending updates and
 // relays them once they are durable; the registry (rooms.ts) loads and unloads rooms.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -14,8 +15,9 @@ import {
 } from './messages';
 import { sanitisePresence, type PresenceIdentity } from './presence';
 import { SyncConnection, prepare, type Outgoing } from './connection';
-import { authorsOf, cardsAddedIn } from '../../src/lib/board/schema';
-import type { CardAuthorRecord } from '../persistence/types';
+import { authorsOf, boundSnapshot, cardsAddedIn, cardsOf, cardsRemovedIn } from '../../src/lib/board/schema';
+import { REMOVED_RULES, removedByOf } from '../../src/lib/domain/removed';
+import type { BoardCardRecords, CardAuthorRecord, RemovalChange, RemovedCardRecord } from '../persistence/types';
 
 /** Origin of changes the server makes as its own peer (revealed drafts, anonymous cards, moderation). */
 export const SERVER_ORIGIN = 'server';
@@ -38,6 +40,8 @@ export interface TakenWork {
   /** How many pending updates `update` merges (they leave the room once stored). */
   count: number;
   authors: CardAuthorRecord[];
+  /** Changes to Removed cards, stored in the same commit as the updates that caused them. */
+  removals: RemovalChange[];
   /** The room's applied sequence number this work covers. */
   uptoSeq: number;
   soleSender: SyncConnection | null;
@@ -94,6 +98,12 @@ export class Room {
   private presenceChanged = new Map<number, SyncConnection | null>();
   /** Authors of cards created since the last commit, stored in the same transaction as the updates. */
   private newAuthors: CardAuthorRecord[] = [];
+  /** Who wrote each card (as stored: the first author recorded), to tell a removal from one's own deletion. */
+  private authors = new Map<string, string>();
+  /** The board's cards in Removed cards, oldest removal first (a Set keeps insertion order). */
+  private removed = new Set<string>();
+  /** Changes to Removed cards since the last commit, stored in the same transaction as the updates. */
+  private newRemovals: RemovalChange[] = [];
   /** Every update applied gets the next number; `durableSeq` is the highest one on disk. */
   appliedSeq = 0;
   durableSeq = 0;
@@ -120,6 +130,9 @@ export class Room {
     private onDirty: (room: Room) => void
   ) {
     this.awareness.setLocalState(null);
+    // The cards map exists before the first update: a transaction's changes are recorded against
+    // the type that held the map then, and a removal is found through them.
+    cardsOf(this.doc);
     this.sealedVector = Y.encodeStateVector(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.changedSinceFullState += update.length;
@@ -133,16 +146,60 @@ export class Room {
     // Authorship: a new card written by a participant's own connection is theirs; the server's
     // peer records the author of a card it writes on someone's behalf in the transaction itself
     // (writeCard's `author`). Anonymous cards have neither.
+    // Removals: a card a participant's connection deleted (now, or offline and synced now) that
+    // they did not write is kept whole, read from the deleted items before Yjs collects them at
+    // the end of this transaction. The server's own deletions (hiding, "remove my cards") are not
+    // removals, and neither is deleting one's own card (undo covers it).
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
       const now = Date.now();
+      const added = cardsAddedIn(tr);
       if (tr.origin instanceof SyncConnection) {
-        for (const cardId of cardsAddedIn(tr)) {
-          this.newAuthors.push({ boardId: this.boardId, cardId, participantId: tr.origin.participant.id, createdAt: now });
+        const by = tr.origin.participant;
+        for (const { id, snapshot } of cardsRemovedIn(tr)) {
+          const author = this.authors.get(id) ?? null;
+          if (author === by.id) continue;
+          this.keepRemoved({
+            boardId: this.boardId,
+            cardId: id,
+            card: boundSnapshot(snapshot, REMOVED_RULES.snapshotChars),
+            authorId: author,
+            removedBy: removedByOf(by.role),
+            removedAt: now
+          });
         }
+        for (const cardId of added) this.recordAuthor({ boardId: this.boardId, cardId, participantId: by.id, createdAt: now });
       }
       for (const a of authorsOf(tr))
-        this.newAuthors.push({ boardId: this.boardId, cardId: a.cardId, participantId: a.participantId, createdAt: now });
+        this.recordAuthor({ boardId: this.boardId, cardId: a.cardId, participantId: a.participantId, createdAt: now });
+      // A removed card is on the board again (put back, or its remover's undo): no longer kept.
+      for (const cardId of added) {
+        if (this.removed.delete(cardId)) this.newRemovals.push({ kind: 'dropped', boardId: this.boardId, cardId });
+      }
     });
+  }
+
+  /** The store keeps a card's first author (INSERT OR IGNORE); so does this map. */
+  private recordAuthor(a: CardAuthorRecord): void {
+    this.newAuthors.push(a);
+    if (!this.authors.has(a.cardId)) this.authors.set(a.cardId, a.participantId);
+  }
+
+  private keepRemoved(record: RemovedCardRecord): void {
+    this.removed.delete(record.cardId);
+    this.removed.add(record.cardId);
+    this.newRemovals.push({ kind: 'removed', record });
+    // Past the limit the oldest removal is let go, so no board's list grows without end.
+    for (const oldest of this.removed) {
+      if (this.removed.size <= REMOVED_RULES.perBoard) break;
+      this.removed.delete(oldest);
+      this.newRemovals.push({ kind: 'dropped', boardId: this.boardId, cardId: oldest });
+    }
+  }
+
+  /** The board's authorship records and removed cards, as stored (loaded with the board). */
+  loadCardRecords(records: BoardCardRecords): void {
+    for (const a of records.authors) if (!this.authors.has(a.cardId)) this.authors.set(a.cardId, a.participantId);
+    for (const id of records.removed) this.removed.add(id);
   }
 
   /** Loads stored state; applied without counting as pending work. */
@@ -152,6 +209,7 @@ export class Room {
     this.pending = [];
     this.pendingFrom.clear();
     this.newAuthors = [];
+    this.newRemovals = [];
     this.durableSeq = this.appliedSeq;
     this.sealedVector = Y.encodeStateVector(this.doc);
     this.lastStoredId = lastId;
@@ -315,7 +373,7 @@ export class Room {
   }
 
   hasPending(): boolean {
-    return this.pending.length > 0 || this.newAuthors.length > 0;
+    return this.pending.length > 0 || this.newAuthors.length > 0 || this.newRemovals.length > 0;
   }
 
   /**
@@ -329,19 +387,23 @@ export class Room {
     const soleSender = this.pendingFrom.size === 1 ? [...this.pendingFrom][0] : null;
     const authors = this.newAuthors;
     this.newAuthors = [];
+    const removals = this.newRemovals;
+    this.newRemovals = [];
     return {
       update,
       count: update ? 1 : 0,
       authors,
+      removals,
       uptoSeq: this.appliedSeq,
       soleSender: soleSender instanceof SyncConnection ? soleSender : null,
       after: update ? Y.encodeStateVector(this.doc) : null
     };
   }
 
-  /** The commit of `work` failed: its authors wait for the next one (the updates never left). */
+  /** The commit of `work` failed: its authors and removals wait for the next one (the updates never left). */
   putBack(work: TakenWork): void {
     this.newAuthors.unshift(...work.authors);
+    this.newRemovals.unshift(...work.removals);
   }
 
   /**

@@ -70,8 +70,9 @@ export class RoomRegistry {
 
   private async load(boardId: string, workshopId: string): Promise<Room> {
     const room = new Room(boardId, workshopId, this.opts.onDirty);
-    const stored = await this.opts.log.load(boardId);
+    const [stored, records] = await Promise.all([this.opts.log.load(boardId), this.opts.log.cardRecords(boardId)]);
     room.load(stored.snapshot, stored.updates, stored.lastUpdateId);
+    room.loadCardRecords(records);
     this.unsubscribe.set(
       room,
       this.opts.relay.subscribe(boardId, (update) => room.relaySealed(update))

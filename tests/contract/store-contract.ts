@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { CardSnapshot } from '../../src/lib/board/schema';
-import { VersionConflict, type Store, type VoteRecord } from '../../server/persistence/types';
+import { VersionConflict, type RemovedCardRecord, type Store, type VoteRecord } from '../../server/persistence/types';
 import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
 
 export interface OpenedStore {
@@ -43,6 +43,16 @@ const card = (text: string, extra: CardSnapshot['fields'] = {}): CardSnapshot =>
     createdAt: { kind: 'json', value: 5 },
     ...extra
   }
+});
+
+const removal = (cardId: string, extra: Partial<RemovedCardRecord> = {}): RemovedCardRecord => ({
+  boardId: 'w1-b1',
+  cardId,
+  card: card(`words of ${cardId}`, { theme: { kind: 'json', value: 't1' } }),
+  authorId: 'p1',
+  removedBy: 'someone',
+  removedAt: 10,
+  ...extra
 });
 
 const vote = (id: string, extra: Partial<VoteRecord> = {}): VoteRecord => ({
@@ -541,6 +551,160 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       await store.people.remove('p2', 6);
       expect(await store.people.withLiveSession('w1')).toEqual(['p3']);
       expect(await store.people.withLiveSession('w2')).toEqual(['p4']);
+    });
+
+    it('[ST27] keeps a removed card whole in the append that deletes it, with a notice for its author, and drops it again', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      const doc = new Y.Doc();
+      const nameless = removal('c2', { authorId: null, removedBy: 'facilitator', removedAt: 11 });
+      await store.boards.append(
+        [{ boardId: 'w1-b1', update: textUpdate('deleting', doc) }],
+        [],
+        [
+          { kind: 'removed', record: removal('c1') },
+          { kind: 'removed', record: nameless }
+        ]
+      );
+      expect((await store.boards.load('w1-b1')).updates).toHaveLength(1);
+      expect(await store.removed.get('w1-b1', 'c1')).toEqual(removal('c1'));
+      expect(await store.removed.list('w1')).toEqual([removal('c1'), nameless]);
+      expect(await store.removed.ofAuthor('p1')).toEqual([removal('c1')]);
+      // Only a card with an author gets a notice: nobody can be told about one without a name.
+      expect(await store.notices.of('p1')).toEqual([
+        { participantId: 'p1', boardId: 'w1-b1', cardId: 'c1', kind: 'removed', createdAt: 10 }
+      ]);
+      // Removed again later (after being put back): the newer record replaces the older one.
+      await store.boards.append([], [], [{ kind: 'removed', record: removal('c1', { removedAt: 12, removedBy: 'facilitator' }) }]);
+      expect((await store.removed.list('w1')).map((r) => [r.cardId, r.removedAt, r.removedBy])).toEqual([
+        ['c2', 11, 'facilitator'],
+        ['c1', 12, 'facilitator']
+      ]);
+      // Back on the board, or let go: the record and its notice go, in the append.
+      await store.boards.append(
+        [{ boardId: 'w1-b1', update: textUpdate(' back', doc) }],
+        [],
+        [{ kind: 'dropped', boardId: 'w1-b1', cardId: 'c1' }]
+      );
+      expect(await store.removed.get('w1-b1', 'c1')).toBeNull();
+      expect(await store.notices.of('p1')).toEqual([]);
+      // Put back by a command: deleted with its notices.
+      await store.boards.append([], [], [{ kind: 'removed', record: removal('c3') }]);
+      await store.removed.delete('w1-b1', 'c3');
+      expect(await store.removed.get('w1-b1', 'c3')).toBeNull();
+      expect(await store.notices.of('p1')).toEqual([]);
+      expect((await store.removed.list('w1')).map((r) => r.cardId)).toEqual(['c2']);
+    });
+
+    it('[ST28] skips removed cards for boards and authors that are gone, and stores the rest of the batch', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.workshops.delete('w2');
+      await store.boards.append(
+        [{ boardId: 'w1-b1', update: textUpdate('kept') }],
+        [{ boardId: 'w1-b1', cardId: 'c9', participantId: 'p1', createdAt: 1 }],
+        [
+          { kind: 'removed', record: removal('late', { boardId: 'w2-b1' }) },
+          { kind: 'removed', record: removal('forgotten', { authorId: 'gone' }) },
+          { kind: 'removed', record: removal('c1') }
+        ]
+      );
+      expect((await store.boards.load('w1-b1')).updates).toHaveLength(1);
+      expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual(['c9']);
+      expect((await store.removed.list('w1')).map((r) => r.cardId)).toEqual(['c1']);
+      expect((await store.notices.of('p1')).map((n) => n.cardId)).toEqual(['c1']);
+      expect(await store.notices.of('gone')).toEqual([]);
+    });
+
+    it("[ST29] gives a board's authorship records and its removed card ids, oldest removal first", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.boards.append(
+        [],
+        [
+          { boardId: 'w1-b1', cardId: 'a1', participantId: 'p1', createdAt: 1 },
+          { boardId: 'w2-b1', cardId: 'other', participantId: 'p1', createdAt: 1 }
+        ],
+        [
+          { kind: 'removed', record: removal('r-later', { removedAt: 20 }) },
+          { kind: 'removed', record: removal('r-first', { removedAt: 5 }) },
+          { kind: 'removed', record: removal('r-same-ms-1', { removedAt: 20, authorId: null }) },
+          { kind: 'removed', record: removal('elsewhere', { boardId: 'w2-b1' }) }
+        ]
+      );
+      const records = await store.boards.cardRecords('w1-b1');
+      expect(records.authors).toEqual([{ cardId: 'a1', participantId: 'p1' }]);
+      expect(records.removed).toEqual(['r-first', 'r-later', 'r-same-ms-1']);
+      expect(await store.boards.cardRecords('nowhere')).toEqual({ authors: [], removed: [] });
+    });
+
+    it('[ST30] keeps notices until their person dismisses them, and deletes those about a card that is back', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      const hidden = { participantId: 'p1', boardId: 'w1-b1', cardId: 'h1', kind: 'hidden' as const, createdAt: 30 };
+      await store.notices.add(hidden);
+      await store.notices.add({ ...hidden, cardId: 'h0', createdAt: 20 });
+      await store.notices.add({ ...hidden, participantId: 'p2' });
+      await store.notices.add(hidden); // the same again: one notice
+      expect((await store.notices.of('p1')).map((n) => n.cardId)).toEqual(['h0', 'h1']);
+      await expect(store.notices.add({ ...hidden, participantId: 'nobody' })).rejects.toThrow();
+      // A person dismisses only their own notice.
+      await store.notices.dismiss('p2', 'w1-b1', 'h0', 'hidden');
+      expect((await store.notices.of('p1')).map((n) => n.cardId)).toEqual(['h0', 'h1']);
+      await store.notices.dismiss('p1', 'w1-b1', 'h0', 'hidden');
+      expect((await store.notices.of('p1')).map((n) => n.cardId)).toEqual(['h1']);
+      // The card is back on the board: everyone's notices of that kind about it go, no others.
+      await store.boards.append([], [], [{ kind: 'removed', record: removal('h1') }]);
+      await store.notices.deleteAbout('w1-b1', 'h1', 'hidden');
+      expect(await store.notices.of('p2')).toEqual([]);
+      expect(await store.notices.of('p1')).toEqual([
+        { participantId: 'p1', boardId: 'w1-b1', cardId: 'h1', kind: 'removed', createdAt: 10 }
+      ]);
+    });
+
+    it("[ST31] deleting a person deletes their notices and the removed cards they wrote, nobody else's; deleting a workshop deletes all of its own", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.people.add({ ...ann, id: 'p3', workshopId: 'w2' }, 'hash3');
+      await store.boards.append(
+        [],
+        [],
+        [
+          { kind: 'removed', record: removal('of-ann') },
+          { kind: 'removed', record: removal('of-bo', { authorId: 'p2' }) },
+          { kind: 'removed', record: removal('nameless', { authorId: null }) },
+          { kind: 'removed', record: removal('in-w2', { boardId: 'w2-b1', authorId: 'p3' }) }
+        ]
+      );
+      await store.notices.add({ participantId: 'p1', boardId: 'w1-b1', cardId: 'h', kind: 'hidden', createdAt: 1 });
+      await store.people.delete('p1');
+      expect(await store.notices.of('p1')).toEqual([]);
+      expect((await store.removed.list('w1')).map((r) => r.cardId)).toEqual(['of-bo', 'nameless']);
+      expect((await store.notices.of('p2')).map((n) => n.cardId)).toEqual(['of-bo']);
+      await store.workshops.delete('w1');
+      expect(await store.removed.list('w1')).toEqual([]);
+      expect(await store.removed.get('w1-b1', 'nameless')).toBeNull();
+      expect(await store.notices.of('p2')).toEqual([]);
+      expect((await store.removed.list('w2')).map((r) => r.cardId)).toEqual(['in-w2']);
+      expect((await store.notices.of('p3')).map((n) => n.cardId)).toEqual(['in-w2']);
+    });
+
+    it('[ST32] hands out copies of removed cards and notices', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.boards.append([], [], [{ kind: 'removed', record: removal('c1') }]);
+      const got = (await store.removed.get('w1-b1', 'c1'))!;
+      got.card.fields.text = { kind: 'text', value: 'changed' };
+      got.authorId = null;
+      (await store.removed.list('w1'))[0].card.fields.lane = { kind: 'json', value: 'solutions' };
+      (await store.notices.of('p1'))[0].kind = 'hidden';
+      expect(await store.removed.get('w1-b1', 'c1')).toEqual(removal('c1'));
+      expect((await store.notices.of('p1'))[0].kind).toBe('removed');
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

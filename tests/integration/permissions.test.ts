@@ -38,7 +38,18 @@ import { COMMAND_TYPES, COMMANDS, allows, boardOf, takenAfterEnd, type Command, 
 import type { CommandResult } from '../../src/lib/protocol/session';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
-import { api, connectSession, createWorkshop, join, tokenOf, type CreatedWorkshop, type SessionClient } from '../helpers/clients';
+import { cardsOf, getCard, writeCard } from '../../src/lib/board/schema';
+import {
+  api,
+  connectBoard,
+  connectSession,
+  createWorkshop,
+  join,
+  tokenOf,
+  until,
+  type CreatedWorkshop,
+  type SessionClient
+} from '../helpers/clients';
 
 const IDENTITIES = ['facilitator', 'member', 'decisionMaker', 'observer', 'removed', 'otherWorkshop', 'none'] as const;
 type Identity = (typeof IDENTITIES)[number];
@@ -65,6 +76,8 @@ interface World {
   sockets: Record<Role, SessionClient>;
   /** A second facilitator of A ("Kit") who sets up what a command needs, on a socket of its own. */
   setup: SessionClient;
+  /** The second facilitator's session token (for a board connection of theirs). */
+  setupToken: string;
   /** People the participant commands name: one to change the role of, one to remove. */
   targets: { setRole: Person; remove: Person };
   /** Cards on A's board and hidden from it (only on the in-process server, which can write them). */
@@ -73,6 +86,12 @@ interface World {
   removed: Person;
   /** The vote the vote commands name, and the card it is about (set up by their `before`). */
   vote: { id: string; item: string };
+  /**
+   * Removed cards card.restoreRemoved names, one for each role that may send it (set up by its
+   * `before`): the member's and the decision maker's own cards, and for the facilitator a card
+   * another member wrote. Each was deleted by the second facilitator.
+   */
+  removedCards: Partial<Record<Role, string>>;
   b: CreatedWorkshop;
   other: Person;
   otherSocket: SessionClient;
@@ -159,10 +178,12 @@ async function world(target: Target = server): Promise<World> {
     people,
     sockets,
     setup,
+    setupToken: kit.token,
     targets: { setRole: sol, remove: rex },
     cards,
     removed: rue,
     vote: { id: 'no-vote-yet', item: 'no-card-yet' },
+    removedCards: {},
     b,
     other,
     otherSocket
@@ -173,21 +194,23 @@ async function world(target: Target = server): Promise<World> {
 async function fingerprint(w: World): Promise<string> {
   const { store, session: ctx } = server.running.realtime;
   const id = w.a.id;
-  const [workshop, people, invites, state, hidden, drafts, board, openVotes, results] = await Promise.all([
+  const [workshop, people, invites, state, hidden, removed, drafts, board, openVotes, results] = await Promise.all([
     store.workshops.get(id),
     store.people.list(id),
     store.people.invites(id),
     store.facilitation.get(id),
     store.moderation.list(id),
+    store.removed.list(id),
     store.drafts.ofBoard(w.boardId),
     ctx.boards.read(w.boardId, (b) => b.toJSON()),
     store.votes.openIn(id),
     store.votes.results(id)
   ]);
+  const notices = await Promise.all(people.map((p) => store.notices.of(p.id)));
   // Every vote's ballots, person by person.
   const ballots: Record<string, Record<string, number>> = {};
   for (const v of openVotes) for (const p of people) ballots[`${v.id}/${p.id}`] = await store.votes.ballot(v.id, p.id);
-  return JSON.stringify({ workshop, people, invites, state, hidden, drafts, board, openVotes, results, ballots });
+  return JSON.stringify({ workshop, people, invites, state, hidden, removed, notices, drafts, board, openVotes, results, ballots });
 }
 
 /** Tries a socket.io handshake that should fail; resolves with the connect_error's data.code. */
@@ -218,8 +241,11 @@ function refusedHandshake(workshopId: string, token: string | undefined): Promis
 // socket.io commands
 
 interface Example<K extends CommandType> {
-  /** A valid command of this type, naming workshop A's real ids. */
-  command: (w: World) => Extract<Command, { type: K }>;
+  /**
+   * A valid command of this type, naming workshop A's real ids; `who` is the sender, for a command
+   * whose rule depends on whose thing it names (each may put back only their own removed card).
+   */
+  command: (w: World, who?: Identity) => Extract<Command, { type: K }>;
   /** What A needs first so that an allowed sender is answered ok (run by the second facilitator). */
   before?: (w: World) => Promise<void>;
   /** The command names one of A's people (its board, if any, is read from the command table). */
@@ -250,6 +276,40 @@ async function openVoteFor(w: World): Promise<void> {
   const result = await send(w.setup, { type: 'vote.open', boardId: w.boardId, on: { kind: 'cards', lanes: ['solutions'] } });
   if (!result.ok || !('voteId' in result)) throw new Error(`could not open a vote: ${JSON.stringify(result)}`);
   w.vote = { id: result.voteId, item };
+}
+
+/**
+ * Removed cards for card.restoreRemoved: each of Mo (member) and Dana (decision maker) writes a
+ * card on their own board connection, as does Sol (a member) for the facilitator to put back;
+ * the second facilitator deletes all three on theirs, so each lands in Removed cards.
+ */
+async function removedCardsFor(w: World): Promise<void> {
+  const writers: [Role, Person][] = [
+    ['member', w.people.member],
+    ['decisionMaker', w.people.decisionMaker],
+    ['facilitator', w.targets.setRole]
+  ];
+  await expectOk(w.setup, { type: 'board.lock', boardId: w.boardId, locked: false });
+  const kit = connectBoard(server.wsUrl, w.boardId, w.setupToken);
+  const clients = writers.map(([, p]) => connectBoard(server.wsUrl, w.boardId, p.token));
+  try {
+    await Promise.all([kit, ...clients].map((c) => c.synced));
+    for (const [i, [role]] of writers.entries()) {
+      const id = writeCard(clients[i].doc, { lane: 'questions', text: `Written by the ${role}'s person` });
+      await until(kit.doc, () => !!getCard(kit.doc, id));
+      w.removedCards[role] = id;
+    }
+    kit.doc.transact(() => {
+      for (const id of Object.values(w.removedCards)) cardsOf(kit.doc).delete(id);
+    });
+    const store = server.running.realtime.store;
+    for (let tries = 0; (await store.removed.list(w.a.id)).length < writers.length; tries++) {
+      if (tries > 250) throw new Error('the removed cards did not land');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    for (const c of [kit, ...clients]) c.destroy();
+  }
 }
 
 const EXAMPLES = {
@@ -291,8 +351,19 @@ const EXAMPLES = {
   'card.hide': { command: (w) => ({ type: 'card.hide', boardId: w.boardId, cardId: w.cards.onBoard, reason: 'Off topic' }) },
   'card.restore': { command: (w) => ({ type: 'card.restore', boardId: w.boardId, cardId: w.cards.hidden }) },
   'card.addAnonymous': {
-    command: (w) => ({ type: 'card.addAnonymous', boardId: w.boardId, lane: 'questions', text: 'Without my name' }),
+    command: (w) => ({ type: 'card.addAnonymous', boardId: w.boardId, lane: 'questions', text: 'Without my name', postId: 'post-1' }),
     before: openForCards
+  },
+  'card.restoreRemoved': {
+    command: (w, who) => ({
+      type: 'card.restoreRemoved',
+      boardId: w.boardId,
+      cardId: (who && isLive(who) ? w.removedCards[who] : undefined) ?? w.removedCards.facilitator ?? 'nothing-removed-yet'
+    }),
+    before: removedCardsFor
+  },
+  'notice.dismiss': {
+    command: (w) => ({ type: 'notice.dismiss', boardId: w.boardId, cardId: w.cards.hidden || 'no-card', kind: 'hidden' })
   },
   'draft.save': {
     command: (w) => ({ type: 'draft.save', boardId: w.boardId, draftId: 'draft-1', lane: 'problems', text: 'A draft', anonymous: false }),
@@ -393,7 +464,7 @@ async function removedMidway(w: World): Promise<SessionClient> {
  * exactly as it was.
  */
 async function attempt(w: World, type: CommandType, who: Identity, watch: boolean): Promise<{ answer: string; unchanged: boolean }> {
-  const command = exampleOf(type).command(w);
+  const command = exampleOf(type).command(w, who);
   if (who === 'none') {
     const code = await refusedHandshake(w.a.id, undefined);
     return { answer: code === 'not_signed_in' ? CANNOT_CONNECT : `handshake: ${code}`, unchanged: true };

@@ -1,7 +1,9 @@
 // The board log in SQLite: appends and compaction on the log connection (no fsync per commit;
 // durable() syncs the write-ahead log once for every commit before it), reads on the main one.
+// An append also carries the card authors and the Removed cards its updates caused, so a card
+// someone deleted is kept in the very transaction that deletes it.
 import type Database from 'better-sqlite3';
-import type { BoardLog, CardAuthorRecord, StoredBoard } from '../types';
+import type { BoardLog, CardAuthorRecord, RemovalChange, StoredBoard } from '../types';
 import type { WalSync } from './wal-sync';
 
 type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array }>;
@@ -22,6 +24,28 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
        SELECT @boardId, @cardId, @participantId, @createdAt
        WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId) AND EXISTS (SELECT 1 FROM participants WHERE id = @participantId)`
     ),
+    // Removed cards and their authors' notices, written with the deletion that caused them.
+    keepRemoved: log.prepare(
+      `INSERT OR REPLACE INTO removed_cards (board_id, card_id, card, author_id, removed_by, removed_at)
+       VALUES (@boardId, @cardId, @card, @authorId, @removedBy, @removedAt)`
+    ),
+    tellAuthor: log.prepare(
+      `INSERT OR REPLACE INTO card_notices (participant_id, board_id, card_id, kind, created_at)
+       VALUES (@authorId, @boardId, @cardId, 'removed', @removedAt)`
+    ),
+    keepRemovedIfThere: log.prepare(
+      `INSERT OR REPLACE INTO removed_cards (board_id, card_id, card, author_id, removed_by, removed_at)
+       SELECT @boardId, @cardId, @card, @authorId, @removedBy, @removedAt
+       WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId)
+         AND (@authorId IS NULL OR EXISTS (SELECT 1 FROM participants WHERE id = @authorId))`
+    ),
+    tellAuthorIfThere: log.prepare(
+      `INSERT OR REPLACE INTO card_notices (participant_id, board_id, card_id, kind, created_at)
+       SELECT @authorId, @boardId, @cardId, 'removed', @removedAt
+       WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId) AND EXISTS (SELECT 1 FROM participants WHERE id = @authorId)`
+    ),
+    dropRemoved: log.prepare('DELETE FROM removed_cards WHERE board_id = @boardId AND card_id = @cardId'),
+    dropRemovedNotices: log.prepare("DELETE FROM card_notices WHERE board_id = @boardId AND card_id = @cardId AND kind = 'removed'"),
     upsertSnapshot: log.prepare(
       `INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES (@boardId, @data, @uptoId, @now)
        ON CONFLICT(board_id) DO UPDATE SET data = excluded.data, upto_id = excluded.upto_id, updated_at = excluded.updated_at`
@@ -34,32 +58,66 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
     pendingCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
     authors: db.prepare<[string], { board_id: string; card_id: string; participant_id: string; created_at: number }>(
       'SELECT a.* FROM card_authors a JOIN boards b ON b.id = a.board_id WHERE b.workshop_id = ?'
+    ),
+    authorsOfBoard: db.prepare<[string], { card_id: string; participant_id: string }>(
+      'SELECT card_id, participant_id FROM card_authors WHERE board_id = ?'
+    ),
+    removedOfBoard: db.prepare<[string], { card_id: string }>(
+      'SELECT card_id FROM removed_cards WHERE board_id = ? ORDER BY removed_at, rowid'
     )
   };
 
-  const appendWith = (append: Database.Statement, insertAuthor: Database.Statement) =>
-    log.transaction((batch: Batch, authors: ReadonlyArray<CardAuthorRecord>) => {
+  type Statements = { append: Database.Statement; insertAuthor: Database.Statement; keep: Database.Statement; tell: Database.Statement };
+  const fast: Statements = { append: q.append, insertAuthor: q.insertAuthor, keep: q.keepRemoved, tell: q.tellAuthor };
+  const careful: Statements = {
+    append: q.appendIfBoard,
+    insertAuthor: q.insertAuthorIfThere,
+    keep: q.keepRemovedIfThere,
+    tell: q.tellAuthorIfThere
+  };
+
+  const appendWith = (st: Statements) =>
+    log.transaction((batch: Batch, authors: ReadonlyArray<CardAuthorRecord>, removals: ReadonlyArray<RemovalChange>) => {
       let last = 0;
       for (const { boardId, update } of batch) {
-        const r = append.run({ boardId, data: update });
+        const r = st.append.run({ boardId, data: update });
         if (r.changes) last = Number(r.lastInsertRowid);
       }
-      for (const a of authors) insertAuthor.run(a);
+      for (const a of authors) st.insertAuthor.run(a);
+      // After the authors: a card written and removed by someone else within one batch has both.
+      for (const change of removals) {
+        if (change.kind === 'dropped') {
+          q.dropRemoved.run({ boardId: change.boardId, cardId: change.cardId });
+          q.dropRemovedNotices.run({ boardId: change.boardId, cardId: change.cardId });
+          continue;
+        }
+        const r = change.record;
+        const row = {
+          boardId: r.boardId,
+          cardId: r.cardId,
+          card: JSON.stringify(r.card),
+          authorId: r.authorId,
+          removedBy: r.removedBy,
+          removedAt: r.removedAt
+        };
+        st.keep.run(row);
+        if (r.authorId !== null) st.tell.run(row);
+      }
       return last;
     });
-  const appendFast = appendWith(q.append, q.insertAuthor);
-  const appendCareful = appendWith(q.appendIfBoard, q.insertAuthorIfThere);
+  const appendFast = appendWith(fast);
+  const appendCareful = appendWith(careful);
   /**
    * One deletion must never fail the transaction that carries everyone else's edits: when the fast
    * path meets a board or person deleted while their edits waited (a foreign key), the whole batch
    * is written again skipping those (the failed transaction left nothing behind).
    */
-  const appendTx = (batch: Batch, authors: ReadonlyArray<CardAuthorRecord>): number => {
+  const appendTx = (batch: Batch, authors: ReadonlyArray<CardAuthorRecord>, removals: ReadonlyArray<RemovalChange>): number => {
     try {
-      return appendFast(batch, authors);
+      return appendFast(batch, authors, removals);
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw err;
-      return appendCareful(batch, authors);
+      return appendCareful(batch, authors, removals);
     }
   };
 
@@ -81,9 +139,9 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
   });
 
   return {
-    async append(batch, authors = []) {
-      if (!batch.length && !authors.length) return 0;
-      const last = appendTx(batch, authors);
+    async append(batch, authors = [], removals = []) {
+      if (!batch.length && !authors.length && !removals.length) return 0;
+      const last = appendTx(batch, authors, removals);
       committed();
       return last;
     },
@@ -93,6 +151,10 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
       compactTx(boardId, snapshot, uptoId);
     },
     pendingCount: async (boardId) => q.pendingCount.get(boardId)?.n ?? 0,
+    cardRecords: async (boardId) => ({
+      authors: q.authorsOfBoard.all(boardId).map((r) => ({ cardId: r.card_id, participantId: r.participant_id })),
+      removed: q.removedOfBoard.all(boardId).map((r) => r.card_id)
+    }),
     authors: async (workshopId) =>
       q.authors
         .all(workshopId)

@@ -139,5 +139,29 @@ export const MIGRATIONS: string[] = [
     id TEXT PRIMARY KEY,
     deleted_at INTEGER NOT NULL
   );
+  `,
+  /*
+   * 7: removed cards (a card someone deleted that someone else wrote, kept whole) and the notices
+   * people are told about their cards until they dismiss them.
+   */ `
+  CREATE TABLE removed_cards (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    card TEXT NOT NULL,
+    author_id TEXT REFERENCES participants(id) ON DELETE CASCADE,
+    removed_by TEXT NOT NULL,
+    removed_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  CREATE INDEX removed_cards_by_author ON removed_cards(author_id) WHERE author_id IS NOT NULL;
+  CREATE TABLE card_notices (
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, board_id, card_id, kind)
+  ) WITHOUT ROWID;
+  CREATE INDEX card_notices_by_card ON card_notices(board_id, card_id);
   `
 ];

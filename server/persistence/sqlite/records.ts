@@ -1,5 +1,5 @@
-// Workshops, people, drafts, moderation and facilitation states in SQLite, on the main
-// connection (synchronous = FULL: durable when the promise resolves).
+// Workshops, people, drafts, moderation (hidden and removed cards, notices) and facilitation
+// states in SQLite, on the main connection (synchronous = FULL: durable when the promise resolves).
 import type Database from 'better-sqlite3';
 import type { Role } from '../../../src/lib/domain/roles';
 import type { CardSnapshot } from '../../../src/lib/board/schema';
@@ -7,6 +7,12 @@ import { snapshotSummary } from '../../../src/lib/board/schema';
 import {
   VersionConflict,
   type BoardRecord,
+  type CardNoticeRecord,
+  type NoticeKind,
+  type NoticeStore,
+  type RemovedBy,
+  type RemovedCardRecord,
+  type RemovedCardStore,
   type DraftRecord,
   type DraftStore,
   type FacilitationStateStore,
@@ -124,6 +130,37 @@ const toHidden = (r: HiddenRow): HiddenCardRecord => ({
   hiddenAt: r.hidden_at
 });
 
+interface RemovedRow {
+  board_id: string;
+  card_id: string;
+  card: string;
+  author_id: string | null;
+  removed_by: string;
+  removed_at: number;
+}
+interface NoticeRow {
+  participant_id: string;
+  board_id: string;
+  card_id: string;
+  kind: string;
+  created_at: number;
+}
+const toRemoved = (r: RemovedRow): RemovedCardRecord => ({
+  boardId: r.board_id,
+  cardId: r.card_id,
+  card: JSON.parse(r.card) as CardSnapshot,
+  authorId: r.author_id,
+  removedBy: r.removed_by as RemovedBy,
+  removedAt: r.removed_at
+});
+const toNotice = (r: NoticeRow): CardNoticeRecord => ({
+  participantId: r.participant_id,
+  boardId: r.board_id,
+  cardId: r.card_id,
+  kind: r.kind as NoticeKind,
+  createdAt: r.created_at
+});
+
 const one = <R, T>(row: R | undefined, map: (r: R) => T): T | null => (row ? map(row) : null);
 
 export function sqliteRecords(db: Database.Database): {
@@ -131,6 +168,8 @@ export function sqliteRecords(db: Database.Database): {
   people: PeopleStore;
   drafts: DraftStore;
   moderation: ModerationStore;
+  removed: RemovedCardStore;
+  notices: NoticeStore;
   facilitation: FacilitationStateStore;
 } {
   const q = {
@@ -198,6 +237,24 @@ export function sqliteRecords(db: Database.Database): {
     hiddenCard: db.prepare<[string, string], HiddenRow>('SELECT * FROM hidden_cards WHERE board_id = ? AND card_id = ?'),
     deleteHidden: db.prepare('DELETE FROM hidden_cards WHERE board_id = @boardId AND card_id = @cardId'),
 
+    removedCards: db.prepare<[string], RemovedRow>(
+      'SELECT r.* FROM removed_cards r JOIN boards b ON b.id = r.board_id WHERE b.workshop_id = ? ORDER BY r.removed_at, r.rowid'
+    ),
+    removedOfAuthor: db.prepare<[string], RemovedRow>('SELECT * FROM removed_cards WHERE author_id = ? ORDER BY removed_at, rowid'),
+    removedCard: db.prepare<[string, string], RemovedRow>('SELECT * FROM removed_cards WHERE board_id = ? AND card_id = ?'),
+    deleteRemoved: db.prepare('DELETE FROM removed_cards WHERE board_id = @boardId AND card_id = @cardId'),
+    addNotice: db.prepare(
+      `INSERT OR REPLACE INTO card_notices (participant_id, board_id, card_id, kind, created_at)
+       VALUES (@participantId, @boardId, @cardId, @kind, @createdAt)`
+    ),
+    noticesOf: db.prepare<[string], NoticeRow>(
+      'SELECT * FROM card_notices WHERE participant_id = ? ORDER BY created_at, board_id, card_id, kind'
+    ),
+    dismissNotice: db.prepare(
+      'DELETE FROM card_notices WHERE participant_id = @participantId AND board_id = @boardId AND card_id = @cardId AND kind = @kind'
+    ),
+    deleteNoticesAbout: db.prepare('DELETE FROM card_notices WHERE board_id = @boardId AND card_id = @cardId AND kind = @kind'),
+
     getState: db.prepare<[string], { state: string; version: number }>('SELECT state, version FROM workshop_state WHERE workshop_id = ?'),
     insertState: db.prepare(
       `INSERT INTO workshop_state (workshop_id, state, updated_at, version) VALUES (@workshopId, @json, @now, 1)
@@ -225,6 +282,10 @@ export function sqliteRecords(db: Database.Database): {
   const removeParticipant = db.transaction((id: string, at: number) => {
     q.removeParticipant.run({ id, at });
     q.revokeSessions.run({ id, at });
+  });
+  const deleteRemoved = db.transaction((boardId: string, cardId: string) => {
+    q.deleteRemoved.run({ boardId, cardId });
+    q.deleteNoticesAbout.run({ boardId, cardId, kind: 'removed' });
   });
   const deleteDrafts = db.transaction((keys: ReadonlyArray<{ participantId: string; draftId: string }>) => {
     for (const k of keys) q.deleteDraft.run(k);
@@ -283,6 +344,18 @@ export function sqliteRecords(db: Database.Database): {
       list: async (workshopId) => q.hiddenCards.all(workshopId).map(toHidden),
       get: async (boardId, cardId) => one(q.hiddenCard.get(boardId, cardId), toHidden),
       delete: async (boardId, cardId) => void q.deleteHidden.run({ boardId, cardId })
+    },
+    removed: {
+      list: async (workshopId) => q.removedCards.all(workshopId).map(toRemoved),
+      ofAuthor: async (participantId) => q.removedOfAuthor.all(participantId).map(toRemoved),
+      get: async (boardId, cardId) => one(q.removedCard.get(boardId, cardId), toRemoved),
+      delete: async (boardId, cardId) => deleteRemoved(boardId, cardId)
+    },
+    notices: {
+      add: async (n) => void q.addNotice.run(n),
+      of: async (participantId) => q.noticesOf.all(participantId).map(toNotice),
+      dismiss: async (participantId, boardId, cardId, kind) => void q.dismissNotice.run({ participantId, boardId, cardId, kind }),
+      deleteAbout: async (boardId, cardId, kind) => void q.deleteNoticesAbout.run({ boardId, cardId, kind })
     },
     facilitation: {
       async get(workshopId) {

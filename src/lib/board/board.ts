@@ -8,6 +8,7 @@ import {
   deleteCard,
   getCard,
   moveCard,
+  putBackCard,
   readLanes,
   restoreCard,
   snapshotCard,
@@ -76,6 +77,11 @@ export class Board {
   /** Puts a hidden card back exactly as it was (same id, every field). */
   restore(id: string, snapshot: CardSnapshot): void {
     restoreCard(this.doc, id, snapshot, this.origin);
+  }
+
+  /** Puts a removed card back (same id, every field; at its place or the end of its list); false when it is there already. */
+  putBack(id: string, snapshot: CardSnapshot): boolean {
+    return putBackCard(this.doc, id, snapshot, this.origin);
   }
 
   card(id: string): CardView | null {

@@ -165,12 +165,16 @@ export function authorsOf(tr: Y.Transaction): { cardId: string; participantId: s
 /** Ids of cards this transaction put on the board (new keys of the cards map). */
 export function cardsAddedIn(tr: Y.Transaction): string[] {
   const cards = cardsOf(tr.doc);
+  return changedCardKeys(tr).filter((key) => cards.has(key));
+}
+
+/** Keys of the cards map this transaction set or deleted. */
+function changedCardKeys(tr: Y.Transaction): string[] {
   // Yjs types `changed` with its own `any`; the cards map is one of its keys.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const keys = tr.changed.get(cards as unknown as Y.AbstractType<Y.YEvent<any>>);
-  if (!keys) return [];
+  const keys = tr.changed.get(cardsOf(tr.doc) as unknown as Y.AbstractType<Y.YEvent<any>>);
   const out: string[] = [];
-  for (const key of keys) if (key !== null && cards.has(key)) out.push(key);
+  for (const key of keys ?? []) if (key !== null) out.push(key);
   return out;
 }
 
@@ -257,6 +261,117 @@ export function snapshotCard(doc: Y.Doc, id: string): CardSnapshot | null {
   return { fields };
 }
 
+// ---- Cards taken off the board, read as they were ----------------------------------------------
+// A card someone deletes is gone from the document's readers at once, but until the end of the
+// transaction that deleted it, Yjs still holds its items (marked deleted, with their content): it
+// garbage-collects them only after 'beforeObserverCalls' and 'afterTransaction' have run. So the
+// server's room reads a deleted card there, item by item, exactly as it was before the
+// transaction: an item counts if it was on the board before it (its clock is below the
+// transaction's state before) and this transaction is what deleted it (or nothing has).
+
+// Yjs's own types use `any` for the event a type emits.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyYType = Y.AbstractType<any>;
+
+function livedBefore(tr: Y.Transaction, item: Y.Item): boolean {
+  if (item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0)) return false;
+  return !item.deleted || Y.isDeleted(tr.deleteSet, item.id);
+}
+
+/** A map entry's value before `tr`: the newest of its items that was live then (older values are to its left). */
+function mapEntryBefore(tr: Y.Transaction, last: Y.Item): Y.Item | null {
+  for (let item: Y.Item | null = last; item; item = item.left) if (livedBefore(tr, item)) return item;
+  return null;
+}
+
+function contentBefore(tr: Y.Transaction, content: Y.Item['content']): SnapshotValue[] {
+  if (content instanceof Y.ContentType) return [typeBefore(tr, content.type as AnyYType)];
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON || content instanceof Y.ContentBinary) {
+    return content.getContent().map((value: unknown) => ({ kind: 'json' as const, value: value === undefined ? null : value }));
+  }
+  // Deleted content, formatting marks, embedded docs and embeds: not part of a card's fields.
+  return [];
+}
+
+function typeBefore(tr: Y.Transaction, type: AnyYType): SnapshotValue {
+  if (type instanceof Y.Text) {
+    let value = '';
+    for (let item = type._start; item; item = item.right) {
+      if (item.content instanceof Y.ContentString && livedBefore(tr, item)) value += item.content.str;
+    }
+    return { kind: 'text', value };
+  }
+  if (type instanceof Y.Map) {
+    const value: Record<string, SnapshotValue> = {};
+    for (const [key, last] of type._map) {
+      const item = mapEntryBefore(tr, last);
+      const values = item ? contentBefore(tr, item.content) : [];
+      if (values.length) value[key] = values[values.length - 1];
+    }
+    return { kind: 'map', value };
+  }
+  if (type instanceof Y.Array) {
+    const value: SnapshotValue[] = [];
+    for (let item = type._start; item; item = item.right)
+      if (item.countable && livedBefore(tr, item)) value.push(...contentBefore(tr, item.content));
+    return { kind: 'array', value };
+  }
+  return { kind: 'json', value: null };
+}
+
+/** Whether a snapshot's fields make a card readers would show (as readCard checks a live one). */
+function isCardSnapshot(fields: Record<string, SnapshotValue>): boolean {
+  const { lane, order, text } = fields;
+  return (
+    lane?.kind === 'json' &&
+    isLane(lane.value) &&
+    order?.kind === 'json' &&
+    typeof order.value === 'string' &&
+    ORDER_KEY.test(order.value) &&
+    text?.kind === 'text'
+  );
+}
+
+/**
+ * The cards transaction `tr` took off the board, each exactly as it was before `tr` (every
+ * field, as snapshotCard would have seen it then). Only while Yjs still holds the deleted items:
+ * call it from a 'beforeObserverCalls' or 'afterTransaction' handler. Not among them: a card
+ * written and deleted within `tr` (nobody ever saw it), a key that holds a new card after `tr`
+ * (the old one was replaced, not taken off), and malformed entries that were never a card.
+ */
+export function cardsRemovedIn(tr: Y.Transaction): { id: string; snapshot: CardSnapshot }[] {
+  const cards = cardsOf(tr.doc);
+  const out: { id: string; snapshot: CardSnapshot }[] = [];
+  for (const key of changedCardKeys(tr)) {
+    if (cards.has(key)) continue;
+    const item = cards._map.get(key);
+    if (!item || !item.deleted || !livedBefore(tr, item) || !(item.content instanceof Y.ContentType)) continue;
+    const before = typeBefore(tr, item.content.type as AnyYType);
+    if (before.kind === 'map' && isCardSnapshot(before.value)) out.push({ id: key, snapshot: { fields: before.value } });
+  }
+  return out;
+}
+
+/** The fields the board itself knows; the others a card may carry are kept whenever they fit. */
+const KNOWN_FIELDS = ['lane', 'order', 'text', 'createdAt', 'anonymous', 'theme'];
+
+/**
+ * A snapshot no larger than `maxChars` of JSON: as it is when it fits (every card the page can
+ * write does), else only its known fields with its words cut to the card limit. Only a script
+ * writing straight to the document can make a card that large.
+ */
+export function boundSnapshot(snapshot: CardSnapshot, maxChars: number): CardSnapshot {
+  if (JSON.stringify(snapshot).length <= maxChars) return snapshot;
+  const fields: Record<string, SnapshotValue> = {};
+  for (const key of KNOWN_FIELDS) {
+    const value = snapshot.fields[key];
+    if (!value) continue;
+    if (value.kind === 'text') fields[key] = { kind: 'text', value: value.value.slice(0, LIMITS.cardText) };
+    else if (value.kind === 'json' && JSON.stringify(value).length <= 1024) fields[key] = value;
+  }
+  return { fields };
+}
+
 /** Puts a card back exactly as snapshotCard saw it, under the same id. */
 export function restoreCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, origin: unknown = null): void {
   doc.transact(() => {
@@ -264,6 +379,29 @@ export function restoreCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, orig
     for (const [k, v] of Object.entries(snapshot.fields)) card.set(k, fromSnapshot(v));
     cardsOf(doc).set(id, card);
   }, origin);
+}
+
+/**
+ * Puts a removed card back under the same id with every field it had, its theme too: at its
+ * place (its order key still sorts it between the neighbours it had, where they are still there),
+ * or at the end of its list when the kept card had no usable place. False, changing nothing, when
+ * a card with that id is on the board already.
+ */
+export function putBackCard(doc: Y.Doc, id: string, snapshot: CardSnapshot, origin: unknown = null): boolean {
+  if (cardsOf(doc).has(id)) return false;
+  doc.transact(() => {
+    restoreCard(doc, id, snapshot);
+    const card = cardsOf(doc).get(id)!;
+    const lane = isLane(card.get('lane')) ? (card.get('lane') as Lane) : 'questions';
+    if (!(card.get('text') instanceof Y.Text)) card.set('text', new Y.Text(snapshotSummary(snapshot).text));
+    const order = card.get('order');
+    if (!isLane(card.get('lane')) || typeof order !== 'string' || !ORDER_KEY.test(order)) {
+      const siblings = readLanes(doc)[lane].filter((c) => c.id !== id);
+      card.set('lane', lane);
+      card.set('order', orderAt(siblings, siblings.length));
+    }
+  }, origin);
+  return true;
 }
 
 /** The lane and words of a snapshot, for lists of hidden cards (tolerant of odd data). */

@@ -5,11 +5,13 @@
 import { createContext, tick } from 'svelte';
 import { LANE_INFO, getCard, type CardView, type Lane } from '$lib/board/schema';
 import { canEditBoard, type Role } from '$lib/domain/roles';
-import type { Command, CommandResult, ParticipantInfo, PublicState } from '$lib/protocol/session';
+import type { CardNotice, Command, CommandResult, ParticipantInfo, PublicState } from '$lib/protocol/session';
+import { hiddenNotice, removedNotice } from '$lib/domain/removed';
 import { BoardConnection } from './board-connection.svelte';
 import { BoardView } from './board-view.svelte';
 import { SessionConnection } from './session.svelte';
 import { DraftStore } from './drafts.svelte';
+import { Outbox, type WaitingPost } from './outbox.svelte';
 import { endSessionHere, forgetWorkshop, keepForOffline, leaveWorkshop, onLeftElsewhere, signedInHere } from './device';
 import { THEME_NAME_MAX, type ThemeView } from '$lib/board/themes';
 import type { TextRequest } from './text-request';
@@ -93,6 +95,16 @@ export interface BoardActions {
 
 export const [boardActions, setBoardActions] = createContext<BoardActions>();
 
+/** One notice, by what it is about (a card has at most one of each kind). */
+export function noticeKey(n: CardNotice): string {
+  return `${n.kind}/${n.boardId}/${n.cardId}`;
+}
+
+/** A notice in the plain words its person reads. */
+export function noticeWords(n: CardNotice): string {
+  return n.kind === 'removed' ? removedNotice(n.text) : hiddenNotice(n.text, n.reason);
+}
+
 const SPOTLIGHT = 'The facilitator is showing everyone';
 
 const NOT_CONNECTED: CommandResult = { ok: false, error: { code: 'server_error', message: 'Not connected yet.' } };
@@ -102,6 +114,10 @@ export class BoardPage implements BoardActions {
   view = $state<BoardView | null>(null);
   session = $state<SessionConnection | null>(null);
   drafts = $state<DraftStore | null>(null);
+  /** Cards posted without a name that the server has not taken yet (kept on this device). */
+  outbox = $state<Outbox | null>(null);
+  /** Why putting back or dismissing a notice failed, by notice. */
+  noticeErrors = $state<Record<string, string>>({});
   /** The polite live region's words (status messages for screen readers). */
   announcement = $state('');
   onBreak = $state(false);
@@ -139,6 +155,7 @@ export class BoardPage implements BoardActions {
       if (!this.gone || this.cleared || !d.signedIn) return;
       this.cleared = true;
       this.drafts?.clear();
+      this.outbox?.clear();
       this.session?.destroy();
       void (this.connection?.forgetLocalCopy() ?? Promise.resolve())
         .then(() => forgetWorkshop(d.workshop.id, { boardIds: d.boards, name: this.forgot }))
@@ -150,7 +167,18 @@ export class BoardPage implements BoardActions {
       if (!this.ended || this.stoppedKeeping || !d.signedIn) return;
       this.stoppedKeeping = true;
       this.drafts?.clear();
+      this.outbox?.clear();
       void (this.connection?.stopKeeping() ?? Promise.resolve()).then(() => forgetWorkshop(d.workshop.id, { boardIds: d.boards }));
+    });
+    // A new notice about one of this person's cards is said aloud too (the list is on the page).
+    let told = new Set<string>();
+    $effect(() => {
+      const notices = this.notices;
+      const now = new Set(notices.map(noticeKey));
+      const fresh = notices.filter((n) => !told.has(noticeKey(n)));
+      told = now;
+      if (fresh.length === 1) this.say(noticeWords(fresh[0]));
+      else if (fresh.length > 1) this.say(`There are ${fresh.length} new messages about your cards, under About your cards.`);
     });
     // A step of the kind "group" shows the board by theme (once, as it starts; people may switch back).
     let lastPhase = -1;
@@ -212,6 +240,10 @@ export class BoardPage implements BoardActions {
     this.session = new SessionConnection(d.workshop.id, { id: d.me.id, name: d.me.name, role: d.me.role });
     this.drafts = new DraftStore(d.workshop.id, this.session);
     this.vote.attach(this.session);
+    if (!d.ended) {
+      this.outbox = new Outbox(d.workshop.id, this.session);
+      this.outbox.onPosted(() => this.say('Your card is on the board, without your name.'));
+    }
     // Keep a copy of this page for reloads without a signal (see src/lib/client/device.ts).
     if (!d.ended) keepForOffline(d.workshop.id, d.boards).catch(() => undefined);
   }
@@ -220,6 +252,7 @@ export class BoardPage implements BoardActions {
     this.stopListening?.();
     this.vote.destroy();
     this.drafts?.destroy();
+    this.outbox?.destroy();
     this.session?.destroy();
     this.view?.destroy();
     this.connection?.destroy();
@@ -281,6 +314,11 @@ export class BoardPage implements BoardActions {
   get spotlightNow(): PublicState['spotlight'] {
     const d = this.data();
     return d.signedIn && this.shared?.spotlight?.boardId === d.board.id ? this.shared.spotlight : null;
+  }
+
+  /** What this person is told about their own cards, until they dismiss it. */
+  get notices(): CardNotice[] {
+    return this.session?.notices ?? [];
   }
 
   get themes(): ThemeView[] {
@@ -467,10 +505,55 @@ export class BoardPage implements BoardActions {
       this.say('Card added.');
       return true;
     }
-    this.say('Posting your card without your name. It joins the board in a few seconds, with any others.');
-    const result = await this.run({ type: 'card.addAnonymous', boardId: this.boardId, lane, text });
-    if (result.ok) this.say('Your card is on the board, without your name.');
-    return result.ok;
+    const outbox = this.outbox;
+    if (!outbox) return false;
+    // Kept on this device first: with no signal (or no answer) it waits and is sent when the
+    // signal is back, across a reload too.
+    const sending = outbox.post(this.boardId, lane, text);
+    this.say(
+      this.session?.connected
+        ? 'Posting your card without your name. It joins the board in a few seconds, with any others.'
+        : 'You are offline. Your card is kept on this device and is sent, without your name, when you are back online.'
+    );
+    void sending.then((outcome) => {
+      if (outcome.kind === 'refused') this.say(`Your card was not sent: ${outcome.message}`);
+    });
+    return true;
+  };
+
+  retryPost = async (post: WaitingPost): Promise<void> => {
+    const outcome = await this.outbox?.retry(post.postId);
+    if (outcome?.kind === 'refused') this.say(`Your card was not sent: ${outcome.message}`);
+    else if (outcome?.kind === 'waiting') this.say('Your card is kept on this device and is sent when you are back online.');
+  };
+
+  discardPost = (post: WaitingPost): void => {
+    this.outbox?.discard(post.postId);
+    this.say('The card you had not sent is deleted.');
+  };
+
+  /** Puts one of this person's removed cards back on the board. */
+  restoreMine = async (notice: CardNotice): Promise<boolean> => {
+    const r = await this.run({ type: 'card.restoreRemoved', boardId: notice.boardId, cardId: notice.cardId });
+    this.noticeErrors = { ...this.noticeErrors, [noticeKey(notice)]: r.ok ? '' : r.error.message };
+    if (!r.ok) return false;
+    this.say('Your card is back on the board.');
+    // The focus goes to the card, once it is back on this board (on a phone, in its list's tab).
+    if (notice.boardId !== this.boardId) return true;
+    this.arrangement = 'lists';
+    this.currentLane = notice.lane;
+    for (let i = 0; i < 50 && !document.getElementById(`card-${notice.cardId}`); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await tick();
+    }
+    document.getElementById(`card-${notice.cardId}`)?.focus();
+    return true;
+  };
+
+  dismissNotice = async (notice: CardNotice): Promise<boolean> => {
+    const r = await this.run({ type: 'notice.dismiss', boardId: notice.boardId, cardId: notice.cardId, kind: notice.kind });
+    this.noticeErrors = { ...this.noticeErrors, [noticeKey(notice)]: r.ok ? '' : r.error.message };
+    return r.ok;
   };
 
   move = async (id: string, lane: Lane, index: number): Promise<void> => {
@@ -493,7 +576,7 @@ export class BoardPage implements BoardActions {
     const neighbour = siblings[at + 1] ?? siblings[at - 1];
     view.remove(id);
     this.lastDeleted = id;
-    this.say('Card deleted. You can undo this.');
+    this.say('Card deleted. You can undo this. If someone else wrote it, they are told and can put it back.');
     await tick();
     const target = neighbour ? document.getElementById(`card-${neighbour.id}`) : document.querySelector<HTMLElement>(`.lane-${lane} .add`);
     target?.focus();
@@ -521,17 +604,26 @@ export class BoardPage implements BoardActions {
 
   hide = async (cardId: string): Promise<void> => {
     if (!this.data().signedIn) return;
+    // A card posted without a name has no recorded writer: nobody can be told, and the dialog says so.
+    const nameless = this.view ? (getCard(this.view.doc, cardId)?.anonymous ?? false) : false;
     const reason = await this.ask({
       title: 'Hide this card',
       label: 'Why are you hiding it?',
-      hint: 'The person who wrote it is told, with this reason. You can put it back from Hidden cards.',
+      hint: nameless
+        ? 'This card was posted without a name, so nobody can be told it was hidden. You can put it back from Hidden cards.'
+        : 'The person who wrote it is told, with this reason. You can put it back from Hidden cards.',
       value: 'Not in line with our ground rules',
       confirm: 'Hide the card',
       max: 200
     });
     if (reason === null) return;
     const r = await this.run({ type: 'card.hide', boardId: this.boardId, cardId, reason });
-    if (r.ok) this.say('Card hidden. You can put it back from Hidden cards.');
+    if (r.ok)
+      this.say(
+        nameless
+          ? 'Card hidden. It was posted without a name, so nobody was told. You can put it back from Hidden cards.'
+          : 'Card hidden. The person who wrote it is told why. You can put it back from Hidden cards.'
+      );
   };
 
   /** A break: out of the speaking queue (me.away), and back to the same place afterwards. */
@@ -600,6 +692,7 @@ export class BoardPage implements BoardActions {
     this.leaving = 'busy';
     try {
       this.drafts?.clear();
+      this.outbox?.clear();
       this.session?.destroy();
       await this.connection?.forgetLocalCopy();
       await leaveWorkshop(d.workshop.id, d.boards);

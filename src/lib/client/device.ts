@@ -1,6 +1,7 @@
 // Browser only: what this device keeps of a workshop for offline use, and clearing it. A device
 // keeps a workshop's board page (Cache Storage), its boards (IndexedDB), the board written at
-// page hide and the private cards not yet shown (localStorage), and only while the person is
+// page hide, the private cards not yet shown and the cards posted without a name not yet sent
+// (localStorage), and only while the person is
 // signed in here: the companion cookie `rt_here_<id>` says so (the session cookie is httpOnly).
 // See "What a device keeps" in docs/ARCHITECTURE.md.
 import {
@@ -15,6 +16,7 @@ import {
   draftsKey,
   hereCookieName,
   keptKey,
+  outboxKey,
   unsavedKey
 } from '$lib/protocol/device';
 
@@ -103,8 +105,8 @@ function deleteDatabase(name: string): Promise<void> {
 
 /**
  * Removes everything this device keeps of a workshop: its board page from the cache, each board's
- * IndexedDB copy and page-hide copy, and the private cards not yet shown. With `name`, also the name
- * remembered for the next invite page.
+ * IndexedDB copy and page-hide copy, the private cards not yet shown and the cards without a name
+ * not yet sent. With `name`, also the name remembered for the next invite page.
  */
 export async function forgetWorkshop(workshopId: string, options: { boardIds?: string[]; name?: boolean } = {}): Promise<void> {
   forgetting.add(workshopId);
@@ -113,6 +115,7 @@ export async function forgetWorkshop(workshopId: string, options: { boardIds?: s
   try {
     for (const id of boards) store?.removeItem(unsavedKey(id));
     store?.removeItem(draftsKey(workshopId));
+    store?.removeItem(outboxKey(workshopId));
     store?.removeItem(keptKey(workshopId));
     if (options.name) store?.removeItem(NAME_KEY);
   } catch {
@@ -187,11 +190,8 @@ export async function sweepDevice(): Promise<void> {
   try {
     for (let i = 0; store && i < store.length; i++) {
       const key = store.key(i) ?? '';
-      const id = key.startsWith(KEPT_PREFIX)
-        ? key.slice(KEPT_PREFIX.length)
-        : key.startsWith(draftsKey(''))
-          ? key.slice(draftsKey('').length)
-          : '';
+      const prefix = [KEPT_PREFIX, draftsKey(''), outboxKey('')].find((p) => key.startsWith(p));
+      const id = prefix ? key.slice(prefix.length) : '';
       if (id && !signedInHere(id)) gone.add(id);
     }
   } catch {

@@ -1,9 +1,10 @@
 // Browser only: the socket.io session for one workshop, as runes. Holds the public state
 // (phases, timer, queue...), this person's role, the facilitator's view, their own votes in open
-// votes and each board's latest vote results, and a clock offset so the timer shows server time
+// votes and each board's latest vote results, the notices about this person's cards, and a clock offset so the timer shows server time
 // on any device.
 import { io, type Socket } from 'socket.io-client';
 import type {
+  CardNotice,
   ClientToServerEvents,
   Command,
   CommandResult,
@@ -26,6 +27,7 @@ export class SessionConnection {
   #ballots = $state<Record<string, MyBallot>>({});
   /** Each board's latest closed vote, by board id. */
   #results = $state<Record<string, VoteResults>>({});
+  #notices = $state<CardNotice[]>([]);
   #connected = $state(false);
   #stopped = $state<string | null>(null);
   #offset = $state(0);
@@ -71,6 +73,7 @@ export class SessionConnection {
       this.#me = p;
       if (p.role !== 'facilitator') this.#facilitator = null;
     });
+    this.socket.on('notices', ({ notices }) => (this.#notices = notices));
     this.socket.on('removed', ({ message }) => this.stop(message));
     this.socket.on('ballot', (ballot) => {
       this.#ballots = { ...this.#ballots, [ballot.voteId]: ballot };
@@ -90,7 +93,28 @@ export class SessionConnection {
       for (const l of this.draftListeners) l(info);
     });
     this.ticker = setInterval(() => (this.#now = Date.now()), 250);
+    addEventListener('offline', this.onOffline);
+    addEventListener('online', this.onOnline);
   }
+
+  /**
+   * The browser says the signal is gone: a socket that outlived the drop would look connected
+   * until its pings time out (tens of seconds), and what is sent meanwhile would wait for an
+   * answer that cannot come. So its transport is closed at once (socket.io keeps trying to
+   * reconnect, with its backoff, in case no "online" event comes); things kept on the device wait.
+   */
+  private onOffline = () => {
+    if (this.#stopped) return;
+    this.socket.io.engine?.close();
+    this.#connected = false;
+  };
+
+  /** Back online: connect at once rather than after the reconnection backoff. */
+  private onOnline = () => {
+    if (this.#stopped || this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  };
 
   get state() {
     return this.#state;
@@ -108,6 +132,10 @@ export class SessionConnection {
   /** The latest closed vote's results on a board, if any. */
   results(boardId: string): VoteResults | null {
     return this.#results[boardId] ?? null;
+  }
+  /** What this person is told about their cards (removed by someone, hidden), until they dismiss it. */
+  get notices() {
+    return this.#notices;
   }
   get connected() {
     return this.#connected;
@@ -160,6 +188,8 @@ export class SessionConnection {
 
   destroy() {
     clearInterval(this.ticker);
+    removeEventListener('offline', this.onOffline);
+    removeEventListener('online', this.onOnline);
     this.socket.disconnect();
   }
 }

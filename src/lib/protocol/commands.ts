@@ -56,6 +56,10 @@ export const COMMANDS = {
   'card.hide': { who: 'facilitator', board: named, afterEnd: true },
   'card.restore': { who: 'facilitator', board: named, afterEnd: true },
   'card.addAnonymous': { who: 'contributor', board: named },
+  // The handler lets only the card's writer or a facilitator put it back (and, on a locked board
+  // or after the end, only a facilitator): taken after the end for facilitators' moderation.
+  'card.restoreRemoved': { who: 'contributor', board: named, afterEnd: true },
+  'notice.dismiss': { who: 'anyone', board: named, afterEnd: true },
   'draft.save': { who: 'contributor', board: named },
   'draft.delete': { who: 'anyone', board: none, afterEnd: true },
   'drafts.reveal': { who: 'facilitator', board: named },

@@ -46,6 +46,10 @@ export function unsavedKey(boardId: string): string {
 export function draftsKey(workshopId: string): string {
   return `roundtable.drafts.${workshopId}`;
 }
+/** localStorage: this person's cards posted without a name that the server has not taken yet (offline). */
+export function outboxKey(workshopId: string): string {
+  return `roundtable.outbox.${workshopId}`;
+}
 /** localStorage: which boards of a workshop this device keeps, so they can be cleared later. */
 export function keptKey(workshopId: string): string {
   return `roundtable.kept.${workshopId}`;

@@ -76,7 +76,18 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('invite.renew'), role }),
   z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(200) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
-  z.object({ type: z.literal('card.addAnonymous'), boardId: id, lane, text: z.string().trim().min(1).max(LIMITS.cardText) }),
+  z.object({
+    type: z.literal('card.addAnonymous'),
+    boardId: id,
+    lane,
+    text: z.string().trim().min(1).max(LIMITS.cardText),
+    /** The page's id for this post: sent again after a lost answer, it puts no second card. */
+    postId: id.optional()
+  }),
+  /** The card's writer or a facilitator: put a removed card back on the board. */
+  z.object({ type: z.literal('card.restoreRemoved'), boardId: id, cardId: id }),
+  /** Anyone: dismiss a notice about one of my cards (removed by someone, or hidden). */
+  z.object({ type: z.literal('notice.dismiss'), boardId: id, cardId: id, kind: z.enum(['removed', 'hidden']) }),
   z.object({
     type: z.literal('draft.save'),
     boardId: id,

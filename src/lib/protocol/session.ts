@@ -7,6 +7,7 @@ import type { FacilitationState, Phase, RoundAnswer, Spotlight } from '../domain
 import type { Command, CommandType } from './schemas';
 import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
+import type { RemovedBy } from '../domain/removed';
 import type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 
 export const PROTOCOL_VERSION = 1;
@@ -98,12 +99,39 @@ export interface HiddenCard {
   hiddenAt: number;
 }
 
+/**
+ * A card someone took off the board that someone else wrote (facilitators see every one). Who
+ * removed it is said only as "a facilitator" or "someone on the board"; who wrote it, never.
+ */
+export interface RemovedCard {
+  boardId: string;
+  cardId: string;
+  lane: Lane;
+  text: string;
+  /** Posted without a name: nobody could be told it was removed. */
+  anonymous: boolean;
+  /** Whether its writer is recorded, so was told and can put it back themselves. */
+  writerTold: boolean;
+  removedBy: RemovedBy;
+  removedAt: number;
+}
+
 export interface FacilitatorView {
   roster: RosterEntry[];
   balance: Balance;
   hidden: HiddenCard[];
+  /** Removed cards, oldest removal first. */
+  removed: RemovedCard[];
   links: Partial<Record<Role, string>>;
 }
+
+/**
+ * What a person is told about their own cards until they dismiss it: one of their cards removed
+ * by someone (they can put it back), or hidden by a facilitator with a reason.
+ */
+export type CardNotice =
+  | { kind: 'removed'; boardId: string; cardId: string; lane: Lane; text: string; removedAt: number }
+  | { kind: 'hidden'; boardId: string; cardId: string; lane: Lane; text: string; reason: string; hiddenAt: number };
 
 export type CommandErrorCode = 'invalid_payload' | 'forbidden' | 'not_allowed_now' | 'rate_limited' | 'unknown_command' | 'server_error';
 
@@ -142,6 +170,8 @@ export interface ServerToClientEvents {
   ballot: (ballot: MyBallot) => void;
   /** To everyone, when a vote closes (and on connect, each board's latest closed vote). Names nobody. */
   voteResults: (results: VoteResults) => void;
+  /** Only to you: every notice about your cards you have not dismissed, on connect and after each change. */
+  notices: (info: { notices: CardNotice[] }) => void;
   /** Your role changed; the page reloads what it shows. */
   role: (participant: ParticipantInfo) => void;
   /** You were removed, or your session ended; the socket closes after this. */
