@@ -7,6 +7,7 @@ import { snapshotSummary } from '../../../src/lib/board/schema';
 import {
   VersionConflict,
   type BoardRecord,
+  type ClosedVoteRecord,
   type DraftRecord,
   type DraftStore,
   type FacilitationStateStore,
@@ -126,7 +127,16 @@ const toHidden = (r: HiddenRow): HiddenCardRecord => ({
 
 const one = <R, T>(row: R | undefined, map: (r: R) => T): T | null => (row ? map(row) : null);
 
-export function sqliteRecords(db: Database.Database): {
+/** Writers other nouns own, for the tables a workshop made from an archive starts with. */
+export interface ContentWriters {
+  firstSnapshot(boardId: string, snapshot: Uint8Array): void;
+  closedVote(vote: ClosedVoteRecord): void;
+}
+
+export function sqliteRecords(
+  db: Database.Database,
+  writers: ContentWriters
+): {
   workshops: WorkshopStore;
   people: PeopleStore;
   drafts: DraftStore;
@@ -203,6 +213,19 @@ export function sqliteRecords(db: Database.Database): {
     q.insertWorkshop.run(input.workshop);
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
+    const contents = input.contents;
+    if (!contents) return;
+    const ours = new Set(input.boards.map((b) => b.id));
+    const outside = [...contents.boards.map((b) => b.boardId), ...contents.votes.map((v) => v.boardId)].find((id) => !ours.has(id));
+    if (outside !== undefined) throw new Error(`board ${outside} is not one of the new workshop's boards`);
+    for (const b of contents.boards) writers.firstSnapshot(b.boardId, b.snapshot);
+    if (contents.facilitation !== null) {
+      q.insertState.run({ workshopId: input.workshop.id, json: contents.facilitation, now: input.workshop.createdAt });
+    }
+    for (const v of contents.votes) {
+      if (v.workshopId !== input.workshop.id) throw new Error(`vote ${v.id} is not the new workshop's`);
+      writers.closedVote(v);
+    }
   });
   const addParticipant = db.transaction((p: ParticipantRecord, hash: string) => {
     q.insertParticipant.run(p);
