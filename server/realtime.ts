@@ -27,6 +27,7 @@ import { votesOnConnect } from './session/votes';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
+import { exportArchive, importArchive } from './archive';
 
 export interface Realtime {
   config: Config;
@@ -140,6 +141,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       for (const i of await store.people.invites(workshopId)) if (i.revokedAt === null) out[i.role] = i.token;
       return out;
     },
+    exportArchive: (workshopId) => exportArchive({ store, states, boards: sync }, workshopId),
+    importArchive: (archive, address) => importArchive(workshops, config.limits, archive, address),
     linkBase: (origin) => shareableOrigin(config, origin),
     deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, 'The facilitator has deleted this workshop and everything in it.')
   };

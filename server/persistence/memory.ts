@@ -111,7 +111,8 @@ export function openMemoryStore(): Store {
             throw new Error('UNIQUE constraint failed: board_snapshots');
           }
           const voteIds = contents.votes.map((v) => v.id);
-          if (new Set(voteIds).size !== voteIds.length || voteIds.some((id) => votes.has(id))) throw new Error('UNIQUE constraint failed: votes');
+          if (new Set(voteIds).size !== voteIds.length || voteIds.some((id) => votes.has(id)))
+            throw new Error('UNIQUE constraint failed: votes');
           if (contents.votes.some((v) => v.workshopId !== workshop.id)) throw new Error("a vote that is not the new workshop's");
         }
         workshops.set(workshop.id, clone({ ...workshop, endedAt: workshop.endedAt ?? null }));

@@ -532,7 +532,8 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(await store.facilitation.get('w2')).toEqual({ json: input.contents.facilitation, version: 1 });
       await expect(store.facilitation.save('w2', '{}', 0)).rejects.toBeInstanceOf(VersionConflict);
       // Tallies come back in any order (SQLite: by their key).
-      const byKey = (t: { unit: string; itemId: string }[]) => [...t].sort((a, b) => `${a.unit}/${a.itemId}`.localeCompare(`${b.unit}/${b.itemId}`));
+      const byKey = (t: { unit: string; itemId: string }[]) =>
+        [...t].sort((a, b) => `${a.unit}/${a.itemId}`.localeCompare(`${b.unit}/${b.itemId}`));
       const results = await store.votes.results('w2');
       const want = input.contents.votes[0];
       expect(results).toHaveLength(1);

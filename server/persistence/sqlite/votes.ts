@@ -68,8 +68,12 @@ export function closedVoteWriter(db: Database.Database): (vote: ClosedVoteRecord
     `INSERT INTO votes (id, workshop_id, board_id, subject, items, votes_per_person, max_per_item, opened_at, closed_at, labels)
      VALUES (@id, @workshopId, @boardId, @subject, @items, @votesPerPerson, @maxPerItem, @openedAt, @closedAt, @labels)`
   );
-  const group = db.prepare('INSERT INTO vote_groups (vote_id, role, eligible, voters, shown) VALUES (@voteId, @role, @eligible, @voters, @shown)');
-  const tally = db.prepare('INSERT INTO vote_tallies (vote_id, unit, item_id, votes, backers) VALUES (@voteId, @unit, @itemId, @votes, @backers)');
+  const group = db.prepare(
+    'INSERT INTO vote_groups (vote_id, role, eligible, voters, shown) VALUES (@voteId, @role, @eligible, @voters, @shown)'
+  );
+  const tally = db.prepare(
+    'INSERT INTO vote_tallies (vote_id, unit, item_id, votes, backers) VALUES (@voteId, @unit, @itemId, @votes, @backers)'
+  );
   return (v) => {
     insert.run({
       id: v.id,

@@ -23,7 +23,7 @@ import type { ArchiveBoard, ArchiveVote } from '../protocol/archive';
 
 /**
  * The top-level parts of a board document and the archive field each goes to. A board module
- * that opens another part (`doc.getMap('…')`) fails a test until it is listed here and archived.
+ * that opens another part of the document fails a test until it is listed here and archived.
  */
 export const BOARD_DOCUMENT_PARTS = { cards: 'cards', themes: 'themes', keypoints: 'keyPoints' } as const;
 

@@ -11,6 +11,7 @@
 // import gives everything new ids of this server's own kind. See docs/API.md, "The archive".
 // Server-side only at run time (the page imports types and the constants, never the schema).
 import { z } from 'zod';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, formatProblem } from './archive-format';
 import { LANES } from '../board/schema';
 import { KEY_POINT_MAX, THEME_SOURCE } from '../board/keypoints';
 import { THEME_NAME_MAX } from '../board/themes';
@@ -18,8 +19,7 @@ import { PHASE_KINDS } from '../domain/facilitation';
 import { LIMITS, checkQuestion, checkTitle } from '../domain/text';
 import { GROUP_LABEL, VOTE_RULES, VOTING_ROLES, shownGroups, type TallyUnit, type VotingRole } from '../domain/votes';
 
-export const ARCHIVE_FORMAT = 'roundtable-archive';
-export const ARCHIVE_VERSION = 1;
+export { ARCHIVE_FILE_HINT, ARCHIVE_FORMAT, ARCHIVE_VERSION } from './archive-format';
 
 export const ARCHIVE_RULES = {
   /** Boards in one workshop. */
@@ -35,9 +35,6 @@ export const ARCHIVE_RULES = {
   maxKeyPoints: 500,
   maxSources: 500
 } as const;
-
-/** What the page says an archive is, wherever it names one. */
-export const ARCHIVE_FILE_HINT = 'the file you saved with “Download everything (JSON archive)”, ending in .json';
 
 const localId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'should be 1 to 64 letters, numbers, - or _');
 /** What a key point comes from or a vote is about: a card's id, or `theme:<id>`. */
@@ -76,7 +73,11 @@ const themeIds = z.array(localId).min(1).max(VOTE_RULES.maxItems);
 const vote = z.strictObject({
   id: localId,
   on: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('cards'), lanes: z.array(z.enum(LANES)).min(1).max(LANES.length).optional(), themes: themeIds.optional() }),
+    z.strictObject({
+      kind: z.literal('cards'),
+      lanes: z.array(z.enum(LANES)).min(1).max(LANES.length).optional(),
+      themes: themeIds.optional()
+    }),
     z.strictObject({ kind: z.literal('themes'), themes: themeIds.optional() })
   ]),
   votesPerPerson: voteCount,
@@ -166,24 +167,8 @@ export type CheckedArchive = { ok: true; archive: Archive } | { ok: false; messa
  * message says what is wrong and where, in plain words, for the person who chose the file.
  */
 export function checkArchive(raw: unknown): CheckedArchive {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || (raw as { format?: unknown }).format !== ARCHIVE_FORMAT) {
-    return {
-      ok: false,
-      field: 'format',
-      message: `This file is not a Roundtable archive. Choose ${ARCHIVE_FILE_HINT}.`
-    };
-  }
-  const version = (raw as { version?: unknown }).version;
-  if (version !== ARCHIVE_VERSION) {
-    return {
-      ok: false,
-      field: 'version',
-      message:
-        typeof version === 'number' && Number.isInteger(version) && version > ARCHIVE_VERSION
-          ? `This archive was made by a newer Roundtable (archive version ${version}). This Roundtable can read version ${ARCHIVE_VERSION}: update it, then try again.`
-          : `This archive has no version this Roundtable can read (it reads version ${ARCHIVE_VERSION}).`
-    };
-  }
+  const wrong = formatProblem(raw);
+  if (wrong) return { ok: false, ...wrong };
   const parsed = archiveSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues;
@@ -235,7 +220,11 @@ function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
     ['Vote', 'votes', board.votes]
   ] as const) {
     const i = duplicate(list.map((x) => x.id));
-    if (i >= 0) return { field: `${at}.${key}[${i}].id`, message: `${kind} ${list[i].id} on ${lower(name)} has the same id as another ${kind.toLowerCase()} there.` };
+    if (i >= 0)
+      return {
+        field: `${at}.${key}[${i}].id`,
+        message: `${kind} ${list[i].id} on ${lower(name)} has the same id as another ${kind.toLowerCase()} there.`
+      };
   }
   const cards = new Set(board.cards.map((c) => c.id));
   const themes = new Set(board.themes.map((t) => t.id));
@@ -257,7 +246,8 @@ function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
           message: `Key point ${i + 1} on ${lower(name)} comes from ${theme !== null ? `theme ${theme}` : `card ${source}`}, which is not in the archive.`
         };
       }
-      if (seen.has(source)) return { field: `${at}.keyPoints[${i}].sources[${j}]`, message: `Key point ${i + 1} on ${lower(name)} names ${source} twice.` };
+      if (seen.has(source))
+        return { field: `${at}.keyPoints[${i}].sources[${j}]`, message: `Key point ${i + 1} on ${lower(name)} names ${source} twice.` };
       seen.add(source);
     }
   }
@@ -269,7 +259,8 @@ function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
 }
 
 const lower = (name: string) => name[0].toLowerCase() + name.slice(1);
-const unitWords = (unit: TallyUnit) => (unit === 'all' ? 'everyone' : unit === 'together' ? 'the groups counted together' : GROUP_LABEL[unit].many);
+const unitWords = (unit: TallyUnit) =>
+  unit === 'all' ? 'everyone' : unit === 'together' ? 'the groups counted together' : GROUP_LABEL[unit].many;
 
 /**
  * A vote's totals must be ones the server could have kept when it closed: groups shown exactly as
@@ -286,7 +277,11 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
   if (d >= 0) return fail(`.items[${d}].id`, `lists item ${items[d]} twice.`);
   const onThemes = v.on.kind === 'themes';
   const odd = items.findIndex((id) => id.startsWith(THEME_SOURCE) !== onThemes);
-  if (odd >= 0) return fail(`.items[${odd}].id`, `is about ${onThemes ? 'themes' : 'cards'}, but item ${items[odd]} is not ${onThemes ? 'a theme' : 'a card'}.`);
+  if (odd >= 0)
+    return fail(
+      `.items[${odd}].id`,
+      `is about ${onThemes ? 'themes' : 'cards'}, but item ${items[odd]} is not ${onThemes ? 'a theme' : 'a card'}.`
+    );
 
   const byRole = new Map<VotingRole, Archive['boards'][number]['votes'][number]['groups'][number]>();
   for (const [i, g] of v.groups.entries()) {
@@ -298,7 +293,10 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
   const shown = shownGroups(voters);
   for (const [i, g] of v.groups.entries()) {
     if (g.shown !== shown[g.role]) {
-      return fail(`.groups[${i}].shown`, `shows the ${GROUP_LABEL[g.role].many} as “${g.shown}”, but with these numbers of voters it must be “${shown[g.role]}”, so that no group of fewer than 3 people can be read off.`);
+      return fail(
+        `.groups[${i}].shown`,
+        `shows the ${GROUP_LABEL[g.role].many} as “${g.shown}”, but with these numbers of voters it must be “${shown[g.role]}”, so that no group of fewer than 3 people can be read off.`
+      );
     }
   }
   const min = VOTE_RULES.minGroup;
@@ -317,7 +315,8 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
     if (cells.has(key)) return fail(field, `has two totals for ${unitWords(t.unit)} on item ${t.itemId}.`);
     if (!inVote.has(t.itemId)) return fail(`${field}.itemId`, `has a total for item ${t.itemId}, which is not one of its items.`);
     const n = unitVoters(t.unit);
-    if (n === null) return fail(`${field}.unit`, `has totals for ${unitWords(t.unit)}, which may not be shown with these numbers of voters.`);
+    if (n === null)
+      return fail(`${field}.unit`, `has totals for ${unitWords(t.unit)}, which may not be shown with these numbers of voters.`);
     if (t.backers > n || t.backers > t.votes || t.votes > t.backers * v.maxPerItem) {
       return fail(field, `has a total for ${unitWords(t.unit)} on item ${t.itemId} that its voters could not have given.`);
     }
@@ -327,7 +326,8 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
     const parts: TallyUnit[] = [...VOTING_ROLES.filter((r) => shown[r] === 'own'), ...(apart >= min ? (['together'] as const) : [])];
     for (const id of items) {
       const sum = parts.reduce((n, u) => n + (cells.get(`${u}/${id}`) ?? 0), 0);
-      if (sum !== (cells.get(`all/${id}`) ?? 0)) return fail('.tallies', `has everyone's total on item ${id} that is not the sum of the groups' totals.`);
+      if (sum !== (cells.get(`all/${id}`) ?? 0))
+        return fail('.tallies', `has everyone's total on item ${id} that is not the sum of the groups' totals.`);
     }
   }
   return null;
@@ -392,8 +392,10 @@ function where(raw: unknown, path: readonly (string | number)[]): string {
     const next = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
     if (typeof p === 'number') {
       const entry = (next && typeof next === 'object' ? next : {}) as { id?: unknown; title?: unknown };
-      if (section === 'boards') things.push(typeof entry.title === 'string' && entry.title ? `board “${entry.title.slice(0, 60)}”` : `board ${p + 1}`);
-      else if ((section === 'cards' || section === 'themes') && typeof entry.id === 'string') things.push(`${ENTRY[section]} ${entry.id.slice(0, 64)}`);
+      if (section === 'boards')
+        things.push(typeof entry.title === 'string' && entry.title ? `board “${entry.title.slice(0, 60)}”` : `board ${p + 1}`);
+      else if ((section === 'cards' || section === 'themes') && typeof entry.id === 'string')
+        things.push(`${ENTRY[section]} ${entry.id.slice(0, 64)}`);
       else things.push(`${ENTRY[section] ?? 'entry'} ${p + 1}`);
       field = [];
     } else {
@@ -404,7 +406,7 @@ function where(raw: unknown, path: readonly (string | number)[]): string {
     v = next;
   }
   // The section a list index was in is not a field ("the cards" of a board is said by "card c2").
-  if (typeof path[path.length - 1] === 'string' && ENTRY[path[path.length - 1] as string] && field.length) {
+  if (Array.isArray(v) && typeof path[path.length - 1] === 'string' && ENTRY[path[path.length - 1] as string] && field.length) {
     field[field.length - 1] = `the ${FIELD[path[path.length - 1] as string] ?? path[path.length - 1]}`;
   }
   const subject = things.reverse().reduce((s, t) => (s ? `${s} ${t.startsWith('board') ? 'on' : 'of'} ${t}` : t), '') || 'the archive';
@@ -414,13 +416,14 @@ function where(raw: unknown, path: readonly (string | number)[]): string {
 
 /** zod's issue in plain words. */
 function what(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === undefined && issue.code !== 'unrecognized_keys') return 'is missing';
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return 'is missing';
       return `should be ${EXPECTED[issue.expected] ?? issue.expected}`;
     case 'too_big':
       if (issue.origin === 'string') return `is longer than ${Number(issue.maximum).toLocaleString('en-GB')} characters`;
-      if (issue.origin === 'array') return issue.exact ? `should have exactly ${issue.maximum}` : `has more than ${Number(issue.maximum).toLocaleString('en-GB')}`;
+      if (issue.origin === 'array')
+        return issue.exact ? `should have exactly ${issue.maximum}` : `has more than ${Number(issue.maximum).toLocaleString('en-GB')}`;
       return `is more than ${Number(issue.maximum).toLocaleString('en-GB')}`;
     case 'too_small':
       if (issue.origin === 'string') return 'is empty';

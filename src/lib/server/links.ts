@@ -5,6 +5,7 @@ import type { Role } from '$lib/domain/roles';
 import { inviteLink } from '$lib/protocol/links';
 import { HERE, LEFT, hereCookieName } from '$lib/protocol/device';
 import { sessionCookieName } from './credentials';
+import type { CreatedWorkshop } from './app';
 
 const HERE_PREFIX = hereCookieName('');
 
@@ -14,6 +15,18 @@ export function inviteLinks(base: string, invites: Partial<Record<Role, string>>
   const out: Record<string, string> = {};
   for (const [role, token] of Object.entries(invites)) if (token) out[role] = inviteLink(base, token);
   return out;
+}
+
+/** What creating a workshop answers (POST /api/workshops, and an import): its id, code, boards and invite links. */
+export function createdBody(base: string, created: CreatedWorkshop) {
+  return {
+    id: created.workshop.id,
+    title: created.workshop.title,
+    question: created.workshop.question,
+    code: created.workshop.code,
+    boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
+    links: inviteLinks(base, created.invites)
+  };
 }
 
 export async function qrDataUrl(link: string): Promise<string> {
