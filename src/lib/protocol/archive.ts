@@ -439,8 +439,14 @@ function what(issue: z.core.$ZodIssue, value: unknown): string {
       return 'is not in a shape this Roundtable knows';
     case 'not_multiple_of':
       return 'should be a whole number';
-    default:
+    case 'custom':
+    case 'invalid_element':
+    case 'invalid_key':
       return issue.message;
+    default: {
+      const never: never = issue;
+      return (never as { message: string }).message;
+    }
   }
 }
 
