@@ -12,7 +12,8 @@ import { addKeyPoint, readKeyPoints } from '../../src/lib/board/keypoints';
 import { readThemes } from '../../src/lib/board/themes';
 import { archiveContent, checkArchive, type Archive } from '../../src/lib/protocol/archive';
 import { databasePath } from '../../server/persistence/sqlite/index';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
+import { freePort, spawnServer } from '../helpers/process-server';
 import {
   api,
   connectBoard,
@@ -562,6 +563,55 @@ describe('how many, how often', () => {
       db.close();
     } finally {
       await small.close();
+    }
+  });
+});
+
+// Pages with forms run in a server of their own process (see tests/integration/names.test.ts).
+describe("the start page's form, without scripts", () => {
+  it("[L-ARCHIVE-3] shows a bad file's problem in the error summary, and a form past the small limit is 413, not an error", async () => {
+    const proc = await spawnServer(tempDataDir(), await freePort());
+    try {
+      const post = (form: FormData) =>
+        fetch(`${proc.url}/?/import`, {
+          method: 'POST',
+          body: form,
+          headers: { origin: proc.url, accept: 'text/html' },
+          redirect: 'manual'
+        });
+      const form = (contents: string, name = '') => {
+        const f = new FormData();
+        f.set('archive', new Blob([contents], { type: 'application/json' }), 'saved.json');
+        f.set('import-name', name);
+        return f;
+      };
+      const wrong = await post(form('{"title": "not an archive"}'));
+      expect(wrong.status).toBe(422);
+      const page = await wrong.text();
+      expect(page).toContain('There is a problem');
+      expect(page).toContain('This file is not a Roundtable archive.');
+      expect(page).toContain('href="#archive"');
+      const notJson = await post(form('<html>'));
+      expect(notJson.status).toBe(400);
+      // A name that the rules refuse is said before the file is read.
+      const named = await post(form('{}', 'Decision maker'));
+      expect(named.status).toBe(400);
+      expect(await named.text()).toContain('href="#import-name"');
+      const none = new FormData();
+      none.set('import-name', '');
+      expect(await (await post(none)).text()).toContain('Choose a file to start from');
+      // Every other form is held to the small limit (16 KiB) as it is read: 413, as before.
+      const big = await fetch(`${proc.url}/?/create`, {
+        method: 'POST',
+        body: new URLSearchParams({ title: 'T', question: 'q'.repeat(20_000), name: '' }),
+        headers: { origin: proc.url, accept: 'text/html' },
+        redirect: 'manual'
+      });
+      expect(big.status).toBe(413);
+      expect((await fetch(`${proc.url}/healthz`)).status).toBe(200);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
     }
   });
 });

@@ -1,5 +1,5 @@
 // Small helpers for the JSON API: read a body safely and turn refusals into `{ error }` replies.
-import { json, type RequestEvent } from '@sveltejs/kit';
+import { error, json, type RequestEvent } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 
 /** The body as a JSON object, refused (as an AppError) when it is not one or is over `maxBytes`. */
@@ -22,6 +22,19 @@ export async function readJson(request: Request, maxBytes: number): Promise<Reco
 }
 
 const tooLarge = () => new AppError('payload_too_large', 'The request body is too large.', 413);
+
+/**
+ * What a body past its limit fails with while it is read: SvelteKit's own 413 (an HttpError), so a
+ * form action that reads it answers 413 as it did under the adapter's limit, and readJson, which
+ * looks at the status, answers with its JSON refusal.
+ */
+function bodyTooLarge(): unknown {
+  try {
+    error(413, 'The request body is too large.');
+  } catch (err) {
+    return err;
+  }
+}
 
 /**
  * The body as text, refused once it passes `max` bytes: checked against Content-Length before
@@ -85,7 +98,7 @@ export function limitBody(request: Request, max: number): Request {
     },
     async pull(controller) {
       if (declared > max) {
-        controller.error(tooLarge());
+        controller.error(bodyTooLarge());
         void drain();
         return;
       }
@@ -94,7 +107,7 @@ export function limitBody(request: Request, max: number): Request {
         if (done) return controller.close();
         size += value.byteLength;
         if (size > max) {
-          controller.error(tooLarge());
+          controller.error(bodyTooLarge());
           void drain();
           return;
         }
