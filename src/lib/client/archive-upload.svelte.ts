@@ -29,6 +29,8 @@ export class ArchiveUpload {
 
   async submit(form: HTMLFormElement): Promise<void> {
     if (this.busy) return;
+    // Taken now: the form's controls are disabled while it is busy, and FormData leaves disabled ones out.
+    const data = new FormData(form);
     this.phase = { kind: 'checking' };
     const errors: Record<string, string> = {};
     const file = (form.elements.namedItem('archive') as HTMLInputElement | null)?.files?.[0];
@@ -53,7 +55,7 @@ export class ArchiveUpload {
     }
     this.phase = { kind: 'sending', percent: 0 };
     try {
-      const text = await this.send(form);
+      const text = await this.send(form.action, data);
       this.phase = { kind: 'idle' };
       await applyAction(deserialize(text));
     } catch {
@@ -64,10 +66,10 @@ export class ArchiveUpload {
     }
   }
 
-  private send(form: HTMLFormElement): Promise<string> {
+  private send(action: string, data: FormData): Promise<string> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', form.action);
+      xhr.open('POST', action);
       xhr.setRequestHeader('accept', 'application/json');
       xhr.setRequestHeader('x-sveltekit-action', 'true');
       xhr.upload.onprogress = (e) => {
@@ -78,7 +80,7 @@ export class ArchiveUpload {
       xhr.onload = () => resolve(xhr.responseText);
       xhr.onerror = () => reject(new Error('network'));
       xhr.onabort = () => reject(new Error('aborted'));
-      xhr.send(new FormData(form));
+      xhr.send(data);
     });
   }
 }
