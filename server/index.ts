@@ -27,6 +27,10 @@ export async function startServer(config: Config, handlerPath: string): Promise<
   // ourselves (it would assume https), so laptops on venue Wi-Fi work over plain http too.
   if (config.publicUrl && !process.env.ORIGIN) process.env.ORIGIN = config.publicUrl;
   process.env.PROTOCOL_HEADER ??= PROTO_HEADER;
+  // Body sizes are ours to limit, per route, as bodies are read (src/hooks.server.ts): the small
+  // API limit nearly everywhere, the board document limit for an archive being imported. The
+  // adapter's one limit for every route (512 KiB by default) would refuse archives.
+  process.env.BODY_SIZE_LIMIT ??= 'Infinity';
   const realtime = createRealtime(config);
   provideApp(realtime.app);
   const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: Handler };

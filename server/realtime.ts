@@ -29,6 +29,7 @@ import { noticesOf, removalsStored } from './session/removed';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
+import { exportArchive, importArchive } from './archive';
 
 export interface Realtime {
   config: Config;
@@ -149,6 +150,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       for (const i of await store.people.invites(workshopId)) if (i.revokedAt === null) out[i.role] = i.token;
       return out;
     },
+    exportArchive: (workshopId) => exportArchive({ store, states, boards: sync }, workshopId),
+    importArchive: (archive, address) => importArchive(workshops, config.limits, archive, address),
     linkBase: (origin) => shareableOrigin(config, origin),
     deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, GONE_TEXT.deletedByFacilitator)
   };

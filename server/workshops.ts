@@ -9,7 +9,7 @@ import { checkDisplayName } from '../src/lib/domain/names';
 import { CODE_MESSAGES, readCode } from '../src/lib/domain/join-code';
 import type { Role } from '../src/lib/domain/roles';
 import type { Limits } from './config';
-import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
+import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopContents, WorkshopRecord } from './persistence/types';
 import { KeyedQueue } from './keyed-queue';
 import { hashToken, looksLikeToken, newRecordId, newToken, unusedJoinCode } from './tokens';
 
@@ -59,7 +59,15 @@ export class WorkshopService {
     this.codeLimiter = new RateLimiterMemory({ points: limits.codeGuessesPer10Min, duration: 600 });
   }
 
-  async create(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop> {
+  /**
+   * A new workshop with one board, or, made from an archive (`from`), with its boards and what
+   * they start with, stored in the same transaction.
+   */
+  async create(
+    input: { title: unknown; question: unknown },
+    address: string,
+    from?: { boards: string[]; contents: (workshop: WorkshopRecord, boards: BoardRecord[]) => WorkshopContents }
+  ): Promise<CreatedWorkshop> {
     const title = checkTitle(input.title);
     if (!title.ok) throw new AppError('invalid_input', title.message, 400, 'title');
     const question = checkQuestion(input.question);
@@ -74,7 +82,12 @@ export class WorkshopService {
       code: await this.freshCode(),
       createdAt: now
     };
-    const boards: BoardRecord[] = [{ id: newRecordId(), workshopId: workshop.id, title: 'Main board', position: 0 }];
+    const boards: BoardRecord[] = (from?.boards ?? ['Main board']).map((boardTitle, position) => ({
+      id: newRecordId(),
+      workshopId: workshop.id,
+      title: boardTitle,
+      position
+    }));
     const roles: Role[] = ['facilitator', 'member', 'decisionMaker', 'observer'];
     const invites: InviteRecord[] = roles.map((role) => ({
       token: newToken(),
@@ -83,7 +96,7 @@ export class WorkshopService {
       createdAt: now,
       revokedAt: null
     }));
-    await this.store.workshops.create({ workshop, boards, invites });
+    await this.store.workshops.create({ workshop, boards, invites, ...(from ? { contents: from.contents(workshop, boards) } : {}) });
     return {
       workshop,
       boards,

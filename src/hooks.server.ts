@@ -6,6 +6,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { useApp } from '$lib/server/app';
 import { requestVerbs } from '$lib/server/auth';
 import { finishPendingLeaves } from '$lib/server/links';
+import { limitBody } from '$lib/server/http';
 
 /** Pages that carry a capability (an invite token, or what leads to one): never stored anywhere. */
 const CAPABILITY_PAGE = /^\/(j\/[^/]+|join|w\/[^/]+\/invite)(\/__data\.json)?\/?$/;
@@ -15,6 +16,20 @@ const provide: Handle = async ({ event, resolve }) => {
   event.locals.app = app;
   event.locals.who = requestVerbs(event, app);
   await finishPendingLeaves(event.cookies, event.url, (token) => app.endSession(token));
+  return resolve(event);
+};
+
+/**
+ * Every request body is held to a limit as it is read: an archive being imported (by the API or
+ * the start page's form) to the board document limit, with room for the form's other fields;
+ * every other body, forms too, to the small API limit.
+ */
+const bodyLimit: Handle = async ({ event, resolve }) => {
+  const { limits } = event.locals.app;
+  const { pathname, search } = event.url;
+  const importing =
+    event.request.method === 'POST' && (pathname === '/api/workshops/import' || (pathname === '/' && search === '?/import'));
+  event.request = limitBody(event.request, importing ? limits.maxDocBytes + limits.httpBodyBytes : limits.httpBodyBytes);
   return resolve(event);
 };
 
@@ -32,7 +47,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(provide, securityHeaders);
+export const handle = sequence(provide, bodyLimit, securityHeaders);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
   // The route's pattern (/j/[token]), never the path: an invite link's path is its token.

@@ -142,13 +142,34 @@ export function openMemoryStore(): Store {
       }
     },
     workshops: {
-      async create({ workshop, boards: bs, invites: is }) {
+      async create({ workshop, boards: bs, invites: is, contents }) {
+        // Everything is checked before anything is written: all or nothing, as SQLite's transaction.
         if (workshops.has(workshop.id) || [...workshops.values()].some((w) => w.code === workshop.code)) {
           throw new Error('UNIQUE constraint failed: workshops');
+        }
+        const ours = new Set(bs.map((b) => b.id));
+        if (ours.size !== bs.length || bs.some((b) => boards.has(b.id))) throw new Error('UNIQUE constraint failed: boards');
+        if (new Set(is.map((i) => i.token)).size !== is.length || is.some((i) => invites.has(i.token))) {
+          throw new Error('UNIQUE constraint failed: invites');
+        }
+        if (contents) {
+          const named = [...contents.boards.map((b) => b.boardId), ...contents.votes.map((v) => v.boardId)];
+          if (named.some((id) => !ours.has(id))) throw new Error("a board that is not one of the new workshop's");
+          if (new Set(contents.boards.map((b) => b.boardId)).size !== contents.boards.length) {
+            throw new Error('UNIQUE constraint failed: board_snapshots');
+          }
+          const voteIds = contents.votes.map((v) => v.id);
+          if (new Set(voteIds).size !== voteIds.length || voteIds.some((id) => votes.has(id)))
+            throw new Error('UNIQUE constraint failed: votes');
+          if (contents.votes.some((v) => v.workshopId !== workshop.id)) throw new Error("a vote that is not the new workshop's");
         }
         workshops.set(workshop.id, clone({ ...workshop, endedAt: workshop.endedAt ?? null }));
         for (const b of bs) boards.set(b.id, clone(b));
         for (const i of is) invites.set(i.token, clone(i));
+        if (!contents) return;
+        for (const b of contents.boards) snapshots.set(b.boardId, { data: b.snapshot.slice(), uptoId: 0 });
+        if (contents.facilitation !== null) states.set(workshop.id, { json: contents.facilitation, version: 1 });
+        for (const v of contents.votes) votes.set(v.id, clone(v));
       },
       get: async (id) => copy(workshops.get(id)),
       byCode: async (code) => copy([...workshops.values()].find((w) => w.code === code)),

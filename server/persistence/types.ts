@@ -114,6 +114,21 @@ export interface NewWorkshop {
   workshop: WorkshopRecord;
   boards: BoardRecord[];
   invites: InviteRecord[];
+  /**
+   * What a workshop made from an archive starts with, written in the same transaction as the rest
+   * (all or nothing): each board's first state (one snapshot of its document), the facilitation
+   * state (version 1), and closed votes with their totals (never a ballot).
+   */
+  contents?: WorkshopContents;
+}
+
+export interface WorkshopContents {
+  /** A snapshot per board of this workshop (boards left out start empty). */
+  boards: { boardId: string; snapshot: Uint8Array }[];
+  /** The facilitation state's JSON, or null to start from the defaults. */
+  facilitation: string | null;
+  /** Closed votes on this workshop's boards, oldest first. */
+  votes: ClosedVoteRecord[];
 }
 
 export interface StoredBoard {
@@ -164,6 +179,7 @@ export interface BoardLog {
 
 /** Workshops and their boards. */
 export interface WorkshopStore {
+  /** Creates a workshop with its boards and invites (and, from an archive, its contents) in one transaction. */
   create(input: NewWorkshop): Promise<void>;
   get(id: string): Promise<WorkshopRecord | null>;
   byCode(code: string): Promise<WorkshopRecord | null>;

@@ -707,6 +707,112 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.notices.of('p1'))[0].kind).toBe('removed');
     });
 
+    /** A workshop made from an archive: a board with a first snapshot, a state, a closed vote. */
+    const withContents = (id: string, code: string, boardText: string) => {
+      const base = workshopFixture(id, code);
+      const closed = {
+        ...vote(`${id}-v1`, { workshopId: id, boardId: `${id}-b1`, closedAt: 20 }),
+        closedAt: 20,
+        labels: { c1: 'First', c2: null, 'theme:t1': 'A theme' },
+        summary: {
+          groups: [
+            { role: 'member' as const, eligible: 4, voters: 3, shown: 'own' as const },
+            { role: 'decisionMaker' as const, eligible: 1, voters: 0, shown: 'own' as const },
+            { role: 'facilitator' as const, eligible: 1, voters: 0, shown: 'own' as const }
+          ],
+          tallies: [
+            { unit: 'member' as const, itemId: 'c1', votes: 4, backers: 3 },
+            { unit: 'all' as const, itemId: 'c1', votes: 4, backers: 3 }
+          ]
+        }
+      };
+      const doc = new Y.Doc();
+      doc.getText('t').insert(0, boardText);
+      return {
+        ...base,
+        contents: {
+          boards: [{ boardId: `${id}-b1`, snapshot: Y.encodeStateAsUpdate(doc) }],
+          facilitation: JSON.stringify({ phases: [{ kind: 'welcome', title: 'Hello' }] }),
+          votes: [closed]
+        }
+      };
+    };
+    const boardText = async (store: Store, boardId: string) => {
+      const stored = await store.boards.load(boardId);
+      const doc = new Y.Doc();
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+      return doc.getText('t').toString();
+    };
+
+    it('[ST33] creates a workshop with its contents (from an archive): board snapshots, the facilitation state, closed votes', async () => {
+      const store = await fresh();
+      const input = withContents('w2', 'XYZ234', 'imported words');
+      await store.workshops.create(input);
+      expect(await boardText(store, 'w2-b1')).toBe('imported words');
+      // Later updates go on top of the first snapshot, and compaction keeps both.
+      await store.boards.append([{ boardId: 'w2-b1', update: textUpdate('!') }]);
+      expect((await store.boards.load('w2-b1')).updates).toHaveLength(1);
+      expect(await store.facilitation.get('w2')).toEqual({ json: input.contents.facilitation, version: 1 });
+      await expect(store.facilitation.save('w2', '{}', 0)).rejects.toBeInstanceOf(VersionConflict);
+      // Tallies come back in any order (SQLite: by their key).
+      const byKey = (t: { unit: string; itemId: string }[]) =>
+        [...t].sort((a, b) => `${a.unit}/${a.itemId}`.localeCompare(`${b.unit}/${b.itemId}`));
+      const results = await store.votes.results('w2');
+      const want = input.contents.votes[0];
+      expect(results).toHaveLength(1);
+      expect({ ...results[0], summary: { ...results[0].summary, tallies: byKey(results[0].summary.tallies) } }).toEqual({
+        ...want,
+        summary: { ...want.summary, tallies: byKey(want.summary.tallies) }
+      });
+      expect(await store.votes.openIn('w2')).toEqual([]);
+      expect(await store.votes.voters('w2-v1')).toEqual([]);
+      // Nothing of it reached the other workshop.
+      expect(await store.votes.results('w1')).toEqual([]);
+      expect(await store.facilitation.get('w1')).toBeNull();
+      // Deleting it deletes its contents.
+      await store.workshops.delete('w2');
+      expect(await store.boards.load('w2-b1')).toEqual({ snapshot: null, updates: [], lastUpdateId: 0 });
+      expect(await store.votes.results('w2')).toEqual([]);
+      expect(await store.facilitation.get('w2')).toBeNull();
+    });
+
+    it('[ST34] a workshop whose contents cannot all be written leaves nothing behind, and what was stored before stays', async () => {
+      const store = await fresh();
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('before') }]);
+      const nothingOf = async (id: string) => {
+        expect(await store.workshops.get(id)).toBeNull();
+        expect(await store.workshops.boards(id)).toEqual([]);
+        expect(await store.people.invites(id)).toEqual([]);
+        expect(await store.facilitation.get(id)).toBeNull();
+        expect(await store.votes.results(id)).toEqual([]);
+        expect(await store.workshops.codeInUse('XYZ234')).toBe(false);
+      };
+      // Its second board's id is one already in use (by w1): the first board must not stay.
+      const clash = withContents('w2', 'XYZ234', 'never');
+      clash.boards.push({ id: 'w1-b1', workshopId: 'w2', title: 'Second', position: 1 });
+      await expect(store.workshops.create(clash)).rejects.toThrow();
+      await nothingOf('w2');
+      expect(await store.workshops.board('w2-b1')).toBeNull();
+      expect(await boardText(store, 'w2-b1')).toBe('');
+      // A vote on a board that is not the new workshop's (w1's board).
+      const foreign = withContents('w2', 'XYZ234', 'never');
+      foreign.contents.votes[0] = { ...foreign.contents.votes[0], boardId: 'w1-b1' };
+      await expect(store.workshops.create(foreign)).rejects.toThrow();
+      await nothingOf('w2');
+      expect(await store.votes.results('w1')).toEqual([]);
+      // A vote id already in use.
+      await store.workshops.create(withContents('w3', 'QRS234', 'kept'));
+      const again = withContents('w2', 'XYZ234', 'never');
+      again.contents.votes[0] = { ...again.contents.votes[0], id: 'w3-v1', workshopId: 'w2' };
+      await expect(store.workshops.create(again)).rejects.toThrow();
+      await nothingOf('w2');
+      // What was there before is as it was.
+      expect(await boardText(store, 'w1-b1')).toBe('before');
+      expect(await boardText(store, 'w3-b1')).toBe('kept');
+      expect((await store.votes.results('w3')).map((v) => v.id)).toEqual(['w3-v1']);
+    });
+
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

@@ -182,4 +182,76 @@ describe('HTTP API', () => {
     expect(byLink.status).toBe(200);
     await afterwards();
   });
+
+  it('[L-ARCHIVE-1, L-ARCHIVE-2] an import past the board document limit, malformed, or not JSON is refused; the server and boards carry on', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/workshops/import', '{"format": "roundtable-archive", "boards": ['), 400, 'invalid_json');
+    await expectError(await post('/api/workshops/import', '<archive/>', { 'content-type': 'application/xml' }), 415, 'invalid_json');
+    for (const body of ['[]', 'null', '"roundtable-archive"'])
+      await expectError(await post('/api/workshops/import', body), 400, 'invalid_input');
+    // Declared too large, then streamed too large without a Content-Length.
+    await expectError(await post('/api/workshops/import', 'x'.repeat(20 * 1024 * 1024 + 1)), 413, 'payload_too_large', 'archive');
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 81; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(256 * 1024)));
+        controller.close();
+      }
+    });
+    const res = await fetch(server.url + '/api/workshops/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half'
+    } as RequestInit);
+    await expectError(res, 413, 'payload_too_large', 'archive');
+    // Deeply nested JSON is refused as an archive, never a crash.
+    await expectError(
+      await post(
+        '/api/workshops/import',
+        '{"format":"roundtable-archive","version":1,"boards":' + '['.repeat(5000) + ']'.repeat(5000) + '}'
+      ),
+      422,
+      'invalid_archive'
+    );
+    await afterwards();
+  });
+
+  it('[L-ARCHIVE-3, L-ARCHIVE-4] archives with the wrong shape are refused with 422 naming the field', async () => {
+    board = await boardWithHonestPair(server);
+    await expectError(await post('/api/workshops/import', '{}'), 422, 'invalid_archive', 'format');
+    await expectError(
+      await post('/api/workshops/import', JSON.stringify({ format: 'roundtable-archive', version: '1' })),
+      422,
+      'invalid_archive',
+      'version'
+    );
+    await expectError(
+      await post('/api/workshops/import', JSON.stringify({ format: 'roundtable-archive', version: 1 })),
+      422,
+      'invalid_archive',
+      'exportedAt'
+    );
+    await expectError(
+      await post(
+        '/api/workshops/import',
+        JSON.stringify({ format: 'roundtable-archive', version: 1, __proto__: { boards: [] }, constructor: 1 })
+      ),
+      422,
+      'invalid_archive'
+    );
+    await afterwards();
+  });
+
+  it('[L-ARCHIVE-10] an export for a workshop the caller is not in, or with a forged token, says only "sign in"', async () => {
+    board = await boardWithHonestPair(server);
+    const path = `/api/workshops/${board.workshop.id}/briefing.json`;
+    await expectError(await fetch(server.url + path, { headers: { authorization: `Bearer ${'z'.repeat(43)}` } }), 401, 'not_signed_in');
+    await expectError(
+      await fetch(server.url + path, { headers: { cookie: `rt_session_${board.workshop.id}=${'z'.repeat(43)}` } }),
+      401,
+      'not_signed_in'
+    );
+    await expectError(await fetch(`${server.url}/api/workshops/..%2F..%2Fetc/briefing.json`), 401, 'not_signed_in');
+    await afterwards();
+  });
 });

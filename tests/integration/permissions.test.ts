@@ -612,6 +612,8 @@ interface Request {
   path: string;
   json?: unknown;
   form?: Record<string, string>;
+  /** A multipart form (a file upload), each file as its name and contents. */
+  multipart?: Record<string, string | { file: string; contents: string }>;
   /** A page: asked for as a browser would (Accept: text/html). */
   page?: boolean;
 }
@@ -668,8 +670,17 @@ async function call(w: World, request: Request, who: Identity, transport: Transp
     headers.origin = w.target.url;
     body = new URLSearchParams(request.form).toString();
   }
-  if (request.page || request.form) headers.accept = 'text/html';
-  const res = await fetch(w.target.url + request.path, { method: request.method, headers, body, redirect: 'manual' });
+  let multipart: FormData | undefined;
+  if (request.multipart) {
+    multipart = new FormData();
+    for (const [name, value] of Object.entries(request.multipart)) {
+      if (typeof value === 'string') multipart.set(name, value);
+      else multipart.set(name, new Blob([value.contents], { type: 'application/json' }), value.file);
+    }
+    headers.origin = w.target.url;
+  }
+  if (request.page || request.form || request.multipart) headers.accept = 'text/html';
+  const res = await fetch(w.target.url + request.path, { method: request.method, headers, body: multipart ?? body, redirect: 'manual' });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
@@ -698,12 +709,53 @@ const facilitatorOnly = (ok: number, otherRoles: number, rest: number): Record<I
     number
   >;
 
+/** The smallest archive a workshop can be made from (src/lib/protocol/archive.ts). */
+const SMALL_ARCHIVE = {
+  format: 'roundtable-archive',
+  version: 1,
+  exportedAt: 1,
+  workshop: { title: 'Made from a file', question: 'Why?', createdAt: 1, endedAt: null },
+  participants: { facilitator: 1, member: 0, decisionMaker: 0, observer: 0 },
+  facilitation: { steps: [{ kind: 'welcome', title: 'Welcome' }], settings: { anonymousCards: 'off', decisionMakersAfterMembers: false } },
+  boards: [{ id: 'b1', title: 'Main board', cards: [], themes: [], keyPoints: [], votes: [] }]
+};
+
 const HTTP: Record<string, HttpRow> = {
   'GET /': { request: () => ({ method: 'GET', path: '/', page: true }), expect: everyone(200) },
   'POST /?/create': {
     request: () => ({ method: 'POST', path: '/?/create', form: { title: 'Made from the landing page', question: 'Why?', name: '' } }),
     expect: everyone(303),
     check: (answer) => expect(answer.headers.get('location')).toMatch(/^\/w\/[A-Za-z0-9_-]+\/invite\?new=1$/)
+  },
+  'POST /?/import': {
+    request: () => ({
+      method: 'POST',
+      path: '/?/import',
+      multipart: { archive: { file: 'saved.json', contents: JSON.stringify(SMALL_ARCHIVE) }, 'import-name': '' }
+    }),
+    expect: everyone(303),
+    check: (answer) => {
+      expect(answer.headers.get('location')).toMatch(/^\/w\/[A-Za-z0-9_-]+\/invite\?new=1$/);
+      // The importer is the new workshop's facilitator, signed in by the same answer.
+      expect(answer.headers.get('set-cookie')).toMatch(/rt_session_[0-9a-f]+=/);
+    }
+  },
+  'POST /api/workshops/import': {
+    request: () => ({ method: 'POST', path: '/api/workshops/import', json: SMALL_ARCHIVE }),
+    expect: everyone(201),
+    check: (answer) =>
+      expect(JSON.parse(answer.text)).toMatchObject({ title: 'Made from a file', links: { facilitator: expect.any(String) } })
+  },
+  'GET /api/workshops/[id]/briefing.json': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/briefing.json` }),
+    expect: Object.fromEntries(
+      IDENTITIES.map((who) => [who, who === 'facilitator' || who === 'decisionMaker' ? 200 : isLive(who) ? 403 : 401])
+    ) as Record<Identity, number>,
+    check: (answer, who) => {
+      if (answer.status === 200) expect(JSON.parse(answer.text)).toMatchObject({ format: 'roundtable-archive', version: 1 });
+      else expect(JSON.parse(answer.text).error.code).toBe(answer.status === 403 ? 'forbidden' : 'not_signed_in');
+      void who;
+    }
   },
   'POST /api/workshops': {
     request: () => ({ method: 'POST', path: '/api/workshops', json: { title: 'Made by a script', question: 'Why?' } }),

@@ -8,6 +8,15 @@ import type { WalSync } from './wal-sync';
 
 type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array }>;
 
+/**
+ * Writes a new board's first snapshot on `db`, for a transaction there that creates the board
+ * (a workshop made from an archive): nothing can be appending to a board that did not exist.
+ */
+export function firstSnapshotWriter(db: Database.Database): (boardId: string, snapshot: Uint8Array) => void {
+  const insert = db.prepare('INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES (@boardId, @data, 0, @now)');
+  return (boardId, snapshot) => void insert.run({ boardId, data: snapshot, now: Date.now() });
+}
+
 export function sqliteBoardLog(db: Database.Database, log: Database.Database, committed: () => void, wal: WalSync): BoardLog {
   const q = {
     append: log.prepare('INSERT INTO board_updates (board_id, data) VALUES (@boardId, @data)'),

@@ -10,9 +10,9 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
 import { walSync } from './wal-sync';
 import { startCheckpointer } from './checkpointer';
-import { sqliteBoardLog } from './board-log';
+import { firstSnapshotWriter, sqliteBoardLog } from './board-log';
 import { sqliteRecords } from './records';
-import { sqliteVotes } from './votes';
+import { closedVoteWriter, sqliteVotes } from './votes';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -78,7 +78,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
 
   return {
     boards: sqliteBoardLog(db, log, committed, wal),
-    ...sqliteRecords(db),
+    ...sqliteRecords(db, { firstSnapshot: firstSnapshotWriter(db), closedVote: closedVoteWriter(db) }),
     votes: sqliteVotes(db, log, committed, wal),
     async ping() {
       if (wal.broken) throw wal.broken;

@@ -8,6 +8,7 @@ import {
   VersionConflict,
   type BoardRecord,
   type CardNoticeRecord,
+  type ClosedVoteRecord,
   type NoticeKind,
   type NoticeStore,
   type RemovedBy,
@@ -163,7 +164,16 @@ const toNotice = (r: NoticeRow): CardNoticeRecord => ({
 
 const one = <R, T>(row: R | undefined, map: (r: R) => T): T | null => (row ? map(row) : null);
 
-export function sqliteRecords(db: Database.Database): {
+/** Writers other nouns own, for the tables a workshop made from an archive starts with. */
+export interface ContentWriters {
+  firstSnapshot(boardId: string, snapshot: Uint8Array): void;
+  closedVote(vote: ClosedVoteRecord): void;
+}
+
+export function sqliteRecords(
+  db: Database.Database,
+  writers: ContentWriters
+): {
   workshops: WorkshopStore;
   people: PeopleStore;
   drafts: DraftStore;
@@ -270,6 +280,19 @@ export function sqliteRecords(db: Database.Database): {
     q.insertWorkshop.run(input.workshop);
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
+    const contents = input.contents;
+    if (!contents) return;
+    const ours = new Set(input.boards.map((b) => b.id));
+    const outside = [...contents.boards.map((b) => b.boardId), ...contents.votes.map((v) => v.boardId)].find((id) => !ours.has(id));
+    if (outside !== undefined) throw new Error(`board ${outside} is not one of the new workshop's boards`);
+    for (const b of contents.boards) writers.firstSnapshot(b.boardId, b.snapshot);
+    if (contents.facilitation !== null) {
+      q.insertState.run({ workshopId: input.workshop.id, json: contents.facilitation, now: input.workshop.createdAt });
+    }
+    for (const v of contents.votes) {
+      if (v.workshopId !== input.workshop.id) throw new Error(`vote ${v.id} is not the new workshop's`);
+      writers.closedVote(v);
+    }
   });
   const deleteWorkshop = db.transaction((id: string) => {
     // Foreign keys cascade to boards, update logs, snapshots, invites, people, sessions, drafts.

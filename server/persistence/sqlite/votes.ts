@@ -59,6 +59,39 @@ const toVote = (r: VoteRow): VoteRecord => ({
 
 const roleOrder = (role: string) => (VOTING_ROLES as readonly string[]).indexOf(role);
 
+/**
+ * Writes a vote that is already closed, with its totals and labels, on `db`, for a transaction
+ * there that creates its workshop (from an archive). No ballot is ever written this way.
+ */
+export function closedVoteWriter(db: Database.Database): (vote: ClosedVoteRecord) => void {
+  const insert = db.prepare(
+    `INSERT INTO votes (id, workshop_id, board_id, subject, items, votes_per_person, max_per_item, opened_at, closed_at, labels)
+     VALUES (@id, @workshopId, @boardId, @subject, @items, @votesPerPerson, @maxPerItem, @openedAt, @closedAt, @labels)`
+  );
+  const group = db.prepare(
+    'INSERT INTO vote_groups (vote_id, role, eligible, voters, shown) VALUES (@voteId, @role, @eligible, @voters, @shown)'
+  );
+  const tally = db.prepare(
+    'INSERT INTO vote_tallies (vote_id, unit, item_id, votes, backers) VALUES (@voteId, @unit, @itemId, @votes, @backers)'
+  );
+  return (v) => {
+    insert.run({
+      id: v.id,
+      workshopId: v.workshopId,
+      boardId: v.boardId,
+      subject: JSON.stringify(v.subject),
+      items: JSON.stringify(v.items),
+      votesPerPerson: v.votesPerPerson,
+      maxPerItem: v.maxPerItem,
+      openedAt: v.openedAt,
+      closedAt: v.closedAt,
+      labels: JSON.stringify(v.labels)
+    });
+    for (const g of v.summary.groups) group.run({ voteId: v.id, role: g.role, eligible: g.eligible, voters: g.voters, shown: g.shown });
+    for (const t of v.summary.tallies) tally.run({ voteId: v.id, unit: t.unit, itemId: t.itemId, votes: t.votes, backers: t.backers });
+  };
+}
+
 export function sqliteVotes(db: Database.Database, log: Database.Database, committed: () => void, wal: WalSync): VoteStore {
   const q = {
     insert: db.prepare(

@@ -75,6 +75,24 @@ export function addKeyPoint(
   return id;
 }
 
+/** Puts a key point on the board with every field as given (a workshop made from an archive). */
+export function putKeyPoint(
+  doc: Y.Doc,
+  point: { id: string; text: string; order: string; sources: string[]; createdAt: number },
+  origin: unknown = null
+): void {
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    const ysources = new Y.Array<string>();
+    ysources.push([...new Set(point.sources)]);
+    map.set('text', new Y.Text(point.text.slice(0, KEY_POINT_MAX)));
+    map.set('order', point.order);
+    map.set('sources', ysources);
+    map.set('createdAt', point.createdAt);
+    keyPointsOf(doc).set(point.id, map);
+  }, origin);
+}
+
 export function moveKeyPoint(doc: Y.Doc, id: string, index: number, origin: unknown = null): boolean {
   const point = keyPointsOf(doc).get(id);
   if (!(point instanceof Y.Map)) return false;

@@ -87,6 +87,18 @@ export function addTheme(doc: Y.Doc, name: string, options: { index?: number; id
   return id;
 }
 
+/** Puts a theme on the board with every field as given (a workshop made from an archive). */
+export function putTheme(doc: Y.Doc, theme: ThemeView, origin: unknown = null): void {
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    map.set('name', theme.name.slice(0, THEME_NAME_MAX));
+    map.set('order', theme.order);
+    if (theme.collapsed) map.set('collapsed', true);
+    map.set('createdAt', theme.createdAt);
+    themesOf(doc).set(theme.id, map);
+  }, origin);
+}
+
 export function renameTheme(doc: Y.Doc, id: string, name: string, origin: unknown = null): boolean {
   const theme = themesOf(doc).get(id);
   const clean = cleanThemeName(name);

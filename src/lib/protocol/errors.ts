@@ -4,6 +4,7 @@
 export type ApiErrorCode =
   | 'invalid_json'
   | 'invalid_input'
+  | 'invalid_archive'
   | 'not_found'
   | 'unknown_invite'
   | 'revoked_invite'

@@ -4,11 +4,12 @@
 // bundled separately, so it travels through a process-wide registry rather than an import.
 import type { Lane } from '$lib/board/schema';
 import type { Role } from '$lib/domain/roles';
+import type { Archive } from '$lib/protocol/archive';
 import type { Limits } from '../../../server/config';
 import type { BoardRecord, WorkshopRecord } from '../../../server/persistence/types';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
 
-export type { DeviceFacts, SessionInfo };
+export type { CreatedWorkshop, DeviceFacts, SessionInfo };
 
 export interface AppLogger {
   error(details: object, message: string): void;
@@ -17,7 +18,7 @@ export interface AppLogger {
 
 export interface App {
   logger: AppLogger;
-  limits: Pick<Limits, 'httpBodyBytes'>;
+  limits: Pick<Limits, 'httpBodyBytes' | 'maxDocBytes'>;
   trustProxy: boolean;
   /** PUBLIC_URL, when set. */
   publicUrl: string | null;
@@ -40,6 +41,10 @@ export interface App {
   invites(workshopId: string): Promise<Partial<Record<Role, string>>>;
   /** The origin invite links and QR codes use, for a page reached at `origin`. */
   linkBase(origin: string): string;
+  /** The whole workshop as an archive (src/lib/protocol/archive.ts), as it is now. */
+  exportArchive(workshopId: string): Promise<Archive>;
+  /** A new workshop from an archive (parsed JSON, checked here), like createWorkshop; refused with nothing stored. */
+  importArchive(archive: unknown, address: string): Promise<CreatedWorkshop>;
   /** Deletes the workshop and everything in it; resolves once it is gone from the database files. */
   deleteWorkshop(workshopId: string): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // Small helpers for the JSON API: read a body safely and turn refusals into `{ error }` replies.
-import { json, type RequestEvent } from '@sveltejs/kit';
+import { error, json, type RequestEvent } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 
 /** The body as a JSON object, refused (as an AppError) when it is not one or is over `maxBytes`. */
@@ -22,6 +22,19 @@ export async function readJson(request: Request, maxBytes: number): Promise<Reco
 }
 
 const tooLarge = () => new AppError('payload_too_large', 'The request body is too large.', 413);
+
+/**
+ * What a body past its limit fails with while it is read: SvelteKit's own 413 (an HttpError), so a
+ * form action that reads it answers 413 as it did under the adapter's limit, and readJson, which
+ * looks at the status, answers with its JSON refusal.
+ */
+function bodyTooLarge(): unknown {
+  try {
+    error(413, 'The request body is too large.');
+  } catch (err) {
+    return err;
+  }
+}
 
 /**
  * The body as text, refused once it passes `max` bytes: checked against Content-Length before
@@ -56,6 +69,65 @@ async function readText(request: Request, max: number): Promise<string> {
     at += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * `request` with its body held to `max` bytes as it is read: past it, reading fails with a 413
+ * (which readJson and the form actions turn into a refusal), while the rest is still read and
+ * dropped, so the client gets the answer instead of a reset connection. The adapter's own limit is
+ * off (server/index.ts): this is the one limit, chosen per route in src/hooks.server.ts.
+ */
+export function limitBody(request: Request, max: number): Request {
+  const source = request.body;
+  if (!source) return request;
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let size = 0;
+  const drain = async () => {
+    try {
+      while (!(await reader!.read()).done) {
+        // dropped
+      }
+    } catch {
+      // the client went away: nothing to answer
+    }
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start() {
+      reader = source.getReader();
+    },
+    async pull(controller) {
+      if (declared > max) {
+        controller.error(bodyTooLarge());
+        void drain();
+        return;
+      }
+      try {
+        const { done, value } = await reader!.read();
+        if (done) return controller.close();
+        size += value.byteLength;
+        if (size > max) {
+          controller.error(bodyTooLarge());
+          void drain();
+          return;
+        }
+        controller.enqueue(value);
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      return reader?.cancel(reason);
+    }
+  });
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    signal: request.signal,
+    // Node's fetch needs this for a streamed body.
+    duplex: 'half'
+  } as RequestInit);
 }
 
 export function errorResponse(err: unknown, event: RequestEvent) {

@@ -6,6 +6,7 @@ import { inviteLink } from '$lib/protocol/links';
 import { HERE, LEFT, REMOVED, hereCookieName, removedCookieName } from '$lib/protocol/device';
 import type { DeviceFacts } from './app';
 import { sessionCookieName } from './credentials';
+import type { CreatedWorkshop } from './app';
 
 const HERE_PREFIX = hereCookieName('');
 
@@ -15,6 +16,18 @@ export function inviteLinks(base: string, invites: Partial<Record<Role, string>>
   const out: Record<string, string> = {};
   for (const [role, token] of Object.entries(invites)) if (token) out[role] = inviteLink(base, token);
   return out;
+}
+
+/** What creating a workshop answers (POST /api/workshops, and an import): its id, code, boards and invite links. */
+export function createdBody(base: string, created: CreatedWorkshop) {
+  return {
+    id: created.workshop.id,
+    title: created.workshop.title,
+    question: created.workshop.question,
+    code: created.workshop.code,
+    boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
+    links: inviteLinks(base, created.invites)
+  };
 }
 
 export async function qrDataUrl(link: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { errorResponse, readJson } from '$lib/server/http';
-import { inviteLinks } from '$lib/server/links';
+import { createdBody } from '$lib/server/links';
 
 /** POST /api/workshops {title, question} -> 201 {id, code, boards, links}. See docs/API.md. */
 export const POST: RequestHandler = async (event) => {
@@ -8,17 +8,7 @@ export const POST: RequestHandler = async (event) => {
     const { app, who } = event.locals;
     const body = await readJson(event.request, app.limits.httpBodyBytes);
     const created = await app.createWorkshop({ title: body.title, question: body.question }, who.address());
-    return json(
-      {
-        id: created.workshop.id,
-        title: created.workshop.title,
-        question: created.workshop.question,
-        code: created.workshop.code,
-        boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
-        links: inviteLinks(app.linkBase(event.url.origin), created.invites)
-      },
-      { status: 201 }
-    );
+    return json(createdBody(app.linkBase(event.url.origin), created), { status: 201 });
   } catch (err) {
     return errorResponse(err, event);
   }

@@ -1,0 +1,142 @@
+// The workshop archive on the server: a whole workshop read into one (GET
+// /api/workshops/<id>/briefing.json), and a new workshop made from one (POST
+// /api/workshops/import). The format and its checks are src/lib/protocol/archive.ts; a board's
+// conversion both ways is src/lib/board/archive.ts. STORE_NOUNS says, for every noun of the store,
+// what of it an archive carries and why the rest stays behind.
+import * as Y from 'yjs';
+import { archiveToBoard, boardToArchive, type VoteFacts } from '../src/lib/board/archive';
+import { initialState } from '../src/lib/domain/facilitation';
+import { ROLES, type Role } from '../src/lib/domain/roles';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, checkArchive, type Archive } from '../src/lib/protocol/archive';
+import { AppError } from '../src/lib/protocol/errors';
+import type { Limits } from './config';
+import type { ClosedVoteRecord, Store, WorkshopContents } from './persistence/types';
+import type { BoardPeer } from './session/ports';
+import type { FacilitationStates } from './session/states';
+import type { CreatedWorkshop, WorkshopService } from './workshops';
+import { newRecordId } from './tokens';
+
+/** The nouns of the store (its parts that hold data, not its verbs such as ping or close). */
+export type StoreNoun = { [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? never : K }[keyof Store];
+
+/**
+ * Every noun of the store, and what of it an archive carries (`in`: its section) or why it stays
+ * behind. A noun added to the store fails to compile here, and fails tests/unit/archive.test.ts,
+ * until someone decides.
+ */
+export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> = {
+  boards: {
+    in: 'boards[].cards, .themes, .keyPoints',
+    why: "Each board's document: cards, themes and key points. Not the record of who wrote a card, which is only for the facilitator's count of who has had a say (authors)."
+  },
+  workshops: { in: 'workshop, boards[].title', why: 'The title and question, when it was made and ended, and the boards.' },
+  people: {
+    in: 'participants',
+    why: 'How many people took part, by role, and nothing else: no names, sessions or invite links.'
+  },
+  drafts: { in: null, why: "Private cards not yet shown: they are their writer's until the reveal." },
+  moderation: { in: null, why: 'Cards the facilitator hid have left every screen; the archive holds what the board shows.' },
+  removed: {
+    in: null,
+    why: 'Cards someone deleted, kept for a while so they can be put back: they are off the board, and the archive holds what the board shows.'
+  },
+  notices: { in: null, why: "What a person is told about their own cards: it is theirs, and it names nobody the archive could carry." },
+  votes: {
+    in: 'boards[].votes',
+    why: 'Closed votes with the totals kept when they closed. Open votes and ballots never: nobody may see a total before the close, and who voted for what is never kept.'
+  },
+  facilitation: {
+    in: 'facilitation',
+    why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, or check-in answers (which carry people's names)."
+  }
+};
+
+export interface ArchiveDeps {
+  store: Store;
+  states: FacilitationStates;
+  boards: BoardPeer;
+}
+
+/** The whole workshop as an archive, as it is now. */
+export async function exportArchive(deps: ArchiveDeps, workshopId: string, now = Date.now()): Promise<Archive> {
+  const { store } = deps;
+  const workshop = await store.workshops.get(workshopId);
+  if (!workshop) throw new AppError('not_found', 'There is no such workshop.', 404);
+  const state = await deps.states.get(workshopId);
+  const participants = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
+  for (const p of await store.people.list(workshopId)) if (p.removedAt === null) participants[p.role]++;
+  const results = await store.votes.results(workshopId);
+  const boards = await store.workshops.boards(workshopId);
+  const sections = [];
+  for (const [i, board] of boards.entries()) {
+    const votes: VoteFacts[] = results.filter((v) => v.boardId === board.id);
+    sections.push(await deps.boards.read(board.id, (b) => boardToArchive(b.doc, { id: `b${i + 1}`, title: board.title }, votes)));
+  }
+  return {
+    format: ARCHIVE_FORMAT,
+    version: ARCHIVE_VERSION,
+    exportedAt: now,
+    workshop: { title: workshop.title, question: workshop.question, createdAt: workshop.createdAt, endedAt: workshop.endedAt ?? null },
+    participants,
+    facilitation: {
+      steps: state.phases.map((p) => ({ kind: p.kind, title: p.title })),
+      settings: { anonymousCards: state.settings.anonymousCards, decisionMakersAfterMembers: state.settings.decisionMakersAfterMembers }
+    },
+    boards: sections
+  };
+}
+
+/**
+ * A new workshop from an archive (parsed JSON, not yet trusted): checked, each board built and
+ * held to the board document limit, then stored in one transaction with its boards, invites,
+ * first board states, steps and settings, and closed votes. A refusal stores nothing. Who may
+ * import, and how often, is as for creating a workshop (per address, LIMIT_CREATE_PER_HOUR).
+ */
+export async function importArchive(
+  workshops: WorkshopService,
+  limits: Pick<Limits, 'maxDocBytes'>,
+  raw: unknown,
+  address: string
+): Promise<CreatedWorkshop> {
+  const checked = checkArchive(raw);
+  if (!checked.ok) throw new AppError('invalid_archive', checked.message, 422, checked.field);
+  const archive = checked.archive;
+  const built = archive.boards.map((section, i) => {
+    const { doc, votes } = archiveToBoard(section);
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    if (snapshot.byteLength > limits.maxDocBytes) {
+      throw new AppError(
+        'payload_too_large',
+        `Board “${section.title}” is larger than a board can be here (${mib(limits.maxDocBytes)}). Nothing was made.`,
+        413,
+        `boards[${i}]`
+      );
+    }
+    return { title: section.title, snapshot, votes };
+  });
+  const facilitation = JSON.stringify({
+    ...initialState(),
+    phases: archive.facilitation.steps,
+    settings: archive.facilitation.settings
+  });
+  return workshops.create({ title: archive.workshop.title, question: archive.workshop.question }, address, {
+    boards: built.map((b) => b.title),
+    contents: (workshop, boards): WorkshopContents => ({
+      boards: boards.map((b, i) => ({ boardId: b.id, snapshot: built[i].snapshot })),
+      facilitation,
+      votes: boards.flatMap((b, i) =>
+        built[i].votes.map((v): ClosedVoteRecord => ({
+          ...v,
+          items: [...v.items],
+          id: newRecordId(),
+          workshopId: workshop.id,
+          boardId: b.id
+        }))
+      )
+    })
+  });
+}
+
+const mib = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;

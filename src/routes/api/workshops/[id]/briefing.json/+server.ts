@@ -1,0 +1,33 @@
+// GET /api/workshops/<id>/briefing.json: the whole workshop as an archive (src/lib/protocol/archive.ts),
+// for the people who take its conclusions on: facilitators and decision makers. No one's name is in
+// it. See docs/API.md, "The archive".
+import { json, type RequestHandler } from '@sveltejs/kit';
+import { canTakeBriefing } from '$lib/domain/roles';
+import { errorResponse } from '$lib/server/http';
+
+export const GET: RequestHandler = async (event) => {
+  try {
+    const { app, who } = event.locals;
+    const session = await who.session(event.params.id ?? '');
+    if (!session) {
+      return json({ error: { code: 'not_signed_in', message: 'Sign in to this workshop first.' } }, { status: 401 });
+    }
+    if (!canTakeBriefing(session.participant.role)) {
+      return json(
+        { error: { code: 'forbidden', message: 'Only facilitators and decision makers can download the whole workshop.' } },
+        { status: 403 }
+      );
+    }
+    const archive = await app.exportArchive(session.workshop.id);
+    const name = session.workshop.title.replace(/[^\w-]+/g, '-').slice(0, 40) || 'workshop';
+    return new Response(JSON.stringify(archive, null, 2), {
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}-archive.json"`,
+        'cache-control': 'no-store'
+      }
+    });
+  } catch (err) {
+    return errorResponse(err, event);
+  }
+};
