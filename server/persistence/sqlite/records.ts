@@ -48,6 +48,7 @@ interface ParticipantRow {
   role: string;
   created_at: number;
   removed_at: number | null;
+  representative: number;
 }
 interface DraftRow {
   participant_id: string;
@@ -91,7 +92,8 @@ const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
   name: r.name,
   role: r.role as Role,
   createdAt: r.created_at,
-  removedAt: r.removed_at
+  removedAt: r.removed_at,
+  representative: r.representative === 1
 });
 const toDraft = (r: DraftRow): DraftRecord => ({
   participantId: r.participant_id,
@@ -153,7 +155,8 @@ export function sqliteRecords(db: Database.Database): {
     invites: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE workshop_id = ? ORDER BY created_at'),
     revokeInvite: db.prepare('UPDATE invites SET revoked_at = @at WHERE token = @token AND revoked_at IS NULL'),
     insertParticipant: db.prepare(
-      'INSERT INTO participants (id, workshop_id, name, role, created_at, removed_at) VALUES (@id, @workshopId, @name, @role, @createdAt, @removedAt)'
+      `INSERT INTO participants (id, workshop_id, name, role, created_at, removed_at, representative)
+       VALUES (@id, @workshopId, @name, @role, @createdAt, @removedAt, @representative)`
     ),
     insertSession: db.prepare('INSERT INTO sessions (token_hash, participant_id, created_at) VALUES (@hash, @participantId, @createdAt)'),
     participantBySession: db.prepare<[string], ParticipantRow>(
@@ -163,6 +166,7 @@ export function sqliteRecords(db: Database.Database): {
     participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
     participants: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at'),
     setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
+    setRepresentative: db.prepare('UPDATE participants SET representative = @representative WHERE id = @id'),
     removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
     revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),
     revokeSession: db.prepare('UPDATE sessions SET revoked_at = @at WHERE token_hash = @hash AND revoked_at IS NULL'),
@@ -205,7 +209,15 @@ export function sqliteRecords(db: Database.Database): {
     for (const i of input.invites) q.insertInvite.run(i);
   });
   const addParticipant = db.transaction((p: ParticipantRecord, hash: string) => {
-    q.insertParticipant.run(p);
+    q.insertParticipant.run({
+      id: p.id,
+      workshopId: p.workshopId,
+      name: p.name,
+      role: p.role,
+      createdAt: p.createdAt,
+      removedAt: p.removedAt,
+      representative: p.representative ? 1 : 0
+    });
     q.insertSession.run({ hash, participantId: p.id, createdAt: p.createdAt });
   });
   const removeParticipant = db.transaction((id: string, at: number) => {
@@ -235,6 +247,7 @@ export function sqliteRecords(db: Database.Database): {
       get: async (id) => one(q.participant.get(id), toParticipant),
       list: async (workshopId) => q.participants.all(workshopId).map(toParticipant),
       setRole: async (id, role) => void q.setRole.run({ id, role }),
+      setRepresentative: async (id, representative) => void q.setRepresentative.run({ id, representative: representative ? 1 : 0 }),
       remove: async (id, at) => removeParticipant(id, at),
       revokeSession: async (hash, at) => void q.revokeSession.run({ hash, at }),
       delete: async (id) => void q.deleteParticipant.run(id),
