@@ -24,6 +24,7 @@ import { Release } from './session/release';
 import { FacilitationStates } from './session/states';
 import { Turnout } from './session/turnout';
 import { votesOnConnect } from './session/votes';
+import { keyPointsOnConnect } from './session/keypoints';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
@@ -86,6 +87,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const release = new Release(sync, config.limits.releaseWindowMs);
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
+  states.openConsent = (workshopId, participants) => turnout.openConsent(workshopId, participants);
   const context: SessionContext = {
     store,
     states,
@@ -173,6 +175,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         states,
         views,
         votesOnConnect: (participant) => votesOnConnect(context, participant),
+        keyPointsOnConnect: (participant) => keyPointsOnConnect(context, participant),
         originAllowed: allowed,
         limits: config.limits,
         logger

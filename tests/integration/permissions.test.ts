@@ -73,6 +73,8 @@ interface World {
   removed: Person;
   /** The vote the vote commands name, and the card it is about (set up by their `before`). */
   vote: { id: string; item: string };
+  /** The consent round the consent commands name, and a key point in it (set up by their `before`). */
+  consent: { id: string; point: string };
   b: CreatedWorkshop;
   other: Person;
   otherSocket: SessionClient;
@@ -163,6 +165,7 @@ async function world(target: Target = server): Promise<World> {
     cards,
     removed: rue,
     vote: { id: 'no-vote-yet', item: 'no-card-yet' },
+    consent: { id: 'no-round-yet', point: 'no-point-yet' },
     b,
     other,
     otherSocket
@@ -173,21 +176,45 @@ async function world(target: Target = server): Promise<World> {
 async function fingerprint(w: World): Promise<string> {
   const { store, session: ctx } = server.running.realtime;
   const id = w.a.id;
-  const [workshop, people, invites, state, hidden, drafts, board, openVotes, results] = await Promise.all([
-    store.workshops.get(id),
-    store.people.list(id),
-    store.people.invites(id),
-    store.facilitation.get(id),
-    store.moderation.list(id),
-    store.drafts.ofBoard(w.boardId),
-    ctx.boards.read(w.boardId, (b) => b.toJSON()),
-    store.votes.openIn(id),
-    store.votes.results(id)
-  ]);
+  const [workshop, people, invites, state, hidden, drafts, board, openVotes, results, agreed, openRounds, consentResults] =
+    await Promise.all([
+      store.workshops.get(id),
+      store.people.list(id),
+      store.people.invites(id),
+      store.facilitation.get(id),
+      store.moderation.list(id),
+      store.drafts.ofBoard(w.boardId),
+      ctx.boards.read(w.boardId, (b) => b.toJSON()),
+      store.votes.openIn(id),
+      store.votes.results(id),
+      store.keyPoints.versions(id),
+      store.consent.openIn(id),
+      store.consent.results(id)
+    ]);
   // Every vote's ballots, person by person.
   const ballots: Record<string, Record<string, number>> = {};
   for (const v of openVotes) for (const p of people) ballots[`${v.id}/${p.id}`] = await store.votes.ballot(v.id, p.id);
-  return JSON.stringify({ workshop, people, invites, state, hidden, drafts, board, openVotes, results, ballots });
+  // And every open consent round's answers, person by person.
+  const answers: Record<string, Record<string, string>> = {};
+  for (const r of openRounds) for (const p of people) answers[`${r.id}/${p.id}`] = await store.consent.answers(r.id, p.id);
+  const keyPoints = await ctx.boards.read(w.boardId, (b) => b.keyPointFacts());
+  return JSON.stringify({
+    workshop,
+    people,
+    invites,
+    state,
+    hidden,
+    drafts,
+    board,
+    openVotes,
+    results,
+    ballots,
+    keyPoints,
+    agreed,
+    openRounds,
+    consentResults,
+    answers
+  });
 }
 
 /** Tries a socket.io handshake that should fail; resolves with the connect_error's data.code. */
@@ -226,6 +253,8 @@ interface Example<K extends CommandType> {
   namesPerson?: true;
   /** The command names one of A's votes. */
   namesVote?: true;
+  /** The command names one of A's consent rounds. */
+  namesConsent?: true;
   /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
   fresh?: true;
 }
@@ -250,6 +279,22 @@ async function openVoteFor(w: World): Promise<void> {
   const result = await send(w.setup, { type: 'vote.open', boardId: w.boardId, on: { kind: 'cards', lanes: ['solutions'] } });
   if (!result.ok || !('voteId' in result)) throw new Error(`could not open a vote: ${JSON.stringify(result)}`);
   w.vote = { id: result.voteId, item };
+}
+
+/** A new key point on A's board (so there is something to agree that was not agreed before), and no round open on it. */
+async function freshKeyPoint(w: World): Promise<string> {
+  for (const r of await server.running.realtime.store.consent.openIn(w.a.id))
+    await expectOk(w.setup, { type: 'consent.close', consentId: r.id });
+  return server.running.realtime.session.boards.edit(w.boardId, (board) => board.addKeyPoint(`A key point ${++pointCount}`));
+}
+let pointCount = 0;
+
+/** A consent round open on A's board, named by the consent commands' examples. */
+async function openConsentFor(w: World): Promise<void> {
+  const point = await freshKeyPoint(w);
+  const result = await send(w.setup, { type: 'consent.open', boardId: w.boardId });
+  if (!result.ok || !('consentId' in result)) throw new Error(`could not open a consent round: ${JSON.stringify(result)}`);
+  w.consent = { id: result.consentId, point };
 }
 
 const EXAMPLES = {
@@ -318,7 +363,22 @@ const EXAMPLES = {
     },
     namesVote: true
   },
-  'vote.close': { command: (w) => ({ type: 'vote.close', voteId: w.vote.id }), before: openVoteFor, namesVote: true }
+  'vote.close': { command: (w) => ({ type: 'vote.close', voteId: w.vote.id }), before: openVoteFor, namesVote: true },
+  'keypoints.agree': {
+    command: (w) => ({ type: 'keypoints.agree', boardId: w.boardId }),
+    before: async (w) => void (await freshKeyPoint(w))
+  },
+  'consent.open': { command: (w) => ({ type: 'consent.open', boardId: w.boardId }), before: async (w) => void (await freshKeyPoint(w)) },
+  'consent.answer': {
+    command: (w) => ({ type: 'consent.answer', consentId: w.consent.id, pointId: w.consent.point, answer: 'live' }),
+    before: openConsentFor,
+    namesConsent: true
+  },
+  'consent.close': { command: (w) => ({ type: 'consent.close', consentId: w.consent.id }), before: openConsentFor, namesConsent: true },
+  'participant.setRepresentative': {
+    command: (w) => ({ type: 'participant.setRepresentative', participantId: w.targets.setRole.id, representative: true }),
+    namesPerson: true
+  }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];
@@ -330,6 +390,7 @@ const FORBIDDEN_GONE = 'forbidden (no longer in this workshop)';
 const NOT_THIS_BOARD = 'invalid_payload (board not part of this workshop)';
 const NOT_THIS_PERSON = 'invalid_payload (person not in this workshop)';
 const NOT_THIS_VOTE = 'invalid_payload (vote not in this workshop)';
+const NOT_THIS_ROUND = 'invalid_payload (consent round not in this workshop)';
 const OWN_WORKSHOP = 'acts on its own workshop only';
 const CANNOT_CONNECT = 'connect_error not_signed_in';
 
@@ -351,6 +412,7 @@ function expected(type: CommandType, who: Identity, command: Command): string {
       if (boardOf(command) !== null) return NOT_THIS_BOARD;
       if (exampleOf(type).namesPerson) return NOT_THIS_PERSON;
       if (exampleOf(type).namesVote) return NOT_THIS_VOTE;
+      if (exampleOf(type).namesConsent) return NOT_THIS_ROUND;
       return OWN_WORKSHOP;
     case 'facilitator':
     case 'member':
@@ -371,6 +433,7 @@ function label(result: CommandResult): string {
   if (code === 'invalid_payload' && /board is not part of this workshop/i.test(message)) return NOT_THIS_BOARD;
   if (code === 'invalid_payload' && /person is not in this workshop/i.test(message)) return NOT_THIS_PERSON;
   if (code === 'invalid_payload' && /no such vote in this workshop/i.test(message)) return NOT_THIS_VOTE;
+  if (code === 'invalid_payload' && /no such consent round in this workshop/i.test(message)) return NOT_THIS_ROUND;
   return `${code}: ${message}`;
 }
 
@@ -404,7 +467,8 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
     (result.ok || result.error.code === 'not_allowed_now') &&
     boardOf(command) === null &&
     !exampleOf(type).namesPerson &&
-    !exampleOf(type).namesVote
+    !exampleOf(type).namesVote &&
+    !exampleOf(type).namesConsent
   ) {
     answer = OWN_WORKSHOP;
   }

@@ -8,6 +8,8 @@ import type { Command, CommandType } from './schemas';
 import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
 import type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
+import type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
+import type { AgreedVersion } from '../domain/agreed';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -15,6 +17,8 @@ export interface ParticipantInfo {
   id: string;
   name: string;
   role: Role;
+  /** Marked by a facilitator as a representative of the group: may download the briefing. */
+  representative?: boolean;
 }
 
 export interface Welcome {
@@ -42,7 +46,26 @@ export interface PublicState {
   ended: boolean;
   /** The votes open now (at most one per board): what they are about and the turnout, never a total. */
   votes: PublicVote[];
+  /** The consent rounds open now (at most one per board): the points asked about and the turnout, never a total. */
+  consent: PublicConsent[];
   serverTime: number;
+}
+
+/** An open consent round as everyone sees it: no totals until it closes (`consentResults`). */
+export interface PublicConsent {
+  id: string;
+  boardId: string;
+  /** The key points asked about, fixed when it opened, in order. */
+  points: ConsentPoint[];
+  openedAt: number;
+  /** Who has answered so far, by role group; changes at turnout moments only. */
+  turnout: TurnoutRow[];
+}
+
+/** Your own answers in an open consent round: sent to your sockets only. */
+export interface MyConsent {
+  consentId: string;
+  answers: Record<string, ConsentAnswer>;
 }
 
 /**
@@ -72,12 +95,16 @@ export interface MyBallot {
 }
 
 export type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
+export type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
+export type { AgreedVersion } from '../domain/agreed';
 
 export interface RosterEntry {
   id: string;
   name: string;
   role: Role;
   online: boolean;
+  /** May download the briefing (marked by a facilitator). */
+  representative: boolean;
 }
 
 /** Participation balance, for the facilitator only. Anonymous cards are counted, never attributed. */
@@ -120,6 +147,8 @@ export interface CommandFailure {
 /** What an allowed command answers besides `ok: true`, for the commands that answer more. */
 export interface CommandAnswers {
   'vote.open': { voteId: string };
+  'keypoints.agree': { number: number };
+  'consent.open': { consentId: string };
 }
 
 export type CommandOk<K extends CommandType = CommandType> = K extends keyof CommandAnswers
@@ -142,6 +171,12 @@ export interface ServerToClientEvents {
   ballot: (ballot: MyBallot) => void;
   /** To everyone, when a vote closes (and on connect, each board's latest closed vote). Names nobody. */
   voteResults: (results: VoteResults) => void;
+  /** Only to you: your own answers in an open consent round. */
+  consentMine: (mine: MyConsent) => void;
+  /** To everyone, when a consent round closes (and on connect, each board's latest). Names nobody. */
+  consentResults: (results: ConsentResults) => void;
+  /** To everyone, when a board's key points are agreed (and on connect, every agreed version). */
+  agreedKeyPoints: (version: AgreedVersion) => void;
   /** Your role changed; the page reloads what it shows. */
   role: (participant: ParticipantInfo) => void;
   /** You were removed, or your session ended; the socket closes after this. */
