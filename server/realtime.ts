@@ -28,6 +28,8 @@ import { keyPointsOnConnect } from './session/keypoints';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
+import { keyPointSupport, workshopBriefing } from './briefing/build';
+import { PdfRenderer } from './briefing/pdf';
 
 export interface Realtime {
   config: Config;
@@ -100,6 +102,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     logger
   };
   const dispatcher = new Dispatcher(context, logger);
+  const pdf = new PdfRenderer();
 
   let closed = false;
   // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.
@@ -143,7 +146,10 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       return out;
     },
     linkBase: (origin) => shareableOrigin(config, origin),
-    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, 'The facilitator has deleted this workshop and everything in it.')
+    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, 'The facilitator has deleted this workshop and everything in it.'),
+    briefing: (workshopId) => workshopBriefing({ store, boards: sync }, workshopId),
+    briefingPdf: (document) => pdf.render(document),
+    keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId)
   };
 
   const realtime: Realtime = {
@@ -201,6 +207,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       clearInterval(sweepTimer);
       views.close();
       turnout.close();
+      await pdf.close();
       await release.close();
       await sync.close();
       if (realtime.io) await realtime.io.close();

@@ -3,7 +3,10 @@
 // the timer shows server time on any device.
 import { io, type Socket } from 'socket.io-client';
 import type {
+  AgreedVersion,
   ClientToServerEvents,
+  ConsentAnswer,
+  ConsentResults,
   Command,
   CommandResult,
   FacilitatorView,
@@ -22,6 +25,12 @@ export class SessionConnection {
   #connected = $state(false);
   #stopped = $state<string | null>(null);
   #offset = $state(0);
+  /** Every agreed version of key points in the workshop (agreedKeyPoints), by board and number. */
+  #agreed = $state<AgreedVersion[]>([]);
+  /** Each board's latest consent results (consentResults). */
+  #consentResults = $state<Record<string, ConsentResults>>({});
+  /** This person's own answers in open consent rounds (consentMine), by round. */
+  #myConsent = $state<Record<string, Record<string, ConsentAnswer>>>({});
   #now = $state(Date.now());
   private ticker: ReturnType<typeof setInterval>;
   private draftListeners = new Set<(info: { held: string[]; revealed: string[] }) => void>();
@@ -62,6 +71,15 @@ export class SessionConnection {
       if (p.role !== 'facilitator') this.#facilitator = null;
     });
     this.socket.on('removed', ({ message }) => this.stop(message));
+    this.socket.on('agreedKeyPoints', (v) => {
+      const others = this.#agreed.filter((a) => a.boardId !== v.boardId || a.number !== v.number);
+      this.#agreed = [...others, v].sort((a, b) => (a.boardId < b.boardId ? -1 : a.boardId > b.boardId ? 1 : a.number - b.number));
+    });
+    this.socket.on('consentResults', (r) => {
+      const before = this.#consentResults[r.boardId];
+      if (!before || before.closedAt <= r.closedAt) this.#consentResults = { ...this.#consentResults, [r.boardId]: r };
+    });
+    this.socket.on('consentMine', (m) => (this.#myConsent = { ...this.#myConsent, [m.consentId]: m.answers }));
     this.socket.on('drafts', (info) => {
       for (const l of this.draftListeners) l(info);
     });
@@ -79,6 +97,15 @@ export class SessionConnection {
   }
   get connected() {
     return this.#connected;
+  }
+  get agreed() {
+    return this.#agreed;
+  }
+  get consentResults() {
+    return this.#consentResults;
+  }
+  get myConsent() {
+    return this.#myConsent;
   }
   get stopped() {
     return this.#stopped;
