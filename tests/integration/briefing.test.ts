@@ -84,7 +84,7 @@ function pdfText(bytes: ArrayBuffer): { info: string; text: string } {
   }
 }
 
-let cards: Record<string, string> = {};
+const cards: Record<string, string> = {};
 let themeId = '';
 let points: string[] = [];
 
