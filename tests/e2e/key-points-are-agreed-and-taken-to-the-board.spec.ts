@@ -86,7 +86,11 @@ test('two key points, linked to their cards by keyboard, agreed, then edited: th
   await member.page.keyboard.press('End');
   await member.page.keyboard.type(' every evening');
   await expect(fac.getByText(/Changed since version 1: 1 changed/)).toBeVisible();
-  await expect(fac.getByText('Changed: An evening minibus, run with people who use it every evening (was: An evening minibus, run with people who use it)')).toBeVisible();
+  await expect(
+    fac.getByText(
+      'Changed: An evening minibus, run with people who use it every evening (was: An evening minibus, run with people who use it)'
+    )
+  ).toBeVisible();
   await expect(fac.getByText('Changed since it was agreed')).toBeVisible();
   // Version 1 stays readable.
   await fac.getByText('Show version 1').click();
@@ -130,11 +134,20 @@ for (const [screen, use] of Object.entries(SCREENS)) {
       await expectNoAccessibilityViolations(page, `the consent round ${screen}`);
       const first = round.getByRole('group', { name: /1\. Buses should run after 6pm/ });
       await first.getByRole('radio', { name: 'I can live with it' }).check();
-      await round.getByRole('group', { name: /2\. Peer coaches/ }).getByRole('radio', { name: 'I agree' }).check();
+      await round
+        .getByRole('group', { name: /2\. Peer coaches/ })
+        .getByRole('radio', { name: 'I agree' })
+        .check();
       for (const p of others) {
         const r = p.page.getByRole('region', { name: /^Consent round/ });
-        await r.getByRole('group', { name: /1\. Buses/ }).getByRole('radio', { name: 'I agree' }).check();
-        await r.getByRole('group', { name: /2\. Peer/ }).getByRole('radio', { name: 'I object' }).check();
+        await r
+          .getByRole('group', { name: /1\. Buses/ })
+          .getByRole('radio', { name: 'I agree' })
+          .check();
+        await r
+          .getByRole('group', { name: /2\. Peer/ })
+          .getByRole('radio', { name: 'I object' })
+          .check();
       }
       // While open: turnout only, nowhere a total.
       await expect(fac.getByText('3 of 3 members have answered')).toBeVisible();

@@ -307,7 +307,8 @@ function easy(b: Briefing, timeZone?: string): BriefingDocument {
     for (const t of board.themes) blocks.push(line(`${t.name}: ${plural(t.cards.length, 'card', 'cards')}.`));
   }
   blocks.push({ kind: 'heading', level: 2, text: 'Who took part?' });
-  for (const text of peopleLines(b.people)) blocks.push(line(`${text.replace(' (lived experience)', '')}.`));
+  const took = peopleLines(b.people).filter((text) => !text.startsWith('0 '));
+  for (const text of took) blocks.push(line(`${text.replace(' (lived experience)', '')}.`));
   blocks.push({ kind: 'heading', level: 2, text: 'When was it?' });
   blocks.push(line(`The workshop was on ${longDate(b.workshop.createdAt, timeZone)}.`));
   blocks.push(line(`This was written down on ${longDate(b.madeAt, timeZone)}.`));
