@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: installs what the tests need (npm packages, Debian's Chromium), then runs the type
+# npm test: installs what the tests need (npm packages, Debian's Chromium and poppler-utils), then runs the type
 # check, the format check and the linter, the unit and integration tests (vitest), the browser
 # tests (Playwright) and a quick bench.
 set -euo pipefail
@@ -12,17 +12,28 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# 2. Chromium for Playwright: Debian's package, never a download by Playwright.
-CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
+# 2. Debian packages the tests use: Chromium for Playwright (never a download by Playwright), and
+# poppler-utils (pdfinfo, pdftotext) to read back the briefing's PDF.
+install_debian() { # <package>
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "==> Installing Chromium (Debian package)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "==> Installing $1 (Debian package)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "==> Installing $1 (Debian package)"
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   else
-    echo "Chromium is missing. Install it with: sudo apt-get install chromium" >&2
-    echo "(or point CHROMIUM_PATH at a Chromium or Chrome binary), then run npm test again." >&2
+    return 1
+  fi
+}
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ] && ! install_debian chromium; then
+  echo "Chromium is missing. Install it with: sudo apt-get install chromium" >&2
+  echo "(or point CHROMIUM_PATH at a Chromium or Chrome binary), then run npm test again." >&2
+  exit 1
+fi
+if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+  if ! install_debian poppler-utils; then
+    echo "pdftotext and pdfinfo are missing. Install them with: sudo apt-get install poppler-utils" >&2
     exit 1
   fi
 fi

@@ -40,10 +40,18 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     in: null,
     why: 'Cards someone deleted, kept for a while so they can be put back: they are off the board, and the archive holds what the board shows.'
   },
-  notices: { in: null, why: "What a person is told about their own cards: it is theirs, and it names nobody the archive could carry." },
+  notices: { in: null, why: 'What a person is told about their own cards: it is theirs, and it names nobody the archive could carry.' },
   votes: {
     in: 'boards[].votes',
     why: 'Closed votes with the totals kept when they closed. Open votes and ballots never: nobody may see a total before the close, and who voted for what is never kept.'
+  },
+  keyPoints: {
+    in: null,
+    why: "The agreed versions of the key points. Not carried yet: the board's key points as they are now come in boards[].keyPoints, and an imported workshop agrees its own."
+  },
+  consent: {
+    in: null,
+    why: 'Consent rounds: answers are never kept once a round closes, and the totals of closed rounds are not carried yet.'
   },
   facilitation: {
     in: 'facilitation',

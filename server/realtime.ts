@@ -26,10 +26,13 @@ import { FacilitationStates } from './session/states';
 import { Turnout } from './session/turnout';
 import { votesOnConnect } from './session/votes';
 import { noticesOf, removalsStored } from './session/removed';
+import { keyPointsOnConnect } from './session/keypoints';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
 import { exportArchive, importArchive } from './archive';
+import { keyPointSupport, workshopBriefing } from './briefing/build';
+import { PdfRenderer } from './briefing/pdf';
 
 export interface Realtime {
   config: Config;
@@ -94,6 +97,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const release = new Release(sync, config.limits.releaseWindowMs);
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
+  states.openConsent = (workshopId, participants) => turnout.openConsent(workshopId, participants);
   const context: SessionContext = {
     store,
     states,
@@ -106,6 +110,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     logger
   };
   const dispatcher = new Dispatcher(context, logger);
+  const pdf = new PdfRenderer();
 
   let closed = false;
   // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.
@@ -153,7 +158,10 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     exportArchive: (workshopId) => exportArchive({ store, states, boards: sync }, workshopId),
     importArchive: (archive, address) => importArchive(workshops, config.limits, archive, address),
     linkBase: (origin) => shareableOrigin(config, origin),
-    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, GONE_TEXT.deletedByFacilitator)
+    deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, GONE_TEXT.deletedByFacilitator),
+    briefing: (workshopId) => workshopBriefing({ store, boards: sync }, workshopId),
+    briefingPdf: (document) => pdf.render(document),
+    keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId)
   };
 
   const realtime: Realtime = {
@@ -186,6 +194,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         views,
         votesOnConnect: (participant) => votesOnConnect(context, participant),
         noticesOnConnect: (participant) => noticesOf(context, participant.id),
+        keyPointsOnConnect: (participant) => keyPointsOnConnect(context, participant),
         originAllowed: allowed,
         limits: config.limits,
         logger
@@ -211,6 +220,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       clearInterval(sweepTimer);
       views.close();
       turnout.close();
+      await pdf.close();
       await release.close();
       await sync.close();
       if (realtime.io) await realtime.io.close();

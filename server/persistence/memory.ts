@@ -2,12 +2,16 @@
 // for tools that need a throwaway server; the contract suite (tests/contract/store-contract.ts)
 // holds the two to exactly the same rules.
 import type { BallotEntry } from '../../src/lib/domain/votes';
+import type { ConsentAnswer } from '../../src/lib/domain/consent';
 import {
   VersionConflict,
+  type AgreedVersionRecord,
   type BoardRecord,
   type CardAuthorRecord,
   type CardNoticeRecord,
   type RemovedCardRecord,
+  type ClosedConsentRecord,
+  type ConsentRecord,
   type ClosedVoteRecord,
   type DraftRecord,
   type HiddenCardRecord,
@@ -49,6 +53,10 @@ export function openMemoryStore(): Store {
   };
   const votes = new Map<string, VoteRecord | ClosedVoteRecord>();
   const ballots = new Map<string, BallotEntry & { voteId: string }>(); // voteId + '/' + participantId + '/' + itemId
+  const agreed: AgreedVersionRecord[] = [];
+  const rounds = new Map<string, ConsentRecord | ClosedConsentRecord>();
+  const answers = new Map<string, { consentId: string; participantId: string; pointId: string; answer: ConsentAnswer }>(); // consentId/participantId/pointId
+  const answersOf = (consentId: string) => [...answers.values()].filter((a) => a.consentId === consentId);
   const ballotsOf = (voteId: string) => [...ballots.values()].filter((b) => b.voteId === voteId);
   const isOpen = (voteId: string) => votes.get(voteId)?.closedAt === null;
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
@@ -67,6 +75,7 @@ export function openMemoryStore(): Store {
     for (const [k, b] of ballots) if (b.participantId === id) ballots.delete(k);
     for (const [k, n] of notices) if (n.participantId === id) notices.delete(k);
     for (const [k, r] of removed) if (r.authorId === id) removed.delete(k);
+    for (const [k, a] of answers) if (a.participantId === id) answers.delete(k);
   };
 
   return {
@@ -209,6 +218,9 @@ export function openMemoryStore(): Store {
         for (const [k, n] of notices) if (boardIds.has(n.boardId)) notices.delete(k);
         for (const [k, v] of votes) if (v.workshopId === id) votes.delete(k);
         for (const [k, b] of ballots) if (!votes.has(b.voteId)) ballots.delete(k);
+        for (let i = agreed.length - 1; i >= 0; i--) if (agreed[i].workshopId === id) agreed.splice(i, 1);
+        for (const [k, r] of rounds) if (r.workshopId === id) rounds.delete(k);
+        for (const [k, a] of answers) if (!rounds.has(a.consentId)) answers.delete(k);
       },
       deletedAt: async (id) => deleted.get(id) ?? null,
       endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id)
@@ -216,7 +228,7 @@ export function openMemoryStore(): Store {
     people: {
       async add(p, hash) {
         if (participants.has(p.id) || sessions.has(hash)) throw new Error('UNIQUE constraint failed: participants');
-        participants.set(p.id, clone(p));
+        participants.set(p.id, clone({ ...p, representative: p.representative ?? false }));
         sessions.set(hash, { participantId: p.id, revoked: false });
       },
       async bySession(hash) {
@@ -243,6 +255,10 @@ export function openMemoryStore(): Store {
       async setRole(id, role) {
         const p = participants.get(id);
         if (p) p.role = role;
+      },
+      async setRepresentative(id, representative) {
+        const p = participants.get(id);
+        if (p) p.representative = representative;
       },
       async remove(id, at) {
         const p = participants.get(id);
@@ -396,6 +412,75 @@ export function openMemoryStore(): Store {
       results: async (workshopId) =>
         [...votes.values()]
           .filter((v): v is ClosedVoteRecord => v.workshopId === workshopId && v.closedAt !== null)
+          .sort((a, b) => a.openedAt - b.openedAt)
+          .map(clone)
+    },
+    keyPoints: {
+      async agree(workshopId, version) {
+        if (!boards.has(version.boardId) || !workshops.has(workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        const number = agreed.filter((v) => v.boardId === version.boardId).reduce((n, v) => Math.max(n, v.number), 0) + 1;
+        const record: AgreedVersionRecord = { ...clone(version), workshopId, number };
+        agreed.push(record);
+        return clone(record);
+      },
+      versions: async (workshopId) =>
+        agreed
+          .filter((v) => v.workshopId === workshopId)
+          .sort((a, b) => (a.boardId < b.boardId ? -1 : a.boardId > b.boardId ? 1 : a.number - b.number))
+          .map(clone),
+      async forgetSources(boardId, cardIds) {
+        const gone = new Set(cardIds);
+        for (const v of agreed) {
+          if (v.boardId !== boardId) continue;
+          for (const p of v.points) for (const s of p.sources) if (s.kind === 'card' && gone.has(s.id)) s.text = null;
+        }
+      }
+    },
+    consent: {
+      async open(round) {
+        if (!boards.has(round.boardId) || !workshops.has(round.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (rounds.has(round.id) || [...rounds.values()].some((r) => r.boardId === round.boardId && r.closedAt === null)) {
+          throw new Error('UNIQUE constraint failed: consent_rounds (one open round per board)');
+        }
+        rounds.set(round.id, clone({ ...round, closedAt: null }));
+      },
+      async get(id) {
+        const r = rounds.get(id);
+        if (!r) return null;
+        const { workshopId, boardId, points, openedAt, closedAt } = clone(r);
+        return { id, workshopId, boardId, points, openedAt, closedAt };
+      },
+      openIn: async (workshopId) =>
+        [...rounds.values()]
+          .filter((r) => r.workshopId === workshopId && r.closedAt === null)
+          .sort((a, b) => a.openedAt - b.openedAt)
+          .map(clone),
+      async answers(consentId, participantId) {
+        const out: Record<string, ConsentAnswer> = {};
+        for (const a of answersOf(consentId)) if (a.participantId === participantId) out[a.pointId] = a.answer;
+        return out;
+      },
+      async setAnswer(consentId, participantId, pointId, answer) {
+        if (rounds.get(consentId)?.closedAt !== null || !rounds.has(consentId)) return false;
+        if (!participants.has(participantId)) throw new Error('FOREIGN KEY constraint failed');
+        const key = `${consentId}/${participantId}/${pointId}`;
+        if (answer === null) answers.delete(key);
+        else answers.set(key, { consentId, participantId, pointId, answer });
+        return true;
+      },
+      voters: async (consentId) => [...new Set(answersOf(consentId).map((a) => a.participantId))],
+      async close(consentId, closedAt, summarise) {
+        const round = rounds.get(consentId);
+        if (!round || round.closedAt !== null) return null;
+        const entries = answersOf(consentId).map(({ participantId, pointId, answer }) => ({ participantId, pointId, answer }));
+        const closedRound: ClosedConsentRecord = { ...round, closedAt, summary: clone(summarise(entries)) };
+        for (const [k, a] of answers) if (a.consentId === consentId) answers.delete(k);
+        rounds.set(consentId, closedRound);
+        return clone(closedRound);
+      },
+      results: async (workshopId) =>
+        [...rounds.values()]
+          .filter((r): r is ClosedConsentRecord => r.workshopId === workshopId && r.closedAt !== null)
           .sort((a, b) => a.openedAt - b.openedAt)
           .map(clone)
     },

@@ -7,6 +7,8 @@ import type { RemovedBy } from '../../src/lib/domain/removed';
 
 export type { RemovedBy } from '../../src/lib/domain/removed';
 import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain/votes';
+import type { AgreedVersion } from '../../src/lib/domain/agreed';
+import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/domain/consent';
 
 export interface WorkshopRecord {
   id: string;
@@ -40,6 +42,11 @@ export interface ParticipantRecord {
   role: Role;
   createdAt: number;
   removedAt: number | null;
+  /**
+   * Marked by a facilitator as one of the group's representatives: may download the briefing.
+   * Stores always answer with it (false unless marked); a new participant may leave it out.
+   */
+  representative?: boolean;
 }
 
 export interface DraftRecord {
@@ -191,8 +198,8 @@ export interface WorkshopStore {
   end(workshopId: string, at: number): Promise<void>;
   /**
    * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
-   * hidden and removed cards, notices, votes, state. Only its id and the time are kept (deletedAt),
-   * so pages can say so.
+   * hidden and removed cards, notices, votes, agreed key points, consent rounds, state. Only its id
+   * and the time are kept (deletedAt), so pages can say so.
    */
   delete(workshopId: string): Promise<void>;
   /** When a workshop with this id was deleted, or null (never deleted, or never existed). */
@@ -220,13 +227,15 @@ export interface PeopleStore {
    */
   withLiveSession(workshopId: string): Promise<string[]>;
   setRole(participantId: string, role: Role): Promise<void>;
+  /** Marks a participant as a representative of the group (may download the briefing), or not. */
+  setRepresentative(participantId: string, representative: boolean): Promise<void>;
   /** Marks the participant removed and ends every session they hold. */
   remove(participantId: string, at: number): Promise<void>;
   /** Ends one session (a device leaving); the participant and their other sessions stay. */
   revokeSession(sessionHash: string, at: number): Promise<void>;
   /**
    * Deletes a participant and what is tied to them (sessions, drafts, authorship records, ballots,
-   * their notices and the removed cards they wrote).
+   * consent answers, their notices and the removed cards they wrote).
    */
   delete(participantId: string): Promise<void>;
   invite(token: string): Promise<InviteRecord | null>;
@@ -346,6 +355,66 @@ export interface VoteStore {
   results(workshopId: string): Promise<ClosedVoteRecord[]>;
 }
 
+/** An agreed version of a board's key points, as stored (see src/lib/domain/agreed.ts). */
+export interface AgreedVersionRecord extends AgreedVersion {
+  workshopId: string;
+}
+
+/**
+ * Agreed versions of key points: frozen copies, numbered 1, 2... per board, never changed except
+ * that forgetSources() takes out the words of cards whose writer had them removed.
+ */
+export interface KeyPointStore {
+  /** Stores a version under its board's next number (in one transaction); resolves with it, numbered. */
+  agree(workshopId: string, version: Omit<AgreedVersion, 'number'>): Promise<AgreedVersionRecord>;
+  /** A workshop's agreed versions, by board and number. */
+  versions(workshopId: string): Promise<AgreedVersionRecord[]>;
+  /** Takes the words of these cards out of every agreed version of the board (their writer removed them). */
+  forgetSources(boardId: string, cardIds: readonly string[]): Promise<void>;
+}
+
+/** A consent round on a board's key points. It names nobody (not even who opened it). */
+export interface ConsentRecord {
+  id: string;
+  workshopId: string;
+  boardId: string;
+  /** The key points asked about, fixed when it opened. */
+  points: ConsentPoint[];
+  openedAt: number;
+  closedAt: number | null;
+}
+
+/** A closed round with what is kept of it: totals by role group only. */
+export interface ClosedConsentRecord extends ConsentRecord {
+  closedAt: number;
+  summary: VoteSummary;
+}
+
+/**
+ * Consent rounds. Each person's answers exist only while their round is open; closing turns them
+ * into totals and deletes them in one transaction (as votes do).
+ */
+export interface ConsentStore {
+  /** Opens a round; rejects when its board already has an open one. */
+  open(round: ConsentRecord): Promise<void>;
+  get(id: string): Promise<ConsentRecord | null>;
+  /** A workshop's open rounds, oldest first. */
+  openIn(workshopId: string): Promise<ConsentRecord[]>;
+  /** One person's answers in a round, by point (empty when none, or once it has closed). */
+  answers(consentId: string, participantId: string): Promise<Record<string, ConsentAnswer>>;
+  /** Sets (or, with null, takes back) a person's answer on a point. Resolves false, changing nothing, unless the round is open. */
+  setAnswer(consentId: string, participantId: string, pointId: string, answer: ConsentAnswer | null): Promise<boolean>;
+  /** Who has answered at least one point of an open round (for turnout). */
+  voters(consentId: string): Promise<string[]>;
+  /**
+   * Closes an open round in one transaction: hands every answer to `summarise`, keeps what it
+   * returns, and deletes the answers. Resolves null, changing nothing, when it is not open.
+   */
+  close(consentId: string, closedAt: number, summarise: (entries: ConsentEntry[]) => VoteSummary): Promise<ClosedConsentRecord | null>;
+  /** A workshop's closed rounds, oldest first. */
+  results(workshopId: string): Promise<ClosedConsentRecord[]>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -379,6 +448,8 @@ export interface Store {
   removed: RemovedCardStore;
   notices: NoticeStore;
   votes: VoteStore;
+  keyPoints: KeyPointStore;
+  consent: ConsentStore;
   facilitation: FacilitationStateStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;

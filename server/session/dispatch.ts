@@ -16,6 +16,7 @@ import { deleteWorkshop, endWorkshop, forget } from './privacy';
 import { dismissNotice, restoreRemoved } from './removed';
 import { rolesOf } from './states';
 import { changeVote, closeVote, openVote } from './votes';
+import { agreeKeyPoints, answerConsent, closeConsent, openConsent, setRepresentative } from './keypoints';
 
 /** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
 const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
@@ -117,6 +118,16 @@ export class Dispatcher {
         return changeVote(ctx, participant, command);
       case 'vote.close':
         return closeVote(ctx, participant, command.voteId);
+      case 'keypoints.agree':
+        return agreeKeyPoints(ctx, participant, command.boardId);
+      case 'consent.open':
+        return openConsent(ctx, participant, command.boardId);
+      case 'consent.answer':
+        return answerConsent(ctx, participant, command);
+      case 'consent.close':
+        return closeConsent(ctx, participant, command.consentId);
+      case 'participant.setRepresentative':
+        return setRepresentative(ctx, participant, command.participantId, command.representative);
       default: {
         const never: never = command;
         return never;

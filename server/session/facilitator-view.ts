@@ -58,7 +58,13 @@ export class FacilitatorViews {
       for (const i of await this.store.people.invites(workshopId)) if (i.revokedAt === null) links[i.role] = inviteLink(base, i.token);
     const hidden = await this.store.moderation.list(workshopId);
     return {
-      roster: participants.map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id) })),
+      roster: participants.map((p) => ({
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        online: online.has(p.id),
+        representative: p.representative ?? false
+      })),
       balance: await this.balance(workshopId, participants),
       hidden: hidden.map((h) => ({
         boardId: h.boardId,

@@ -8,9 +8,12 @@ import type { Logger } from 'pino';
 import {
   PROTOCOL_VERSION,
   type CardNotice,
+  type AgreedVersion,
   type ClientToServerEvents,
   type CommandResult,
+  type ConsentResults,
   type MyBallot,
+  type MyConsent,
   type ServerToClientEvents,
   type VoteResults
 } from '../../src/lib/protocol/session';
@@ -47,6 +50,10 @@ export interface SessionServerDeps {
   noticesOnConnect: (participant: ParticipantRecord) => Promise<CardNotice[]>;
   /** A new socket's own votes in open votes, and each board's latest vote results. */
   votesOnConnect: (participant: ParticipantRecord) => Promise<{ ballots: MyBallot[]; results: VoteResults[] }>;
+  /** A new socket's own answers in open consent rounds, each board's latest consent results, every agreed version. */
+  keyPointsOnConnect: (
+    participant: ParticipantRecord
+  ) => Promise<{ mine: MyConsent[]; results: ConsentResults[]; agreed: AgreedVersion[] }>;
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
@@ -76,9 +83,17 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     ballot: (participantId, ballot) => void io.to(participantRoom(participantId)).emit('ballot', ballot),
     notices: (participantId, notices) => void io.to(participantRoom(participantId)).emit('notices', { notices }),
     voteResults: (workshopId, results) => void io.to(workshopRoom(workshopId)).emit('voteResults', results),
+    consentMine: (participantId, mine) => void io.to(participantRoom(participantId)).emit('consentMine', mine),
+    consentResults: (workshopId, results) => void io.to(workshopRoom(workshopId)).emit('consentResults', results),
+    agreedKeyPoints: (workshopId, version) => void io.to(workshopRoom(workshopId)).emit('agreedKeyPoints', version),
     role: (participant) => {
       const room = participantRoom(participant.id);
-      io.to(room).emit('role', { id: participant.id, name: participant.name, role: participant.role });
+      io.to(room).emit('role', {
+        id: participant.id,
+        name: participant.name,
+        role: participant.role,
+        representative: participant.representative ?? false
+      });
       for (const socket of io.sockets.adapter.rooms.get(room) ?? []) {
         const s = io.sockets.sockets.get(socket);
         if (!s) continue;
@@ -135,7 +150,12 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
 
     socket.emit('welcome', {
       protocolVersion: PROTOCOL_VERSION,
-      participant: { id: participant.id, name: participant.name, role: participant.role },
+      participant: {
+        id: participant.id,
+        name: participant.name,
+        role: participant.role,
+        representative: participant.representative ?? false
+      },
       workshop: { id: workshop.id, title: workshop.title, question: workshop.question },
       serverTime: Date.now()
     });
@@ -153,6 +173,14 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
         for (const r of results) socket.emit('voteResults', r);
       },
       (err: unknown) => deps.logger.error({ err }, 'could not send the votes to a new connection')
+    );
+    deps.keyPointsOnConnect(participant).then(
+      ({ mine, results, agreed }) => {
+        for (const m of mine) socket.emit('consentMine', m);
+        for (const r of results) socket.emit('consentResults', r);
+        for (const v of agreed) socket.emit('agreedKeyPoints', v);
+      },
+      (err: unknown) => deps.logger.error({ err }, 'could not send the key points to a new connection')
     );
     if (participant.role === 'facilitator') {
       deps.views.build(workshop.id).then(

@@ -3,7 +3,16 @@
 // implements both), and tells people what happened through Notifier (socket.io implements it).
 // Nothing in server/session imports yjs or the sync host.
 import type { Board } from '../../src/lib/board/board';
-import type { CardNotice, FacilitatorView, MyBallot, PublicState, VoteResults } from '../../src/lib/protocol/session';
+import type {
+  AgreedVersion,
+  CardNotice,
+  ConsentResults,
+  FacilitatorView,
+  MyBallot,
+  MyConsent,
+  PublicState,
+  VoteResults
+} from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 
 /**
@@ -41,6 +50,13 @@ export interface Notifier {
   ballot(participantId: string, ballot: MyBallot): void;
   /** To everyone in the workshop: a vote's results once it has closed. */
   voteResults(workshopId: string, results: VoteResults): void;
+  /** To one participant's sockets: their own answers in an open consent round. */
+  consentMine(participantId: string, mine: MyConsent): void;
+  /** To everyone in the workshop: a consent round's totals once it has closed. */
+  consentResults(workshopId: string, results: ConsentResults): void;
+  /** To everyone in the workshop: a board's key points have been agreed (the new version). */
+  agreedKeyPoints(workshopId: string, version: AgreedVersion): void;
+  /** Your role (or whether you are a representative) changed. */
   role(participant: ParticipantRecord): void;
   removed(participantId: string, message: string): void;
   /** To everyone in the workshop, then their sockets close. */

@@ -1,11 +1,12 @@
 // A person's and a workshop's data leaving: "remove my name and my cards", ending a workshop,
 // deleting it (now, or after the retention period). A person's ballots in an open vote go with
-// them (the store deletes them with the person).
+// them (the store deletes them with the person), and so do their answers in an open consent round.
 import { endedState, forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { done, type SessionContext } from './context';
 import { closeOpenVotes } from './votes';
+import { closeOpenConsent } from './keypoints';
 
 /**
  * "Remove my name and my cards": deletes the cards recorded as theirs, their drafts and their
@@ -18,7 +19,10 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
   const mine = (await ctx.store.boards.authors(workshopId)).filter((a) => a.participantId === participant.id);
   for (const board of await ctx.store.workshops.boards(workshopId)) {
     const ids = mine.filter((a) => a.boardId === board.id).map((a) => a.cardId);
-    if (ids.length) await ctx.boards.edit(board.id, (b) => ids.forEach((id) => b.delete(id)));
+    if (!ids.length) continue;
+    // Their words go from agreed versions of the key points too (the versions keep the rest).
+    await ctx.store.keyPoints.forgetSources(board.id, ids);
+    await ctx.boards.edit(board.id, (b) => ids.forEach((id) => b.delete(id)));
   }
   const state = withoutParticipant(await ctx.states.get(workshopId), participant.id);
   const { [participant.id]: _forgotten, ...calledCounts } = state.calledCounts;
@@ -39,8 +43,9 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
 
 export async function endWorkshop(ctx: SessionContext, actor: ParticipantRecord): Promise<CommandResult> {
   const workshopId = actor.workshopId;
-  // Its open votes close first (their ballots are deleted), with the results for everyone.
+  // Its open votes and consent rounds close first (their ballots and answers are deleted), with the results for everyone.
   await closeOpenVotes(ctx, workshopId);
+  await closeOpenConsent(ctx, workshopId);
   await ctx.store.workshops.end(workshopId, Date.now());
   const boards = (await ctx.store.workshops.boards(workshopId)).map((b) => b.id);
   await ctx.states.save(workshopId, endedState(await ctx.states.get(workshopId), boards));

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { initialState, publicRound, type FacilitationState } from '../../src/lib/domain/facilitation';
 import { orderQueue } from '../../src/lib/domain/queue';
 import type { Role } from '../../src/lib/domain/roles';
-import type { PublicState, PublicVote } from '../../src/lib/protocol/session';
+import type { PublicConsent, PublicState, PublicVote } from '../../src/lib/protocol/session';
 import { VersionConflict, type ParticipantRecord, type Store } from '../persistence/types';
 import type { Notifier } from './ports';
 import { KeyedQueue } from '../keyed-queue';
@@ -28,6 +28,8 @@ export class FacilitationStates {
   onSaved: (workshopId: string) => void = () => undefined;
   /** The open votes' public facts (turnout.ts), for `state`. */
   openVotes: (workshopId: string, participants: ParticipantRecord[]) => Promise<PublicVote[]> = () => Promise.resolve([]);
+  /** The open consent rounds' public facts (turnout.ts), for `state`. */
+  openConsent: (workshopId: string, participants: ParticipantRecord[]) => Promise<PublicConsent[]> = () => Promise.resolve([]);
 
   constructor(
     private store: Store,
@@ -123,6 +125,7 @@ export class FacilitationStates {
       round: publicRound(s.round, ended),
       ended,
       votes: await this.openVotes(workshopId, people),
+      consent: await this.openConsent(workshopId, people),
       serverTime: Date.now()
     };
   }

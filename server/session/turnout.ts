@@ -1,5 +1,5 @@
-// Turnout of open votes as everyone sees it ('7 of 9 members have voted'), and the open votes'
-// public facts in `state`. Turnout is public by design, but the moment each person votes is not:
+// Turnout of open votes and consent rounds as everyone sees it ('7 of 9 members have voted'), and
+// their public facts in `state`. Turnout is public by design, but the moment each person votes is not:
 // a state sent the moment someone's first vote lands would say when they voted, and one sent per
 // vote would say how often. So turnout is published only at turnout moments (multiples of
 // LIMIT_RELEASE_WINDOW_MS on the server's clock, as for release moments), once for everything that
@@ -8,8 +8,8 @@
 // turnout published at the last moment, so no other command can be used to watch it change.
 import type { Logger } from 'pino';
 import { turnout } from '../../src/lib/domain/votes';
-import type { PublicVote } from '../../src/lib/protocol/session';
-import type { ParticipantRecord, Store, VoteRecord } from '../persistence/types';
+import type { PublicConsent, PublicVote } from '../../src/lib/protocol/session';
+import type { ConsentRecord, ParticipantRecord, Store, VoteRecord } from '../persistence/types';
 import type { FacilitationStates } from './states';
 
 interface Published {
@@ -32,8 +32,16 @@ export function publicVote(v: VoteRecord, voters: ReadonlySet<string>, people: P
   };
 }
 
+export function publicConsent(r: ConsentRecord, voters: ReadonlySet<string>, people: ParticipantRecord[]): PublicConsent {
+  return { id: r.id, boardId: r.boardId, points: r.points.map((p) => ({ ...p })), openedAt: r.openedAt, turnout: turnout(voters, people) };
+}
+
+/** Votes and consent rounds are tracked alike, under keys that say which. */
+const voteKey = (id: string) => `vote:${id}`;
+const consentKey = (id: string) => `consent:${id}`;
+
 export class Turnout {
-  /** Who had voted at the last turnout moment, by vote. */
+  /** Who had voted (or answered) at the last turnout moment, by vote or round key. */
   private published = new Map<string, Published>();
   /** The next moment of each workshop with changes waiting. */
   private timers = new Map<string, NodeJS.Timeout>();
@@ -56,26 +64,45 @@ export class Turnout {
   /** A workshop's open votes as everyone may see them, with the turnout of the last moment. */
   async openVotes(workshopId: string, people: ParticipantRecord[]): Promise<PublicVote[]> {
     const out: PublicVote[] = [];
-    for (const v of await this.store.votes.openIn(workshopId)) out.push(publicVote(v, await this.votersOf(v), people));
+    for (const v of await this.store.votes.openIn(workshopId)) {
+      out.push(publicVote(v, await this.votersOf(voteKey(v.id), v.workshopId, () => this.store.votes.voters(v.id)), people));
+    }
     return out;
   }
 
-  private async votersOf(v: VoteRecord): Promise<ReadonlySet<string>> {
-    let p = this.published.get(v.id);
+  /** A workshop's open consent rounds as everyone may see them, with the turnout of the last moment. */
+  async openConsent(workshopId: string, people: ParticipantRecord[]): Promise<PublicConsent[]> {
+    const out: PublicConsent[] = [];
+    for (const r of await this.store.consent.openIn(workshopId)) {
+      out.push(publicConsent(r, await this.votersOf(consentKey(r.id), r.workshopId, () => this.store.consent.voters(r.id)), people));
+    }
+    return out;
+  }
+
+  private async votersOf(key: string, workshopId: string, load: () => Promise<string[]>): Promise<ReadonlySet<string>> {
+    let p = this.published.get(key);
     if (!p) {
       // First seen since the server started: the turnout as stored is the one to show.
-      p = { workshopId: v.workshopId, voters: new Set(await this.store.votes.voters(v.id)) };
-      this.published.set(v.id, p);
+      p = { workshopId, voters: new Set(await load()) };
+      this.published.set(key, p);
     }
     return p.voters;
   }
 
   opened(vote: VoteRecord): void {
-    this.published.set(vote.id, { workshopId: vote.workshopId, voters: new Set() });
+    this.published.set(voteKey(vote.id), { workshopId: vote.workshopId, voters: new Set() });
   }
 
   closed(voteId: string): void {
-    this.published.delete(voteId);
+    this.published.delete(voteKey(voteId));
+  }
+
+  openedConsent(round: ConsentRecord): void {
+    this.published.set(consentKey(round.id), { workshopId: round.workshopId, voters: new Set() });
+  }
+
+  closedConsent(consentId: string): void {
+    this.published.delete(consentKey(consentId));
   }
 
   /** Someone's turnout changed (first vote, or last one taken back): publish it at the next moment. */
@@ -98,18 +125,20 @@ export class Turnout {
     this.states
       .exclusive(workshopId, async () => {
         let changed = false;
-        for (const v of await this.store.votes.openIn(workshopId)) {
-          const voters = new Set(await this.store.votes.voters(v.id));
-          const before = this.published.get(v.id)?.voters;
+        const track = (key: string, voters: Set<string>) => {
+          const before = this.published.get(key)?.voters;
           if (!before || !sameSet(before, voters)) changed = true;
-          this.published.set(v.id, { workshopId, voters });
-        }
+          this.published.set(key, { workshopId, voters });
+        };
+        for (const v of await this.store.votes.openIn(workshopId)) track(voteKey(v.id), new Set(await this.store.votes.voters(v.id)));
+        for (const r of await this.store.consent.openIn(workshopId))
+          track(consentKey(r.id), new Set(await this.store.consent.voters(r.id)));
         if (changed) await this.states.publish(workshopId);
       })
-      .catch((err: unknown) => this.logger.error({ err, workshopId }, 'could not publish the turnout of a vote'));
+      .catch((err: unknown) => this.logger.error({ err, workshopId }, 'could not publish the turnout of a vote or consent round'));
   }
 
-  /** A workshop was deleted: forget its votes. */
+  /** A workshop was deleted: forget its votes and rounds. */
   forget(workshopId: string): void {
     clearTimeout(this.timers.get(workshopId));
     this.timers.delete(workshopId);

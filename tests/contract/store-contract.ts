@@ -8,6 +8,8 @@ import * as Y from 'yjs';
 import type { CardSnapshot } from '../../src/lib/board/schema';
 import { VersionConflict, type RemovedCardRecord, type Store, type VoteRecord } from '../../server/persistence/types';
 import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
+import type { AgreedVersion } from '../../src/lib/domain/agreed';
+import type { ConsentEntry } from '../../src/lib/domain/consent';
 
 export interface OpenedStore {
   store: Store;
@@ -811,6 +813,179 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(await boardText(store, 'w1-b1')).toBe('before');
       expect(await boardText(store, 'w3-b1')).toBe('kept');
       expect((await store.votes.results('w3')).map((v) => v.id)).toEqual(['w3-v1']);
+    });
+
+    const noSupport = { cards: 0, people: 0, withoutName: 0, missing: 0, votes: [] };
+    const version = (boardId = 'w1-b1', agreedAt = 40): Omit<AgreedVersion, 'number'> => ({
+      boardId,
+      agreedAt,
+      consentId: null,
+      points: [
+        {
+          id: 'k1',
+          text: 'Buses after 6pm',
+          support: { ...noSupport, cards: 2, people: 1, withoutName: 1 },
+          sources: [
+            { id: 'c1', kind: 'card', text: 'No bus after 6', lane: 'problems' },
+            { id: 'theme:t1', kind: 'theme', text: 'Getting there', lane: null, cards: 3 }
+          ]
+        }
+      ]
+    });
+    /** A stand-in for the domain's summariseConsent(): counts each answer, everyone together. */
+    const countAnswers = (entries: ConsentEntry[]): VoteSummary =>
+      countAll(entries.map((e) => ({ participantId: e.participantId, itemId: `${e.pointId}:${e.answer}`, count: 1 })));
+    const round = (id: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      workshopId: 'w1',
+      boardId: 'w1-b1',
+      points: [
+        { id: 'k1', text: 'Buses after 6pm' },
+        { id: 'k2', text: 'Peer coaches' }
+      ],
+      openedAt: 10,
+      closedAt: null,
+      ...extra
+    });
+
+    it('[ST19] marks participants as representatives and keeps it with them; new people are not', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo', representative: true }, 'hash2');
+      expect((await store.people.get('p1'))?.representative).toBe(false);
+      expect((await store.people.get('p2'))?.representative).toBe(true);
+      await store.people.setRepresentative('p1', true);
+      await store.people.setRepresentative('p2', false);
+      expect((await store.people.list('w1')).map((p) => [p.id, p.representative])).toEqual([
+        ['p1', true],
+        ['p2', false]
+      ]);
+      expect((await store.people.bySession('hash1'))?.representative).toBe(true);
+    });
+
+    it('[ST20] numbers agreed versions 1, 2... per board and gives them back exactly, by board and number', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      const first = await store.keyPoints.agree('w1', version());
+      const second = await store.keyPoints.agree('w1', { ...version('w1-b1', 50), consentId: 'r1' });
+      const other = await store.keyPoints.agree('w2', version('w2-b1'));
+      expect([first.number, second.number, other.number]).toEqual([1, 2, 1]);
+      const kept = await store.keyPoints.versions('w1');
+      expect(kept.map((v) => [v.boardId, v.number, v.agreedAt, v.consentId])).toEqual([
+        ['w1-b1', 1, 40, null],
+        ['w1-b1', 2, 50, 'r1']
+      ]);
+      expect(kept[0]).toEqual({ ...version(), number: 1, workshopId: 'w1' });
+      // Copies: changing what came back changes nothing kept.
+      kept[0].points[0].text = 'Changed';
+      expect((await store.keyPoints.versions('w1'))[0].points[0].text).toBe('Buses after 6pm');
+      await expect(store.keyPoints.agree('w1', version('no-such-board'))).rejects.toThrow();
+    });
+
+    it("[ST21] forgetting cards' words takes them out of every agreed version of that board, and nothing else", async () => {
+      const store = await fresh();
+      await store.keyPoints.agree('w1', version());
+      await store.keyPoints.agree('w1', version());
+      await store.keyPoints.forgetSources('w1-b1', ['c1', 'not-a-source']);
+      for (const v of await store.keyPoints.versions('w1')) {
+        expect(v.points[0].sources.map((s) => [s.id, s.text])).toEqual([
+          ['c1', null],
+          ['theme:t1', 'Getting there']
+        ]);
+        expect(v.points[0].text).toBe('Buses after 6pm');
+      }
+    });
+
+    it('[ST22] opens consent rounds, at most one open per board, and finds them by id and among open rounds', async () => {
+      const store = await fresh();
+      await store.consent.open(round('r1'));
+      await expect(store.consent.open(round('r2'))).rejects.toThrow();
+      expect(await store.consent.get('r1')).toEqual(round('r1'));
+      expect((await store.consent.openIn('w1')).map((r) => r.id)).toEqual(['r1']);
+      expect(await store.consent.get('nope')).toBeNull();
+      await expect(store.consent.open(round('r3', { boardId: 'no-such-board' }))).rejects.toThrow();
+    });
+
+    it("[ST23] keeps each person's answers while the round is open (one per point, changed or taken back), and none once closed", async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.consent.open(round('r1'));
+      expect(await store.consent.setAnswer('r1', 'p1', 'k1', 'agree')).toBe(true);
+      expect(await store.consent.setAnswer('r1', 'p1', 'k1', 'object')).toBe(true);
+      expect(await store.consent.setAnswer('r1', 'p1', 'k2', 'live')).toBe(true);
+      expect(await store.consent.setAnswer('r1', 'p2', 'k2', 'agree')).toBe(true);
+      expect(await store.consent.answers('r1', 'p1')).toEqual({ k1: 'object', k2: 'live' });
+      expect(await store.consent.setAnswer('r1', 'p2', 'k2', null)).toBe(true);
+      expect(await store.consent.answers('r1', 'p2')).toEqual({});
+      expect(await store.consent.voters('r1')).toEqual(['p1']);
+      await store.consent.close('r1', 20, countAnswers);
+      expect(await store.consent.setAnswer('r1', 'p1', 'k1', 'agree')).toBe(false);
+      expect(await store.consent.setAnswer('nope', 'p1', 'k1', 'agree')).toBe(false);
+    });
+
+    it('[ST24] closing a round deletes its answers and keeps only the totals, once', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.consent.open(round('r1'));
+      await store.consent.setAnswer('r1', 'p1', 'k1', 'agree');
+      await store.consent.setAnswer('r1', 'p2', 'k1', 'agree');
+      await store.consent.setAnswer('r1', 'p2', 'k2', 'object');
+      let seen: ConsentEntry[] = [];
+      const closed = await store.consent.close('r1', 20, (entries) => {
+        seen = entries;
+        return countAnswers(entries);
+      });
+      expect(seen.map((e) => `${e.participantId}/${e.pointId}/${e.answer}`).sort()).toEqual(['p1/k1/agree', 'p2/k1/agree', 'p2/k2/object']);
+      expect(closed?.closedAt).toBe(20);
+      expect(closed?.summary.tallies.map((t) => [t.itemId, t.votes]).sort()).toEqual([
+        ['k1:agree', 2],
+        ['k2:object', 1]
+      ]);
+      expect(JSON.stringify(closed)).not.toMatch(/p1|p2/);
+      expect(await store.consent.answers('r1', 'p2')).toEqual({});
+      expect(await store.consent.voters('r1')).toEqual([]);
+      expect(await store.consent.close('r1', 30, countAnswers)).toBeNull();
+      const results = await store.consent.results('w1');
+      expect(results).toHaveLength(1);
+      expect(results[0]).toEqual(closed);
+      expect(await store.consent.openIn('w1')).toEqual([]);
+      // The board can have a new round now.
+      await store.consent.open(round('r2', { openedAt: 30 }));
+    });
+
+    it("[ST25] deleting a person deletes their answers, nobody else's", async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.consent.open(round('r1'));
+      await store.consent.setAnswer('r1', 'p1', 'k1', 'agree');
+      await store.consent.setAnswer('r1', 'p2', 'k1', 'live');
+      await store.people.delete('p1');
+      expect(await store.consent.voters('r1')).toEqual(['p2']);
+      expect(await store.consent.answers('r1', 'p1')).toEqual({});
+      await expect(store.consent.setAnswer('r1', 'p1', 'k1', 'agree')).rejects.toThrow();
+    });
+
+    it('[ST26] deleting a workshop deletes its agreed versions and consent rounds with their answers, and only its own', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p3', workshopId: 'w2' }, 'hash3');
+      await store.keyPoints.agree('w1', version());
+      await store.keyPoints.agree('w2', version('w2-b1'));
+      await store.consent.open(round('r1'));
+      await store.consent.setAnswer('r1', 'p1', 'k1', 'agree');
+      await store.consent.open(round('x', { workshopId: 'w2', boardId: 'w2-b1' }));
+      await store.consent.setAnswer('x', 'p3', 'k1', 'agree');
+      await store.workshops.delete('w1');
+      expect(await store.keyPoints.versions('w1')).toEqual([]);
+      expect(await store.consent.get('r1')).toBeNull();
+      expect(await store.consent.answers('r1', 'p1')).toEqual({});
+      expect(await store.consent.results('w1')).toEqual([]);
+      expect(await store.keyPoints.versions('w2')).toHaveLength(1);
+      expect(await store.consent.answers('x', 'p3')).toEqual({ k1: 'agree' });
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

@@ -292,14 +292,14 @@ describe('export, import, export again', () => {
     ).toEqual(['I could not read mine']);
   });
 
-  it('gives the same archive to a decision maker; members, observers and outsiders get none', async () => {
+  it('gives the same archive to a decision maker; members (unless representatives, tests/integration/briefing.test.ts), observers and outsiders get none', async () => {
     const [, , , deepa, , , obi] = filled.people;
     expect(archiveContent((await exportOf(filled.w.id, deepa.token)).archive)).toEqual(archiveContent(first.archive));
     const path = `/api/workshops/${filled.w.id}/briefing.json`;
     for (const token of [filled.people[0].token, obi.token]) {
       const res = await fetch(server.url + path, bearer(token));
       expect(await errorOf(res, 403, 'forbidden')).toMatchObject({
-        message: 'Only facilitators and decision makers can download the whole workshop.'
+        message: 'Only facilitators, decision makers and the group’s representatives can download the whole workshop.'
       });
     }
     await errorOf(await fetch(server.url + path), 401, 'not_signed_in');

@@ -92,6 +92,8 @@ interface World {
    * another member wrote. Each was deleted by the second facilitator.
    */
   removedCards: Partial<Record<Role, string>>;
+  /** The consent round the consent commands name, and a key point in it (set up by their `before`). */
+  consent: { id: string; point: string };
   b: CreatedWorkshop;
   other: Person;
   otherSocket: SessionClient;
@@ -184,6 +186,7 @@ async function world(target: Target = server): Promise<World> {
     removed: rue,
     vote: { id: 'no-vote-yet', item: 'no-card-yet' },
     removedCards: {},
+    consent: { id: 'no-round-yet', point: 'no-point-yet' },
     b,
     other,
     otherSocket
@@ -194,23 +197,49 @@ async function world(target: Target = server): Promise<World> {
 async function fingerprint(w: World): Promise<string> {
   const { store, session: ctx } = server.running.realtime;
   const id = w.a.id;
-  const [workshop, people, invites, state, hidden, removed, drafts, board, openVotes, results] = await Promise.all([
-    store.workshops.get(id),
-    store.people.list(id),
-    store.people.invites(id),
-    store.facilitation.get(id),
-    store.moderation.list(id),
-    store.removed.list(id),
-    store.drafts.ofBoard(w.boardId),
-    ctx.boards.read(w.boardId, (b) => b.toJSON()),
-    store.votes.openIn(id),
-    store.votes.results(id)
-  ]);
+  const [workshop, people, invites, state, hidden, removed, drafts, board, openVotes, results, agreed, openRounds, consentResults] =
+    await Promise.all([
+      store.workshops.get(id),
+      store.people.list(id),
+      store.people.invites(id),
+      store.facilitation.get(id),
+      store.moderation.list(id),
+      store.removed.list(id),
+      store.drafts.ofBoard(w.boardId),
+      ctx.boards.read(w.boardId, (b) => b.toJSON()),
+      store.votes.openIn(id),
+      store.votes.results(id),
+      store.keyPoints.versions(id),
+      store.consent.openIn(id),
+      store.consent.results(id)
+    ]);
   const notices = await Promise.all(people.map((p) => store.notices.of(p.id)));
   // Every vote's ballots, person by person.
   const ballots: Record<string, Record<string, number>> = {};
   for (const v of openVotes) for (const p of people) ballots[`${v.id}/${p.id}`] = await store.votes.ballot(v.id, p.id);
-  return JSON.stringify({ workshop, people, invites, state, hidden, removed, notices, drafts, board, openVotes, results, ballots });
+  // And every open consent round's answers, person by person.
+  const answers: Record<string, Record<string, string>> = {};
+  for (const r of openRounds) for (const p of people) answers[`${r.id}/${p.id}`] = await store.consent.answers(r.id, p.id);
+  const keyPoints = await ctx.boards.read(w.boardId, (b) => b.keyPointFacts());
+  return JSON.stringify({
+    workshop,
+    people,
+    invites,
+    state,
+    hidden,
+    removed,
+    notices,
+    drafts,
+    board,
+    openVotes,
+    results,
+    ballots,
+    keyPoints,
+    agreed,
+    openRounds,
+    consentResults,
+    answers
+  });
 }
 
 /** Tries a socket.io handshake that should fail; resolves with the connect_error's data.code. */
@@ -252,6 +281,8 @@ interface Example<K extends CommandType> {
   namesPerson?: true;
   /** The command names one of A's votes. */
   namesVote?: true;
+  /** The command names one of A's consent rounds. */
+  namesConsent?: true;
   /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
   fresh?: true;
 }
@@ -310,6 +341,22 @@ async function removedCardsFor(w: World): Promise<void> {
   } finally {
     for (const c of [kit, ...clients]) c.destroy();
   }
+}
+
+/** A new key point on A's board (so there is something to agree that was not agreed before), and no round open on it. */
+async function freshKeyPoint(w: World): Promise<string> {
+  for (const r of await server.running.realtime.store.consent.openIn(w.a.id))
+    await expectOk(w.setup, { type: 'consent.close', consentId: r.id });
+  return server.running.realtime.session.boards.edit(w.boardId, (board) => board.addKeyPoint(`A key point ${++pointCount}`));
+}
+let pointCount = 0;
+
+/** A consent round open on A's board, named by the consent commands' examples. */
+async function openConsentFor(w: World): Promise<void> {
+  const point = await freshKeyPoint(w);
+  const result = await send(w.setup, { type: 'consent.open', boardId: w.boardId });
+  if (!result.ok || !('consentId' in result)) throw new Error(`could not open a consent round: ${JSON.stringify(result)}`);
+  w.consent = { id: result.consentId, point };
 }
 
 const EXAMPLES = {
@@ -393,7 +440,22 @@ const EXAMPLES = {
     },
     namesVote: true
   },
-  'vote.close': { command: (w) => ({ type: 'vote.close', voteId: w.vote.id }), before: openVoteFor, namesVote: true }
+  'vote.close': { command: (w) => ({ type: 'vote.close', voteId: w.vote.id }), before: openVoteFor, namesVote: true },
+  'keypoints.agree': {
+    command: (w) => ({ type: 'keypoints.agree', boardId: w.boardId }),
+    before: async (w) => void (await freshKeyPoint(w))
+  },
+  'consent.open': { command: (w) => ({ type: 'consent.open', boardId: w.boardId }), before: async (w) => void (await freshKeyPoint(w)) },
+  'consent.answer': {
+    command: (w) => ({ type: 'consent.answer', consentId: w.consent.id, pointId: w.consent.point, answer: 'live' }),
+    before: openConsentFor,
+    namesConsent: true
+  },
+  'consent.close': { command: (w) => ({ type: 'consent.close', consentId: w.consent.id }), before: openConsentFor, namesConsent: true },
+  'participant.setRepresentative': {
+    command: (w) => ({ type: 'participant.setRepresentative', participantId: w.targets.setRole.id, representative: true }),
+    namesPerson: true
+  }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];
@@ -405,6 +467,7 @@ const FORBIDDEN_GONE = 'forbidden (no longer in this workshop)';
 const NOT_THIS_BOARD = 'invalid_payload (board not part of this workshop)';
 const NOT_THIS_PERSON = 'invalid_payload (person not in this workshop)';
 const NOT_THIS_VOTE = 'invalid_payload (vote not in this workshop)';
+const NOT_THIS_ROUND = 'invalid_payload (consent round not in this workshop)';
 const OWN_WORKSHOP = 'acts on its own workshop only';
 const CANNOT_CONNECT = 'connect_error not_signed_in';
 
@@ -426,6 +489,7 @@ function expected(type: CommandType, who: Identity, command: Command): string {
       if (boardOf(command) !== null) return NOT_THIS_BOARD;
       if (exampleOf(type).namesPerson) return NOT_THIS_PERSON;
       if (exampleOf(type).namesVote) return NOT_THIS_VOTE;
+      if (exampleOf(type).namesConsent) return NOT_THIS_ROUND;
       return OWN_WORKSHOP;
     case 'facilitator':
     case 'member':
@@ -446,6 +510,7 @@ function label(result: CommandResult): string {
   if (code === 'invalid_payload' && /board is not part of this workshop/i.test(message)) return NOT_THIS_BOARD;
   if (code === 'invalid_payload' && /person is not in this workshop/i.test(message)) return NOT_THIS_PERSON;
   if (code === 'invalid_payload' && /no such vote in this workshop/i.test(message)) return NOT_THIS_VOTE;
+  if (code === 'invalid_payload' && /no such consent round in this workshop/i.test(message)) return NOT_THIS_ROUND;
   return `${code}: ${message}`;
 }
 
@@ -479,7 +544,8 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
     (result.ok || result.error.code === 'not_allowed_now') &&
     boardOf(command) === null &&
     !exampleOf(type).namesPerson &&
-    !exampleOf(type).namesVote
+    !exampleOf(type).namesVote &&
+    !exampleOf(type).namesConsent
   ) {
     answer = OWN_WORKSHOP;
   }
@@ -709,6 +775,12 @@ const facilitatorOnly = (ok: number, otherRoles: number, rest: number): Record<I
     number
   >;
 
+/** Facilitators and decision makers (and representatives, not in this matrix) may have the briefing. */
+const briefingTakers = (ok: number, otherRoles: number, rest: number): Record<Identity, number> =>
+  Object.fromEntries(
+    IDENTITIES.map((who) => [who, who === 'facilitator' || who === 'decisionMaker' ? ok : isLive(who) ? otherRoles : rest])
+  ) as Record<Identity, number>;
+
 /** The smallest archive a workshop can be made from (src/lib/protocol/archive.ts). */
 const SMALL_ARCHIVE = {
   format: 'roundtable-archive',
@@ -748,13 +820,51 @@ const HTTP: Record<string, HttpRow> = {
   },
   'GET /api/workshops/[id]/briefing.json': {
     request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/briefing.json` }),
-    expect: Object.fromEntries(
-      IDENTITIES.map((who) => [who, who === 'facilitator' || who === 'decisionMaker' ? 200 : isLive(who) ? 403 : 401])
-    ) as Record<Identity, number>,
+    expect: briefingTakers(200, 403, 401),
     check: (answer, who) => {
       if (answer.status === 200) expect(JSON.parse(answer.text)).toMatchObject({ format: 'roundtable-archive', version: 1 });
       else expect(JSON.parse(answer.text).error.code).toBe(answer.status === 403 ? 'forbidden' : 'not_signed_in');
       void who;
+    }
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['html', 'text/html'],
+        ['pdf', 'application/pdf'],
+        ['md', 'text/markdown'],
+        ['csv', 'text/csv']
+      ] as const
+    ).map(([format, type]): [string, HttpRow] => [
+      `GET /api/workshops/[id]/briefing.${format}`,
+      {
+        request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/briefing.${format}` }),
+        // Representatives too (a member the facilitator marks): tests/integration/briefing.test.ts.
+        expect: briefingTakers(200, 403, 401),
+        check: (answer) => {
+          if (answer.status === 200) expect(answer.headers.get('content-type')).toContain(type);
+          else expect(JSON.parse(answer.text).error.code).toBe(answer.status === 403 ? 'forbidden' : 'not_signed_in');
+        }
+      }
+    ])
+  ),
+  'GET /api/workshops/[id]/keypoints': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/keypoints` }),
+    expect: live(200, 401),
+    check: (answer) => {
+      if (answer.status === 200) expect(JSON.parse(answer.text)).toMatchObject({ boards: expect.any(Array) });
+      else expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
+    }
+  },
+  'GET /w/[workshopId]/briefing': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/briefing`, page: true }),
+    expect: briefingTakers(200, 403, 404),
+    check: (answer, who, w) => {
+      // The print view shows the workshop's question (createWorkshop's default); no refusal does.
+      if (answer.status === 200) expect(answer.text).toContain('How can we help?');
+      else expect(answer.text).not.toContain('How can we help?');
+      void who;
+      void w;
     }
   },
   'POST /api/workshops': {

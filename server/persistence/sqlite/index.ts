@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts, records.ts and votes.ts.
+// are built in board-log.ts, records.ts, votes.ts and keypoints.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +13,7 @@ import { startCheckpointer } from './checkpointer';
 import { firstSnapshotWriter, sqliteBoardLog } from './board-log';
 import { sqliteRecords } from './records';
 import { closedVoteWriter, sqliteVotes } from './votes';
+import { sqliteKeyPoints } from './keypoints';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -80,6 +81,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     boards: sqliteBoardLog(db, log, committed, wal),
     ...sqliteRecords(db, { firstSnapshot: firstSnapshotWriter(db), closedVote: closedVoteWriter(db) }),
     votes: sqliteVotes(db, log, committed, wal),
+    ...sqliteKeyPoints(db),
     async ping() {
       if (wal.broken) throw wal.broken;
       ping.get();

@@ -163,5 +163,36 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (participant_id, board_id, card_id, kind)
   ) WITHOUT ROWID;
   CREATE INDEX card_notices_by_card ON card_notices(board_id, card_id);
+  `,
+  /* 8: representatives; agreed versions of key points; consent rounds (answers only while open, totals once closed) */ `
+  ALTER TABLE participants ADD COLUMN representative INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE agreed_keypoints (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    agreed_at INTEGER NOT NULL,
+    points TEXT NOT NULL,
+    consent_id TEXT,
+    PRIMARY KEY (board_id, number)
+  );
+  CREATE INDEX agreed_keypoints_by_workshop ON agreed_keypoints(workshop_id);
+  CREATE TABLE consent_rounds (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    points TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    summary TEXT
+  );
+  CREATE INDEX consent_rounds_by_workshop ON consent_rounds(workshop_id, opened_at);
+  CREATE UNIQUE INDEX one_open_consent_per_board ON consent_rounds(board_id) WHERE closed_at IS NULL;
+  CREATE TABLE consent_answers (
+    consent_id TEXT NOT NULL REFERENCES consent_rounds(id) ON DELETE CASCADE,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    answer TEXT NOT NULL CHECK (answer IN ('agree', 'live', 'object')),
+    PRIMARY KEY (consent_id, participant_id, point_id)
+  ) WITHOUT ROWID;
   `
 ];

@@ -55,6 +55,7 @@ interface ParticipantRow {
   role: string;
   created_at: number;
   removed_at: number | null;
+  representative: number;
 }
 interface DraftRow {
   participant_id: string;
@@ -98,7 +99,8 @@ const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
   name: r.name,
   role: r.role as Role,
   createdAt: r.created_at,
-  removedAt: r.removed_at
+  removedAt: r.removed_at,
+  representative: r.representative === 1
 });
 const toDraft = (r: DraftRow): DraftRecord => ({
   participantId: r.participant_id,
@@ -205,7 +207,8 @@ export function sqliteRecords(
     invites: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE workshop_id = ? ORDER BY created_at'),
     revokeInvite: db.prepare('UPDATE invites SET revoked_at = @at WHERE token = @token AND revoked_at IS NULL'),
     insertParticipant: db.prepare(
-      'INSERT INTO participants (id, workshop_id, name, role, created_at, removed_at) VALUES (@id, @workshopId, @name, @role, @createdAt, @removedAt)'
+      `INSERT INTO participants (id, workshop_id, name, role, created_at, removed_at, representative)
+       VALUES (@id, @workshopId, @name, @role, @createdAt, @removedAt, @representative)`
     ),
     insertSession: db.prepare('INSERT INTO sessions (token_hash, participant_id, created_at) VALUES (@hash, @participantId, @createdAt)'),
     participantBySession: db.prepare<[string], ParticipantRow>(
@@ -222,6 +225,7 @@ export function sqliteRecords(
        AND EXISTS (SELECT 1 FROM sessions s WHERE s.participant_id = p.id AND s.revoked_at IS NULL) ORDER BY p.created_at`
     ),
     setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
+    setRepresentative: db.prepare('UPDATE participants SET representative = @representative WHERE id = @id'),
     removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
     revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),
     revokeSession: db.prepare('UPDATE sessions SET revoked_at = @at WHERE token_hash = @hash AND revoked_at IS NULL'),
@@ -299,7 +303,15 @@ export function sqliteRecords(
     if (q.deleteWorkshop.run(id).changes > 0) q.markDeleted.run({ id, at: Date.now() });
   });
   const addParticipant = db.transaction((p: ParticipantRecord, hash: string) => {
-    q.insertParticipant.run(p);
+    q.insertParticipant.run({
+      id: p.id,
+      workshopId: p.workshopId,
+      name: p.name,
+      role: p.role,
+      createdAt: p.createdAt,
+      removedAt: p.removedAt,
+      representative: p.representative ? 1 : 0
+    });
     q.insertSession.run({ hash, participantId: p.id, createdAt: p.createdAt });
   });
   const removeParticipant = db.transaction((id: string, at: number) => {
@@ -336,6 +348,7 @@ export function sqliteRecords(
       list: async (workshopId) => q.participants.all(workshopId).map(toParticipant),
       withLiveSession: async (workshopId) => q.withLiveSession.all(workshopId).map((r) => r.id),
       setRole: async (id, role) => void q.setRole.run({ id, role }),
+      setRepresentative: async (id, representative) => void q.setRepresentative.run({ id, representative: representative ? 1 : 0 }),
       remove: async (id, at) => removeParticipant(id, at),
       revokeSession: async (hash, at) => void q.revokeSession.run({ hash, at }),
       delete: async (id) => void q.deleteParticipant.run(id),

@@ -32,6 +32,16 @@ import {
   type ThemeView
 } from './themes';
 import { themeItem, themeOfItem, VOTE_RULES, type Checked, type VoteSubject } from '../domain/votes';
+import {
+  addKeyPoint,
+  deleteKeyPoint,
+  moveKeyPoint,
+  readKeyPoints,
+  setKeyPointSource,
+  setKeyPointSources,
+  type KeyPointView
+} from './keypoints';
+import type { PointNow } from '../domain/agreed';
 
 /** Something a vote can be about, with its words now (a card's text, a theme's name). */
 export interface VoteItem {
@@ -186,6 +196,40 @@ export class Board {
     const theme = themeOfItem(itemId);
     const words = theme !== null ? (getTheme(this.doc, theme)?.name ?? null) : (this.card(itemId)?.text.toString() ?? null);
     return words === null ? null : words.slice(0, VOTE_RULES.labelChars);
+  }
+
+  // ---- Key points (keypoints.ts) ----
+
+  /** Every well-formed key point, in order (live Yjs text). */
+  keyPoints(): KeyPointView[] {
+    return readKeyPoints(this.doc);
+  }
+
+  /** The key points as plain facts: words and sources, in order. */
+  keyPointFacts(): PointNow[] {
+    return readKeyPoints(this.doc).map((p) => ({ id: p.id, text: p.text.toString(), sources: p.sources }));
+  }
+
+  addKeyPoint(text = '', sources: string[] = [], options: { index?: number; id?: string } = {}): string {
+    return addKeyPoint(this.doc, text, sources, options, this.origin);
+  }
+
+  moveKeyPoint(id: string, index: number): boolean {
+    return moveKeyPoint(this.doc, id, index, this.origin);
+  }
+
+  deleteKeyPoint(id: string): boolean {
+    return deleteKeyPoint(this.doc, id, this.origin);
+  }
+
+  /** Links (or unlinks) one source: a card id, or `theme:<themeId>`. */
+  linkSource(id: string, source: string, linked: boolean): boolean {
+    return setKeyPointSource(this.doc, id, source, linked, this.origin);
+  }
+
+  /** Sets a point's sources to exactly these. */
+  setSources(id: string, sources: readonly string[]): boolean {
+    return setKeyPointSources(this.doc, id, sources, this.origin);
   }
 
   toJSON(): ReturnType<typeof boardToJSON> {

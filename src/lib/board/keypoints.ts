@@ -128,3 +128,23 @@ export function setKeyPointSource(doc: Y.Doc, id: string, source: string, linked
   }, origin);
   return true;
 }
+
+/** Sets a point's sources to exactly `wanted` (in that order for new ones), changing only what differs. */
+export function setKeyPointSources(doc: Y.Doc, id: string, wanted: readonly string[], origin: unknown = null): boolean {
+  const point = keyPointsOf(doc).get(id);
+  const sources = point instanceof Y.Map ? point.get('sources') : null;
+  if (!(sources instanceof Y.Array)) return false;
+  const keep = new Set(wanted);
+  doc.transact(() => {
+    const list = sources.toArray() as unknown[];
+    const seen = new Set<unknown>();
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (!keep.has(list[i] as string) || seen.has(list[i])) sources.delete(i, 1);
+      else seen.add(list[i]);
+    }
+    const have = new Set(sources.toArray() as unknown[]);
+    const add = [...keep].filter((s) => !have.has(s));
+    if (add.length) sources.push(add);
+  }, origin);
+  return true;
+}

@@ -47,7 +47,7 @@ export interface SignedInData {
   workshop: { id: string; title: string; question: string };
   boards: string[];
   board: { id: string; title: string };
-  me: { id: string; name: string; role: Role; roleLabel: string };
+  me: { id: string; name: string; role: Role; roleLabel: string; representative?: boolean };
 }
 
 export type BoardPageData = SignedInData | { signedIn: false; workshopId: string };
@@ -237,7 +237,12 @@ export class BoardPage implements BoardActions {
     connection.provider.awareness.setLocalState({ user: { name: d.me.name, role: d.me.role, color: '#1d3557' }, editing: null });
     this.connection = connection;
     this.view = new BoardView(connection.doc, connection.provider.awareness);
-    this.session = new SessionConnection(d.workshop.id, { id: d.me.id, name: d.me.name, role: d.me.role });
+    this.session = new SessionConnection(d.workshop.id, {
+      id: d.me.id,
+      name: d.me.name,
+      role: d.me.role,
+      representative: d.me.representative
+    });
     this.drafts = new DraftStore(d.workshop.id, this.session);
     this.vote.attach(this.session);
     if (!d.ended) {
@@ -276,7 +281,7 @@ export class BoardPage implements BoardActions {
 
   get me(): ParticipantInfo | null {
     const d = this.data();
-    return this.session?.me ?? (d.signedIn ? { id: d.me.id, name: d.me.name, role: d.me.role } : null);
+    return this.session?.me ?? (d.signedIn ? { id: d.me.id, name: d.me.name, role: d.me.role, representative: d.me.representative } : null);
   }
   get role(): Role {
     return this.me?.role ?? 'observer';

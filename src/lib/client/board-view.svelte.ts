@@ -7,6 +7,7 @@ import { cardsOf, deleteCard, readLanes, type CardView, type Lane } from '$lib/b
 import { Board } from '$lib/board/board';
 import { readThemes, themesOf, type ThemeView } from '$lib/board/themes';
 import type { VoteSubject } from '$lib/domain/votes';
+import { keyPointsOf, readKeyPoints, type KeyPointView } from '$lib/board/keypoints';
 import { LOCAL } from './board-connection.svelte';
 
 /** The origin of discarding an untouched card: not tracked by undo. */
@@ -27,6 +28,7 @@ export class BoardView {
   private version = 0;
   private cached: { version: number; lanes: Record<Lane, CardView[]> } | null = null;
   private cachedThemes: { version: number; themes: ThemeView[] } | null = null;
+  private cachedPoints: { version: number; points: KeyPointView[] } | null = null;
   readonly undoManager: Y.UndoManager;
   /** This person's writes, through the one card writer, marked LOCAL (for undo). */
   private board: Board;
@@ -45,19 +47,25 @@ export class BoardView {
         update();
       };
       const themes = themesOf(doc);
+      const points = keyPointsOf(doc);
       cards.observeDeep(onChange);
       themes.observeDeep(onChange);
+      points.observeDeep(onChange);
       return () => {
         cards.unobserveDeep(onChange);
         themes.unobserveDeep(onChange);
+        points.unobserveDeep(onChange);
       };
     });
     this.subscribePresence = createSubscriber((update) => {
       awareness.on('change', update);
       return () => awareness.off('change', update);
     });
-    // Undo covers only this person's own changes (cards and themes).
-    this.undoManager = new Y.UndoManager([cards, themesOf(doc)], { trackedOrigins: new Set([LOCAL]), captureTimeout: 600 });
+    // Undo covers only this person's own changes (cards, themes and key points).
+    this.undoManager = new Y.UndoManager([cards, themesOf(doc), keyPointsOf(doc)], {
+      trackedOrigins: new Set([LOCAL]),
+      captureTimeout: 600
+    });
     const refresh = () => {
       this.#canUndo = this.undoManager.undoStack.length > 0;
       this.#canRedo = this.undoManager.redoStack.length > 0;
@@ -85,6 +93,14 @@ export class BoardView {
     this.subscribeDoc();
     const items = this.board.voteItems(subject);
     return items.ok ? items.value.length : 0;
+  }
+
+  /** The board's key points, in order. */
+  get keyPoints(): KeyPointView[] {
+    this.subscribeDoc();
+    if (!this.cachedPoints || this.cachedPoints.version !== this.version)
+      this.cachedPoints = { version: this.version, points: readKeyPoints(this.doc) };
+    return this.cachedPoints.points;
   }
 
   /** This person's writes, for themes and other board concepts (marked LOCAL, for undo). */

@@ -1,11 +1,14 @@
 // Browser only: the socket.io session for one workshop, as runes. Holds the public state
 // (phases, timer, queue...), this person's role, the facilitator's view, their own votes in open
-// votes and each board's latest vote results, the notices about this person's cards, and a clock offset so the timer shows server time
-// on any device.
+// votes and each board's latest vote results, the notices about this person's cards, agreed key
+// points and consent rounds, and a clock offset so the timer shows server time on any device.
 import { io, type Socket } from 'socket.io-client';
 import type {
+  AgreedVersion,
   CardNotice,
   ClientToServerEvents,
+  ConsentAnswer,
+  ConsentResults,
   Command,
   CommandResult,
   FacilitatorView,
@@ -31,6 +34,12 @@ export class SessionConnection {
   #connected = $state(false);
   #stopped = $state<string | null>(null);
   #offset = $state(0);
+  /** Every agreed version of key points in the workshop (agreedKeyPoints), by board and number. */
+  #agreed = $state<AgreedVersion[]>([]);
+  /** Each board's latest consent results (consentResults). */
+  #consentResults = $state<Record<string, ConsentResults>>({});
+  /** This person's own answers in open consent rounds (consentMine), by round. */
+  #myConsent = $state<Record<string, Record<string, ConsentAnswer>>>({});
   #now = $state(Date.now());
   private ticker: ReturnType<typeof setInterval>;
   private draftListeners = new Set<(info: { held: string[]; revealed: string[] }) => void>();
@@ -89,6 +98,15 @@ export class SessionConnection {
         this.#ballots = rest;
       }
     });
+    this.socket.on('agreedKeyPoints', (v) => {
+      const others = this.#agreed.filter((a) => a.boardId !== v.boardId || a.number !== v.number);
+      this.#agreed = [...others, v].sort((a, b) => (a.boardId < b.boardId ? -1 : a.boardId > b.boardId ? 1 : a.number - b.number));
+    });
+    this.socket.on('consentResults', (r) => {
+      const before = this.#consentResults[r.boardId];
+      if (!before || before.closedAt <= r.closedAt) this.#consentResults = { ...this.#consentResults, [r.boardId]: r };
+    });
+    this.socket.on('consentMine', (m) => (this.#myConsent = { ...this.#myConsent, [m.consentId]: m.answers }));
     this.socket.on('drafts', (info) => {
       for (const l of this.draftListeners) l(info);
     });
@@ -139,6 +157,15 @@ export class SessionConnection {
   }
   get connected() {
     return this.#connected;
+  }
+  get agreed() {
+    return this.#agreed;
+  }
+  get consentResults() {
+    return this.#consentResults;
+  }
+  get myConsent() {
+    return this.#myConsent;
   }
   get stopped() {
     return this.#stopped;

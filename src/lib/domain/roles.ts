@@ -32,23 +32,3 @@ export function canEditBoard(role: Role, board: { locked: boolean }): boolean {
     }
   }
 }
-
-/**
- * May this role download what the workshop concluded (its archive, `briefing.json`)? Facilitators,
- * and decision makers, who take it into their board meetings. Members the facilitator marks as
- * representatives will join them.
- */
-export function canTakeBriefing(role: Role): boolean {
-  switch (role) {
-    case 'facilitator':
-    case 'decisionMaker':
-      return true;
-    case 'member':
-    case 'observer':
-      return false;
-    default: {
-      const never: never = role;
-      return never;
-    }
-  }
-}

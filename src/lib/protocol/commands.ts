@@ -72,7 +72,14 @@ export const COMMANDS = {
   // A vote belongs to one workshop: the handler refuses another workshop's vote as unknown.
   'vote.cast': { who: 'contributor', board: none },
   'vote.retract': { who: 'contributor', board: none },
-  'vote.close': { who: 'facilitator', board: none }
+  'vote.close': { who: 'facilitator', board: none },
+  'keypoints.agree': { who: 'facilitator', board: named },
+  'consent.open': { who: 'facilitator', board: named },
+  // A round belongs to one workshop: the handler refuses another workshop's round as unknown.
+  'consent.answer': { who: 'contributor', board: none },
+  'consent.close': { who: 'facilitator', board: none },
+  // After the end too: the facilitator may still choose who takes the briefing to the board.
+  'participant.setRepresentative': { who: 'facilitator', board: none, afterEnd: true }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];

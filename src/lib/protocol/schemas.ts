@@ -8,6 +8,7 @@ import { PHASE_KINDS, type PureCommand } from '../domain/facilitation';
 import { ROLES } from '../domain/roles';
 import { LIMITS } from '../domain/text';
 import { VOTE_RULES } from '../domain/votes';
+import { CONSENT_ANSWERS } from '../domain/consent';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const lane = z.enum(LANES);
@@ -120,7 +121,17 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Not observers: take one of my votes off an item. */
   z.strictObject({ type: z.literal('vote.retract'), voteId: id, itemId }),
   /** Facilitator: close a vote; the results go to everyone and the ballots are deleted. */
-  z.strictObject({ type: z.literal('vote.close'), voteId: id })
+  z.strictObject({ type: z.literal('vote.close'), voteId: id }),
+  /** Facilitator: freeze the board's key points as they are now, with their sources and support (the next version). */
+  z.strictObject({ type: z.literal('keypoints.agree'), boardId: id }),
+  /** Facilitator: ask everyone about the board's key points as they are now; answered with the round's id. */
+  z.strictObject({ type: z.literal('consent.open'), boardId: id }),
+  /** Not observers: my answer on one point of an open consent round (null takes it back). Always my own. */
+  z.strictObject({ type: z.literal('consent.answer'), consentId: id, pointId: id, answer: z.enum(CONSENT_ANSWERS).nullable() }),
+  /** Facilitator: close a consent round; the totals go to everyone and the answers are deleted. */
+  z.strictObject({ type: z.literal('consent.close'), consentId: id }),
+  /** Facilitator: mark someone as a representative of the group (may download the briefing), or not. */
+  z.strictObject({ type: z.literal('participant.setRepresentative'), participantId: id, representative: z.boolean() })
 ]);
 
 /** Every command a client may send, inferred from the schemas above. */

@@ -9,6 +9,8 @@ import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
 import type { RemovedBy } from '../domain/removed';
 import type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
+import type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
+import type { AgreedVersion } from '../domain/agreed';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -16,6 +18,8 @@ export interface ParticipantInfo {
   id: string;
   name: string;
   role: Role;
+  /** Marked by a facilitator as a representative of the group: may download the briefing. */
+  representative?: boolean;
 }
 
 export interface Welcome {
@@ -43,7 +47,26 @@ export interface PublicState {
   ended: boolean;
   /** The votes open now (at most one per board): what they are about and the turnout, never a total. */
   votes: PublicVote[];
+  /** The consent rounds open now (at most one per board): the points asked about and the turnout, never a total. */
+  consent: PublicConsent[];
   serverTime: number;
+}
+
+/** An open consent round as everyone sees it: no totals until it closes (`consentResults`). */
+export interface PublicConsent {
+  id: string;
+  boardId: string;
+  /** The key points asked about, fixed when it opened, in order. */
+  points: ConsentPoint[];
+  openedAt: number;
+  /** Who has answered so far, by role group; changes at turnout moments only. */
+  turnout: TurnoutRow[];
+}
+
+/** Your own answers in an open consent round: sent to your sockets only. */
+export interface MyConsent {
+  consentId: string;
+  answers: Record<string, ConsentAnswer>;
 }
 
 /**
@@ -73,12 +96,16 @@ export interface MyBallot {
 }
 
 export type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
+export type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
+export type { AgreedVersion } from '../domain/agreed';
 
 export interface RosterEntry {
   id: string;
   name: string;
   role: Role;
   online: boolean;
+  /** May download the briefing (marked by a facilitator). */
+  representative: boolean;
 }
 
 /** Participation balance, for the facilitator only. Anonymous cards are counted, never attributed. */
@@ -148,6 +175,8 @@ export interface CommandFailure {
 /** What an allowed command answers besides `ok: true`, for the commands that answer more. */
 export interface CommandAnswers {
   'vote.open': { voteId: string };
+  'keypoints.agree': { number: number };
+  'consent.open': { consentId: string };
 }
 
 export type CommandOk<K extends CommandType = CommandType> = K extends keyof CommandAnswers
@@ -172,6 +201,12 @@ export interface ServerToClientEvents {
   voteResults: (results: VoteResults) => void;
   /** Only to you: every notice about your cards you have not dismissed, on connect and after each change. */
   notices: (info: { notices: CardNotice[] }) => void;
+  /** Only to you: your own answers in an open consent round. */
+  consentMine: (mine: MyConsent) => void;
+  /** To everyone, when a consent round closes (and on connect, each board's latest). Names nobody. */
+  consentResults: (results: ConsentResults) => void;
+  /** To everyone, when a board's key points are agreed (and on connect, every agreed version). */
+  agreedKeyPoints: (version: AgreedVersion) => void;
   /** Your role changed; the page reloads what it shows. */
   role: (participant: ParticipantInfo) => void;
   /** You were removed, or your session ended; the socket closes after this. */

@@ -7,6 +7,9 @@ import type { Role } from '$lib/domain/roles';
 import type { Archive } from '$lib/protocol/archive';
 import type { Limits } from '../../../server/config';
 import type { BoardRecord, WorkshopRecord } from '../../../server/persistence/types';
+import type { Briefing } from '$lib/domain/briefing';
+import type { BriefingDocument } from '$lib/domain/briefing-document';
+import type { Support } from '$lib/domain/support';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo };
@@ -47,6 +50,12 @@ export interface App {
   importArchive(archive: unknown, address: string): Promise<CreatedWorkshop>;
   /** Deletes the workshop and everything in it; resolves once it is gone from the database files. */
   deleteWorkshop(workshopId: string): Promise<void>;
+  /** The workshop's briefing as it is now (the typed model every format is made from). */
+  briefing(workshopId: string): Promise<Briefing | null>;
+  /** A briefing document as a tagged PDF (made on a worker thread). */
+  briefingPdf(document: BriefingDocument): Promise<Uint8Array>;
+  /** Each board's key points' support now: counts only, never a name. */
+  keyPointSupport(workshopId: string): Promise<{ boardId: string; support: Record<string, Support> }[]>;
 }
 
 const KEY = Symbol.for('roundtable.app');

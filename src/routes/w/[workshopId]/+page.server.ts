@@ -34,6 +34,12 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     workshop: { id: workshop.id, title: workshop.title, question: workshop.question },
     boards: boards.map((b) => b.id),
     board: { id: boards[0].id, title: boards[0].title },
-    me: { id: participant.id, name: participant.name, role: participant.role, roleLabel: ROLE_LABEL[participant.role] }
+    me: {
+      id: participant.id,
+      name: participant.name,
+      role: participant.role,
+      roleLabel: ROLE_LABEL[participant.role],
+      representative: participant.representative ?? false
+    }
   };
 };

@@ -1,8 +1,8 @@
 // GET /api/workshops/<id>/briefing.json: the whole workshop as an archive (src/lib/protocol/archive.ts),
-// for the people who take its conclusions on: facilitators and decision makers. No one's name is in
-// it. See docs/API.md, "The archive".
+// for the people who may have the briefing: facilitators, decision makers and the group's
+// representatives. No one's name is in it. See docs/API.md, "The archive".
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { canTakeBriefing } from '$lib/domain/roles';
+import { mayHaveBriefing } from '$lib/server/briefing/respond';
 import { errorResponse } from '$lib/server/http';
 
 export const GET: RequestHandler = async (event) => {
@@ -12,9 +12,14 @@ export const GET: RequestHandler = async (event) => {
     if (!session) {
       return json({ error: { code: 'not_signed_in', message: 'Sign in to this workshop first.' } }, { status: 401 });
     }
-    if (!canTakeBriefing(session.participant.role)) {
+    if (!mayHaveBriefing(session)) {
       return json(
-        { error: { code: 'forbidden', message: 'Only facilitators and decision makers can download the whole workshop.' } },
+        {
+          error: {
+            code: 'forbidden',
+            message: 'Only facilitators, decision makers and the group’s representatives can download the whole workshop.'
+          }
+        },
         { status: 403 }
       );
     }
