@@ -9,6 +9,7 @@ import { deleteCard } from '../../src/lib/board/schema';
 import { addTheme } from '../../src/lib/board/themes';
 import { themeItem, VOTING_ROLES, type VotingRole } from '../../src/lib/domain/votes';
 import type { Command, MyBallot, PublicState, PublicVote, VoteResults } from '../../src/lib/protocol/session';
+import { archiveContent } from '../../src/lib/protocol/archive';
 import { connectBoard, connectSession, join, type SessionClient } from '../helpers/clients';
 import { databaseFiles, pagesWithPairs } from '../helpers/db-pages';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -356,6 +357,17 @@ describe('votes', () => {
     const csv = async () =>
       (await fetch(`${server.url}/w/${w.id}/export.csv`, { headers: { authorization: `Bearer ${fac.sessionToken}` } })).text();
     const exportBefore = await csv();
+    // What a decision maker may download (the briefing and the archive), as text to compare: the
+    // archive without the moment it was made.
+    const briefings = async () =>
+      Promise.all(
+        ['briefing.csv', 'briefing.md', 'briefing.html', 'briefing.json'].map(async (file) => {
+          const res = await fetch(`${server.url}/api/workshops/${w.id}/${file}`, { headers: { authorization: `Bearer ${dana.token}` } });
+          expect(res.status, file).toBe(200);
+          return file.endsWith('.json') ? JSON.stringify(archiveContent(await res.json())) : res.text();
+        })
+      );
+    const briefingsBefore = await briefings();
 
     const voteId = await openVote(facilitator, { boardId, on: { kind: 'cards' }, votesPerPerson: 3, maxPerItem: 3 });
     expect(await mo.session.run({ type: 'vote.cast', voteId, itemId: c1 })).toEqual({ ok: true });
@@ -372,6 +384,7 @@ describe('votes', () => {
     await dana.session.stateWhere((s) => turnoutOf(voteIn(s, voteId)).decisionMaker?.[0] === 4);
     await sleep(300);
     const exportOpen = await csv();
+    const briefingsOpen = await briefings();
     const heardWhileOpen = { mo: watched.mo.all, dana: watched.dana.all, facilitator: watched.facilitator.all };
 
     // ...and nothing else about the others: c3 and c4 appear in no event but as the vote's item
@@ -410,6 +423,8 @@ describe('votes', () => {
     expect(Y.encodeStateVector(moBoard.doc)).toEqual(before.mo);
     expect(Y.encodeStateVector(danaBoard.doc)).toEqual(before.dana);
     expect(exportOpen).toBe(exportBefore);
+    // Nor do the briefing and the archive a decision maker downloads say anything of the open vote.
+    expect(briefingsOpen).toEqual(briefingsBefore);
 
     // Once closed: the totals, naming nobody.
     const results = next<VoteResults>(mo.session, 'voteResults');
