@@ -1,7 +1,8 @@
 // The briefing: one typed model of what a workshop concluded, for the people who take it into a
 // board meeting. Built here, purely, from plain facts the server reads (the store and the board
-// documents); every format (print view, PDF, Markdown, CSV, and the JSON archive) is made from
-// this model, so they cannot say different things.
+// documents); every format (print view, HTML, PDF, Markdown, CSV) is made from this model, so
+// they cannot say different things. The JSON archive (briefing.json) is not: it carries the boards
+// themselves (src/lib/protocol/archive.ts, written by server/archive.ts).
 //
 // Names: the model names nobody. Cards never carry their writer (as on the board), who took part
 // is counted by role group, and support counts people without naming them. Cards posted without
