@@ -98,7 +98,7 @@ test('three people on phones vote, move votes, see turnout and no totals, and ev
     // facilitator's vote section opens, ready.
     const steps = await facilitator.board.openControls('Steps and timer');
     await steps.getByRole('button', { name: 'Vote', exact: true }).click();
-    await facilitator.board.expectStep('Vote', 6);
+    await facilitator.board.expectStep('Vote', 7);
     await expect(marcus.page.getByRole('heading', { name: 'The vote has not started yet' })).toBeVisible();
     await expect(marcus.page.getByText('The facilitator will start it soon.')).toBeVisible();
     const controls = facilitator.board.controls();

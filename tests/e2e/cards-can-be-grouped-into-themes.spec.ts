@@ -93,3 +93,17 @@ test('the facilitator gets suggested groups of cards that share a word, and make
   await expect(page.getByRole('region', { name: /^Bus/ })).toContainText('(2 cards)');
   await expect(suggestions.getByRole('listitem')).toHaveCount(1);
 });
+
+test('the default steps have a Group step, which shows everyone the board by theme', async ({ workshop }) => {
+  const { facilitator, member } = workshop;
+  await expect(member.page.getByRole('button', { name: /^By theme/ })).toHaveAttribute('aria-pressed', 'false');
+  const steps = await facilitator.board.openControls('Steps and timer');
+  await steps.getByRole('button', { name: 'Group into themes', exact: true }).click();
+  await member.board.expectStep('Group into themes', 6);
+  await expect(member.page.getByRole('button', { name: /^By theme/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(member.page.getByRole('region', { name: /^Themes/ })).toBeVisible();
+  // People may switch back to the lists.
+  await member.page.getByRole('button', { name: 'In their lists' }).click();
+  await expect(member.page.getByRole('button', { name: /^By theme/ })).toHaveAttribute('aria-pressed', 'false');
+  await expectNoAccessibilityViolations(member.page, 'the board at the Group step');
+});

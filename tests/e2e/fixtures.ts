@@ -3,6 +3,7 @@
 // which runs axe for WCAG 2.2 A and AA and prints what it found in plain lines.
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
+import { DEFAULT_PHASES } from '../../src/lib/domain/facilitation';
 
 export { expect };
 
@@ -205,7 +206,7 @@ export class BoardPage {
     return this.phaseBar().locator('.clock');
   }
 
-  async expectStep(title: string, n: number, of = 7): Promise<void> {
+  async expectStep(title: string, n: number, of = DEFAULT_PHASES.length): Promise<void> {
     await expect(this.phaseBar().getByRole('heading', { level: 2 })).toHaveText(title);
     await expect(this.phaseBar()).toContainText(`Step ${n} of ${of}`);
   }

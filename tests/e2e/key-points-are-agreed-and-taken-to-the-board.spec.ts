@@ -12,7 +12,7 @@ test.describe.configure({ timeout: 90_000 });
 async function goToAgreeStep(facilitator: Participant): Promise<void> {
   const steps = await facilitator.board.openControls('Steps and timer');
   await steps.getByRole('button', { name: 'Agree', exact: true }).click();
-  await facilitator.board.expectStep('Agree', 7);
+  await facilitator.board.expectStep('Agree', 8);
 }
 
 function keyPoints(p: Participant) {

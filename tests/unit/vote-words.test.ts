@@ -255,4 +255,10 @@ describe('the steps', () => {
     expect(kinds.indexOf('vote')).toBeGreaterThan(kinds.indexOf('discuss'));
     expect(kinds.indexOf('vote')).toBeLessThan(kinds.indexOf('agree'));
   });
+
+  it('offer a Group step by default, after Discuss and before Vote: cards into themes, then votes on them', () => {
+    const kinds = DEFAULT_PHASES.map((p) => p.kind);
+    expect(kinds.indexOf('group')).toBeGreaterThan(kinds.indexOf('discuss'));
+    expect(kinds.indexOf('group')).toBeLessThan(kinds.indexOf('vote'));
+  });
 });

@@ -27,12 +27,14 @@ export const PHASE_HELP: Record<PhaseKind, string> = {
   other: ''
 };
 
+/** The steps a new workshop starts with: from the question to cards, themes, a vote and what the group agrees. */
 export const DEFAULT_PHASES: Phase[] = [
   { kind: 'welcome', title: 'Welcome' },
   { kind: 'question', title: 'The question' },
   { kind: 'silent', title: 'Silent writing' },
   { kind: 'share', title: 'Share' },
   { kind: 'discuss', title: 'Discuss' },
+  { kind: 'group', title: 'Group into themes' },
   { kind: 'vote', title: 'Vote' },
   { kind: 'agree', title: 'Agree' }
 ];
