@@ -232,6 +232,17 @@ describe('a board in an archive', () => {
     expect(checkArchive(archiveOf(section)).ok).toBe(true);
   });
 
+  it('names at most 500 sources of a key point, which only other clients can link, and still imports', () => {
+    const doc = new Y.Doc();
+    const card = addCard(doc, 'questions', 'x');
+    addKeyPoint(doc, 'k', [card, ...Array.from({ length: 700 }, (_, i) => `junk-${i}`)]);
+    const section = boardToArchive(doc, { id: 'b1', title: 'B' }, []);
+    expect(section.keyPoints[0].sources).toHaveLength(500);
+    expect(section.keyPoints[0].sources.slice(0, 2)).toEqual(['c1', 'x1']);
+    expect(section.keyPoints[0].sources[499]).toBe('x499');
+    expect(checkArchive(archiveOf(section)).ok).toBe(true);
+  });
+
   it('names no one: a board section has no field for an author, and the words are only what people wrote', () => {
     const { doc, votes } = richBoard();
     const section = boardToArchive(doc, { id: 'b1', title: 'Main board' }, votes);

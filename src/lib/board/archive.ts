@@ -29,7 +29,14 @@ import { CONSENT_ANSWERS, CONSENT_RULES, isConsentAnswer, type ClosedConsentFact
 import type { VoteSupport } from '../domain/support';
 import { LIMITS } from '../domain/text';
 import { VOTING_ROLES, themeOfItem, type ClosedVoteFacts, type GroupSummary, type TallyUnit, type VoteSubject } from '../domain/votes';
-import type { ArchiveAgreedVersion, ArchiveBoard, ArchiveConsentRound, ArchiveGroup, ArchiveVote } from '../protocol/archive';
+import {
+  ARCHIVE_RULES,
+  type ArchiveAgreedVersion,
+  type ArchiveBoard,
+  type ArchiveConsentRound,
+  type ArchiveGroup,
+  type ArchiveVote
+} from '../protocol/archive';
 
 /**
  * The top-level parts of a board document and the archive field each goes to. A board module
@@ -122,7 +129,9 @@ export function boardToArchive(
   const keyPoints = points.map((p) => ({
     id: pointIds.get(p.id)!,
     text: p.text.toString().slice(0, KEY_POINT_MAX),
-    sources: p.sources.map(ref),
+    // At most what an archive takes (only a client other than our page links more), cut before
+    // numbering, so what is left out takes no number.
+    sources: p.sources.slice(0, ARCHIVE_RULES.maxSources).map(ref),
     createdAt: p.createdAt
   }));
   // Key points no longer on the board, as agreed versions and consent rounds name them.
