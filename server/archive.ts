@@ -10,11 +10,10 @@ import { ROLES, type Role } from '../src/lib/domain/roles';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, checkArchive, type Archive } from '../src/lib/protocol/archive';
 import { AppError } from '../src/lib/protocol/errors';
 import type { Limits } from './config';
-import type { ClosedVoteRecord, Store, WorkshopContents } from './persistence/types';
+import type { AgreedVersionRecord, ClosedConsentRecord, ClosedVoteRecord, Store, WorkshopContents } from './persistence/types';
 import type { BoardPeer } from './session/ports';
 import type { FacilitationStates } from './session/states';
 import type { CreatedWorkshop, WorkshopService } from './workshops';
-import { newRecordId } from './tokens';
 
 /** The nouns of the store (its parts that hold data, not its verbs such as ping or close). */
 export type StoreNoun = { [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? never : K }[keyof Store];
@@ -35,7 +34,10 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     why: 'How many people took part, by role, and nothing else: no names, sessions or invite links.'
   },
   drafts: { in: null, why: "Private cards not yet shown: they are their writer's until the reveal." },
-  moderation: { in: null, why: 'Cards the facilitator hid have left every screen; the archive holds what the board shows.' },
+  moderation: {
+    in: null,
+    why: 'Cards the facilitator hid have left every screen; the archive holds what the board shows (a key point or agreed version that names one names it as gone, without its words).'
+  },
   removed: {
     in: null,
     why: 'Cards someone deleted, kept for a while so they can be put back: they are off the board, and the archive holds what the board shows.'
@@ -46,12 +48,12 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     why: 'Closed votes with the totals kept when they closed. Open votes and ballots never: nobody may see a total before the close, and who voted for what is never kept.'
   },
   keyPoints: {
-    in: null,
-    why: "The agreed versions of the key points. Not carried yet: the board's key points as they are now come in boards[].keyPoints, and an imported workshop agrees its own."
+    in: 'boards[].agreed',
+    why: "Each board's agreed versions of its key points, numbered as they were: each point's words, its sources with their words then, and its support (counts, never names). A source card a facilitator has hidden since keeps no words, as in the briefing."
   },
   consent: {
-    in: null,
-    why: 'Consent rounds: answers are never kept once a round closes, and the totals of closed rounds are not carried yet.'
+    in: 'boards[].consent',
+    why: "Closed consent rounds with the totals by role group kept when they closed. Open rounds and anyone's answers never: answers are kept only while a round is open, and nobody may see a total before it closes."
   },
   facilitation: {
     in: 'facilitation',
@@ -73,12 +75,22 @@ export async function exportArchive(deps: ArchiveDeps, workshopId: string, now =
   const state = await deps.states.get(workshopId);
   const participants = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
   for (const p of await store.people.list(workshopId)) if (p.removedAt === null) participants[p.role]++;
-  const results = await store.votes.results(workshopId);
-  const boards = await store.workshops.boards(workshopId);
+  const [results, agreed, rounds, hidden, boards] = await Promise.all([
+    store.votes.results(workshopId),
+    store.keyPoints.versions(workshopId),
+    store.consent.results(workshopId),
+    store.moderation.list(workshopId),
+    store.workshops.boards(workshopId)
+  ]);
   const sections = [];
   for (const [i, board] of boards.entries()) {
     const votes: VoteFacts[] = results.filter((v) => v.boardId === board.id);
-    sections.push(await deps.boards.read(board.id, (b) => boardToArchive(b.doc, { id: `b${i + 1}`, title: board.title }, votes)));
+    const kept = {
+      agreed: agreed.filter((v) => v.boardId === board.id).sort((a, b) => a.number - b.number),
+      consent: rounds.filter((r) => r.boardId === board.id),
+      hidden: hidden.filter((h) => h.boardId === board.id).map((h) => h.cardId)
+    };
+    sections.push(await deps.boards.read(board.id, (b) => boardToArchive(b.doc, { id: `b${i + 1}`, title: board.title }, votes, kept)));
   }
   return {
     format: ARCHIVE_FORMAT,
@@ -97,8 +109,10 @@ export async function exportArchive(deps: ArchiveDeps, workshopId: string, now =
 /**
  * A new workshop from an archive (parsed JSON, not yet trusted): checked, each board built and
  * held to the board document limit, then stored in one transaction with its boards, invites,
- * first board states, steps and settings, and closed votes. A refusal stores nothing. Who may
- * import, and how often, is as for creating a workshop (per address, LIMIT_CREATE_PER_HOUR).
+ * first board states, steps and settings, closed votes, agreed versions (numbered as in the
+ * archive, so the next one agreed follows on) and closed consent rounds (totals only). A refusal
+ * stores nothing. Who may import, and how often, is as for creating a workshop (per address,
+ * LIMIT_CREATE_PER_HOUR).
  */
 export async function importArchive(
   workshops: WorkshopService,
@@ -110,7 +124,7 @@ export async function importArchive(
   if (!checked.ok) throw new AppError('invalid_archive', checked.message, 422, checked.field);
   const archive = checked.archive;
   const built = archive.boards.map((section, i) => {
-    const { doc, votes } = archiveToBoard(section);
+    const { doc, votes, agreed, consent } = archiveToBoard(section);
     const snapshot = Y.encodeStateAsUpdate(doc);
     doc.destroy();
     if (snapshot.byteLength > limits.maxDocBytes) {
@@ -121,7 +135,7 @@ export async function importArchive(
         `boards[${i}]`
       );
     }
-    return { title: section.title, snapshot, votes };
+    return { title: section.title, snapshot, votes, agreed, consent };
   });
   const facilitation = JSON.stringify({
     ...initialState(),
@@ -134,10 +148,14 @@ export async function importArchive(
       boards: boards.map((b, i) => ({ boardId: b.id, snapshot: built[i].snapshot })),
       facilitation,
       votes: boards.flatMap((b, i) =>
-        built[i].votes.map((v): ClosedVoteRecord => ({
-          ...v,
-          items: [...v.items],
-          id: newRecordId(),
+        // Under the ids archiveToBoard gave them (new ones), which the agreed versions' support names.
+        built[i].votes.map((v): ClosedVoteRecord => ({ ...v, items: [...v.items], workshopId: workshop.id, boardId: b.id }))
+      ),
+      agreed: boards.flatMap((b, i) => built[i].agreed.map((v): AgreedVersionRecord => ({ ...v, workshopId: workshop.id, boardId: b.id }))),
+      consent: boards.flatMap((b, i) =>
+        built[i].consent.map((r): ClosedConsentRecord => ({
+          ...r,
+          points: [...r.points],
           workshopId: workshop.id,
           boardId: b.id
         }))

@@ -171,6 +171,19 @@ export function openMemoryStore(): Store {
           if (new Set(voteIds).size !== voteIds.length || voteIds.some((id) => votes.has(id)))
             throw new Error('UNIQUE constraint failed: votes');
           if (contents.votes.some((v) => v.workshopId !== workshop.id)) throw new Error("a vote that is not the new workshop's");
+          const versions = contents.agreed ?? [];
+          const closedRounds = contents.consent ?? [];
+          if ([...versions, ...closedRounds].some((x) => !ours.has(x.boardId)))
+            throw new Error("a board that is not one of the new workshop's");
+          if ([...versions, ...closedRounds].some((x) => x.workshopId !== workshop.id))
+            throw new Error("a record that is not the new workshop's");
+          const numbers = versions.map((v) => `${v.boardId}/${v.number}`);
+          if (new Set(numbers).size !== numbers.length) throw new Error('UNIQUE constraint failed: agreed_keypoints');
+          const roundIds = closedRounds.map((r) => r.id);
+          if (new Set(roundIds).size !== roundIds.length || roundIds.some((id) => rounds.has(id)))
+            throw new Error('UNIQUE constraint failed: consent_rounds');
+          const open = closedRounds.find((r) => typeof r.closedAt !== 'number');
+          if (open) throw new Error(`consent round ${open.id} is not closed`);
         }
         workshops.set(workshop.id, clone({ ...workshop, endedAt: workshop.endedAt ?? null }));
         for (const b of bs) boards.set(b.id, clone(b));
@@ -179,6 +192,8 @@ export function openMemoryStore(): Store {
         for (const b of contents.boards) snapshots.set(b.boardId, { data: b.snapshot.slice(), uptoId: 0 });
         if (contents.facilitation !== null) states.set(workshop.id, { json: contents.facilitation, version: 1 });
         for (const v of contents.votes) votes.set(v.id, clone(v));
+        for (const v of contents.agreed ?? []) agreed.push(clone(v));
+        for (const r of contents.consent ?? []) rounds.set(r.id, clone(r));
       },
       get: async (id) => copy(workshops.get(id)),
       byCode: async (code) => copy([...workshops.values()].find((w) => w.code === code)),

@@ -124,7 +124,8 @@ export interface NewWorkshop {
   /**
    * What a workshop made from an archive starts with, written in the same transaction as the rest
    * (all or nothing): each board's first state (one snapshot of its document), the facilitation
-   * state (version 1), and closed votes with their totals (never a ballot).
+   * state (version 1), closed votes with their totals (never a ballot), agreed versions of key
+   * points, and closed consent rounds with their totals (never an answer, never an open round).
    */
   contents?: WorkshopContents;
 }
@@ -136,6 +137,13 @@ export interface WorkshopContents {
   facilitation: string | null;
   /** Closed votes on this workshop's boards, oldest first. */
   votes: ClosedVoteRecord[];
+  /**
+   * Agreed versions of key points on this workshop's boards, kept under the numbers given (each
+   * board's next keyPoints.agree() follows the highest). Two with the same board and number are refused.
+   */
+  agreed?: AgreedVersionRecord[];
+  /** Closed consent rounds on this workshop's boards, oldest first: totals only, so nobody's answers exist. An open one is refused. */
+  consent?: ClosedConsentRecord[];
 }
 
 export interface StoredBoard {

@@ -988,6 +988,133 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(await store.consent.answers('x', 'p3')).toEqual({ k1: 'agree' });
     });
 
+    /** A workshop made from an archive with two agreed versions and a closed consent round on its board. */
+    const withAgreed = (id: string, code: string) => {
+      const base = withContents(id, code, 'imported words');
+      const boardId = `${id}-b1`;
+      const closedRound = {
+        ...round(`${id}-r1`, { workshopId: id, boardId, openedAt: 21 }),
+        closedAt: 25,
+        summary: countAnswers([
+          { participantId: 'a', pointId: 'k1', answer: 'agree' },
+          { participantId: 'b', pointId: 'k1', answer: 'agree' },
+          { participantId: 'c', pointId: 'k2', answer: 'object' }
+        ])
+      };
+      return {
+        ...base,
+        contents: {
+          ...base.contents,
+          agreed: [
+            { ...version(boardId, 30), consentId: closedRound.id, number: 1, workshopId: id },
+            { ...version(boardId, 35), consentId: closedRound.id, number: 2, workshopId: id }
+          ],
+          consent: [closedRound]
+        }
+      };
+    };
+
+    it('[ST43] creates a workshop with agreed versions and closed consent rounds among its contents, kept exactly as given', async () => {
+      const store = await fresh();
+      const input = withAgreed('w2', 'XYZ234');
+      await store.workshops.create(input);
+      expect(await store.keyPoints.versions('w2')).toEqual(input.contents.agreed);
+      const byKey = (t: { unit: string; itemId: string }[]) =>
+        [...t].sort((a, b) => `${a.unit}/${a.itemId}`.localeCompare(`${b.unit}/${b.itemId}`));
+      const results = await store.consent.results('w2');
+      expect(results).toHaveLength(1);
+      expect({ ...results[0], summary: { ...results[0].summary, tallies: byKey(results[0].summary.tallies) } }).toEqual({
+        ...input.contents.consent[0],
+        summary: { ...input.contents.consent[0].summary, tallies: byKey(input.contents.consent[0].summary.tallies) }
+      });
+      expect(await store.consent.get('w2-r1')).toMatchObject({ closedAt: 25, boardId: 'w2-b1', workshopId: 'w2' });
+      // Closed from the start: nobody's answers exist, and none can be given.
+      expect(await store.consent.openIn('w2')).toEqual([]);
+      expect(await store.consent.voters('w2-r1')).toEqual([]);
+      await store.people.add({ ...ann, id: 'p2', workshopId: 'w2' }, 'hash2');
+      expect(await store.consent.setAnswer('w2-r1', 'p2', 'k1', 'agree')).toBe(false);
+      expect(await store.consent.answers('w2-r1', 'p2')).toEqual({});
+      expect(await store.consent.close('w2-r1', 90, countAnswers)).toBeNull();
+      // Nothing of it reached the other workshop.
+      expect(await store.keyPoints.versions('w1')).toEqual([]);
+      expect(await store.consent.results('w1')).toEqual([]);
+    });
+
+    it('[ST44] agreeing again follows the numbers a workshop came with; a new round can open; deleting the workshop deletes them', async () => {
+      const store = await fresh();
+      await store.workshops.create(withAgreed('w2', 'XYZ234'));
+      expect((await store.keyPoints.agree('w2', version('w2-b1', 50))).number).toBe(3);
+      expect((await store.keyPoints.agree('w1', version('w1-b1', 50))).number).toBe(1);
+      expect((await store.keyPoints.versions('w2')).map((v) => v.number)).toEqual([1, 2, 3]);
+      await store.consent.open(round('w2-r2', { workshopId: 'w2', boardId: 'w2-b1', openedAt: 60 }));
+      expect((await store.consent.openIn('w2')).map((r) => r.id)).toEqual(['w2-r2']);
+      // A writer's request to remove their cards reaches versions that came with the workshop.
+      await store.keyPoints.forgetSources('w2-b1', ['c1']);
+      for (const v of await store.keyPoints.versions('w2')) expect(v.points[0].sources[0]).toMatchObject({ id: 'c1', text: null });
+      await store.workshops.delete('w2');
+      expect(await store.keyPoints.versions('w2')).toEqual([]);
+      expect(await store.consent.results('w2')).toEqual([]);
+      expect(await store.consent.get('w2-r1')).toBeNull();
+      expect((await store.keyPoints.versions('w1')).map((v) => v.number)).toEqual([1]);
+    });
+
+    it('[ST45] agreed versions or rounds that cannot all be written leave nothing of the workshop behind', async () => {
+      const store = await fresh();
+      await store.workshops.create(withAgreed('w3', 'QRS234'));
+      const nothingOf = async (id: string) => {
+        expect(await store.workshops.get(id)).toBeNull();
+        expect(await store.workshops.boards(id)).toEqual([]);
+        expect(await store.votes.results(id)).toEqual([]);
+        expect(await store.keyPoints.versions(id)).toEqual([]);
+        expect(await store.consent.results(id)).toEqual([]);
+        expect(await store.workshops.codeInUse('XYZ234')).toBe(false);
+      };
+      const bad = (change: (input: ReturnType<typeof withAgreed>) => void) => {
+        const input = withAgreed('w2', 'XYZ234');
+        change(input);
+        return input;
+      };
+      for (const input of [
+        // A version on another workshop's board, or said to be another workshop's.
+        bad((i) => (i.contents.agreed[1] = { ...i.contents.agreed[1], boardId: 'w1-b1' })),
+        bad((i) => (i.contents.agreed[1] = { ...i.contents.agreed[1], workshopId: 'w1' })),
+        // Two versions with one number on one board.
+        bad((i) => (i.contents.agreed[1] = { ...i.contents.agreed[1], number: 1 })),
+        // A round on another workshop's board, one whose id is in use, one that is still open.
+        bad((i) => (i.contents.consent[0] = { ...i.contents.consent[0], boardId: 'w3-b1' })),
+        bad((i) => (i.contents.consent[0] = { ...i.contents.consent[0], id: 'w3-r1' })),
+        bad((i) => (i.contents.consent[0] = { ...i.contents.consent[0], closedAt: null as unknown as number }))
+      ]) {
+        await expect(store.workshops.create(input)).rejects.toThrow();
+        await nothingOf('w2');
+      }
+      // What was there before is as it was.
+      expect((await store.keyPoints.versions('w3')).map((v) => [v.boardId, v.number])).toEqual([
+        ['w3-b1', 1],
+        ['w3-b1', 2]
+      ]);
+      expect((await store.consent.results('w3')).map((r) => r.id)).toEqual(['w3-r1']);
+      expect(await store.keyPoints.versions('w1')).toEqual([]);
+    });
+
+    it('[ST46] keeps copies of the agreed versions and rounds it was given, and hands out copies', async () => {
+      const store = await fresh();
+      const input = withAgreed('w2', 'XYZ234');
+      const want = structuredClone(input.contents);
+      await store.workshops.create(input);
+      input.contents.agreed[0].points[0].text = 'Changed after';
+      input.contents.consent[0].summary.tallies[0].votes = 99;
+      const versions = await store.keyPoints.versions('w2');
+      expect(versions).toEqual(want.agreed);
+      versions[0].points[0].sources[0].text = 'Changed';
+      (await store.consent.results('w2'))[0].points[0].text = 'Changed';
+      expect(await store.keyPoints.versions('w2')).toEqual(want.agreed);
+      expect((await store.consent.results('w2'))[0].points).toEqual(want.consent[0].points);
+      expect((await store.consent.results('w2'))[0].summary.tallies.map((t) => t.votes).sort()).toEqual(
+        want.consent[0].summary.tallies.map((t) => t.votes).sort()
+      );
+    });
+
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

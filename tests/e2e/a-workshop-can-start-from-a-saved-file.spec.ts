@@ -1,6 +1,7 @@
 // "Start from a saved workshop": a facilitator picks an archive file on the start page (by the
-// keyboard alone), sees it being sent, lands on the new workshop and its board, and downloads it
-// again with "Download everything"; a wrong file is explained in an error summary. axe on each new
+// keyboard alone), sees it being sent, lands on the new workshop and its board (with the key
+// points' agreed version it came with, readable behind "Show version 1"), and downloads it again
+// with "Download everything"; a wrong file is explained in an error summary. axe on each new
 // state, on a 360 px phone and a desktop.
 import { test, expect, BoardPage, SCREENS, createWorkshop, expectNoAccessibilityViolations, joinWithLink } from './fixtures';
 
@@ -45,7 +46,48 @@ function archive(cards = 4, words = 'Ring people before writing to them') {
         ],
         themes: [{ id: 't1', name: 'Letters', collapsed: false, createdAt: 1 }],
         keyPoints: [{ id: 'k1', text: 'Write in plain words', sources: ['c2', 'theme:t1'], createdAt: 4 }],
-        votes: []
+        votes: [],
+        // Agreed after a consent round: the words, sources and support as they were then.
+        agreed: [
+          {
+            number: 1,
+            agreedAt: 1_766_050_000_000,
+            consent: 'r1',
+            points: [
+              {
+                id: 'k1',
+                text: 'Write in plain words',
+                sources: [
+                  { id: 'c2', kind: 'card', text: HTML, lane: 'problems' },
+                  { id: 'theme:t1', kind: 'theme', text: 'Letters', lane: null, cards: 2 }
+                ],
+                support: { cards: 2, people: 1, withoutName: 1, missing: 0, votes: [] }
+              }
+            ]
+          }
+        ],
+        consent: [
+          {
+            id: 'r1',
+            openedAt: 1_766_040_000_000,
+            closedAt: 1_766_045_000_000,
+            points: [{ id: 'k1', text: 'Write in plain words' }],
+            groups: [
+              { role: 'member', eligible: 9, voters: 5, shown: 'own' },
+              { role: 'decisionMaker', eligible: 3, voters: 3, shown: 'own' },
+              { role: 'facilitator', eligible: 1, voters: 0, shown: 'own' }
+            ],
+            tallies: [
+              { unit: 'member', point: 'k1', answer: 'agree', people: 4 },
+              { unit: 'member', point: 'k1', answer: 'live', people: 1 },
+              { unit: 'decisionMaker', point: 'k1', answer: 'agree', people: 2 },
+              { unit: 'decisionMaker', point: 'k1', answer: 'object', people: 1 },
+              { unit: 'all', point: 'k1', answer: 'agree', people: 6 },
+              { unit: 'all', point: 'k1', answer: 'live', people: 1 },
+              { unit: 'all', point: 'k1', answer: 'object', people: 1 }
+            ]
+          }
+        ]
       }
     ]
   };
@@ -57,8 +99,8 @@ const file = (content: unknown, name = 'probation-forum-archive.json') => ({
   buffer: Buffer.from(typeof content === 'string' ? content : JSON.stringify(content, null, 2))
 });
 
-async function tabTo(page: import('@playwright/test').Page, target: import('@playwright/test').Locator): Promise<void> {
-  for (let i = 0; i < 60; i++) {
+async function tabTo(page: import('@playwright/test').Page, target: import('@playwright/test').Locator, most = 60): Promise<void> {
+  for (let i = 0; i < most; i++) {
     if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
     await page.keyboard.press('Tab');
   }
@@ -109,8 +151,20 @@ for (const [screen, use] of Object.entries(SCREENS)) {
       expect(await page.title()).not.toBe('hacked');
       // The steps came with it.
       await board.expectStep('Welcome back', 1, 2);
+      // So did the agreed version: it stands, nothing has changed since, and it reads by keyboard.
+      const keyPoints = page.getByRole('region', { name: /^Key points/ });
+      await expect(keyPoints.getByText(/^Agreed \(version 1, \d+ \w{3} \d\d:\d\d\)$/)).toBeVisible();
+      await expect(keyPoints.getByText('No changes since it was agreed.')).toBeVisible();
+      const version = keyPoints.locator('details.version');
+      const summary = version.locator('summary');
+      await expect(summary).toContainText('Show version 1');
+      // Past the lists and their cards (a board of seven cards has many controls before it).
+      await tabTo(page, summary, 200);
+      await page.keyboard.press('Enter');
+      await expect(version).toHaveAttribute('open', '');
+      await expect(version.getByRole('listitem')).toHaveText(['Write in plain words From 1 person and 1 card without a name.']);
       await expect(page.getByRole('link', { name: 'Download everything (JSON archive)' })).toBeVisible();
-      await expectNoAccessibilityViolations(page, `the board of a workshop started from a file, ${screen}`);
+      await expectNoAccessibilityViolations(page, `the board of a workshop started from a file, its agreed version open, ${screen}`);
     });
 
     test('a wrong file is explained in an error summary that leads to the file field', async ({ page }) => {
@@ -177,6 +231,9 @@ test('the file is sent with its progress shown, and the workshop downloads again
   );
   expect(again.facilitation).toEqual(big.facilitation);
   expect(again.boards[0].keyPoints).toEqual([{ id: 'k1', text: 'Write in plain words', sources: ['c2', 'theme:t1'], createdAt: 4 }]);
+  // The agreed version and the consent round's totals come back as they went.
+  expect(again.boards[0].agreed).toEqual(big.boards[0].agreed);
+  expect(again.boards[0].consent).toEqual(big.boards[0].consent);
 });
 
 test('decision makers may download everything; members see no such link', async ({ browser, request }) => {

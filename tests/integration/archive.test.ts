@@ -1,14 +1,17 @@
 // The workshop archive with the real server, real sockets and a real SQLite file: a workshop filled
-// by real clients (named and anonymous cards, a hidden card, themes, key points, a closed vote, its
-// own steps) is exported, imported and exported again; the archive parses back to what the board
-// holds and names nobody; bad archives are refused with plain words and nothing stored, nothing
-// already there lost. Titles cite the rules of docs/LIMITS.md they prove.
+// by real clients (named and anonymous cards, a hidden card, themes, key points, a closed vote, a
+// closed consent round, two agreed versions, its own steps) is exported, imported and exported
+// again; the archive parses back to what the board holds and names nobody; the new workshop's
+// board and briefing show the agreed versions; bad archives are refused with plain words and
+// nothing stored, nothing already there lost. Titles cite the rules of docs/LIMITS.md they prove.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { Board } from '../../src/lib/board/board';
 import { readLanes } from '../../src/lib/board/schema';
-import { addKeyPoint, readKeyPoints } from '../../src/lib/board/keypoints';
+import { addKeyPoint, readKeyPoints, setKeyPointSource } from '../../src/lib/board/keypoints';
+import { sameAsAgreed } from '../../src/lib/domain/agreed';
+import type { AgreedVersion, ConsentResults } from '../../src/lib/protocol/session';
 import { readThemes } from '../../src/lib/board/themes';
 import { archiveContent, checkArchive, type Archive } from '../../src/lib/protocol/archive';
 import { databasePath } from '../../server/persistence/sqlite/index';
@@ -44,6 +47,8 @@ afterAll(async () => {
 const NAMES = ['Fay', 'Morgana', 'Anahita', 'Lioba', 'Deepika', 'Rajesh', 'Kimiko', 'Obiora'];
 const HTML = '<img src=x onerror="alert(1)"> <b>letters</b> are hard to read';
 const FORMULA = '=HYPERLINK("http://evil.example","Click here")';
+/** A card linked to a key point after the vote, agreed, then hidden: its words must not travel. */
+const HIDDEN_LATER = 'Words hidden after the key points were agreed';
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
@@ -87,7 +92,10 @@ function rowCounts(): Record<string, number> {
       'participants',
       'workshop_state',
       'votes',
-      'vote_tallies'
+      'vote_tallies',
+      'agreed_keypoints',
+      'consent_rounds',
+      'consent_answers'
     ]) {
       out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
@@ -159,8 +167,33 @@ async function filledWorkshop() {
     await run(who.session, { type: 'vote.cast', voteId, itemId: item });
   }
   await run(facilitator, { type: 'vote.close', voteId });
+
+  // A card linked after the vote; a consent round on the two points, closed; the points agreed,
+  // one edited and agreed again; then that card hidden.
+  const late = b.add({ lane: 'problems', text: HIDDEN_LATER });
+  const [first, second] = readKeyPoints(facBoard.doc);
+  setKeyPointSource(facBoard.doc, second.id, late, true);
+  await until(memberBoard.doc, () => readKeyPoints(memberBoard.doc)[1]?.sources.includes(late) ?? false);
+  const consentId = ((await run(facilitator, { type: 'consent.open', boardId })) as { consentId: string }).consentId;
+  for (const [who, answers] of [
+    [morgan, ['agree', 'agree']],
+    [ana, ['agree', 'live']],
+    [li, ['live', 'object']],
+    [deepa, ['agree', 'agree']],
+    [raj, ['object', 'agree']],
+    [kim, ['agree', 'live']]
+  ] as const) {
+    await run(who.session, { type: 'consent.answer', consentId, pointId: first.id, answer: answers[0] });
+    await run(who.session, { type: 'consent.answer', consentId, pointId: second.id, answer: answers[1] });
+  }
+  await run(facilitator, { type: 'consent.close', consentId });
+  await run(facilitator, { type: 'keypoints.agree', boardId });
+  first.text.insert(first.text.length, ', and said out loud');
+  await until(memberBoard.doc, () => readKeyPoints(memberBoard.doc)[0]?.text.toString().endsWith('out loud') ?? false);
+  await run(facilitator, { type: 'keypoints.agree', boardId });
+  await run(facilitator, { type: 'card.hide', boardId, cardId: late, reason: 'Names someone' });
   void obi;
-  return { w, boardId, fac, facilitator, people, ids: { q, html, formula, hidden, anonymous, theme } };
+  return { w, boardId, fac, facilitator, people, ids: { q, html, formula, hidden, anonymous, theme, late } };
 }
 
 describe('export, import, export again', () => {
@@ -209,15 +242,71 @@ describe('export, import, export again', () => {
     expect(section.cards.map((c) => c.text)).toContain(FORMULA);
     expect(first.text).not.toContain('Words the facilitator took off the board');
     expect(section.themes.map((t) => t.name)).toEqual(['Letters', 'Money']);
-    // The hidden card is not a source any more (it has left the board).
-    expect(section.keyPoints.map((k) => [k.text, k.sources.length])).toEqual([
-      ['Letters must be in plain words', 3],
-      ['Someone should read them first', 1]
+    // The hidden cards are still named by the key points, as something that has left the board.
+    expect(section.keyPoints.map((k) => [k.text, k.sources])).toEqual([
+      [
+        'Letters must be in plain words, and said out loud',
+        [expect.stringMatching(/^c\d+$/), 'theme:t1', expect.stringMatching(/^c\d+$/), 'x1']
+      ],
+      ['Someone should read them first', [expect.stringMatching(/^c\d+$/), 'x2']]
     ]);
     expect(section.votes).toHaveLength(1);
     const all = section.votes[0].tallies.filter((t) => t.unit === 'all');
     const htmlId = section.cards.find((c) => c.text === HTML)!.id;
     expect(all.find((t) => t.itemId === htmlId)).toMatchObject({ votes: 3, backers: 3 });
+  });
+
+  it("carries the agreed versions and the closed consent round: words, sources and support as agreed, totals by group, nobody's answers", () => {
+    const section = first.archive.boards[0];
+    expect(section.agreed?.map((v) => [v.number, v.consent, v.points.map((p) => [p.id, p.text])])).toEqual([
+      [
+        1,
+        'r1',
+        [
+          ['k1', 'Letters must be in plain words'],
+          ['k2', 'Someone should read them first']
+        ]
+      ],
+      [
+        2,
+        'r1',
+        [
+          ['k1', 'Letters must be in plain words, and said out loud'],
+          ['k2', 'Someone should read them first']
+        ]
+      ]
+    ]);
+    const [, readFirst] = section.agreed![1].points;
+    // The card hidden after it was agreed is named, without its words (as in the briefing).
+    expect(readFirst.sources).toEqual([
+      {
+        id: section.cards.find((c) => c.text.startsWith('Who reads'))!.id,
+        kind: 'card',
+        text: 'Who reads the letters before they are sent?',
+        lane: 'questions'
+      },
+      { id: 'x2', kind: 'card', text: null, lane: 'problems' }
+    ]);
+    expect(first.text).not.toContain(HIDDEN_LATER);
+    // Support counts the card's writer once, and the vote's totals on it.
+    expect(readFirst.support).toMatchObject({ cards: 2, people: 1, withoutName: 0, missing: 0 });
+    expect(readFirst.support.votes).toEqual([expect.objectContaining({ vote: 'v1', total: 1 })]);
+
+    expect(section.consent).toHaveLength(1);
+    const round = section.consent![0];
+    expect(round.points.map((p) => p.id)).toEqual(['k1', 'k2']);
+    expect(round.groups.map((g) => [g.role, g.voters, g.shown])).toEqual([
+      ['member', 3, 'own'],
+      ['decisionMaker', 3, 'own'],
+      ['facilitator', 0, 'own']
+    ]);
+    const all = (point: string, answer: string) =>
+      round.tallies.find((t) => t.unit === 'all' && t.point === point && t.answer === answer)?.people;
+    expect([all('k1', 'agree'), all('k1', 'live'), all('k1', 'object')]).toEqual([4, 1, 1]);
+    expect([all('k2', 'agree'), all('k2', 'live'), all('k2', 'object')]).toEqual([3, 2, 1]);
+    expect(JSON.stringify(round)).not.toMatch(/participant|answers/);
+    const counts = rowCounts();
+    expect(counts.consent_answers).toBe(0);
   });
 
   it('names nobody: no display name, participant id, token, or the workshop and board ids', () => {
@@ -273,6 +362,45 @@ describe('export, import, export again', () => {
     expect(top.total).toBe(3);
     expect(cards.find((c) => c.id === top.itemId)?.text.toString()).toBe(HTML);
 
+    // The agreed versions and the consent round's results arrive as in any workshop, tied to the
+    // new board and its key points: the board has not changed since version 2 was agreed.
+    await expect.poll(() => session.heard.filter((h) => h.event === 'agreedKeyPoints').length).toBe(2);
+    const versions = session.heard.filter((h) => h.event === 'agreedKeyPoints').map((h) => h.args[0] as AgreedVersion);
+    expect(versions.map((v) => [v.boardId, v.number])).toEqual([
+      [created.boards[0].id, 1],
+      [created.boards[0].id, 2]
+    ]);
+    const pointsNow = new Board(reader.doc).keyPointFacts();
+    expect(versions[1].points.map((p) => p.id)).toEqual(pointsNow.map((p) => p.id));
+    expect(sameAsAgreed(versions[1], pointsNow)).toBe(true);
+    expect(sameAsAgreed(versions[0], pointsNow)).toBe(false);
+    const consent = session.heard.find((h) => h.event === 'consentResults')!.args[0] as ConsentResults;
+    expect(consent.boardId).toBe(created.boards[0].id);
+    expect(versions[1].consentId).toBe(consent.consentId);
+    expect(consent.points.map((p) => [p.pointId, p.answers.agree.total])).toEqual([
+      [pointsNow[0].id, 4],
+      [pointsNow[1].id, 3]
+    ]);
+    // The briefing stands behind version 2, shows version 1 as earlier, and the consent round.
+    const md = await fetch(`${server.url}/api/workshops/${created.id}/briefing.md`, bearer(fac.sessionToken));
+    expect(md.status).toBe(200);
+    const briefing = await md.text();
+    expect(briefing).toMatch(/Agreed \(version 2, /);
+    expect(briefing).toContain('Letters must be in plain words, and said out loud');
+    expect(briefing).toMatch(/Earlier: version 1, agreed /);
+    expect(briefing).toContain('Consent round');
+    expect(briefing).not.toContain(HIDDEN_LATER);
+    // The next version agreed in the new workshop is number 3.
+    const docPoints = readKeyPoints(reader.doc);
+    docPoints[1].text.insert(docPoints[1].text.length, ' and checked');
+    // Agreed once the server has the change (until then: nothing has changed since version 2).
+    await expect
+      .poll(async () => {
+        const r = await session.run({ type: 'keypoints.agree', boardId: created.boards[0].id });
+        return r.ok ? (r as { number: number }).number : r.error.message;
+      })
+      .toBe(3);
+
     // The spreadsheet of the new workshop parses back to the same cards, formulas guarded, no names.
     const csv = await fetch(`${server.url}/w/${created.id}/export.csv`, bearer(fac.sessionToken));
     expect(csv.status).toBe(200);
@@ -326,6 +454,9 @@ describe('export, import, export again', () => {
     }));
     base.boards[0].keyPoints = [];
     base.boards[0].votes = [];
+    // (What the agreed versions and the round named is gone: kept, they would be refused.)
+    delete base.boards[0].agreed;
+    delete base.boards[0].consent;
     const body = JSON.stringify(base);
     expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
     const res = await importArchive(body);
@@ -387,6 +518,20 @@ describe('bad archives are refused, and nothing is stored or lost', () => {
     });
     const source = await errorOf(await importArchive(changed((a) => (a.boards[0].keyPoints[1].sources = ['c40']))), 422, 'invalid_archive');
     expect(source.message).toBe('Key point 2 on board “Main board” comes from card c40, which is not in the archive.');
+    const agreedSource = await errorOf(
+      await importArchive(changed((a) => (a.boards[0].agreed[0].points[1].sources[0].id = 'c40'))),
+      422,
+      'invalid_archive'
+    );
+    expect(agreedSource).toEqual({
+      code: 'invalid_archive',
+      field: 'boards[0].agreed[0].points[1].sources[0].id',
+      message: 'Point 2 of agreed version 1 on board “Main board” comes from card c40, which is not in the archive.'
+    });
+    const numbers = await errorOf(await importArchive(changed((a) => (a.boards[0].agreed[1].number = 5))), 422, 'invalid_archive');
+    expect(numbers.message).toBe(
+      'The agreed versions on board “Main board” are numbered 1, 5. They must be numbered 1, 2, 3… in the order they were agreed, with none left out.'
+    );
     const author = await errorOf(await importArchive(changed((a) => (a.boards[0].cards[0].author = 'Sam'))), 422, 'invalid_archive');
     expect(author.message).toMatch(/^Card c1 on board “Main board” has a part this Roundtable does not know \(author\)/);
     const long = await errorOf(await importArchive(changed((a) => (a.boards[0].cards[1].text = 'x'.repeat(2001)))), 422, 'invalid_archive');
@@ -403,6 +548,36 @@ describe('bad archives are refused, and nothing is stored or lost', () => {
       'invalid_archive'
     );
     expect(forged.message).toMatch(/^Vote 1 on board “Main board” /);
+    // More members answering than could answer; more answers on a point than people who answered.
+    const crowd = await errorOf(await importArchive(changed((a) => (a.boards[0].consent[0].groups[0].voters = 9))), 422, 'invalid_archive');
+    expect(crowd.message).toBe('Consent round r1 on board “Main board” has more members answering than could answer.');
+    const answers = await errorOf(
+      await importArchive(changed((a) => (a.boards[0].consent[0].tallies[0].people = 3))),
+      422,
+      'invalid_archive'
+    );
+    expect(answers.message).toMatch(
+      /^Consent round r1 on board “Main board” has more answers from members on key point k1 than people who answered \(3\)\.$/
+    );
+    const support = await errorOf(
+      await importArchive(changed((a) => (a.boards[0].agreed[0].points[0].support.votes[0].total = 40))),
+      422,
+      'invalid_archive'
+    );
+    expect(support.message).toMatch(
+      /^Point 1 of agreed version 1 on board “Main board” has totals from vote v1 that it could not have given/
+    );
+  });
+
+  it('a consent round still open, or with anyone’s answers, is refused: 422', async () => {
+    const open = await errorOf(await importArchive(changed((a) => (a.boards[0].consent[0].closedAt = null))), 422, 'invalid_archive');
+    expect(open).toMatchObject({ field: 'boards[0].consent[0].closedAt' });
+    const answers = await errorOf(
+      await importArchive(changed((a) => (a.boards[0].consent[0].answers = { Morgana: { k1: 'agree' } }))),
+      422,
+      'invalid_archive'
+    );
+    expect(answers.message).toMatch(/^Consent round r1 on board “Main board” has a part this Roundtable does not know \(answers\)/);
   });
 
   it('[L-ARCHIVE-1] a body over the board document limit: 413, however it is sent', async () => {
@@ -447,7 +622,10 @@ describe('bad archives are refused, and nothing is stored or lost', () => {
       changed((a) => (a.version = 3)),
       changed((a) => (a.boards[0].cards[0].theme = 'nope')),
       changed((a) => delete a.boards[0].cards[2].lane),
-      changed((a) => (a.boards[1] = { ...a.boards[0] }))
+      changed((a) => (a.boards[1] = { ...a.boards[0] })),
+      changed((a) => (a.boards[0].agreed[1].number = 1)),
+      changed((a) => (a.boards[0].agreed[0].consent = 'r2')),
+      changed((a) => (a.boards[0].consent[0].tallies[0].people += 1))
     ]) {
       expect((await importArchive(bad)).status).toBe(422);
     }

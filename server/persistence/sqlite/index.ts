@@ -13,7 +13,7 @@ import { startCheckpointer } from './checkpointer';
 import { firstSnapshotWriter, sqliteBoardLog } from './board-log';
 import { sqliteRecords } from './records';
 import { closedVoteWriter, sqliteVotes } from './votes';
-import { sqliteKeyPoints } from './keypoints';
+import { agreedVersionWriter, closedConsentWriter, sqliteKeyPoints } from './keypoints';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -79,7 +79,12 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
 
   return {
     boards: sqliteBoardLog(db, log, committed, wal),
-    ...sqliteRecords(db, { firstSnapshot: firstSnapshotWriter(db), closedVote: closedVoteWriter(db) }),
+    ...sqliteRecords(db, {
+      firstSnapshot: firstSnapshotWriter(db),
+      closedVote: closedVoteWriter(db),
+      agreedVersion: agreedVersionWriter(db),
+      closedConsent: closedConsentWriter(db)
+    }),
     votes: sqliteVotes(db, log, committed, wal),
     ...sqliteKeyPoints(db),
     async ping() {

@@ -52,6 +52,50 @@ const toClosed = (r: ConsentRow): ClosedConsentRecord => ({
   summary: r.summary ? (JSON.parse(r.summary) as VoteSummary) : { groups: [], tallies: [] }
 });
 
+/**
+ * Writes an agreed version under the number it has (a workshop made from an archive), inside the
+ * caller's transaction (workshops.create's): a number the board already has fails the primary key.
+ */
+export function agreedVersionWriter(db: Database.Database): (version: AgreedVersionRecord) => void {
+  const insert = db.prepare(
+    `INSERT INTO agreed_keypoints (board_id, number, workshop_id, agreed_at, points, consent_id)
+     VALUES (@boardId, @number, @workshopId, @agreedAt, @points, @consentId)`
+  );
+  return (v) =>
+    void insert.run({
+      boardId: v.boardId,
+      number: v.number,
+      workshopId: v.workshopId,
+      agreedAt: v.agreedAt,
+      points: JSON.stringify(v.points),
+      consentId: v.consentId
+    });
+}
+
+/**
+ * Writes a consent round that is already closed, with its totals (a workshop made from an
+ * archive), inside the caller's transaction: it never had answers, and a round that is not
+ * closed is refused, so none can be given to it.
+ */
+export function closedConsentWriter(db: Database.Database): (round: ClosedConsentRecord) => void {
+  const insert = db.prepare(
+    `INSERT INTO consent_rounds (id, workshop_id, board_id, points, opened_at, closed_at, summary)
+     VALUES (@id, @workshopId, @boardId, @points, @openedAt, @closedAt, @summary)`
+  );
+  return (r) => {
+    if (typeof r.closedAt !== 'number') throw new Error(`consent round ${r.id} is not closed`);
+    insert.run({
+      id: r.id,
+      workshopId: r.workshopId,
+      boardId: r.boardId,
+      points: JSON.stringify(r.points),
+      openedAt: r.openedAt,
+      closedAt: r.closedAt,
+      summary: JSON.stringify(r.summary)
+    });
+  };
+}
+
 export function sqliteKeyPoints(db: Database.Database): { keyPoints: KeyPointStore; consent: ConsentStore } {
   const q = {
     nextNumber: db.prepare<[string], { n: number }>('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM agreed_keypoints WHERE board_id = ?'),

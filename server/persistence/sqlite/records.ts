@@ -6,8 +6,10 @@ import type { CardSnapshot } from '../../../src/lib/board/schema';
 import { snapshotSummary } from '../../../src/lib/board/schema';
 import {
   VersionConflict,
+  type AgreedVersionRecord,
   type BoardRecord,
   type CardNoticeRecord,
+  type ClosedConsentRecord,
   type ClosedVoteRecord,
   type NoticeKind,
   type NoticeStore,
@@ -170,6 +172,8 @@ const one = <R, T>(row: R | undefined, map: (r: R) => T): T | null => (row ? map
 export interface ContentWriters {
   firstSnapshot(boardId: string, snapshot: Uint8Array): void;
   closedVote(vote: ClosedVoteRecord): void;
+  agreedVersion(version: AgreedVersionRecord): void;
+  closedConsent(round: ClosedConsentRecord): void;
 }
 
 export function sqliteRecords(
@@ -287,7 +291,14 @@ export function sqliteRecords(
     const contents = input.contents;
     if (!contents) return;
     const ours = new Set(input.boards.map((b) => b.id));
-    const outside = [...contents.boards.map((b) => b.boardId), ...contents.votes.map((v) => v.boardId)].find((id) => !ours.has(id));
+    const agreed = contents.agreed ?? [];
+    const consent = contents.consent ?? [];
+    const outside = [
+      ...contents.boards.map((b) => b.boardId),
+      ...contents.votes.map((v) => v.boardId),
+      ...agreed.map((v) => v.boardId),
+      ...consent.map((r) => r.boardId)
+    ].find((id) => !ours.has(id));
     if (outside !== undefined) throw new Error(`board ${outside} is not one of the new workshop's boards`);
     for (const b of contents.boards) writers.firstSnapshot(b.boardId, b.snapshot);
     if (contents.facilitation !== null) {
@@ -296,6 +307,14 @@ export function sqliteRecords(
     for (const v of contents.votes) {
       if (v.workshopId !== input.workshop.id) throw new Error(`vote ${v.id} is not the new workshop's`);
       writers.closedVote(v);
+    }
+    for (const v of agreed) {
+      if (v.workshopId !== input.workshop.id) throw new Error(`agreed version ${v.number} is not the new workshop's`);
+      writers.agreedVersion(v);
+    }
+    for (const r of consent) {
+      if (r.workshopId !== input.workshop.id) throw new Error(`consent round ${r.id} is not the new workshop's`);
+      writers.closedConsent(r);
     }
   });
   const deleteWorkshop = db.transaction((id: string) => {

@@ -3,21 +3,34 @@
 // workshop. One zod schema types the export and validates the import, so the two cannot drift.
 // One section per source: `workshop` (the workshop's record), `participants` (people, as counts by
 // role only), `facilitation` (its steps and settings), and per board its document (`cards`,
-// `themes`, `keyPoints`) and its closed votes (`votes`). A new source adds a section; a file with a
+// `themes`, `keyPoints`), its closed votes (`votes`), its agreed versions of the key points
+// (`agreed`) and its closed consent rounds (`consent`). A new source adds a section; a file with a
 // section this build does not know is refused, never half read (see checkArchive).
 //
-// Ids in an archive are its own (`b1`, `c12`, `t3`, `k2`, `v1`), written by the export in the order
-// things appear: they say which card a theme, key point or vote refers to, and nothing else. The
-// import gives everything new ids of this server's own kind. See docs/API.md, "The archive".
+// Version 1 still: `agreed` and `consent` came later, are optional, and are written only when a
+// board has any, so every file written before them still imports as it did, and a workshop that
+// agreed nothing makes a file any version-1 Roundtable reads. A change that an older file could
+// not meet (a section it lacks made required, a field read differently) needs version 2, and
+// this build would go on reading version 1 (archive-format.ts).
+//
+// Ids in an archive are its own (`b1`, `c12`, `t3`, `k2`, `v1`, `r1`), written by the export in
+// the order things appear: they say which card a theme, key point, vote, agreed version or consent
+// round refers to, and nothing else. Something that has left the board (a card hidden or deleted,
+// a theme deleted) but is still named by a key point, a vote or an agreed version is `x1`, `x2`...
+// (`theme:x3` for a theme), the same in every place that names it; a key point no longer on the
+// board that an agreed version or a consent round names is `p1`, `p2`... The import gives
+// everything new ids of this server's own kind. See docs/API.md, "The archive".
 // Server-side only at run time (the page imports types and the constants, never the schema).
 import { z } from 'zod';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, formatProblem } from './archive-format';
 import { LANES } from '../board/schema';
 import { KEY_POINT_MAX, THEME_SOURCE } from '../board/keypoints';
 import { THEME_NAME_MAX } from '../board/themes';
+import { KEY_POINT_RULES } from '../domain/agreed';
+import { CONSENT_ANSWERS, CONSENT_LABEL, CONSENT_RULES } from '../domain/consent';
 import { PHASE_KINDS } from '../domain/facilitation';
 import { LIMITS, checkQuestion, checkTitle } from '../domain/text';
-import { GROUP_LABEL, VOTE_RULES, VOTING_ROLES, shownGroups, type TallyUnit, type VotingRole } from '../domain/votes';
+import { GROUP_LABEL, VOTE_RULES, VOTING_ROLES, shownGroups, type Shown, type TallyUnit, type VotingRole } from '../domain/votes';
 
 export { ARCHIVE_FILE_HINT, ARCHIVE_FORMAT, ARCHIVE_VERSION } from './archive-format';
 
@@ -33,8 +46,18 @@ export const ARCHIVE_RULES = {
   maxVotes: 200,
   /** Key points per board, and sources per key point. */
   maxKeyPoints: 500,
-  maxSources: 500
+  maxSources: 500,
+  /** Agreed versions, and closed consent rounds, kept per board. */
+  maxAgreed: 200,
+  maxConsent: 200
 } as const;
+
+/**
+ * How the export names a card or theme that has left the board but is still named (`x` and a
+ * number; `theme:x3` for a theme). A reference in that form is to something gone; any other that
+ * is not a card or theme of the board is refused.
+ */
+export const GONE_ID = /^x[0-9]{1,9}$/;
 
 const localId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'should be 1 to 64 letters, numbers, - or _');
 /** What a key point comes from or a vote is about: a card's id, or `theme:<id>`. */
@@ -70,6 +93,17 @@ const keyPoint = z.strictObject({
 const voteCount = z.number().int().min(VOTE_RULES.votesPerPerson.min).max(VOTE_RULES.votesPerPerson.max);
 const themeIds = z.array(localId).min(1).max(VOTE_RULES.maxItems);
 
+/** A role group's turnout in a vote or consent round, and how it may be shown. */
+const group = z.strictObject({
+  role: z.enum(VOTING_ROLES),
+  eligible: count,
+  voters: count,
+  shown: z.enum(['own', 'fewer-than-3', 'with-a-small-group'])
+});
+/** One for each group that votes, in the order members, decision makers, facilitators. */
+const groups = z.array(group).length(VOTING_ROLES.length);
+const unit = z.enum([...VOTING_ROLES, 'together', 'all']);
+
 const vote = z.strictObject({
   id: localId,
   on: z.discriminatedUnion('kind', [
@@ -90,27 +124,96 @@ const vote = z.strictObject({
     .min(1)
     .max(VOTE_RULES.maxItems),
   /** Each role group's turnout and how it may be shown: exactly what the server kept when the vote closed. */
-  groups: z
-    .array(
-      z.strictObject({
-        role: z.enum(VOTING_ROLES),
-        eligible: count,
-        voters: count,
-        shown: z.enum(['own', 'fewer-than-3', 'with-a-small-group'])
-      })
-    )
-    .length(VOTING_ROLES.length),
+  groups,
   /** Totals kept: per item, for each group shown on its own, the groups not shown on their own together, and everyone. */
   tallies: z
     .array(
       z.strictObject({
-        unit: z.enum([...VOTING_ROLES, 'together', 'all']),
+        unit,
         itemId: itemRef,
         votes: count.min(1),
         backers: count.min(1)
       })
     )
     .max(VOTE_RULES.maxItems * (VOTING_ROLES.length + 2))
+});
+
+/** A source of an agreed key point, as it was when the version was agreed. */
+const agreedSource = z.strictObject({
+  /** A card or theme of the board (`theme:t1`), or one that has left it (`x2`, `theme:x3`). */
+  id: itemRef,
+  kind: z.enum(['card', 'theme']),
+  /** The card's words or the theme's name then (cut to 200); null when it was not on the board then, its writer removed it, or a facilitator has hidden the card. */
+  text: z.string().max(KEY_POINT_RULES.sourceChars).nullable(),
+  /** A card's list; null for a theme (and for a card that was not on the board then). */
+  lane: z.enum(LANES).nullable(),
+  /** A theme's cards then. */
+  cards: count.optional()
+});
+
+/** One closed vote's totals for a point's sources when it was agreed (src/lib/domain/support.ts). */
+const voteSupport = z.strictObject({
+  /** One of this board's votes (`v1`). */
+  vote: localId,
+  closedAt: moment,
+  /** How many of the vote's items are among the point's sources. */
+  items: count.min(1),
+  /** Everyone's votes on them; null when fewer than 3 people voted. */
+  total: count.nullable(),
+  /** Each group's, null for a group not shown on its own. */
+  byGroup: z.strictObject({ member: count.nullable(), decisionMaker: count.nullable(), facilitator: count.nullable() }),
+  /** The groups not shown on their own, together (`togetherRoles`); null when they may not be shown. */
+  together: count.nullable(),
+  togetherRoles: z.array(z.enum(VOTING_ROLES)).max(VOTING_ROLES.length),
+  /** The vote's turnout, as the vote has it. */
+  groups
+});
+
+/** A point of an agreed version: its words, its sources and its support, frozen. Counts only: nobody is named. */
+const agreedPoint = z.strictObject({
+  /** A key point of the board (`k2`), or one no longer on it (`p1`). */
+  id: localId,
+  text: z.string().max(KEY_POINT_MAX),
+  sources: z.array(agreedSource).max(KEY_POINT_RULES.maxSources),
+  support: z.strictObject({
+    /** Cards behind it then, the distinct people who wrote them with their name, those posted without one. */
+    cards: count,
+    people: count,
+    withoutName: count,
+    /** Sources no longer on the board then. */
+    missing: count,
+    votes: z.array(voteSupport).max(ARCHIVE_RULES.maxVotes)
+  })
+});
+
+/** An agreed version of the board's key points, numbered 1, 2... in the order they were agreed. */
+const agreedVersion = z.strictObject({
+  number: z.number().int().min(1).max(ARCHIVE_RULES.maxAgreed),
+  agreedAt: moment,
+  /** The consent round closed last on this board before it was agreed (`r1`), if any. */
+  consent: localId.nullable(),
+  points: z.array(agreedPoint).min(1).max(KEY_POINT_RULES.maxPoints)
+});
+
+/**
+ * A closed consent round: the points it asked about, and only what the server kept when it closed,
+ * the totals by role group of the people who gave each answer on each point (the votes'
+ * small-group rule). Never anyone's answers, and never a round still open.
+ */
+const consentRound = z.strictObject({
+  id: localId,
+  openedAt: moment,
+  closedAt: moment,
+  /** The key points asked about, with their words then: a point of the board (`k2`), or one no longer on it (`p1`). */
+  points: z
+    .array(z.strictObject({ id: localId, text: z.string().max(CONSENT_RULES.textChars) }))
+    .min(1)
+    .max(CONSENT_RULES.maxPoints),
+  groups,
+  /** How many people gave each answer on each point, for each unit that may be shown; answers nobody gave are left out. */
+  tallies: z
+    .array(z.strictObject({ unit, point: localId, answer: z.enum(CONSENT_ANSWERS), people: count.min(1) }))
+    .max(CONSENT_RULES.maxPoints * CONSENT_ANSWERS.length * (VOTING_ROLES.length + 2))
 });
 
 const board = z.strictObject({
@@ -123,7 +226,11 @@ const board = z.strictObject({
   /** In the order the group put them. */
   keyPoints: z.array(keyPoint).max(ARCHIVE_RULES.maxKeyPoints),
   /** Closed votes, oldest first. Open votes are never in an archive. */
-  votes: z.array(vote).max(ARCHIVE_RULES.maxVotes)
+  votes: z.array(vote).max(ARCHIVE_RULES.maxVotes),
+  /** Agreed versions of the key points, by number (left out when there are none). */
+  agreed: z.array(agreedVersion).max(ARCHIVE_RULES.maxAgreed).optional(),
+  /** Closed consent rounds, oldest first (left out when there are none). Open rounds are never in an archive. */
+  consent: z.array(consentRound).max(ARCHIVE_RULES.maxConsent).optional()
 });
 
 export const archiveSchema = z.strictObject({
@@ -157,6 +264,9 @@ export type ArchiveCard = ArchiveBoard['cards'][number];
 export type ArchiveTheme = ArchiveBoard['themes'][number];
 export type ArchiveKeyPoint = ArchiveBoard['keyPoints'][number];
 export type ArchiveVote = ArchiveBoard['votes'][number];
+export type ArchiveAgreedVersion = NonNullable<ArchiveBoard['agreed']>[number];
+export type ArchiveConsentRound = NonNullable<ArchiveBoard['consent']>[number];
+export type ArchiveGroup = ArchiveVote['groups'][number];
 
 export type CheckedArchive = { ok: true; archive: Archive } | { ok: false; message: string; field: string };
 
@@ -213,11 +323,14 @@ function duplicate(ids: string[]): number {
 }
 
 function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
+  const agreed = board.agreed ?? [];
+  const consent = board.consent ?? [];
   for (const [kind, key, list] of [
     ['Card', 'cards', board.cards],
     ['Theme', 'themes', board.themes],
     ['Key point', 'keyPoints', board.keyPoints],
-    ['Vote', 'votes', board.votes]
+    ['Vote', 'votes', board.votes],
+    ['Consent round', 'consent', consent]
   ] as const) {
     const i = duplicate(list.map((x) => x.id));
     if (i >= 0)
@@ -228,6 +341,12 @@ function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
   }
   const cards = new Set(board.cards.map((c) => c.id));
   const themes = new Set(board.themes.map((t) => t.id));
+  /** Why a source names nothing in the archive ("card c99"), or null when it names a card or theme of the board, or one gone. */
+  const nowhere = (source: string): string | null => {
+    const theme = source.startsWith(THEME_SOURCE) ? source.slice(THEME_SOURCE.length) : null;
+    if (theme !== null) return themes.has(theme) || GONE_ID.test(theme) ? null : `theme ${theme}`;
+    return cards.has(source) || GONE_ID.test(source) ? null : `card ${source}`;
+  };
   for (const [i, c] of board.cards.entries()) {
     if (c.theme !== null && !themes.has(c.theme)) {
       return {
@@ -239,11 +358,11 @@ function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
   for (const [i, p] of board.keyPoints.entries()) {
     const seen = new Set<string>();
     for (const [j, source] of p.sources.entries()) {
-      const theme = source.startsWith(THEME_SOURCE) ? source.slice(THEME_SOURCE.length) : null;
-      if (theme !== null ? !themes.has(theme) : !cards.has(source)) {
+      const missing = nowhere(source);
+      if (missing) {
         return {
           field: `${at}.keyPoints[${i}].sources[${j}]`,
-          message: `Key point ${i + 1} on ${lower(name)} comes from ${theme !== null ? `theme ${theme}` : `card ${source}`}, which is not in the archive.`
+          message: `Key point ${i + 1} on ${lower(name)} comes from ${missing}, which is not in the archive.`
         };
       }
       if (seen.has(source))
@@ -255,6 +374,32 @@ function checkBoard(board: ArchiveBoard, at: string, name: string): Problem {
     const problem = checkVote(v, `${at}.votes[${i}]`, `Vote ${i + 1} on ${lower(name)}`);
     if (problem) return problem;
   }
+  for (const [i, r] of consent.entries()) {
+    const problem = checkConsent(r, `${at}.consent[${i}]`, `Consent round ${r.id} on ${lower(name)}`);
+    if (problem) return problem;
+  }
+  if (agreed.some((v, i) => v.number !== i + 1)) {
+    const numbers = agreed.map((v) => v.number);
+    return {
+      field: `${at}.agreed[${agreed.findIndex((v, i) => v.number !== i + 1)}].number`,
+      message: `The agreed versions on ${lower(name)} are numbered ${numbers.slice(0, 10).join(', ')}${numbers.length > 10 ? '…' : ''}. They must be numbered 1, 2, 3… in the order they were agreed, with none left out.`
+    };
+  }
+  const votes = new Map(board.votes.map((v) => [v.id, v]));
+  const rounds = new Set(consent.map((r) => r.id));
+  for (const [i, v] of agreed.entries()) {
+    const vat = `${at}.agreed[${i}]`;
+    const vname = `Agreed version ${v.number} on ${lower(name)}`;
+    if (v.consent !== null && !rounds.has(v.consent)) {
+      return { field: `${vat}.consent`, message: `${vname} follows consent round ${v.consent}, which is not in the archive.` };
+    }
+    const d = duplicate(v.points.map((p) => p.id));
+    if (d >= 0) return { field: `${vat}.points[${d}].id`, message: `${vname} has key point ${v.points[d].id} twice.` };
+    for (const [j, p] of v.points.entries()) {
+      const problem = checkAgreedPoint(p, `${vat}.points[${j}]`, `Point ${j + 1} of ${lower(vname)}`, nowhere, votes);
+      if (problem) return problem;
+    }
+  }
   return null;
 }
 
@@ -262,11 +407,78 @@ const lower = (name: string) => name[0].toLowerCase() + name.slice(1);
 const unitWords = (unit: TallyUnit) =>
   unit === 'all' ? 'everyone' : unit === 'together' ? 'the groups counted together' : GROUP_LABEL[unit].many;
 
+/** What the small-group rule makes of a vote's (or a round's) groups: who may be shown, and each unit's voters. */
+interface Turnout {
+  voters: Record<VotingRole, number>;
+  shown: Record<VotingRole, Shown>;
+  /** Everyone's voters, when 3 or more voted (else no totals may be shown at all). */
+  all: number | null;
+  /** The voters of the groups not shown on their own, when there are 3 or more of them. */
+  together: number | null;
+  /** How many voters a unit's totals count, or null when that unit may not be shown. */
+  unitVoters(unit: TallyUnit): number | null;
+}
+
 /**
- * A vote's totals must be ones the server could have kept when it closed: groups shown exactly as
- * the small-group rule says (so an archive cannot show a group of 1 or 2 on its own), totals only
- * for units that may be shown, each within what its voters could give, and everyone's total the
- * sum of the parts. Items it names that are not on the board are allowed: they had left it.
+ * A vote's or consent round's groups must be ones the server could have kept: each group once,
+ * no more voters than could vote, and each shown exactly as the small-group rule says (so an
+ * archive cannot show a group of 1 or 2 on its own).
+ */
+function checkGroups(
+  list: readonly ArchiveGroup[],
+  fail: (field: string, message: string) => Problem,
+  words: { doing: string; does: string; people: string }
+): { problem: Problem } | { turnout: Turnout } {
+  const byRole = new Map<VotingRole, ArchiveGroup>();
+  for (const [i, g] of list.entries()) {
+    if (byRole.has(g.role)) return { problem: fail(`.groups[${i}].role`, `counts the ${GROUP_LABEL[g.role].many} twice.`) };
+    if (g.voters > g.eligible)
+      return { problem: fail(`.groups[${i}].voters`, `has more ${GROUP_LABEL[g.role].many} ${words.doing} than could ${words.does}.`) };
+    byRole.set(g.role, g);
+  }
+  const voters = Object.fromEntries(VOTING_ROLES.map((r) => [r, byRole.get(r)!.voters])) as Record<VotingRole, number>;
+  const shown = shownGroups(voters);
+  for (const [i, g] of list.entries()) {
+    if (g.shown !== shown[g.role]) {
+      return {
+        problem: fail(
+          `.groups[${i}].shown`,
+          `shows the ${GROUP_LABEL[g.role].many} as “${g.shown}”, but with these numbers of ${words.people} it must be “${shown[g.role]}”, so that no group of fewer than 3 people can be read off.`
+        )
+      };
+    }
+  }
+  const min = VOTE_RULES.minGroup;
+  const everyone = VOTING_ROLES.reduce((n, r) => n + voters[r], 0);
+  const apart = VOTING_ROLES.filter((r) => shown[r] !== 'own').reduce((n, r) => n + voters[r], 0);
+  const all = everyone >= min ? everyone : null;
+  const together = apart >= min ? apart : null;
+  return {
+    turnout: {
+      voters,
+      shown,
+      all,
+      together,
+      unitVoters: (unit) =>
+        unit === 'all' ? all : unit === 'together' ? together : shown[unit] === 'own' && all !== null ? voters[unit] : null
+    }
+  };
+}
+
+const VOTING = { doing: 'voting', does: 'vote', people: 'voters' };
+const ANSWERING = { doing: 'answering', does: 'answer', people: 'people answering' };
+
+/** The units whose totals add up to everyone's: each group shown on its own, and the rest together. */
+const partsOf = (t: Turnout): (VotingRole | 'together')[] => [
+  ...VOTING_ROLES.filter((r) => t.shown[r] === 'own'),
+  ...(t.together !== null ? (['together'] as const) : [])
+];
+
+/**
+ * A vote's totals must be ones the server could have kept when it closed: groups as checkGroups
+ * says, totals only for units that may be shown, each within what its voters could give, and
+ * everyone's total the sum of the parts. Items it names that are not on the board are allowed:
+ * they had left it.
  */
 function checkVote(v: ArchiveVote, at: string, name: string): Problem {
   const fail = (field: string, message: string): Problem => ({ field: `${at}${field}`, message: `${name} ${message}` });
@@ -283,30 +495,9 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
       `is about ${onThemes ? 'themes' : 'cards'}, but item ${items[odd]} is not ${onThemes ? 'a theme' : 'a card'}.`
     );
 
-  const byRole = new Map<VotingRole, Archive['boards'][number]['votes'][number]['groups'][number]>();
-  for (const [i, g] of v.groups.entries()) {
-    if (byRole.has(g.role)) return fail(`.groups[${i}].role`, `counts the ${GROUP_LABEL[g.role].many} twice.`);
-    if (g.voters > g.eligible) return fail(`.groups[${i}].voters`, `has more ${GROUP_LABEL[g.role].many} voting than could vote.`);
-    byRole.set(g.role, g);
-  }
-  const voters = Object.fromEntries(VOTING_ROLES.map((r) => [r, byRole.get(r)!.voters])) as Record<VotingRole, number>;
-  const shown = shownGroups(voters);
-  for (const [i, g] of v.groups.entries()) {
-    if (g.shown !== shown[g.role]) {
-      return fail(
-        `.groups[${i}].shown`,
-        `shows the ${GROUP_LABEL[g.role].many} as “${g.shown}”, but with these numbers of voters it must be “${shown[g.role]}”, so that no group of fewer than 3 people can be read off.`
-      );
-    }
-  }
-  const min = VOTE_RULES.minGroup;
-  const all = VOTING_ROLES.reduce((n, r) => n + voters[r], 0);
-  const apart = VOTING_ROLES.filter((r) => shown[r] !== 'own').reduce((n, r) => n + voters[r], 0);
-  const unitVoters = (unit: TallyUnit): number | null => {
-    if (unit === 'all') return all >= min ? all : null;
-    if (unit === 'together') return apart >= min ? apart : null;
-    return shown[unit] === 'own' && all >= min ? voters[unit] : null;
-  };
+  const checked = checkGroups(v.groups, fail, VOTING);
+  if ('problem' in checked) return checked.problem;
+  const turnout = checked.turnout;
   const inVote = new Set(items);
   const cells = new Map<string, number>();
   for (const [i, t] of v.tallies.entries()) {
@@ -314,7 +505,7 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
     const key = `${t.unit}/${t.itemId}`;
     if (cells.has(key)) return fail(field, `has two totals for ${unitWords(t.unit)} on item ${t.itemId}.`);
     if (!inVote.has(t.itemId)) return fail(`${field}.itemId`, `has a total for item ${t.itemId}, which is not one of its items.`);
-    const n = unitVoters(t.unit);
+    const n = turnout.unitVoters(t.unit);
     if (n === null)
       return fail(`${field}.unit`, `has totals for ${unitWords(t.unit)}, which may not be shown with these numbers of voters.`);
     if (t.backers > n || t.backers > t.votes || t.votes > t.backers * v.maxPerItem) {
@@ -322,12 +513,139 @@ function checkVote(v: ArchiveVote, at: string, name: string): Problem {
     }
     cells.set(key, t.votes);
   }
-  if (all >= min) {
-    const parts: TallyUnit[] = [...VOTING_ROLES.filter((r) => shown[r] === 'own'), ...(apart >= min ? (['together'] as const) : [])];
+  if (turnout.all !== null) {
+    const parts = partsOf(turnout);
     for (const id of items) {
       const sum = parts.reduce((n, u) => n + (cells.get(`${u}/${id}`) ?? 0), 0);
       if (sum !== (cells.get(`all/${id}`) ?? 0))
         return fail('.tallies', `has everyone's total on item ${id} that is not the sum of the groups' totals.`);
+    }
+  }
+  return null;
+}
+
+/**
+ * A consent round's totals must be ones the server could have kept when it closed: groups as
+ * checkGroups says, totals only for the points it asked about and for units that may be shown,
+ * no more people giving answers on a point than answered at all (each person gives one answer a
+ * point), and everyone's total the sum of the parts.
+ */
+function checkConsent(r: ArchiveConsentRound, at: string, name: string): Problem {
+  const fail = (field: string, message: string): Problem => ({ field: `${at}${field}`, message: `${name} ${message}` });
+  if (r.closedAt < r.openedAt) return fail('.closedAt', 'closed before it opened.');
+  const d = duplicate(r.points.map((p) => p.id));
+  if (d >= 0) return fail(`.points[${d}].id`, `asks about key point ${r.points[d].id} twice.`);
+  const checked = checkGroups(r.groups, fail, ANSWERING);
+  if ('problem' in checked) return checked.problem;
+  const turnout = checked.turnout;
+  const asked = new Set(r.points.map((p) => p.id));
+  const cells = new Map<string, number>();
+  const given = new Map<string, number>();
+  for (const [i, t] of r.tallies.entries()) {
+    const field = `.tallies[${i}]`;
+    const answer = `“${CONSENT_LABEL[t.answer]}”`;
+    const key = `${t.unit}/${t.point}/${t.answer}`;
+    if (cells.has(key)) return fail(field, `has two totals for ${unitWords(t.unit)} saying ${answer} on key point ${t.point}.`);
+    if (!asked.has(t.point)) return fail(`${field}.point`, `has a total for key point ${t.point}, which it did not ask about.`);
+    const n = turnout.unitVoters(t.unit);
+    if (n === null)
+      return fail(`${field}.unit`, `has totals for ${unitWords(t.unit)}, which may not be shown with these numbers of people answering.`);
+    const onPoint = (given.get(`${t.unit}/${t.point}`) ?? 0) + t.people;
+    if (onPoint > n) {
+      return fail(field, `has more answers from ${unitWords(t.unit)} on key point ${t.point} than people who answered (${n}).`);
+    }
+    cells.set(key, t.people);
+    given.set(`${t.unit}/${t.point}`, onPoint);
+  }
+  if (turnout.all !== null) {
+    const parts = partsOf(turnout);
+    for (const p of r.points) {
+      for (const a of CONSENT_ANSWERS) {
+        const sum = parts.reduce((n, u) => n + (cells.get(`${u}/${p.id}/${a}`) ?? 0), 0);
+        if (sum !== (cells.get(`all/${p.id}/${a}`) ?? 0)) {
+          return fail(
+            '.tallies',
+            `has everyone's total saying “${CONSENT_LABEL[a]}” on key point ${p.id} that is not the sum of the groups' totals.`
+          );
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * A point of an agreed version: sources that are cards or themes of the archive (or gone, named
+ * as the export names them), each once and of the kind its id says; support that counts no more
+ * people than cards; and vote totals that are the board's votes' own: the same vote, turnout and
+ * groups, no group shown that the vote hides, and no more than that vote gave.
+ */
+function checkAgreedPoint(
+  p: ArchiveAgreedVersion['points'][number],
+  at: string,
+  name: string,
+  nowhere: (source: string) => string | null,
+  votes: ReadonlyMap<string, ArchiveVote>
+): Problem {
+  const fail = (field: string, message: string): Problem => ({ field: `${at}${field}`, message: `${name} ${message}` });
+  const seen = new Set<string>();
+  for (const [k, s] of p.sources.entries()) {
+    const field = `.sources[${k}]`;
+    const missing = nowhere(s.id);
+    if (missing) return fail(`${field}.id`, `comes from ${missing}, which is not in the archive.`);
+    if (seen.has(s.id)) return fail(`${field}.id`, `names ${s.id} twice.`);
+    seen.add(s.id);
+    const isTheme = s.id.startsWith(THEME_SOURCE);
+    if ((s.kind === 'theme') !== isTheme)
+      return fail(`${field}.kind`, `says ${s.id} is a ${s.kind}, but it is a ${isTheme ? 'theme' : 'card'}.`);
+    if (isTheme && s.lane !== null)
+      return fail(`${field}.lane`, `puts theme ${s.id.slice(THEME_SOURCE.length)} in a list: only cards are in lists.`);
+    if (!isTheme && s.cards !== undefined) return fail(`${field}.cards`, `counts cards in card ${s.id}: only themes have cards in them.`);
+  }
+  const support = p.support;
+  if (support.people + support.withoutName > support.cards) {
+    return fail('.support', 'counts more people and cards without a name than there are cards behind it.');
+  }
+  const counted = new Set<string>();
+  for (const [k, s] of support.votes.entries()) {
+    const field = `.support.votes[${k}]`;
+    const vote = votes.get(s.vote);
+    if (!vote) return fail(`${field}.vote`, `counts votes from vote ${s.vote}, which is not in the archive.`);
+    if (counted.has(s.vote)) return fail(`${field}.vote`, `counts vote ${s.vote} twice.`);
+    counted.add(s.vote);
+    const sameGroups = VOTING_ROLES.every((role) => {
+      const a = s.groups.find((g) => g.role === role);
+      const b = vote.groups.find((g) => g.role === role);
+      return a && b && a.eligible === b.eligible && a.voters === b.voters && a.shown === b.shown;
+    });
+    if (s.closedAt !== vote.closedAt || !sameGroups) {
+      return fail(field, `counts vote ${s.vote} with another time or other numbers of voters than that vote has.`);
+    }
+    if (s.items > vote.items.length) return fail(`${field}.items`, `counts more items of vote ${s.vote} than it had.`);
+    const checked = checkGroups(vote.groups, fail, VOTING);
+    if ('problem' in checked) return checked.problem;
+    const t = checked.turnout;
+    const apart = VOTING_ROLES.filter((r) => t.shown[r] !== 'own');
+    const roles = t.together !== null ? apart : [];
+    if (s.togetherRoles.length !== roles.length || roles.some((r) => !s.togetherRoles.includes(r))) {
+      return fail(`${field}.togetherRoles`, `counts other groups together than vote ${s.vote} does.`);
+    }
+    // What the vote gave in all, per unit: the most the point's share of it can be.
+    const gave = (unit: TallyUnit) => vote.tallies.filter((x) => x.unit === unit).reduce((n, x) => n + x.votes, 0);
+    const forged = (value: number | null, unit: TallyUnit, shown: boolean) =>
+      shown ? value === null || value > gave(unit) : value !== null;
+    const everyone = t.all !== null;
+    if (
+      forged(s.total, 'all', everyone) ||
+      forged(s.together, 'together', t.together !== null) ||
+      VOTING_ROLES.some((r) => forged(s.byGroup[r], r, everyone && t.shown[r] === 'own'))
+    ) {
+      return fail(field, `has totals from vote ${s.vote} that it could not have given, or shows a group it does not show.`);
+    }
+    if (everyone) {
+      const sum = partsOf(t).reduce((n, u) => n + ((u === 'together' ? s.together : s.byGroup[u]) ?? 0), 0);
+      if (sum !== s.total)
+        return fail(`${field}.total`, `has everyone's votes from vote ${s.vote} that are not the sum of the groups' votes.`);
     }
   }
   return null;
@@ -359,7 +677,10 @@ const ENTRY: Record<string, string> = {
   items: 'item',
   tallies: 'total',
   groups: 'group',
-  sources: 'source'
+  sources: 'source',
+  agreed: 'agreed version',
+  points: 'point',
+  consent: 'consent round'
 };
 const TOP: Record<string, string> = {
   workshop: 'the workshop',
@@ -376,7 +697,13 @@ const FIELD: Record<string, string> = {
   label: 'words',
   keyPoints: 'key points',
   votesPerPerson: 'votes each',
-  maxPerItem: 'most votes on one item'
+  maxPerItem: 'most votes on one item',
+  agreedAt: 'time it was agreed',
+  openedAt: 'opening time',
+  closedAt: 'closing time',
+  withoutName: 'cards without a name',
+  byGroup: 'totals by group',
+  togetherRoles: 'groups counted together'
 };
 
 /**
@@ -394,7 +721,7 @@ function where(raw: unknown, path: readonly (string | number)[]): string {
       const entry = (next && typeof next === 'object' ? next : {}) as { id?: unknown; title?: unknown };
       if (section === 'boards')
         things.push(typeof entry.title === 'string' && entry.title ? `board “${entry.title.slice(0, 60)}”` : `board ${p + 1}`);
-      else if ((section === 'cards' || section === 'themes') && typeof entry.id === 'string')
+      else if ((section === 'cards' || section === 'themes' || section === 'consent') && typeof entry.id === 'string')
         things.push(`${ENTRY[section]} ${entry.id.slice(0, 64)}`);
       else things.push(`${ENTRY[section] ?? 'entry'} ${p + 1}`);
       field = [];
