@@ -14,9 +14,9 @@ import { JARGON, type JargonTerm } from './jargon';
 export const LONG_SENTENCE_WORDS = 25;
 
 /**
- * Flesch's own table calls a reading ease of 60 to 70 "plain English" (about a reading age of 13
- * or 14). GOV.UK and NHS guidance aim lower, for the reading age of 9 most adults read at; the page
- * shows the age so people can aim for that, but 60 is the line below which we say "hard to read".
+ * Flesch's own table calls a reading ease of 60 to 70 "plain English" (school grades 8 and 9, a
+ * reading age of 13 or 14). GOV.UK and NHS content guidance aim lower, for a reading age of about
+ * 9; the page shows the age so people can aim for that, but a text counts as plain from 60 up.
  */
 export const PLAIN_READING_EASE = 60;
 
