@@ -6,7 +6,7 @@
 //
 //   node scripts/bench.js                 every scenario, against both servers (about 5 minutes)
 //   node scripts/bench.js --quick         a smoke run of a few seconds (npm test); no timing checks
-//   node scripts/bench.js --only forum    some scenarios: workshop, forum, many, rush, vote, page
+//   node scripts/bench.js --only forum    some scenarios: workshop, forum, many, rush, vote, briefing, page
 //   node scripts/bench.js --no-ref        skip the reference server (--no-page: skip Chromium)
 //   node scripts/bench.js --duration 10   shorter measurement windows (figures are then not comparable)
 //   node scripts/bench.js --build         rebuild first (otherwise the existing build is measured)
@@ -21,19 +21,19 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Histogram, mapLimit, nowUs, randomHex, sleep } from './bench/lib.js';
+import { Histogram, mapLimit, nowUs, randomHex, sessionSocket, sleep } from './bench/lib.js';
 import { cardSpecs, seedBoard } from './bench/board.js';
 import { runPage } from './bench/page.js';
+import { BRIEFING_FORMATS, buildBriefingWorkshop, timeBriefing } from './bench/briefing.js';
 import { probeDisk } from './bench/disk.js';
-import { io as ioClient } from 'socket.io-client';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const LOADGEN = path.join(ROOT, 'scripts/bench/loadgen.js');
 const VOTEGEN = path.join(ROOT, 'scripts/bench/votegen.js');
-const ALL = ['workshop', 'forum', 'many', 'rush', 'vote', 'page'];
+const ALL = ['workshop', 'forum', 'many', 'rush', 'vote', 'briefing', 'page'];
 /** Scenarios with nothing to compare on the reference server (it has no session control). */
-const OURS_ONLY = ['vote', 'page'];
+const OURS_ONLY = ['vote', 'briefing', 'page'];
 const ALIASES = { 'many-workshops': 'many', 'join-rush': 'rush', join: 'rush' };
 
 const { values: opts } = parseArgs({
@@ -93,10 +93,49 @@ const SCENARIOS = {
     full: { voters: 1000, votesEach: 3, withinS: 10, items: 30, procs: 3 },
     quick: { voters: 20, votesEach: 3, withinS: 0.5, items: 6, procs: 1 }
   },
+  briefing: {
+    title: 'briefing: a workshop of 2,000 cards, every briefing format downloaded',
+    // Built through the server: 20 people write the cards on their own connections, the
+    // facilitator's page makes the themes (60 % of cards in one) and the key points; 20 cards are
+    // posted without a name, 3 hidden; 36 people vote (on the solutions of 8 themes) and answer a
+    // consent round; the key points are agreed, then changed; the workshop is ended.
+    full: {
+      cards: 2000,
+      themes: 40,
+      themedShare: 0.6,
+      keyPoints: 12,
+      writers: 20,
+      members: 24,
+      decisionMakers: 12,
+      observers: 2,
+      voteThemes: 8,
+      anonymous: 20,
+      hidden: 3,
+      // Three such workshops (different words), each downloaded once; then the first three more times.
+      workshops: 3,
+      again: 3
+    },
+    quick: {
+      cards: 24,
+      themes: 3,
+      themedShare: 0.6,
+      keyPoints: 2,
+      writers: 2,
+      members: 3,
+      decisionMakers: 1,
+      observers: 0,
+      voteThemes: 2,
+      anonymous: 0,
+      hidden: 1,
+      workshops: 1,
+      again: 1
+    }
+  },
   page: {
     title: 'page: member opens a board of 500 cards in Chromium',
-    full: { cards: 500, cardChars: 80, runs: 3 },
-    quick: { cards: 20, cardChars: 40, runs: 1 }
+    // Then a board of as many cards in 40 themes: in its lists, switched to by theme, opened by theme.
+    full: { cards: 500, cardChars: 80, themes: 40, runs: 3 },
+    quick: { cards: 20, cardChars: 40, themes: 4, runs: 1 }
   }
 };
 
@@ -106,6 +145,7 @@ const TARGETS = {
   many: { p99Ms: 30, betterThanRef: 2 },
   rush: { maxMs: 2000, p50Ms: 300, betterThanRef: 2 },
   vote: { p99Ms: 100 },
+  briefing: { pdfMs: 3000 },
   page: { interactiveMs: 1000, jsGzipKB: 150 }
 };
 
@@ -277,6 +317,59 @@ function machineTicks() {
   // mostly charged to the processes that caused it as well.
   const irq = (line[5] ?? 0) + (line[6] ?? 0);
   return { idle, total, irq };
+}
+
+/**
+ * CPU seconds used so far by this process and everything it started (servers, Chromium), all
+ * threads, children that have ended included (a process's waited-for children count in its own
+ * cutime + cstime, so the sum does not drop when a Chromium renderer ends).
+ */
+function ourTreeCpuSeconds() {
+  const parent = new Map();
+  const cpu = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(fields[1]));
+      cpu.set(Number(name), (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let sum = 0;
+  for (const [pid, c] of cpu) {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) {
+      if (p === process.pid) {
+        sum += c;
+        break;
+      }
+    }
+  }
+  return sum;
+}
+
+/**
+ * Watches the whole machine from now: the returned function says how long it was, how busy the
+ * machine was and how much CPU went to other work (everything not this process or its children).
+ */
+function watchMachine() {
+  const m0 = machineTicks();
+  const ours0 = ourTreeCpuSeconds();
+  const t0 = Date.now();
+  return () => {
+    const m1 = machineTicks();
+    const ours = ourTreeCpuSeconds() - ours0;
+    const busyCpuSec = (m1.total - m0.total - (m1.idle - m0.idle)) / TICKS;
+    return {
+      windowS: (Date.now() - t0) / 1000,
+      busyPct: 100 * (1 - (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total)),
+      cores: os.cpus().length,
+      ourCpuSec: ours,
+      othersCpuSec: busyCpuSec - ours
+    };
+  };
 }
 
 function watchMemory(pid) {
@@ -639,15 +732,6 @@ async function runRush(server, cfg) {
   }
 }
 
-/** A socket.io session for the harness itself (the facilitator of the vote). */
-function sessionSocket(httpBase, workshopId, token) {
-  const socket = ioClient(httpBase, { path: '/socket.io', auth: { workshopId, token }, transports: ['websocket'], reconnection: false });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
 /**
  * A vote: `voters` socket.io sessions (members, decision makers and some facilitators) each cast
  * `votesEach` votes at random moments within `withinS`; every acknowledgement is timed. Then the
@@ -751,6 +835,45 @@ async function runVote(server, cfg) {
   }
 }
 
+/**
+ * The briefing: a workshop of `cards` cards built through the server, then every format downloaded
+ * `rounds` times, one at a time, each timed to its last byte (the first meets a cold PDF worker).
+ */
+async function runBriefing(server, cfg) {
+  const base = { httpBase: server.httpBase, wsBase: server.wsBase, api: apiFor(server.httpBase), log };
+  // A tiny workshop whose PDF starts the PDF worker (as any earlier download on the server would).
+  const tiny = { ...cfg, cards: 10, themes: 1, keyPoints: 1, writers: 1, members: 3, decisionMakers: 0, observers: 0 };
+  const warmup = await buildBriefingWorkshop({ ...base, cfg: { ...tiny, voteThemes: 0, anonymous: 0, hidden: 0 }, variant: 99 });
+  const workshops = [];
+  for (let i = 0; i < cfg.workshops; i++) {
+    log(`briefing: building workshop ${i + 1} of ${cfg.workshops}, ${cfg.cards} cards, through the server`);
+    workshops.push(await buildBriefingWorkshop({ ...base, cfg, variant: i }));
+  }
+  // Downloaded after the workshop: the boards have unloaded (2 s after their last connection left).
+  if (!QUICK) await sleep(3000);
+  const stopMemory = watchMemory(server.pid);
+  const stopMachine = watchMachine();
+  const timed = await timeBriefing({
+    httpBase: server.httpBase,
+    warmup,
+    workshops,
+    again: cfg.again,
+    serverCpu: () => cpuSeconds(server.pid),
+    log
+  });
+  return {
+    scenario: 'briefing',
+    target: server.target,
+    config: cfg,
+    workshop: workshops[0].facts,
+    buildSeconds: workshops.map((w) => w.facts.buildSeconds),
+    coldWorker: timed.coldWorker,
+    formats: timed.formats,
+    server: stopMemory(),
+    machine: { ...stopMachine(), quiet: server.quiet ?? null }
+  };
+}
+
 async function runPageScenario(server, cfg) {
   if (!fs.existsSync(CHROMIUM)) {
     log(`page: skipped, no Chromium at ${CHROMIUM}`);
@@ -759,18 +882,20 @@ async function runPageScenario(server, cfg) {
   log(`page · ${server.target}: ${cfg.cards} cards in Chromium, ${cfg.runs} run(s)`);
   const api = apiFor(server.httpBase);
   const stopMemory = watchMemory(server.pid);
+  const stopMachine = watchMachine();
   const page = await runPage({
     httpBase: server.httpBase,
     wsBase: server.wsBase,
     api,
     cards: cfg.cards,
     cardChars: cfg.cardChars,
+    themes: cfg.themes,
     runs: cfg.runs,
     chromiumPath: CHROMIUM,
     log,
     buildDir: path.join(APP_DIR, 'build/client')
   });
-  return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory() };
+  return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory(), machine: stopMachine() };
 }
 
 /**
@@ -802,7 +927,7 @@ async function runClean(name, target) {
     const res = await runOne(name, target);
     attempts.push(res);
     const others = res.machine?.othersCpuSec;
-    const window = res.config?.durationS ?? (res.config?.withinMs ?? 0) / 1000;
+    const window = res.machine?.windowS ?? res.config?.durationS ?? (res.config?.withinMs ?? 0) / 1000;
     if (opts['no-wait'] || others === undefined || res.error || others <= 0.25 * Math.max(1, window)) break;
     log(`${name} · ${target}: other work used ${others.toFixed(1)} CPU-s during the ${window} s window; running it again`);
   }
@@ -810,7 +935,11 @@ async function runClean(name, target) {
   if (attempts.length > 1)
     best.noisyAttempts = attempts
       .filter((a) => a !== best)
-      .map((a) => ({ othersCpuSec: a.machine?.othersCpuSec ?? null, p99: a.latencyMs?.p99 ?? a.join?.syncMs?.p99 ?? null }));
+      .map((a) => ({
+        othersCpuSec: a.machine?.othersCpuSec ?? null,
+        p99: a.latencyMs?.p99 ?? a.join?.syncMs?.p99 ?? null,
+        pdfMaxMs: a.formats?.pdf?.first?.maxMs ?? null
+      }));
   return best;
 }
 
@@ -830,7 +959,9 @@ async function runOne(name, target, shared = null) {
           ? await runPageScenario(server, cfg)
           : name === 'vote'
             ? await runVote(server, cfg)
-            : await runTraffic(name, server, cfg);
+            : name === 'briefing'
+              ? await runBriefing(server, cfg)
+              : await runTraffic(name, server, cfg);
     const crash = server.crashed();
     if (crash) throw new Error(`the server process ended during the scenario (code ${crash.code}, signal ${crash.signal})`);
     return result;
@@ -869,7 +1000,52 @@ function figures(res) {
       ['long tasks until then (ms)', p.longTaskMs, true],
       ['JS to a member, gzip (KB)', p.js?.gzipKB, true],
       ['all client JS in build, gzip (KB)', p.buildJs?.gzipKB, true],
-      ['server peak RSS (MB)', res.server.peakRssMB, true]
+      ...(p.themed
+        ? [
+            [
+              `${p.themed.themes} themes, in lists: cards on screen / interactive (ms)`,
+              `${fmt(p.themed.inLists.cardsMs)} / ${fmt(p.themed.inLists.interactiveMs)}`,
+              true
+            ],
+            [
+              `  then "By theme": cards shown / interactive (ms)`,
+              `${fmt(p.themed.switchToThemes.cardsMs)} / ${fmt(p.themed.switchToThemes.interactiveMs)}`,
+              true
+            ],
+            [
+              `  opened by theme: cards on screen / interactive (ms)`,
+              `${fmt(p.themed.byTheme.cardsMs)} / ${fmt(p.themed.byTheme.interactiveMs)}`,
+              true
+            ],
+            [
+              '  long tasks: in lists / switch / by theme (ms)',
+              [p.themed.inLists.longTaskMs, p.themed.switchToThemes.longTaskMs, p.themed.byTheme.longTaskMs].map((x) => fmt(x)).join(' / '),
+              true
+            ],
+            ['  JS to a member by theme, gzip (KB)', p.themed.jsByThemeGzipKB, true]
+          ]
+        : []),
+      ['server peak RSS (MB)', res.server.peakRssMB, true],
+      ['other work in the window (CPU-s)', `${fmt(res.machine.othersCpuSec)} of ${fmt(res.machine.windowS * res.machine.cores)}`, true]
+    ];
+  }
+  if (res.scenario === 'briefing') {
+    const f = res.formats;
+    const w = res.workshop;
+    const mm = (o) => (o.ms.length ? `${fmt(o.medianMs)} / ${fmt(o.maxMs)}` : '-');
+    const pdf = (o) => `${fmt(o.kB)} / ${o.info?.pages ?? '-'}${o.info?.pdfUA ? ' (PDF/UA)' : o.info?.tagged ? ' (tagged)' : ''}`;
+    return [
+      ['cards / themes / key points', `${w.cards} / ${w.themes} / ${w.keyPoints}`, false],
+      ['built through the server in (s)', res.buildSeconds.map((x) => fmt(x)).join(' / '), true],
+      ['PDF worker start, tiny briefing (ms)', res.coldWorker.ms, true],
+      ...BRIEFING_FORMATS.map((x) => [`${x.label}, first: median / max (ms)`, mm(f[x.key].first), true]),
+      ...BRIEFING_FORMATS.map((x) => [`${x.label}, again: median / max (ms)`, mm(f[x.key].again), true]),
+      ['PDF: size (KB) / pages', pdf(f.pdf), true],
+      ['PDF, easy read: size (KB) / pages', pdf(f.pdfEasy), true],
+      ['HTML / Markdown / CSV / JSON (KB)', ['html', 'md', 'csv', 'json'].map((k) => fmt(f[k].kB)).join(' / '), true],
+      ['server CPU per PDF, first / again (ms)', `${fmt(f.pdf.first.serverCpuMedianMs)} / ${fmt(f.pdf.again.serverCpuMedianMs)}`, true],
+      ['server peak RSS (MB)', res.server.peakRssMB, true],
+      ['other work in the window (CPU-s)', `${fmt(res.machine.othersCpuSec)} of ${fmt(res.machine.windowS * res.machine.cores)}`, true]
     ];
   }
   if (res.scenario === 'vote') {
@@ -938,6 +1114,13 @@ function headline(ours, ref) {
   if (!ours || ours.error || ours.skipped) return null;
   if (ours.scenario === 'page') return null;
   if (ours.scenario === 'vote') return { figure: 'vote acknowledgement p99', ours: ours.latencyMs.p99, ref: null, better: null };
+  if (ours.scenario === 'briefing')
+    return {
+      figure: "briefing.pdf, slowest of the workshops' first downloads",
+      ours: ours.formats.pdf.first.maxMs,
+      ref: null,
+      better: null
+    };
   if (ours.scenario === 'rush') {
     const o = ours.join.syncMs.p99;
     const r = ref && !ref.error ? ref.join.syncMs.p99 : null;
@@ -966,6 +1149,27 @@ function checkTargets(name, ours, ref) {
       value: r2(ours.page.interactiveMs)
     });
     checks.push({ target: `member JS < ${t.jsGzipKB} KB gzip`, met: ours.page.js.gzipKB < t.jsGzipKB, value: r2(ours.page.js.gzipKB) });
+    const th = ours.page.themed;
+    if (th) {
+      for (const [what, m] of [
+        ['in lists', th.inLists],
+        ['switched to by theme', th.switchToThemes],
+        ['opened by theme', th.byTheme]
+      ])
+        checks.push({
+          target: `${th.themes} themes, ${what}: interactive < ${t.interactiveMs} ms`,
+          met: m.interactiveMs < t.interactiveMs,
+          value: r2(m.interactiveMs)
+        });
+    }
+    return checks;
+  }
+  if (name === 'briefing') {
+    for (const key of ['pdf', 'pdfEasy']) {
+      const f = ours.formats[key];
+      const slowest = Math.max(f.first.maxMs, f.again.maxMs ?? 0);
+      checks.push({ target: `${f.label} < ${t.pdfMs / 1000} s, every download`, met: slowest < t.pdfMs, value: `${r2(slowest)} ms` });
+    }
     return checks;
   }
   if (name === 'vote') {
@@ -1061,7 +1265,7 @@ function printTable(results, checks) {
     console.log('The sizes are tiny, so these figures are not compared with the targets: `npm run bench` does that.');
     return;
   }
-  console.log('Targets (issue 5):');
+  console.log('Targets (issues 5 and 10):');
   for (const [name, list] of Object.entries(checks)) {
     for (const c of list)
       console.log(
@@ -1108,7 +1312,7 @@ async function main() {
       try {
         for (const name of only) {
           if (name === 'page' && (target !== 'roundtable' || opts['no-page'])) continue;
-          if (name === 'vote' && target !== 'roundtable') continue;
+          if (OURS_ONLY.includes(name) && target !== 'roundtable') continue;
           if (target === 'reference' && !['forum', 'rush'].includes(name)) continue;
           results.push(await runOne(name, target, server));
         }

@@ -1,5 +1,7 @@
 // Board content for the benchmark, written the way src/lib/board/schema.ts lays it out:
-// doc.getMap('cards') holds Y.Map {lane, order, text: Y.Text, createdAt} per card id.
+// doc.getMap('cards') holds Y.Map {lane, order, text: Y.Text, createdAt, theme?} per card id;
+// doc.getMap('themes') Y.Map {name, order, createdAt} per theme id (themes.ts); doc.getMap('keypoints')
+// Y.Map {text: Y.Text, order, sources: Y.Array, createdAt} per key point id (keypoints.ts).
 // (Plain JavaScript so the harness runs without a build step.)
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -39,8 +41,60 @@ export function writeCards(doc, specs) {
       card.set('order', s.order);
       card.set('text', text);
       card.set('createdAt', Date.now());
+      if (s.theme) card.set('theme', s.theme);
       cards.set(s.id, card);
     }
+  });
+}
+
+/** The largest order key in a map of Y.Maps (to add after it), or null. */
+function lastOrder(map) {
+  let last = null;
+  for (const v of map.values()) {
+    const o = v instanceof Y.Map ? v.get('order') : null;
+    if (typeof o === 'string' && (last === null || o > last)) last = o;
+  }
+  return last;
+}
+
+/** Themes {id, name} after the board's themes, in the order given. */
+export function writeThemes(doc, themes) {
+  const map = doc.getMap('themes');
+  const keys = generateNKeysBetween(lastOrder(map), null, themes.length);
+  doc.transact(() => {
+    themes.forEach((t, i) => {
+      const theme = new Y.Map();
+      theme.set('name', t.name);
+      theme.set('order', keys[i]);
+      theme.set('createdAt', Date.now());
+      map.set(t.id, theme);
+    });
+  });
+}
+
+/** Puts existing cards into themes: `assign` maps card id to theme id. */
+export function setThemes(doc, assign) {
+  const cards = doc.getMap('cards');
+  doc.transact(() => {
+    for (const [cardId, themeId] of assign) cards.get(cardId)?.set('theme', themeId);
+  });
+}
+
+/** Key points {id, text, sources (card ids, `theme:<id>`)} after the board's, in the order given. */
+export function writeKeyPoints(doc, points) {
+  const map = doc.getMap('keypoints');
+  const keys = generateNKeysBetween(lastOrder(map), null, points.length);
+  doc.transact(() => {
+    points.forEach((p, i) => {
+      const point = new Y.Map();
+      const sources = new Y.Array();
+      sources.push(p.sources);
+      point.set('text', new Y.Text(p.text));
+      point.set('order', keys[i]);
+      point.set('sources', sources);
+      point.set('createdAt', Date.now());
+      map.set(p.id, point);
+    });
   });
 }
 
@@ -65,13 +119,15 @@ export function whenSynced(provider, ms = 20_000) {
 }
 
 /**
- * Writes cards into a board through a standard y-websocket client, `chunk` cards per update.
+ * Writes cards (and first `themes`, {id, name}) into a board through a standard y-websocket
+ * client, `chunk` cards per update.
  * Returns the client (still connected) and the size of the resulting document state.
  */
-export async function seedBoard({ wsBase, boardId, token, specs, chunk = 100 }) {
+export async function seedBoard({ wsBase, boardId, token, specs, themes = [], chunk = 100 }) {
   const doc = new Y.Doc();
   const provider = connectProvider(wsBase, boardId, token, doc);
   await whenSynced(provider);
+  if (themes.length) writeThemes(doc, themes);
   for (let i = 0; i < specs.length; i += chunk) {
     writeCards(doc, specs.slice(i, i + chunk));
     await sleep(2);

@@ -2,6 +2,7 @@
 // edits, a mergeable latency histogram, and the y-websocket wire messages the raw sockets speak.
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import { io as ioClient } from 'socket.io-client';
 
 /**
  * Microseconds on CLOCK_MONOTONIC. Every process on the machine reads the same clock, so a time
@@ -206,6 +207,21 @@ export function readSync(buf) {
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
 
+/** A socket.io session for the harness itself (a facilitator, a voter): resolves once connected. */
+export function sessionSocket(httpBase, workshopId, token) {
+  const socket = ioClient(httpBase, {
+    path: '/socket.io',
+    auth: { workshopId, token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function randomHex(bytes = 12) {
@@ -242,4 +258,121 @@ export function sentence(chars, seed) {
   let i = seed * 7;
   while (s.length < chars) s += (s ? ' ' : '') + WORDS[i++ % WORDS.length];
   return s.slice(0, chars);
+}
+
+// Card words of realistic lengths, for the briefing: short sentences of a co-production workshop,
+// most cards a line or two, some a paragraph, a few long; now and then a name with accents or an
+// emoji, as people type them on phones. Deterministic for a seed.
+const SUBJECTS = [
+  'The last bus',
+  'The clinic',
+  'Night shift workers',
+  'My daughter',
+  'People leaving prison',
+  'Carers',
+  'The council',
+  'Staff at the job centre',
+  'Young people',
+  'The helpline',
+  'Letters from the housing office',
+  'The waiting room',
+  'Our GP surgery',
+  'Probation officers',
+  'Families on the estate',
+  'Zoë at the café',
+  'The app',
+  'Parents with prams',
+  'Wheelchair users',
+  'The community centre'
+];
+const VERBS = [
+  'needs to',
+  'should',
+  'could',
+  'never seems to',
+  'has to',
+  'would be better if it could',
+  'cannot',
+  'used to',
+  'must',
+  'might'
+];
+const DOINGS = [
+  'run after ten at night',
+  'answer the phone in plain words',
+  'tell people what happens next',
+  'be open on Saturday mornings',
+  'stop sending letters nobody can read',
+  'ask us before changing the route',
+  'have a quiet room for people who are anxious',
+  'offer help in other languages',
+  'keep the same worker for each family',
+  'let people book by text message',
+  'pay for travel to appointments',
+  'explain why a decision was made',
+  'share what it learnt from this workshop',
+  'give people a named contact',
+  'listen to people who have been through it',
+  'fix the broken lift at the station',
+  'make the forms shorter',
+  'work with the food bank',
+  'check in after the first week',
+  'meet people where they already are'
+];
+const TAILS = [
+  'because otherwise people give up',
+  'so nobody is left waiting in the cold',
+  'which would save everyone time',
+  'as we said last month',
+  'like they do in Łódź and Malmö',
+  'for people who work shifts',
+  'before the winter',
+  'and it should not cost more',
+  'even when the office is busy',
+  'so that trust can be rebuilt'
+];
+const EMOJI = ['🙂', '👍', '🚌', '❤️'];
+
+function rng(seed) {
+  let a = (seed * 2654435761) >>> 0 || 1;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Card words for card `seed`: about half under 100 characters, 1 in 7 over 220, 1 in 30 over 420. */
+export function cardText(seed) {
+  const r = rng(seed + 1);
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const u = r();
+  const target = u < 0.5 ? 30 + r() * 70 : u < 0.85 ? 100 + r() * 120 : u < 0.97 ? 220 + r() * 200 : 420 + r() * 400;
+  let s = '';
+  while (s.length < target) {
+    const sentence = `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(DOINGS)}${r() < 0.4 ? ` ${pick(TAILS)}` : ''}.`;
+    if (s && s.length + sentence.length > target * 1.25) break;
+    s += (s ? ' ' : '') + sentence;
+  }
+  if (r() < 0.01) s += ` ${pick(EMOJI)}`;
+  return s;
+}
+
+/** A short name for theme `i`, unique for every i. */
+export function themeName(i) {
+  const words = ['Buses', 'Letters', 'Opening hours', 'Trust', 'Money', 'Waiting', 'Housing', 'Health', 'Work', 'Language'];
+  const what = [
+    'and shifts',
+    'in plain words',
+    'at weekends',
+    'after prison',
+    'for carers',
+    'for young people',
+    'on the estate',
+    'and travel'
+  ];
+  const n = words.length * what.length;
+  return `${words[i % words.length]} ${what[Math.floor(i / words.length) % what.length]}${i >= n ? ` (${Math.floor(i / n) + 1})` : ''}`;
 }

@@ -1,11 +1,14 @@
 // The page scenario: a member opens a board of N cards in Chromium (Debian's, never a downloaded
 // one). Measures first contentful paint, when every card is on screen, and when the page is
 // interactive (cards on screen with their words, then the main thread free for the next task after
-// a frame), and the JavaScript the member's browser fetched, gzipped.
+// a frame), and the JavaScript the member's browser fetched, gzipped. Then a second board of N
+// cards in T themes, opened in its lists, switched to "By theme" there, and opened by theme (its
+// workshop on a step of the kind "group", which shows the board by theme as it starts).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { cardSpecs, seedBoard } from './board.js';
+import { randomHex, sessionSocket, themeName } from './lib.js';
 
 const ARGS = [
   '--no-sandbox',
@@ -16,8 +19,12 @@ const ARGS = [
   '--no-first-run'
 ];
 
+/** Where the cards are in each arrangement. */
+const IN_LISTS = '.lanes [data-card-id]';
+const BY_THEME = '#themes [data-card-id]';
+
 /** Runs inside the page before any of its own scripts. */
-function observeBoard(n) {
+function observeBoard({ n, selector }) {
   const b = (window.__bench = { cards: null, interactive: null, longTasks: 0, longTaskMs: 0, wsOpen: null, boardData: null });
   // When the board's socket opened and when its first large message (the board) arrived.
   const NativeWebSocket = window.WebSocket;
@@ -42,20 +49,45 @@ function observeBoard(n) {
   } catch {
     // long tasks not supported
   }
-  const check = () => {
-    if (b.cards !== null) return;
-    const cards = document.querySelectorAll('[data-card-id]');
-    if (cards.length < n) return;
-    const first = cards[0].querySelector('textarea');
-    if (n > 0 && first && !first.value) return;
-    b.cards = performance.now();
-    obs.disconnect();
-    setTimeout(() => requestAnimationFrame(() => setTimeout(() => (b.interactive = performance.now()))));
+  // Calls done(cardsAt, interactiveAt) once `n` cards matching `sel` are on screen with their words
+  // and the main thread has then been free for the next task after a frame.
+  window.__benchWatch = (sel, done) => {
+    let seen = false;
+    const check = () => {
+      if (seen) return;
+      const cards = document.querySelectorAll(sel);
+      if (cards.length < n) return;
+      const first = cards[0].querySelector('textarea');
+      if (n > 0 && first && !first.value) return;
+      seen = true;
+      const at = performance.now();
+      obs.disconnect();
+      setTimeout(() => requestAnimationFrame(() => setTimeout(() => done(at, performance.now()))));
+    };
+    const obs = new MutationObserver(check);
+    obs.observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['value'] });
+    // Textarea values are properties, not attributes: poll as well, cheaply.
+    const poll = setInterval(() => (seen ? clearInterval(poll) : check()), 10);
+    check();
   };
-  const obs = new MutationObserver(check);
-  obs.observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['value'] });
-  // Textarea values are properties, not attributes: poll as well, cheaply.
-  const poll = setInterval(() => (b.cards === null ? check() : clearInterval(poll)), 10);
+  window.__benchWatch(selector, (cards, interactive) => {
+    b.cards = cards;
+    b.interactive = interactive;
+  });
+}
+
+/** In the page: press "By theme" and time it until every card is shown by theme and the page is free. */
+function switchToThemes(selector) {
+  return new Promise((resolve) => {
+    const b = window.__bench;
+    const button = [...document.querySelectorAll('[aria-label="Show the cards"] button')].find((x) => x.textContent.startsWith('By theme'));
+    const longBefore = b.longTaskMs;
+    const t0 = performance.now();
+    window.__benchWatch(selector, (cards, interactive) =>
+      resolve({ cardsMs: cards - t0, interactiveMs: interactive - t0, longTaskMs: b.longTaskMs - longBefore })
+    );
+    button.click();
+  });
 }
 
 export async function gzipSize(buf) {
@@ -83,88 +115,170 @@ export function buildJsGzip(root = 'build/client') {
   return { files, rawKB: raw / 1024, gzipKB: gz / 1024 };
 }
 
+/** The scripts a page fetched, gzipped. */
+async function scriptSizes(scripts, httpBase) {
+  let raw = 0;
+  let gz = 0;
+  const files = [];
+  for (const [url, r] of scripts) {
+    const body = await r.body().catch(() => null);
+    if (!body) continue;
+    const g = await gzipSize(body);
+    raw += body.length;
+    gz += g;
+    files.push({ url: url.replace(httpBase, ''), rawKB: body.length / 1024, gzipKB: g / 1024 });
+  }
+  return { files: files.length, rawKB: raw / 1024, gzipKB: gz / 1024, list: files };
+}
+
 /**
- * `api` = { createWorkshop(), join(link, name) } against the running server.
+ * Opens the board page of `workshopId` as `member` in a fresh context and measures it until `n`
+ * cards matching `selector` are on screen and the page is free; `then(page)` may measure more.
  */
-export async function runPage({ httpBase, wsBase, api, cards, cardChars, runs, chromiumPath, log, buildDir }) {
+async function openBoard(browser, { httpBase, workshopId, member, n, selector, then }) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    await context.addCookies([{ name: `rt_session_${workshopId}`, value: member.sessionToken, url: httpBase }]);
+    const page = await context.newPage();
+    const scripts = new Map();
+    page.on('response', (r) => {
+      const type = r.request().resourceType();
+      const ct = r.headers()['content-type'] ?? '';
+      if (type === 'script' || /javascript/.test(ct) || /\.m?js(\?|$)/.test(r.url())) scripts.set(r.url(), r);
+    });
+    await page.addInitScript(observeBoard, { n, selector });
+    await page.goto(`${httpBase}/w/${workshopId}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__bench && window.__bench.interactive !== null, null, { timeout: 30_000, polling: 50 });
+    const m = await page.evaluate((sel) => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      return {
+        fcpMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        domContentLoadedMs: nav ? nav.domContentLoadedEventEnd : null,
+        loadMs: nav ? nav.loadEventEnd : null,
+        wsOpenMs: window.__bench.wsOpen,
+        boardDataMs: window.__bench.boardData,
+        cardsMs: window.__bench.cards,
+        interactiveMs: window.__bench.interactive,
+        longTasks: window.__bench.longTasks,
+        longTaskMs: window.__bench.longTaskMs,
+        cardsOnPage: document.querySelectorAll(sel).length
+      };
+    }, selector);
+    if (then) m.then = await then(page);
+    m.js = await scriptSizes(scripts, httpBase);
+    return m;
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (runs, key) => {
+  const v = runs
+    .map((r) => key.split('.').reduce((o, k) => o?.[k], r))
+    .filter((x) => typeof x === 'number')
+    .sort((a, b) => a - b);
+  return v.length ? v[Math.floor((v.length - 1) / 2)] : null;
+};
+const medians = (runs) => ({
+  fcpMs: median(runs, 'fcpMs'),
+  wsOpenMs: median(runs, 'wsOpenMs'),
+  boardDataMs: median(runs, 'boardDataMs'),
+  cardsMs: median(runs, 'cardsMs'),
+  interactiveMs: median(runs, 'interactiveMs'),
+  interactiveMaxMs: Math.max(...runs.map((r) => r.interactiveMs)),
+  longTaskMs: median(runs, 'longTaskMs')
+});
+
+/**
+ * `api` = { createWorkshop(), join(link, name) } against the running server. `themes` > 0 adds the
+ * themed board (every card in one of `themes` themes).
+ */
+export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes = 0, runs, chromiumPath, log, buildDir }) {
   const { chromium } = await import('@playwright/test');
   const w = await api.createWorkshop();
-  const boardId = w.boards[0].id;
   const fac = await api.join(w.links.facilitator, 'Facilitator');
-  const seed = await seedBoard({ wsBase, boardId, token: fac.sessionToken, specs: cardSpecs(cards, cardChars) });
+  const seed = await seedBoard({ wsBase, boardId: w.boards[0].id, token: fac.sessionToken, specs: cardSpecs(cards, cardChars) });
   seed.close();
   const member = await api.join(w.links.member, 'Member');
+
+  // The themed board: its own workshop, whose facilitator moves between a "discuss" step (the page
+  // opens in its lists) and a "group" step (the page opens by theme).
+  let themed = null;
+  if (themes > 0) {
+    const tw = await api.createWorkshop('Bench themes');
+    const tfac = await api.join(tw.links.facilitator, 'Facilitator');
+    const list = Array.from({ length: themes }, (_, i) => ({ id: randomHex(12), name: themeName(i) }));
+    const specs = cardSpecs(cards, cardChars).map((c, i) => ({ ...c, theme: list[i % themes].id }));
+    const tseed = await seedBoard({ wsBase, boardId: tw.boards[0].id, token: tfac.sessionToken, specs, themes: list });
+    tseed.close();
+    const socket = await sessionSocket(httpBase, tw.id, tfac.sessionToken);
+    const step = async (cmd) => {
+      const r = await socket.emitWithAck('command', cmd);
+      if (!r?.ok) throw new Error(`${cmd.type} refused: ${r?.error?.message}`);
+    };
+    await step({
+      type: 'phases.set',
+      phases: [
+        { kind: 'discuss', title: 'Discuss' },
+        { kind: 'group', title: 'Group the cards' }
+      ]
+    });
+    themed = { workshop: tw, member: await api.join(tw.links.member, 'Member'), step, socket };
+  }
+
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS });
   const results = [];
-  let js = null;
+  const inLists = [];
+  const byTheme = [];
   try {
     for (let run = 0; run < runs; run++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addCookies([{ name: `rt_session_${w.id}`, value: member.sessionToken, url: httpBase }]);
-      const page = await context.newPage();
-      const scripts = new Map();
-      page.on('response', (r) => {
-        const type = r.request().resourceType();
-        const ct = r.headers()['content-type'] ?? '';
-        if (type === 'script' || /javascript/.test(ct) || /\.m?js(\?|$)/.test(r.url())) scripts.set(r.url(), r);
-      });
-      await page.addInitScript(observeBoard, cards);
-      await page.goto(`${httpBase}/w/${w.id}`, { waitUntil: 'load' });
-      await page.waitForFunction(() => window.__bench && window.__bench.interactive !== null, null, { timeout: 30_000, polling: 50 });
-      const m = await page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        return {
-          fcpMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-          domContentLoadedMs: nav ? nav.domContentLoadedEventEnd : null,
-          loadMs: nav ? nav.loadEventEnd : null,
-          wsOpenMs: window.__bench.wsOpen,
-          boardDataMs: window.__bench.boardData,
-          cardsMs: window.__bench.cards,
-          interactiveMs: window.__bench.interactive,
-          longTasks: window.__bench.longTasks,
-          longTaskMs: window.__bench.longTaskMs,
-          cardsOnPage: document.querySelectorAll('[data-card-id]').length
-        };
-      });
+      const m = await openBoard(browser, { httpBase, workshopId: w.id, member, n: cards, selector: IN_LISTS });
       results.push(m);
-      if (!js) {
-        let raw = 0;
-        let gz = 0;
-        const files = [];
-        for (const [url, r] of scripts) {
-          const body = await r.body().catch(() => null);
-          if (!body) continue;
-          const g = await gzipSize(body);
-          raw += body.length;
-          gz += g;
-          files.push({ url: url.replace(httpBase, ''), rawKB: body.length / 1024, gzipKB: g / 1024 });
-        }
-        js = { files: files.length, rawKB: raw / 1024, gzipKB: gz / 1024, list: files };
-      }
       log?.(`page run ${run + 1}: fcp ${fmt(m.fcpMs)} ms, cards ${fmt(m.cardsMs)} ms, interactive ${fmt(m.interactiveMs)} ms`);
-      await context.close();
+      if (!themed) continue;
+      await themed.step({ type: 'phase.go', index: 0 });
+      const l = await openBoard(browser, {
+        httpBase,
+        workshopId: themed.workshop.id,
+        member: themed.member,
+        n: cards,
+        selector: IN_LISTS,
+        then: (page) => page.evaluate(switchToThemes, BY_THEME)
+      });
+      inLists.push(l);
+      await themed.step({ type: 'phase.go', index: 1 });
+      const t = await openBoard(browser, { httpBase, workshopId: themed.workshop.id, member: themed.member, n: cards, selector: BY_THEME });
+      byTheme.push(t);
+      log?.(
+        `page run ${run + 1}, ${themes} themes: in lists interactive ${fmt(l.interactiveMs)} ms, switched to by theme in ${fmt(l.then.interactiveMs)} ms; opened by theme interactive ${fmt(t.interactiveMs)} ms`
+      );
     }
   } finally {
     await browser.close();
+    themed?.socket.close();
   }
-  const median = (key) => {
-    const v = results
-      .map((r) => r[key])
-      .filter((x) => typeof x === 'number')
-      .sort((a, b) => a - b);
-    return v.length ? v[Math.floor((v.length - 1) / 2)] : null;
-  };
   return {
     cards,
-    runs: results,
-    fcpMs: median('fcpMs'),
-    wsOpenMs: median('wsOpenMs'),
-    boardDataMs: median('boardDataMs'),
-    cardsMs: median('cardsMs'),
-    interactiveMs: median('interactiveMs'),
-    longTaskMs: median('longTaskMs'),
-    js,
-    buildJs: buildJsGzip(buildDir)
+    runs: results.map(({ js, ...r }) => r),
+    ...medians(results),
+    js: results[0].js,
+    buildJs: buildJsGzip(buildDir),
+    themed: themed
+      ? {
+          cards,
+          themes,
+          inLists: { ...medians(inLists), runs: inLists.map(({ js, then, ...r }) => r) },
+          switchToThemes: {
+            cardsMs: median(inLists, 'then.cardsMs'),
+            interactiveMs: median(inLists, 'then.interactiveMs'),
+            interactiveMaxMs: Math.max(...inLists.map((r) => r.then.interactiveMs)),
+            longTaskMs: median(inLists, 'then.longTaskMs'),
+            runs: inLists.map((r) => r.then)
+          },
+          byTheme: { ...medians(byTheme), runs: byTheme.map(({ js, ...r }) => r) },
+          jsByThemeGzipKB: byTheme[0].js.gzipKB
+        }
+      : null
   };
 }
 
