@@ -2,7 +2,7 @@
 // are, with their sources and support, as the board's next numbered version), the consent round
 // on them (consent.open / answer / close: answers held per person only while the round is open,
 // totals by role group once it closes, with the votes' small-group rule), and representatives
-// (who may download the briefing). While a round is open nobody sees any total: `state` carries
+// (members who may download the briefing). While a round is open nobody sees any total: `state` carries
 // its points and the turnout at turnout moments (turnout.ts), each person's own answers go to
 // their sockets alone (`consentMine`). See "Key points" in docs/API.md.
 import { randomBytes } from 'node:crypto';
@@ -157,6 +157,15 @@ export async function setRepresentative(
   const target = await ctx.store.people.get(participantId);
   if (!target || target.workshopId !== actor.workshopId || target.removedAt !== null) {
     return fail('invalid_payload', 'That person is not in this workshop.');
+  }
+  // Representatives are members who speak for the group: facilitators and decision makers may
+  // have the briefing already, and an observer would first be made a member. Taking the mark off
+  // is always allowed.
+  if (representative && target.role !== 'member') {
+    return fail(
+      'not_allowed_now',
+      'Only members can be marked as representatives. Facilitators and decision makers can download the briefing already.'
+    );
   }
   await ctx.store.people.setRepresentative(target.id, representative);
   // Their own page learns it at once (it offers the briefing's downloads), and so does the roster.

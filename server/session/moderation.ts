@@ -26,7 +26,8 @@ export async function setRole(ctx: SessionContext, actor: ParticipantRecord, par
     if (!others) return fail('not_allowed_now', 'You are the only facilitator. Make someone else a facilitator first.');
   }
   await ctx.store.people.setRole(target.id, role);
-  const updated = { ...target, role };
+  // Representatives are members: the store took the mark off with any other role.
+  const updated = { ...target, role, representative: role === 'member' && target.representative === true };
   ctx.connections.participantChanged(updated);
   ctx.notifier()?.role(updated);
   // The queue's order depends on roles (decision makers after members): everyone sees it anew.

@@ -70,6 +70,25 @@ async function ok(socket: SessionClient, command: Parameters<SessionClient['run'
 const get = (file: string, token: string | null, query = '') =>
   fetch(`${proc.url}/api/workshops/${w.id}/${file}${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
+/** This person's socket, connected again if it closed (the server restarts in one test). */
+async function live(who: Someone, workshopId = w.id): Promise<SessionClient> {
+  if (who.socket.connected) return who.socket;
+  who.socket = await connectSession(proc.url, workshopId, who.token);
+  sockets.push(who.socket);
+  return who.socket;
+}
+
+/** The first `event` a socket heard after its `from`th event; waits for it. */
+async function heardAfter<T>(socket: SessionClient, event: string, from: number, check: (x: T) => boolean = () => true): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const found = socket.heard.slice(from).find((h) => h.event === event && check(h.args[0] as T));
+    if (found) return found.args[0] as T;
+    if (Date.now() > deadline) throw new Error(`no ${event} in time`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function pdfText(bytes: ArrayBuffer): { info: string; text: string } {
   const file = path.join(os.tmpdir(), `briefing-${process.pid}-${Math.random().toString(36).slice(2)}.pdf`);
   fs.writeFileSync(file, Buffer.from(bytes));
@@ -298,6 +317,44 @@ describe('the briefing', () => {
     expect(await status(people.ann.token)).toEqual([403, 403, 403, 403]);
     expect((await get('briefing.json', people.ann.token)).status).toBe(403);
     await ok(fay, { type: 'participant.setRepresentative', participantId: people.ann.id, representative: true });
+  });
+
+  it('[L-BRIEF-1] takes representatives from the members only, and a role change away from member takes the mark off', async () => {
+    const fay = await live(people.fay);
+    const ann = await live(people.ann);
+    // The facilitators' roster comes to show Ann as `want` (it times out if it never does).
+    type Roster = { roster: { id: string; role: string; representative: boolean }[] };
+    const rosterShows = (from: number, want: { role: string; representative: boolean }) =>
+      heardAfter<Roster>(fay, 'facilitator', from, (v) =>
+        v.roster.some((p) => p.id === people.ann.id && p.role === want.role && p.representative === want.representative)
+      );
+    // Nobody but a member can be marked: decision makers and facilitators have the briefing already, observers watch.
+    for (const who of [people.oli, people.dana, people.fay]) {
+      expect(await fay.run({ type: 'participant.setRepresentative', participantId: who.id, representative: true })).toEqual({
+        ok: false,
+        error: {
+          code: 'not_allowed_now',
+          message: 'Only members can be marked as representatives. Facilitators and decision makers can download the briefing already.'
+        }
+      });
+    }
+    expect((await get('briefing.md', people.oli.token)).status).toBe(403);
+    // Ann, a member marked in the test before, is made an observer: the mark goes with the role...
+    expect((await get('briefing.md', people.ann.token)).status).toBe(200);
+    let from = fay.heard.length;
+    const told = new Promise((resolve) => ann.once('role', resolve));
+    await ok(fay, { type: 'participant.setRole', participantId: people.ann.id, role: 'observer' });
+    expect(await told).toMatchObject({ role: 'observer', representative: false });
+    await rosterShows(from, { role: 'observer', representative: false });
+    expect((await get('briefing.md', people.ann.token)).status).toBe(403);
+    expect((await get('briefing.json', people.ann.token)).status).toBe(403);
+    // ...and a member again, she is not a representative until the facilitator marks her again.
+    from = fay.heard.length;
+    await ok(fay, { type: 'participant.setRole', participantId: people.ann.id, role: 'member' });
+    await rosterShows(from, { role: 'member', representative: false });
+    expect((await get('briefing.md', people.ann.token)).status).toBe(403);
+    await ok(fay, { type: 'participant.setRepresentative', participantId: people.ann.id, representative: true });
+    expect((await get('briefing.md', people.ann.token)).status).toBe(200);
   });
 
   it('[L-BRIEF-2] names its files after the workshop, and refuses a version it does not know', async () => {

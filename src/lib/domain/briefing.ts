@@ -10,7 +10,7 @@
 import type { Lane } from '../board/schema';
 import { changesSince, KEY_POINT_RULES, sourceKind, type AgreedVersion, type Changes, type PointNow } from './agreed';
 import type { ConsentResults } from './consent';
-import type { Role } from './roles';
+import { isRepresentative, type Role } from './roles';
 import { supportOf, themeOfSource, type Support, type SupportFacts } from './support';
 import { themeItem, type GroupSummary, type VoteResults, type VoteSubject, type VotingRole } from './votes';
 
@@ -297,7 +297,7 @@ export function buildBriefing(input: BriefingInput): Briefing {
       decisionMaker: count('decisionMaker'),
       observer: count('observer'),
       total: here.length,
-      representatives: here.filter((p) => p.representative).length
+      representatives: here.filter(isRepresentative).length
     },
     boards
   };

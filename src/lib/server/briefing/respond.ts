@@ -5,6 +5,7 @@ import { json, type RequestEvent } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import BriefingDocumentView from '$lib/components/BriefingDocument.svelte';
 import type { Briefing } from '$lib/domain/briefing';
+import { mayDownloadBriefing } from '$lib/domain/roles';
 import { briefingDocument, type BriefingDocument, type BriefingVersionKind } from '$lib/domain/briefing-document';
 import type { SessionInfo } from '$lib/server/app';
 import { briefingCsv } from './csv';
@@ -19,10 +20,9 @@ const TYPES: Record<BriefingFormat, string> = {
   csv: 'text/csv; charset=utf-8'
 };
 
-/** Whether this person may have the briefing: facilitators, decision makers, representatives. */
+/** Whether this person may have the briefing: facilitators, decision makers, representatives (members marked), not removed. */
 export function mayHaveBriefing(session: Pick<SessionInfo, 'participant'>): boolean {
-  const p = session.participant;
-  return p.removedAt === null && (p.role === 'facilitator' || p.role === 'decisionMaker' || p.representative === true);
+  return session.participant.removedAt === null && mayDownloadBriefing(session.participant);
 }
 
 export const BRIEFING_FORBIDDEN = 'Only facilitators, decision makers and the group’s representatives can download the briefing.';
