@@ -8,6 +8,7 @@ import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { newToken, unusedJoinCode } from '../tokens';
 import { done, fail, type SessionContext } from './context';
+import { resendAgreedNaming } from './keypoints';
 import { tellNotices, writerOf } from './removed';
 
 async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
@@ -102,6 +103,8 @@ export async function hideCard(
   const state = await ctx.states.get(workshopId);
   if (state.spotlight?.kind === 'card' && state.spotlight.cardId === cardId)
     await ctx.states.save(workshopId, { ...state, spotlight: null });
+  // Its words leave the agreed versions as everyone sees them too (the versions keep them, for a restore).
+  await resendAgreedNaming(ctx, workshopId, boardId, cardId);
   ctx.views.schedule(workshopId, 0);
   return done;
 }
@@ -115,6 +118,7 @@ export async function restoreCard(ctx: SessionContext, actor: ParticipantRecord,
   await ctx.store.notices.deleteAbout(boardId, cardId, 'hidden');
   const writer = await writerOf(ctx, boardId, cardId);
   if (writer !== null) await tellNotices(ctx, [writer]);
+  await resendAgreedNaming(ctx, actor.workshopId, boardId, cardId);
   ctx.views.schedule(actor.workshopId, 0);
   return done;
 }

@@ -281,6 +281,38 @@ describe('key points', () => {
     expect(md).toContain('Changed: Peer coaches in every drop-in');
     expect(md).toContain('Was: Peer coaches at the drop-in, run by people who have used services');
   });
+
+  it('[L-KEY-3] leaves the words of a card hidden since out of the versions everyone is sent, as the briefing does, until it is back', async () => {
+    const fay = await live(people.fay);
+    const dana = await live(people.dana);
+    const sourceWords = (v: AgreedVersion) => v.points[1].sources.map((s) => s.text);
+    // Version 1's second point comes from the coaches card and the minibus card: the facilitator hides the first.
+    let from = dana.heard.length;
+    await ok(fay, { type: 'card.hide', boardId, cardId: cards.coach, reason: 'Names a member of staff' });
+    let restored = false;
+    try {
+      // A page already open gets the version again without its words...
+      expect(sourceWords(await heardAfter<AgreedVersion>(dana, 'agreedKeyPoints', from))).toEqual([null, 'An evening minibus']);
+      // ...a page that connects now never gets them...
+      const late = await connectSession(proc.url, w.id, people.oli.token);
+      sockets.push(late);
+      expect(sourceWords(await heardAfter<AgreedVersion>(late, 'agreedKeyPoints', 0))).toEqual([null, 'An evening minibus']);
+      expect(JSON.stringify(late.heard.filter((h) => h.event === 'agreedKeyPoints'))).not.toContain('"Peer coaches at the drop-in"');
+      // ...as the briefing says.
+      expect(await (await get('briefing.md', people.dana.token)).text()).toContain('a card the facilitator has hidden');
+      // Restored, its words are back for everyone.
+      from = dana.heard.length;
+      await ok(fay, { type: 'card.restore', boardId, cardId: cards.coach });
+      restored = true;
+      expect(sourceWords(await heardAfter<AgreedVersion>(dana, 'agreedKeyPoints', from))).toEqual([
+        'Peer coaches at the drop-in',
+        'An evening minibus'
+      ]);
+    } finally {
+      // The tests below count this card: it goes back even when this test fails.
+      if (!restored) await fay.run({ type: 'card.restore', boardId, cardId: cards.coach });
+    }
+  });
 });
 
 describe('the briefing', () => {
