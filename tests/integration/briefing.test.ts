@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Board } from '../../src/lib/board/board';
 import { themeSource } from '../../src/lib/domain/support';
+import type { Archive } from '../../src/lib/protocol/archive';
 import type { AgreedVersion, ConsentResults } from '../../src/lib/protocol/session';
 import {
   connectBoard,
@@ -67,8 +68,8 @@ async function ok(socket: SessionClient, command: Parameters<SessionClient['run'
   return result as Record<string, unknown>;
 }
 
-const get = (file: string, token: string | null, query = '') =>
-  fetch(`${proc.url}/api/workshops/${w.id}/${file}${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (file: string, token: string | null, query = '', workshopId = w.id) =>
+  fetch(`${proc.url}/api/workshops/${workshopId}/${file}${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 /** This person's socket, connected again if it closed (the server restarts in one test). */
 async function live(who: Someone, workshopId = w.id): Promise<SessionClient> {
@@ -87,6 +88,18 @@ async function heardAfter<T>(socket: SessionClient, event: string, from: number,
     if (Date.now() > deadline) throw new Error(`no ${event} in time`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The whole workshop as an archive, as its facilitator downloads it, and a new workshop made from one. */
+const exported = async (): Promise<Archive> => (await get('briefing.json', people.fay.token)).json();
+async function imported(archive: Archive): Promise<CreatedWorkshop> {
+  const res = await fetch(`${proc.url}/api/workshops/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(archive)
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return res.json();
 }
 
 function pdfText(bytes: ArrayBuffer): { info: string; text: string } {
@@ -312,6 +325,21 @@ describe('key points', () => {
       // The tests below count this card: it goes back even when this test fails.
       if (!restored) await fay.run({ type: 'card.restore', boardId, cardId: cards.coach });
     }
+  });
+
+  it('[L-KEY-4] counts the cards of a workshop made from an archive as from an earlier workshop, not as without a name', async () => {
+    const made = await imported(await exported());
+    const host = await person(made.links.facilitator, 'Fay', made.id);
+    const res = await get('keypoints', host.token, '', made.id);
+    expect(res.status).toBe(200);
+    const support = (await res.json()).boards[0].support as Record<string, { cards: number; people: number; withoutName: number }>;
+    // The theme: Ann's and Bo's cards, with their names on them, and the one posted without a name.
+    expect(Object.values(support)[0]).toMatchObject({ cards: 3, people: 0, withoutName: 1, earlier: 2 });
+    const md = await (await get('briefing.md', host.token, '', made.id)).text();
+    expect(md).toContain('From 1 card without a name and 2 cards from an earlier workshop.');
+    const easy = await (await get('briefing.md', host.token, '?version=easy', made.id)).text();
+    expect(easy).toContain('1 card without a name said this too.');
+    expect(easy).toContain('2 cards from an earlier workshop said this too.');
   });
 });
 

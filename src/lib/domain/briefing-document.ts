@@ -9,7 +9,7 @@ import type { Lane } from '../board/schema';
 import { agreedWords, shortDate } from './agreed';
 import type { Briefing, BriefingBoard, BriefingKeyPoint, CardVotes } from './briefing';
 import { CONSENT_ANSWERS, CONSENT_LABEL, CONSENT_QUESTION, type ConsentCell, type ConsentResults } from './consent';
-import { contributorsWords, groupsWords, voteSupportWords } from './support';
+import { contributorsWords, earlierWords, groupsWords, voteSupportWords } from './support';
 import type { GroupSummary, VotingRole } from './votes';
 
 export type BriefingVersionKind = 'standard' | 'easy';
@@ -287,6 +287,7 @@ function easy(b: Briefing, timeZone?: string): BriefingDocument {
       blocks.push(line(p.text || 'This point has no words yet.'));
       if (p.support.people) blocks.push(line(`${people(p.support.people)} wrote cards about this.`));
       if (p.support.withoutName) blocks.push(line(`${plural(p.support.withoutName, 'card', 'cards')} without a name said this too.`));
+      if (p.support.earlier) blocks.push(line(`${earlierWords(p.support.earlier)} said this too.`));
     });
     if (kp.changes?.any) blocks.push(line('Some points changed after the group agreed. The changes are not agreed yet.', 'note'));
     if (board.consent) {

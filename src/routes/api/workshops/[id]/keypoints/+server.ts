@@ -1,9 +1,9 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 
 /**
- * GET /api/workshops/<id>/keypoints: each board's key points' support now (how many people and
- * cards without a name are behind each point, and closed votes' totals by role group), for anyone
- * in the workshop. Counts only: never a name, and never a total of a vote still open.
+ * GET /api/workshops/<id>/keypoints: each board's key points' support now (how many people, cards
+ * without a name and cards from an earlier workshop are behind each point, and closed votes'
+ * totals by role group), for anyone in the workshop. Counts only: never a name, and never a total of a vote still open.
  */
 export const GET: RequestHandler = async ({ params, locals }) => {
   const session = await locals.who.session(params.id ?? '');
