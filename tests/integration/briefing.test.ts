@@ -428,6 +428,24 @@ describe('the briefing', () => {
     expect((await bad.json()).error).toMatchObject({ code: 'invalid_input', field: 'version' });
   });
 
+  it('[L-BRIEF-5] answers a failure on the way in the API’s error shape: a PDF Typst cannot make', async () => {
+    // A card posted without a name whose words end in half of an emoji (a lone surrogate, which
+    // JSON carries as "\ud83d" and the server's board keeps as it came): Typst's JSON reader
+    // refuses it, so the PDF cannot be made. If that is ever made to work, find another real failure.
+    const made = await createWorkshop(proc.url, 'Broken forum');
+    const host = await person(made.links.facilitator, 'Fay', made.id);
+    const member = await person(made.links.member, 'Ann', made.id);
+    await ok(host.socket, { type: 'settings.update', anonymousCards: 'optional' });
+    await ok(member.socket, { type: 'card.addAnonymous', boardId: made.boards[0].id, lane: 'problems', text: 'Buses \ud83d' });
+    const res = await get('briefing.pdf', host.token, '', made.id);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ error: { code: 'server_error', message: 'Something went wrong on our side. Try again.' } });
+    // The other formats of the same briefing are made as ever.
+    expect((await get('briefing.md', host.token, '', made.id)).status).toBe(200);
+  });
+
   it('is a tagged PDF with its title and language, whose text is the briefing, user text printed as typed', async () => {
     const res = await get('briefing.pdf', people.dana.token);
     expect(res.headers.get('content-type')).toBe('application/pdf');

@@ -8,6 +8,7 @@ import type { Briefing } from '$lib/domain/briefing';
 import { mayDownloadBriefing } from '$lib/domain/roles';
 import { briefingDocument, type BriefingDocument, type BriefingVersionKind } from '$lib/domain/briefing-document';
 import type { SessionInfo } from '$lib/server/app';
+import { errorResponse } from '$lib/server/http';
 import { briefingCsv } from './csv';
 import { briefingMarkdown } from './markdown';
 
@@ -81,8 +82,22 @@ ${body}
 const refuse = (status: number, code: string, message: string, field?: string) =>
   json({ error: { code, message, ...(field ? { field } : {}) } }, { status, headers: { 'cache-control': 'no-store' } });
 
-/** Answers GET /api/workshops/<id>/briefing.<format>. */
-export async function briefingResponse(event: Pick<RequestEvent, 'params' | 'locals' | 'url'>, format: BriefingFormat): Promise<Response> {
+/**
+ * Answers GET /api/workshops/<id>/briefing.<format>. A failure on the way (the store, the PDF
+ * worker) is answered in the API's error shape, `{ error: { code, message } }`, as everywhere else.
+ */
+export async function briefingResponse(event: RequestEvent, format: BriefingFormat): Promise<Response> {
+  try {
+    return await briefingFile(event, format);
+  } catch (err) {
+    // Refusals and failures alike are not kept by any cache.
+    const failed = errorResponse(err, event);
+    failed.headers.set('cache-control', 'no-store');
+    return failed;
+  }
+}
+
+async function briefingFile(event: Pick<RequestEvent, 'params' | 'locals' | 'url'>, format: BriefingFormat): Promise<Response> {
   const { locals, url } = event;
   const id = (event.params as { id?: string }).id ?? '';
   const session = await locals.who.session(id);
