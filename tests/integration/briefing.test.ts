@@ -428,6 +428,29 @@ describe('the briefing', () => {
     expect((await bad.json()).error).toMatchObject({ code: 'invalid_input', field: 'version' });
   });
 
+  it('[L-BRIEF-2] names the briefing and the archive alike: an ASCII name, and the title as typed in filename*', async () => {
+    const names = async (title: string) => {
+      const made = await createWorkshop(proc.url, title);
+      const host = await person(made.links.facilitator, 'Fay', made.id);
+      return Promise.all(
+        ['briefing.json', 'briefing.md'].map(async (f) => (await get(f, host.token, '', made.id)).headers.get('content-disposition'))
+      );
+    };
+    expect(await names('Café des idées')).toEqual([
+      `attachment; filename="Cafe-des-idees-archive.json"; filename*=UTF-8''${encodeURIComponent('Café des idées archive.json')}`,
+      `attachment; filename="Cafe-des-idees-briefing.md"; filename*=UTF-8''${encodeURIComponent('Café des idées briefing.md')}`
+    ]);
+    // A title with no letter in the Latin alphabet: "workshop", and the title in filename*.
+    expect(await names('Форум жителей')).toEqual([
+      `attachment; filename="workshop-archive.json"; filename*=UTF-8''${encodeURIComponent('Форум жителей archive.json')}`,
+      `attachment; filename="workshop-briefing.md"; filename*=UTF-8''${encodeURIComponent('Форум жителей briefing.md')}`
+    ]);
+    // The easy read's "(easy read)" is encoded as RFC 5987 asks.
+    expect((await get('briefing.md', people.fay.token, '?version=easy')).headers.get('content-disposition')).toBe(
+      `attachment; filename="Probation-forum-briefing-easy-read.md"; filename*=UTF-8''Probation%20forum%20briefing%20%28easy%20read%29.md`
+    );
+  });
+
   it('[L-BRIEF-5] answers a failure on the way in the API’s error shape: a PDF Typst cannot make', async () => {
     // A card posted without a name whose words end in half of an emoji (a lone surrogate, which
     // JSON carries as "\ud83d" and the server's board keeps as it came): Typst's JSON reader

@@ -8,6 +8,7 @@ import type { Briefing } from '$lib/domain/briefing';
 import { mayDownloadBriefing } from '$lib/domain/roles';
 import { briefingDocument, type BriefingDocument, type BriefingVersionKind } from '$lib/domain/briefing-document';
 import type { SessionInfo } from '$lib/server/app';
+import { contentDisposition } from '$lib/server/download-name';
 import { errorResponse } from '$lib/server/http';
 import { briefingCsv } from './csv';
 import { briefingMarkdown } from './markdown';
@@ -34,27 +35,15 @@ export function versionOf(url: URL): BriefingVersionKind | null {
   return v === null || v === '' || v === 'standard' ? 'standard' : v === 'easy' ? 'easy' : null;
 }
 
-/** A file name from the workshop's title: "Probation-forum-briefing-easy-read.pdf". */
-export function fileName(b: Briefing, version: BriefingVersionKind, ext: string): string {
-  const base =
-    b.workshop.title
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'workshop';
-  const ascii =
-    base
-      .normalize('NFKD')
-      .replace(/[^\x20-\x7e]/g, '')
-      .replace(/-+/g, '-') || 'workshop';
-  return `${ascii}-briefing${version === 'easy' ? '-easy-read' : ''}.${ext}`;
-}
-
+/** The briefing's file name after the title: "Probation-forum-briefing-easy-read.pdf" (see download-name.ts). */
 function disposition(kind: 'inline' | 'attachment', b: Briefing, version: BriefingVersionKind, ext: string): string {
-  const name = fileName(b, version, ext);
-  // Characters a file name cannot hold (control characters among them) become dashes.
-  // eslint-disable-next-line no-control-regex
-  const utf8 = `${b.workshop.title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').slice(0, 60) || 'workshop'} briefing${version === 'easy' ? ' (easy read)' : ''}.${ext}`;
-  return `${kind}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(utf8)}`;
+  const easy = version === 'easy';
+  return contentDisposition(
+    kind,
+    b.workshop.title,
+    { ascii: easy ? 'briefing-easy-read' : 'briefing', typed: easy ? 'briefing (easy read)' : 'briefing' },
+    ext
+  );
 }
 
 /** The briefing as a whole HTML file: the print view's blocks and styles, nothing to run. */
