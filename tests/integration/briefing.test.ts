@@ -52,8 +52,8 @@ async function person(link: string, name: string, workshopId = w.id): Promise<So
 }
 
 /** Writes on the board as this person, through their own y-websocket connection (so the server records them as the writer). */
-async function asPerson<T>(who: Someone, change: (board: Board) => T): Promise<T> {
-  const client = connectBoard(proc.wsUrl, boardId, who.token);
+async function asPerson<T>(who: Someone, change: (board: Board) => T, board = boardId): Promise<T> {
+  const client = connectBoard(proc.wsUrl, board, who.token);
   boards.push(client);
   await client.synced;
   const out = change(new Board(client.doc));
@@ -340,6 +340,31 @@ describe('key points', () => {
     const easy = await (await get('briefing.md', host.token, '?version=easy', made.id)).text();
     expect(easy).toContain('1 card without a name said this too.');
     expect(easy).toContain('2 cards from an earlier workshop said this too.');
+  });
+
+  it('[L-KEY-1] lets the facilitator agree key points edited after the end, so those edits do not stay unagreed', async () => {
+    const ended = await createWorkshop(proc.url, 'Ended forum');
+    const board = ended.boards[0].id;
+    const host = await person(ended.links.facilitator, 'Fay', ended.id);
+    const member = await person(ended.links.member, 'Ann', ended.id);
+    const point = await asPerson(host, (b) => b.addKeyPoint('Buses after 6pm', []), board);
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: board })).toEqual({ ok: true, number: 1 });
+    await ok(host.socket, { type: 'workshop.end' });
+    // Every board is locked now; the facilitator may still edit it.
+    await asPerson(
+      host,
+      (b) => {
+        const p = b.keyPoints().find((k) => k.id === point)!;
+        p.text.insert(p.text.length, ', every day');
+      },
+      board
+    );
+    expect(await member.socket.run({ type: 'keypoints.agree', boardId: board })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: board })).toEqual({ ok: true, number: 2 });
+    const md = await (await get('briefing.md', host.token, '', ended.id)).text();
+    expect(md).toContain('Agreed (version 2,');
+    expect(md).toContain('Buses after 6pm, every day');
+    expect(md).not.toContain('Changed on the board since it was agreed');
   });
 });
 
