@@ -21,6 +21,7 @@ import {
   type CreatedWorkshop,
   type SessionClient
 } from '../helpers/clients';
+import { databaseFiles, pagesWithPairs } from '../helpers/db-pages';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { tempDataDir } from '../helpers/server';
 
@@ -222,9 +223,17 @@ describe('key points', () => {
     );
     await people.ann.socket.stateWhere((s) => s.consent[0]?.turnout.find((t) => t.role === 'member')?.voted === 4, 8000);
 
+    // While the round is open, the answers are in the database beside their people's ids: the
+    // scan below can see them.
+    const answering = ['ann', 'bo', 'cy', 'di', 'dana', 'dev', 'dot', 'fay'].map((p) => people[p].id);
+    expect(pagesWithPairs(databaseFiles(dataDir), answering, [consentId]).length).toBeGreaterThan(0);
+
     const results = new Promise<ConsentResults>((resolve) => people.ann.socket.once('consentResults', resolve));
     await ok(people.fay.socket, { type: 'consent.close', consentId });
     const r = await results;
+    // Closed: no page of any of the database's files (the write-ahead log too) holds anyone's id
+    // beside the round's or a point's; only the totals are kept.
+    expect(pagesWithPairs(databaseFiles(dataDir), answering, [consentId, ...points])).toEqual([]);
     // A lone facilitator is not shown on its own, and so that it cannot be worked out by
     // subtraction, the decision makers are counted together with them (the votes' rule).
     expect(r.groups.map((g) => [g.role, g.voters, g.shown])).toEqual([
