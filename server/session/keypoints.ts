@@ -61,8 +61,12 @@ export async function agreeKeyPoints(
   }
   const board = await readBoardFacts(ctx.boards, boardId);
   if (!board.keyPoints.length) return fail('not_allowed_now', 'Write at least one key point before marking them agreed.');
+  // A board can hold more (one made from an archive, which takes up to 500): say what to do.
   if (board.keyPoints.length > KEY_POINT_RULES.maxPoints) {
-    return fail('not_allowed_now', `A board can have at most ${KEY_POINT_RULES.maxPoints} key points. Merge or delete some first.`);
+    return fail(
+      'not_allowed_now',
+      `This board has ${board.keyPoints.length} key points. Agree at most ${KEY_POINT_RULES.maxPoints} at once: merge or delete some first.`
+    );
   }
   const versions = (await ctx.store.keyPoints.versions(workshopId)).filter((v) => v.boardId === boardId);
   const last = versions[versions.length - 1];
@@ -103,7 +107,7 @@ export async function openConsent(ctx: SessionContext, actor: ParticipantRecord,
   if (points.length > CONSENT_RULES.maxPoints) {
     return fail(
       'not_allowed_now',
-      `A consent round can ask about at most ${CONSENT_RULES.maxPoints} key points. Merge or delete some first.`
+      `This board has ${points.length} key points. A consent round can ask about at most ${CONSENT_RULES.maxPoints} at once: merge or delete some first.`
     );
   }
   const round: ConsentRecord = {

@@ -351,6 +351,25 @@ describe('key points', () => {
     expect(easy).toContain('2 cards from an earlier workshop said this too.');
   });
 
+  it('[L-KEY-2, L-KEY-5] says what to do when a board made from an archive has more than 30 key points to agree or ask about', async () => {
+    const archive = await exported();
+    const [first] = archive.boards[0].keyPoints;
+    archive.boards[0].keyPoints = Array.from({ length: 31 }, (_, i) => ({ ...first, id: `kp${i}`, text: `Point ${i + 1}` }));
+    const made = await imported(archive);
+    const host = await person(made.links.facilitator, 'Fay', made.id);
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: made.boards[0].id })).toEqual({
+      ok: false,
+      error: { code: 'not_allowed_now', message: 'This board has 31 key points. Agree at most 30 at once: merge or delete some first.' }
+    });
+    expect(await host.socket.run({ type: 'consent.open', boardId: made.boards[0].id })).toEqual({
+      ok: false,
+      error: {
+        code: 'not_allowed_now',
+        message: 'This board has 31 key points. A consent round can ask about at most 30 at once: merge or delete some first.'
+      }
+    });
+  });
+
   it('[L-KEY-1] lets the facilitator agree key points edited after the end, so those edits do not stay unagreed', async () => {
     const ended = await createWorkshop(proc.url, 'Ended forum');
     const board = ended.boards[0].id;
