@@ -269,7 +269,9 @@ export function openMemoryStore(): Store {
           .map((p) => p.id),
       async setRole(id, role) {
         const p = participants.get(id);
-        if (p) p.role = role;
+        if (!p) return;
+        p.role = role;
+        if (role !== 'member') p.representative = false;
       },
       async setRepresentative(id, representative) {
         const p = participants.get(id);

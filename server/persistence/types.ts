@@ -234,8 +234,9 @@ export interface PeopleStore {
    * "here" for names. Someone who left on every device (or was removed) is not.
    */
   withLiveSession(workshopId: string): Promise<string[]>;
+  /** Changes a role; a role other than member takes the representative mark off, in the same write. */
   setRole(participantId: string, role: Role): Promise<void>;
-  /** Marks a participant as a representative of the group (may download the briefing), or not. */
+  /** Marks a member as a representative of the group (may download the briefing), or not. */
   setRepresentative(participantId: string, representative: boolean): Promise<void>;
   /** Marks the participant removed and ends every session they hold. */
   remove(participantId: string, at: number): Promise<void>;

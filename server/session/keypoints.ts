@@ -2,11 +2,11 @@
 // are, with their sources and support, as the board's next numbered version), the consent round
 // on them (consent.open / answer / close: answers held per person only while the round is open,
 // totals by role group once it closes, with the votes' small-group rule), and representatives
-// (who may download the briefing). While a round is open nobody sees any total: `state` carries
+// (members who may download the briefing). While a round is open nobody sees any total: `state` carries
 // its points and the turnout at turnout moments (turnout.ts), each person's own answers go to
 // their sockets alone (`consentMine`). See "Key points" in docs/API.md.
 import { randomBytes } from 'node:crypto';
-import { KEY_POINT_RULES, sameAsAgreed } from '../../src/lib/domain/agreed';
+import { KEY_POINT_RULES, sameAsAgreed, withoutHiddenWords } from '../../src/lib/domain/agreed';
 import { CONSENT_RULES, presentConsent, summariseConsent, type ConsentResults } from '../../src/lib/domain/consent';
 import { votingRoles, VOTING_ROLES, type VotingRole } from '../../src/lib/domain/votes';
 import type { Command } from '../../src/lib/protocol/commands';
@@ -20,13 +20,35 @@ type Of<K extends Command['type']> = Extract<Command, { type: K }>;
 /** Key point ids the commands can name (what the schema's `id` takes). */
 const NAMEABLE = /^[A-Za-z0-9_-]{1,64}$/;
 
-const publicVersion = ({ boardId, number, agreedAt, points, consentId }: AgreedVersion): AgreedVersion => ({
-  boardId,
-  number,
-  agreedAt,
-  points,
-  consentId
-});
+/** Each board's hidden cards (their ids), for leaving their words out of agreed versions. */
+async function hiddenByBoard(ctx: Pick<SessionContext, 'store'>, workshopId: string): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const h of await ctx.store.moderation.list(workshopId)) out.set(h.boardId, (out.get(h.boardId) ?? new Set()).add(h.cardId));
+  return out;
+}
+
+/**
+ * A version as the agreedKeyPoints event carries it: the wire's fields only, and without the words
+ * of a card a facilitator has hidden since (the briefing's rule: withoutHiddenWords).
+ */
+const publicVersion = (version: AgreedVersion, hidden: Map<string, Set<string>>): AgreedVersion => {
+  const { boardId, number, agreedAt, points, consentId } = withoutHiddenWords(version, hidden.get(version.boardId) ?? new Set());
+  return { boardId, number, agreedAt, points, consentId };
+};
+
+/**
+ * A card was hidden or put back: everyone gets again each agreed version of its board that names
+ * it, with its words left out or back (pages keep versions by board and number, so these replace
+ * the ones they hold).
+ */
+export async function resendAgreedNaming(ctx: SessionContext, workshopId: string, boardId: string, cardId: string): Promise<void> {
+  const naming = (await ctx.store.keyPoints.versions(workshopId)).filter(
+    (v) => v.boardId === boardId && v.points.some((p) => p.sources.some((s) => s.kind === 'card' && s.id === cardId && s.text !== null))
+  );
+  if (!naming.length) return;
+  const hidden = await hiddenByBoard(ctx, workshopId);
+  for (const v of naming) ctx.notifier()?.agreedKeyPoints(workshopId, publicVersion(v, hidden));
+}
 
 export async function agreeKeyPoints(
   ctx: SessionContext,
@@ -39,8 +61,12 @@ export async function agreeKeyPoints(
   }
   const board = await readBoardFacts(ctx.boards, boardId);
   if (!board.keyPoints.length) return fail('not_allowed_now', 'Write at least one key point before marking them agreed.');
+  // A board can hold more (one made from an archive, which takes up to 500): say what to do.
   if (board.keyPoints.length > KEY_POINT_RULES.maxPoints) {
-    return fail('not_allowed_now', `A board can have at most ${KEY_POINT_RULES.maxPoints} key points. Merge or delete some first.`);
+    return fail(
+      'not_allowed_now',
+      `This board has ${board.keyPoints.length} key points. Agree at most ${KEY_POINT_RULES.maxPoints} at once: merge or delete some first.`
+    );
   }
   const versions = (await ctx.store.keyPoints.versions(workshopId)).filter((v) => v.boardId === boardId);
   const last = versions[versions.length - 1];
@@ -59,7 +85,7 @@ export async function agreeKeyPoints(
     points: freezePoints(board, facts),
     consentId: rounds.length ? rounds[rounds.length - 1].id : null
   });
-  ctx.notifier()?.agreedKeyPoints(workshopId, publicVersion(version));
+  ctx.notifier()?.agreedKeyPoints(workshopId, publicVersion(version, await hiddenByBoard(ctx, workshopId)));
   return { ok: true, number: version.number };
 }
 
@@ -81,7 +107,7 @@ export async function openConsent(ctx: SessionContext, actor: ParticipantRecord,
   if (points.length > CONSENT_RULES.maxPoints) {
     return fail(
       'not_allowed_now',
-      `A consent round can ask about at most ${CONSENT_RULES.maxPoints} key points. Merge or delete some first.`
+      `This board has ${points.length} key points. A consent round can ask about at most ${CONSENT_RULES.maxPoints} at once: merge or delete some first.`
     );
   }
   const round: ConsentRecord = {
@@ -158,6 +184,15 @@ export async function setRepresentative(
   if (!target || target.workshopId !== actor.workshopId || target.removedAt !== null) {
     return fail('invalid_payload', 'That person is not in this workshop.');
   }
+  // Representatives are members who speak for the group: facilitators and decision makers may
+  // have the briefing already, and an observer would first be made a member. Taking the mark off
+  // is always allowed.
+  if (representative && target.role !== 'member') {
+    return fail(
+      'not_allowed_now',
+      'Only members can be marked as representatives. Facilitators and decision makers can download the briefing already.'
+    );
+  }
   await ctx.store.people.setRepresentative(target.id, representative);
   // Their own page learns it at once (it offers the briefing's downloads), and so does the roster.
   ctx.notifier()?.role({ ...target, representative });
@@ -178,6 +213,7 @@ export async function keyPointsOnConnect(
   }
   const latest = new Map<string, ConsentResults>();
   for (const r of await ctx.store.consent.results(participant.workshopId)) latest.set(r.boardId, presentConsent(r));
-  const agreed = (await ctx.store.keyPoints.versions(participant.workshopId)).map(publicVersion);
+  const hidden = await hiddenByBoard(ctx, participant.workshopId);
+  const agreed = (await ctx.store.keyPoints.versions(participant.workshopId)).map((v) => publicVersion(v, hidden));
   return { mine, results: [...latest.values()], agreed };
 }

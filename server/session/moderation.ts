@@ -8,6 +8,7 @@ import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { newToken, unusedJoinCode } from '../tokens';
 import { done, fail, type SessionContext } from './context';
+import { resendAgreedNaming } from './keypoints';
 import { tellNotices, writerOf } from './removed';
 
 async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
@@ -26,7 +27,8 @@ export async function setRole(ctx: SessionContext, actor: ParticipantRecord, par
     if (!others) return fail('not_allowed_now', 'You are the only facilitator. Make someone else a facilitator first.');
   }
   await ctx.store.people.setRole(target.id, role);
-  const updated = { ...target, role };
+  // Representatives are members: the store took the mark off with any other role.
+  const updated = { ...target, role, representative: role === 'member' && target.representative === true };
   ctx.connections.participantChanged(updated);
   ctx.notifier()?.role(updated);
   // The queue's order depends on roles (decision makers after members): everyone sees it anew.
@@ -101,6 +103,8 @@ export async function hideCard(
   const state = await ctx.states.get(workshopId);
   if (state.spotlight?.kind === 'card' && state.spotlight.cardId === cardId)
     await ctx.states.save(workshopId, { ...state, spotlight: null });
+  // Its words leave the agreed versions as everyone sees them too (the versions keep them, for a restore).
+  await resendAgreedNaming(ctx, workshopId, boardId, cardId);
   ctx.views.schedule(workshopId, 0);
   return done;
 }
@@ -114,6 +118,7 @@ export async function restoreCard(ctx: SessionContext, actor: ParticipantRecord,
   await ctx.store.notices.deleteAbout(boardId, cardId, 'hidden');
   const writer = await writerOf(ctx, boardId, cardId);
   if (writer !== null) await tellNotices(ctx, [writer]);
+  await resendAgreedNaming(ctx, actor.workshopId, boardId, cardId);
   ctx.views.schedule(actor.workshopId, 0);
   return done;
 }

@@ -848,7 +848,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       ...extra
     });
 
-    it('[ST19] marks participants as representatives and keeps it with them; new people are not', async () => {
+    it('[ST19] marks participants as representatives and keeps it with them while they are members; new people are not', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');
       await store.people.add({ ...ann, id: 'p2', name: 'Bo', representative: true }, 'hash2');
@@ -861,6 +861,14 @@ export function storeContract(name: string, open: () => OpenedStore): void {
         ['p2', false]
       ]);
       expect((await store.people.bySession('hash1'))?.representative).toBe(true);
+      // Representatives are members: a role change away from member takes the mark off with it,
+      // and back to member it does not return by itself.
+      await store.people.setRole('p1', 'member');
+      expect((await store.people.get('p1'))?.representative).toBe(true);
+      await store.people.setRole('p1', 'observer');
+      expect(await store.people.get('p1')).toMatchObject({ role: 'observer', representative: false });
+      await store.people.setRole('p1', 'member');
+      expect((await store.people.get('p1'))?.representative).toBe(false);
     });
 
     it('[ST20] numbers agreed versions 1, 2... per board and gives them back exactly, by board and number', async () => {

@@ -207,7 +207,9 @@ describe('export, import, export again', () => {
   it('the facilitator downloads the whole workshop as one JSON file', () => {
     expect(first.res.status).toBe(200);
     expect(first.res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(first.res.headers.get('content-disposition')).toMatch(/^attachment; filename=".+-archive\.json"$/);
+    expect(first.res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename=".+-archive\.json"; filename\*=UTF-8''.+%20archive\.json$/
+    );
     expect(first.res.headers.get('cache-control')).toBe('no-store');
     // What the export writes, the import takes.
     expect(checkArchive(first.archive)).toMatchObject({ ok: true });

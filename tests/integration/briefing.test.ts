@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Board } from '../../src/lib/board/board';
 import { themeSource } from '../../src/lib/domain/support';
+import type { Archive } from '../../src/lib/protocol/archive';
 import type { AgreedVersion, ConsentResults } from '../../src/lib/protocol/session';
 import {
   connectBoard,
@@ -20,6 +21,7 @@ import {
   type CreatedWorkshop,
   type SessionClient
 } from '../helpers/clients';
+import { databaseFiles, pagesWithPairs } from '../helpers/db-pages';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { tempDataDir } from '../helpers/server';
 
@@ -51,8 +53,8 @@ async function person(link: string, name: string, workshopId = w.id): Promise<So
 }
 
 /** Writes on the board as this person, through their own y-websocket connection (so the server records them as the writer). */
-async function asPerson<T>(who: Someone, change: (board: Board) => T): Promise<T> {
-  const client = connectBoard(proc.wsUrl, boardId, who.token);
+async function asPerson<T>(who: Someone, change: (board: Board) => T, board = boardId): Promise<T> {
+  const client = connectBoard(proc.wsUrl, board, who.token);
   boards.push(client);
   await client.synced;
   const out = change(new Board(client.doc));
@@ -67,8 +69,39 @@ async function ok(socket: SessionClient, command: Parameters<SessionClient['run'
   return result as Record<string, unknown>;
 }
 
-const get = (file: string, token: string | null, query = '') =>
-  fetch(`${proc.url}/api/workshops/${w.id}/${file}${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (file: string, token: string | null, query = '', workshopId = w.id) =>
+  fetch(`${proc.url}/api/workshops/${workshopId}/${file}${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+/** This person's socket, connected again if it closed (the server restarts in one test). */
+async function live(who: Someone, workshopId = w.id): Promise<SessionClient> {
+  if (who.socket.connected) return who.socket;
+  who.socket = await connectSession(proc.url, workshopId, who.token);
+  sockets.push(who.socket);
+  return who.socket;
+}
+
+/** The first `event` a socket heard after its `from`th event; waits for it. */
+async function heardAfter<T>(socket: SessionClient, event: string, from: number, check: (x: T) => boolean = () => true): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const found = socket.heard.slice(from).find((h) => h.event === event && check(h.args[0] as T));
+    if (found) return found.args[0] as T;
+    if (Date.now() > deadline) throw new Error(`no ${event} in time`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The whole workshop as an archive, as its facilitator downloads it, and a new workshop made from one. */
+const exported = async (): Promise<Archive> => (await get('briefing.json', people.fay.token)).json();
+async function imported(archive: Archive): Promise<CreatedWorkshop> {
+  const res = await fetch(`${proc.url}/api/workshops/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(archive)
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return res.json();
+}
 
 function pdfText(bytes: ArrayBuffer): { info: string; text: string } {
   const file = path.join(os.tmpdir(), `briefing-${process.pid}-${Math.random().toString(36).slice(2)}.pdf`);
@@ -190,9 +223,17 @@ describe('key points', () => {
     );
     await people.ann.socket.stateWhere((s) => s.consent[0]?.turnout.find((t) => t.role === 'member')?.voted === 4, 8000);
 
+    // While the round is open, the answers are in the database beside their people's ids: the
+    // scan below can see them.
+    const answering = ['ann', 'bo', 'cy', 'di', 'dana', 'dev', 'dot', 'fay'].map((p) => people[p].id);
+    expect(pagesWithPairs(databaseFiles(dataDir), answering, [consentId]).length).toBeGreaterThan(0);
+
     const results = new Promise<ConsentResults>((resolve) => people.ann.socket.once('consentResults', resolve));
     await ok(people.fay.socket, { type: 'consent.close', consentId });
     const r = await results;
+    // Closed: no page of any of the database's files (the write-ahead log too) holds anyone's id
+    // beside the round's or a point's; only the totals are kept.
+    expect(pagesWithPairs(databaseFiles(dataDir), answering, [consentId, ...points])).toEqual([]);
     // A lone facilitator is not shown on its own, and so that it cannot be worked out by
     // subtraction, the decision makers are counted together with them (the votes' rule).
     expect(r.groups.map((g) => [g.role, g.voters, g.shown])).toEqual([
@@ -262,6 +303,97 @@ describe('key points', () => {
     expect(md).toContain('Changed: Peer coaches in every drop-in');
     expect(md).toContain('Was: Peer coaches at the drop-in, run by people who have used services');
   });
+
+  it('[L-KEY-3] leaves the words of a card hidden since out of the versions everyone is sent, as the briefing does, until it is back', async () => {
+    const fay = await live(people.fay);
+    const dana = await live(people.dana);
+    const sourceWords = (v: AgreedVersion) => v.points[1].sources.map((s) => s.text);
+    // Version 1's second point comes from the coaches card and the minibus card: the facilitator hides the first.
+    let from = dana.heard.length;
+    await ok(fay, { type: 'card.hide', boardId, cardId: cards.coach, reason: 'Names a member of staff' });
+    let restored = false;
+    try {
+      // A page already open gets the version again without its words...
+      expect(sourceWords(await heardAfter<AgreedVersion>(dana, 'agreedKeyPoints', from))).toEqual([null, 'An evening minibus']);
+      // ...a page that connects now never gets them...
+      const late = await connectSession(proc.url, w.id, people.oli.token);
+      sockets.push(late);
+      expect(sourceWords(await heardAfter<AgreedVersion>(late, 'agreedKeyPoints', 0))).toEqual([null, 'An evening minibus']);
+      expect(JSON.stringify(late.heard.filter((h) => h.event === 'agreedKeyPoints'))).not.toContain('"Peer coaches at the drop-in"');
+      // ...as the briefing says.
+      expect(await (await get('briefing.md', people.dana.token)).text()).toContain('a card the facilitator has hidden');
+      // Restored, its words are back for everyone.
+      from = dana.heard.length;
+      await ok(fay, { type: 'card.restore', boardId, cardId: cards.coach });
+      restored = true;
+      expect(sourceWords(await heardAfter<AgreedVersion>(dana, 'agreedKeyPoints', from))).toEqual([
+        'Peer coaches at the drop-in',
+        'An evening minibus'
+      ]);
+    } finally {
+      // The tests below count this card: it goes back even when this test fails.
+      if (!restored) await fay.run({ type: 'card.restore', boardId, cardId: cards.coach });
+    }
+  });
+
+  it('[L-KEY-4] counts the cards of a workshop made from an archive as from an earlier workshop, not as without a name', async () => {
+    const made = await imported(await exported());
+    const host = await person(made.links.facilitator, 'Fay', made.id);
+    const res = await get('keypoints', host.token, '', made.id);
+    expect(res.status).toBe(200);
+    const support = (await res.json()).boards[0].support as Record<string, { cards: number; people: number; withoutName: number }>;
+    // The theme: Ann's and Bo's cards, with their names on them, and the one posted without a name.
+    expect(Object.values(support)[0]).toMatchObject({ cards: 3, people: 0, withoutName: 1, earlier: 2 });
+    const md = await (await get('briefing.md', host.token, '', made.id)).text();
+    expect(md).toContain('From 1 card without a name and 2 cards from an earlier workshop.');
+    const easy = await (await get('briefing.md', host.token, '?version=easy', made.id)).text();
+    expect(easy).toContain('1 card without a name said this too.');
+    expect(easy).toContain('2 cards from an earlier workshop said this too.');
+  });
+
+  it('[L-KEY-2, L-KEY-5] says what to do when a board made from an archive has more than 30 key points to agree or ask about', async () => {
+    const archive = await exported();
+    const [first] = archive.boards[0].keyPoints;
+    archive.boards[0].keyPoints = Array.from({ length: 31 }, (_, i) => ({ ...first, id: `kp${i}`, text: `Point ${i + 1}` }));
+    const made = await imported(archive);
+    const host = await person(made.links.facilitator, 'Fay', made.id);
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: made.boards[0].id })).toEqual({
+      ok: false,
+      error: { code: 'not_allowed_now', message: 'This board has 31 key points. Agree at most 30 at once: merge or delete some first.' }
+    });
+    expect(await host.socket.run({ type: 'consent.open', boardId: made.boards[0].id })).toEqual({
+      ok: false,
+      error: {
+        code: 'not_allowed_now',
+        message: 'This board has 31 key points. A consent round can ask about at most 30 at once: merge or delete some first.'
+      }
+    });
+  });
+
+  it('[L-KEY-1] lets the facilitator agree key points edited after the end, so those edits do not stay unagreed', async () => {
+    const ended = await createWorkshop(proc.url, 'Ended forum');
+    const board = ended.boards[0].id;
+    const host = await person(ended.links.facilitator, 'Fay', ended.id);
+    const member = await person(ended.links.member, 'Ann', ended.id);
+    const point = await asPerson(host, (b) => b.addKeyPoint('Buses after 6pm', []), board);
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: board })).toEqual({ ok: true, number: 1 });
+    await ok(host.socket, { type: 'workshop.end' });
+    // Every board is locked now; the facilitator may still edit it.
+    await asPerson(
+      host,
+      (b) => {
+        const p = b.keyPoints().find((k) => k.id === point)!;
+        p.text.insert(p.text.length, ', every day');
+      },
+      board
+    );
+    expect(await member.socket.run({ type: 'keypoints.agree', boardId: board })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: board })).toEqual({ ok: true, number: 2 });
+    const md = await (await get('briefing.md', host.token, '', ended.id)).text();
+    expect(md).toContain('Agreed (version 2,');
+    expect(md).toContain('Buses after 6pm, every day');
+    expect(md).not.toContain('Changed on the board since it was agreed');
+  });
 });
 
 describe('the briefing', () => {
@@ -300,6 +432,44 @@ describe('the briefing', () => {
     await ok(fay, { type: 'participant.setRepresentative', participantId: people.ann.id, representative: true });
   });
 
+  it('[L-BRIEF-1] takes representatives from the members only, and a role change away from member takes the mark off', async () => {
+    const fay = await live(people.fay);
+    const ann = await live(people.ann);
+    // The facilitators' roster comes to show Ann as `want` (it times out if it never does).
+    type Roster = { roster: { id: string; role: string; representative: boolean }[] };
+    const rosterShows = (from: number, want: { role: string; representative: boolean }) =>
+      heardAfter<Roster>(fay, 'facilitator', from, (v) =>
+        v.roster.some((p) => p.id === people.ann.id && p.role === want.role && p.representative === want.representative)
+      );
+    // Nobody but a member can be marked: decision makers and facilitators have the briefing already, observers watch.
+    for (const who of [people.oli, people.dana, people.fay]) {
+      expect(await fay.run({ type: 'participant.setRepresentative', participantId: who.id, representative: true })).toEqual({
+        ok: false,
+        error: {
+          code: 'not_allowed_now',
+          message: 'Only members can be marked as representatives. Facilitators and decision makers can download the briefing already.'
+        }
+      });
+    }
+    expect((await get('briefing.md', people.oli.token)).status).toBe(403);
+    // Ann, a member marked in the test before, is made an observer: the mark goes with the role...
+    expect((await get('briefing.md', people.ann.token)).status).toBe(200);
+    let from = fay.heard.length;
+    const told = new Promise((resolve) => ann.once('role', resolve));
+    await ok(fay, { type: 'participant.setRole', participantId: people.ann.id, role: 'observer' });
+    expect(await told).toMatchObject({ role: 'observer', representative: false });
+    await rosterShows(from, { role: 'observer', representative: false });
+    expect((await get('briefing.md', people.ann.token)).status).toBe(403);
+    expect((await get('briefing.json', people.ann.token)).status).toBe(403);
+    // ...and a member again, she is not a representative until the facilitator marks her again.
+    from = fay.heard.length;
+    await ok(fay, { type: 'participant.setRole', participantId: people.ann.id, role: 'member' });
+    await rosterShows(from, { role: 'member', representative: false });
+    expect((await get('briefing.md', people.ann.token)).status).toBe(403);
+    await ok(fay, { type: 'participant.setRepresentative', participantId: people.ann.id, representative: true });
+    expect((await get('briefing.md', people.ann.token)).status).toBe(200);
+  });
+
   it('[L-BRIEF-2] names its files after the workshop, and refuses a version it does not know', async () => {
     const pdf = await get('briefing.pdf', people.fay.token, '?version=easy');
     expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; filename="Probation-forum-briefing-easy-read\.pdf"/);
@@ -309,6 +479,47 @@ describe('the briefing', () => {
     const bad = await get('briefing.md', people.fay.token, '?version=<script>');
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatchObject({ code: 'invalid_input', field: 'version' });
+  });
+
+  it('[L-BRIEF-2] names the briefing and the archive alike: an ASCII name, and the title as typed in filename*', async () => {
+    const names = async (title: string) => {
+      const made = await createWorkshop(proc.url, title);
+      const host = await person(made.links.facilitator, 'Fay', made.id);
+      return Promise.all(
+        ['briefing.json', 'briefing.md'].map(async (f) => (await get(f, host.token, '', made.id)).headers.get('content-disposition'))
+      );
+    };
+    expect(await names('Café des idées')).toEqual([
+      `attachment; filename="Cafe-des-idees-archive.json"; filename*=UTF-8''${encodeURIComponent('Café des idées archive.json')}`,
+      `attachment; filename="Cafe-des-idees-briefing.md"; filename*=UTF-8''${encodeURIComponent('Café des idées briefing.md')}`
+    ]);
+    // A title with no letter in the Latin alphabet: "workshop", and the title in filename*.
+    expect(await names('Форум жителей')).toEqual([
+      `attachment; filename="workshop-archive.json"; filename*=UTF-8''${encodeURIComponent('Форум жителей archive.json')}`,
+      `attachment; filename="workshop-briefing.md"; filename*=UTF-8''${encodeURIComponent('Форум жителей briefing.md')}`
+    ]);
+    // The easy read's "(easy read)" is encoded as RFC 5987 asks.
+    expect((await get('briefing.md', people.fay.token, '?version=easy')).headers.get('content-disposition')).toBe(
+      `attachment; filename="Probation-forum-briefing-easy-read.md"; filename*=UTF-8''Probation%20forum%20briefing%20%28easy%20read%29.md`
+    );
+  });
+
+  it('[L-BRIEF-5] answers a failure on the way in the API’s error shape: a PDF Typst cannot make', async () => {
+    // A card posted without a name whose words end in half of an emoji (a lone surrogate, which
+    // JSON carries as "\ud83d" and the server's board keeps as it came): Typst's JSON reader
+    // refuses it, so the PDF cannot be made. If that is ever made to work, find another real failure.
+    const made = await createWorkshop(proc.url, 'Broken forum');
+    const host = await person(made.links.facilitator, 'Fay', made.id);
+    const member = await person(made.links.member, 'Ann', made.id);
+    await ok(host.socket, { type: 'settings.update', anonymousCards: 'optional' });
+    await ok(member.socket, { type: 'card.addAnonymous', boardId: made.boards[0].id, lane: 'problems', text: 'Buses \ud83d' });
+    const res = await get('briefing.pdf', host.token, '', made.id);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ error: { code: 'server_error', message: 'Something went wrong on our side. Try again.' } });
+    // The other formats of the same briefing are made as ever.
+    expect((await get('briefing.md', host.token, '', made.id)).status).toBe(200);
   });
 
   it('is a tagged PDF with its title and language, whose text is the briefing, user text printed as typed', async () => {

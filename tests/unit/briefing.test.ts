@@ -213,6 +213,33 @@ describe('easy read', () => {
     expect(texts(doc.blocks)).toContain('1 card without a name said this too.');
     expect(doc.subtitle).toMatch(/easy read/);
   });
+
+  it('with several boards, asks each board’s questions under its name, so none is asked twice without saying which board', () => {
+    const one = input();
+    const second = { ...one.boards[0], id: 'b2', title: 'Housing' };
+    const b = buildBriefing({ ...one, boards: [one.boards[0], second] });
+    const headings = briefingDocument(b, 'easy').blocks.flatMap((x) => (x.kind === 'heading' ? [`${x.level} ${x.text}`] : []));
+    const board = (title: string) => [
+      `2 What did we say on the board “${title}”?`,
+      '3 What do we want to say?',
+      '3 Which ideas did people like most?',
+      '3 What groups of ideas did we find?'
+    ];
+    expect(headings).toEqual([
+      '2 What was the question?',
+      ...board('Main board'),
+      ...board('Housing'),
+      '2 Who took part?',
+      '2 When was it?',
+      '2 Is anyone named?'
+    ]);
+    // With one board, its questions are the document's own, and no board is named.
+    const single = briefingDocument(buildBriefing(one), 'easy').blocks.flatMap((x) =>
+      x.kind === 'heading' ? [`${x.level} ${x.text}`] : []
+    );
+    expect(single.filter((h) => h.includes('What do we want to say?'))).toEqual(['2 What do we want to say?']);
+    expect(single.some((h) => h.includes('on the board'))).toBe(false);
+  });
 });
 
 describe('Markdown', () => {

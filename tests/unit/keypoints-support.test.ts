@@ -34,12 +34,15 @@ function closedVote(id: string, items: string[], ballots: { p: string; role: Vot
 const authors: Record<string, string> = { c1: 'ann', c2: 'ann', c3: 'bob', c4: 'cat' };
 const facts = (votes: VoteResults[] = []): SupportFacts => ({
   cards: [
-    { id: 'c1', theme: 't1' },
-    { id: 'c2', theme: 't1' },
-    { id: 'c3', theme: null },
-    { id: 'c4', theme: 't2' },
-    { id: 'anon1', theme: 't1' },
-    { id: 'anon2', theme: null }
+    { id: 'c1', theme: 't1', anonymous: false },
+    { id: 'c2', theme: 't1', anonymous: false },
+    { id: 'c3', theme: null, anonymous: false },
+    { id: 'c4', theme: 't2', anonymous: false },
+    { id: 'anon1', theme: 't1', anonymous: true },
+    { id: 'anon2', theme: null, anonymous: true },
+    // Came with a workshop made from an archive: a name on them, no writer known here.
+    { id: 'old1', theme: 't2', anonymous: false },
+    { id: 'old2', theme: null, anonymous: false }
   ],
   themes: ['t1', 't2'],
   authorOf: (id) => authors[id] ?? null,
@@ -61,6 +64,19 @@ describe('key point support', () => {
     expect(contributorsWords(supportOf([], facts()))).toBe('No cards linked yet.');
     expect(contributorsWords({ cards: 1, people: 1, withoutName: 0 })).toBe('From 1 person.');
     expect(contributorsWords({ cards: 1, people: 0, withoutName: 1 })).toBe('From 1 card without a name.');
+  });
+
+  it('counts cards with a name but no writer known here (from an archive) apart: not people, not "without a name"', () => {
+    // t2 holds c4 (Cat) and old1; old2 on its own.
+    const s = supportOf(['theme:t2', 'old2'], facts());
+    expect(s).toMatchObject({ cards: 3, people: 1, withoutName: 0, earlier: 2 });
+    expect(contributorsWords(s)).toBe('From 1 person and 2 cards from an earlier workshop.');
+    expect(contributorsWords(supportOf(['old1'], facts()))).toBe('From 1 card from an earlier workshop.');
+    expect(contributorsWords(supportOf(['c1', 'anon1', 'old1'], facts()))).toBe(
+      'From 1 person, 1 card without a name and 1 card from an earlier workshop.'
+    );
+    // A version agreed before these were counted apart has no `earlier`: read as none.
+    expect(contributorsWords({ cards: 2, people: 1, withoutName: 1 })).toBe('From 1 person and 1 card without a name.');
   });
 
   it("adds up closed votes' totals by role group for its sources, the cards in its themes included", () => {

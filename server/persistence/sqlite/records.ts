@@ -228,7 +228,10 @@ export function sqliteRecords(
       `SELECT p.id FROM participants p WHERE p.workshop_id = ? AND p.removed_at IS NULL
        AND EXISTS (SELECT 1 FROM sessions s WHERE s.participant_id = p.id AND s.revoked_at IS NULL) ORDER BY p.created_at`
     ),
-    setRole: db.prepare('UPDATE participants SET role = @role WHERE id = @id'),
+    // Representatives are members: a role change away from member takes the mark off, in the same write.
+    setRole: db.prepare(
+      "UPDATE participants SET role = @role, representative = CASE WHEN @role = 'member' THEN representative ELSE 0 END WHERE id = @id"
+    ),
     setRepresentative: db.prepare('UPDATE participants SET representative = @representative WHERE id = @id'),
     removeParticipant: db.prepare('UPDATE participants SET removed_at = @at WHERE id = @id AND removed_at IS NULL'),
     revokeSessions: db.prepare('UPDATE sessions SET revoked_at = @at WHERE participant_id = @id AND revoked_at IS NULL'),

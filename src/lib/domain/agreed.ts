@@ -103,6 +103,27 @@ export function changesSince(version: Pick<AgreedVersion, 'points'>, now: readon
   return { added, changed, removed, reordered, any: added.length > 0 || removed.length > 0 || changed.length > 0 || reordered };
 }
 
+/** Whether a version's source is a card a facilitator has hidden since (`hidden`: the board's hidden card ids). */
+export function isHiddenSource(source: Pick<AgreedSource, 'id' | 'kind'>, hidden: ReadonlySet<string>): boolean {
+  return source.kind === 'card' && hidden.has(source.id);
+}
+
+/**
+ * A version as anyone may see it: the words of a card a facilitator has hidden since are left
+ * out (text null), as they are gone from the board; the rest as it was agreed. The same rule for
+ * the agreedKeyPoints event and the briefing. The stored version is not changed: restoring the
+ * card shows its words again.
+ */
+export function withoutHiddenWords<V extends Pick<AgreedVersion, 'points'>>(version: V, hidden: ReadonlySet<string>): V {
+  return {
+    ...version,
+    points: version.points.map((p) => ({
+      ...p,
+      sources: p.sources.map((s) => (isHiddenSource(s, hidden) ? { ...s, text: null } : s))
+    }))
+  };
+}
+
 /** Whether the board's key points are exactly an agreed version's (words, sources and order). */
 export function sameAsAgreed(version: Pick<AgreedVersion, 'points'>, now: readonly PointNow[]): boolean {
   return !changesSince(version, now).any;

@@ -9,7 +9,7 @@ import type { Lane } from '../board/schema';
 import { agreedWords, shortDate } from './agreed';
 import type { Briefing, BriefingBoard, BriefingKeyPoint, CardVotes } from './briefing';
 import { CONSENT_ANSWERS, CONSENT_LABEL, CONSENT_QUESTION, type ConsentCell, type ConsentResults } from './consent';
-import { contributorsWords, groupsWords, voteSupportWords } from './support';
+import { contributorsWords, earlierWords, groupsWords, voteSupportWords } from './support';
 import type { GroupSummary, VotingRole } from './votes';
 
 export type BriefingVersionKind = 'standard' | 'easy';
@@ -271,9 +271,14 @@ function easy(b: Briefing, timeZone?: string): BriefingDocument {
   const line = (text: string, tone?: 'note' | 'strong'): Block => ({ kind: 'paragraph', text, tone });
   blocks.push({ kind: 'heading', level: 2, text: 'What was the question?' });
   blocks.push(line(b.workshop.question, 'strong'));
+  // With more than one board, each board's questions come under its name, so none of them is
+  // asked twice without saying which board it is about.
+  const several = b.boards.length > 1;
+  const question = (text: string): Block => ({ kind: 'heading', level: several ? 3 : 2, text });
   for (const board of b.boards) {
     const kp = board.keyPoints;
-    blocks.push({ kind: 'heading', level: 2, text: 'What do we want to say?' });
+    if (several) blocks.push({ kind: 'heading', level: 2, text: `What did we say on the board “${board.title}”?` });
+    blocks.push(question('What do we want to say?'));
     blocks.push(
       line(
         kp.agreed
@@ -287,14 +292,15 @@ function easy(b: Briefing, timeZone?: string): BriefingDocument {
       blocks.push(line(p.text || 'This point has no words yet.'));
       if (p.support.people) blocks.push(line(`${people(p.support.people)} wrote cards about this.`));
       if (p.support.withoutName) blocks.push(line(`${plural(p.support.withoutName, 'card', 'cards')} without a name said this too.`));
+      if (p.support.earlier) blocks.push(line(`${earlierWords(p.support.earlier)} said this too.`));
     });
     if (kp.changes?.any) blocks.push(line('Some points changed after the group agreed. The changes are not agreed yet.', 'note'));
     if (board.consent) {
-      blocks.push({ kind: 'heading', level: 2, text: 'Did everyone agree?' });
+      blocks.push(question('Did everyone agree?'));
       blocks.push(line('We asked: does this say what we think?'));
       blocks.push(...easyConsent(board.consent));
     }
-    blocks.push({ kind: 'heading', level: 2, text: 'Which ideas did people like most?' });
+    blocks.push(question('Which ideas did people like most?'));
     if (!board.topSolutions.cards.length) blocks.push(line('We did not write any ideas for solutions.'));
     else if (board.topSolutions.by === 'order') blocks.push(line('We did not vote on the ideas.'));
     else blocks.push(line('These ideas got the most votes.'));
@@ -302,7 +308,7 @@ function easy(b: Briefing, timeZone?: string): BriefingDocument {
       blocks.push(line(c.text, 'strong'));
       if (c.votes?.total) blocks.push(line(`${plural(c.votes.total, 'vote', 'votes')}.`));
     }
-    blocks.push({ kind: 'heading', level: 2, text: 'What groups of ideas did we find?' });
+    blocks.push(question('What groups of ideas did we find?'));
     if (!board.themes.length) blocks.push(line('We did not put the cards in groups.'));
     for (const t of board.themes) blocks.push(line(`${t.name}: ${plural(t.cards.length, 'card', 'cards')}.`));
   }

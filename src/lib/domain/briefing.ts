@@ -8,9 +8,18 @@
 // is counted by role group, and support counts people without naming them. Cards posted without
 // a name are counted apart and are never linked to anyone.
 import type { Lane } from '../board/schema';
-import { changesSince, KEY_POINT_RULES, sourceKind, type AgreedVersion, type Changes, type PointNow } from './agreed';
+import {
+  changesSince,
+  isHiddenSource,
+  KEY_POINT_RULES,
+  sourceKind,
+  withoutHiddenWords,
+  type AgreedVersion,
+  type Changes,
+  type PointNow
+} from './agreed';
 import type { ConsentResults } from './consent';
-import type { Role } from './roles';
+import { isRepresentative, type Role } from './roles';
 import { supportOf, themeOfSource, type Support, type SupportFacts } from './support';
 import { themeItem, type GroupSummary, type VoteResults, type VoteSubject, type VotingRole } from './votes';
 
@@ -210,14 +219,11 @@ function boardBriefing(input: BriefingBoardInput, authorOf: BriefingInput['autho
   const frozen = (v: AgreedVersion): BriefingVersion => ({
     number: v.number,
     agreedAt: v.agreedAt,
-    points: v.points.map((p) => ({
+    points: withoutHiddenWords(v, hidden).points.map((p) => ({
       id: p.id,
       text: p.text,
       support: p.support,
-      sources: p.sources.map((s) => {
-        const isHidden = s.kind === 'card' && hidden.has(s.id);
-        return { id: s.id, kind: s.kind, text: isHidden ? null : s.text, lane: s.lane, hidden: isHidden };
-      })
+      sources: p.sources.map((s) => ({ id: s.id, kind: s.kind, text: s.text, lane: s.lane, hidden: isHiddenSource(s, hidden) }))
     }))
   });
   const last = input.agreed.length ? input.agreed[input.agreed.length - 1] : null;
@@ -297,7 +303,7 @@ export function buildBriefing(input: BriefingInput): Briefing {
       decisionMaker: count('decisionMaker'),
       observer: count('observer'),
       total: here.length,
-      representatives: here.filter((p) => p.representative).length
+      representatives: here.filter(isRepresentative).length
     },
     boards
   };

@@ -32,3 +32,16 @@ export function canEditBoard(role: Role, board: { locked: boolean }): boolean {
     }
   }
 }
+
+/**
+ * A representative of the group: a member a facilitator has marked (participant.setRepresentative).
+ * The mark counts for members only; the store takes it off when someone stops being a member.
+ */
+export function isRepresentative(p: { role: Role; representative?: boolean }): boolean {
+  return p.role === 'member' && p.representative === true;
+}
+
+/** May download the briefing and the archive: facilitators, decision makers and representatives. */
+export function mayDownloadBriefing(p: { role: Role; representative?: boolean }): boolean {
+  return p.role === 'facilitator' || p.role === 'decisionMaker' || isRepresentative(p);
+}

@@ -1,7 +1,7 @@
 // What stands behind a key point, counted and never named: the cards it comes from (named
-// directly, or in a theme it names), how many distinct people wrote them, how many of them carry
-// no writer at all (posted without a name), and the closed votes' totals for its sources by role
-// group. Pure: the server passes in the authorship records (they never reach a page) and the
+// directly, or in a theme it names), how many distinct people wrote them, how many were posted
+// without a name, how many came with the workshop from an archive (a name on them, but no writer
+// known here), and the closed votes' totals for its sources by role group. Pure: the server passes in the authorship records (they never reach a page) and the
 // results of closed votes (which already hide small groups; nothing here can undo that).
 import { VOTING_ROLES, type GroupSummary, type VoteResults, type VotingRole } from './votes';
 
@@ -15,6 +15,8 @@ export interface SupportCard {
   id: string;
   /** The theme it is in, when that theme exists. */
   theme: string | null;
+  /** Posted without a name. */
+  anonymous: boolean;
 }
 
 export interface SupportFacts {
@@ -24,7 +26,8 @@ export interface SupportFacts {
   themes: readonly string[];
   /**
    * Who wrote a card, from the authorship records; null for a card with none. Cards posted
-   * without a name never have one, so they are counted apart and can never be linked to anyone.
+   * without a name never have one, so they are counted apart and can never be linked to anyone;
+   * nor do cards brought in from an archive (the archive names no writer).
    */
   authorOf: (cardId: string) => string | null;
   /** The board's closed votes, oldest first. */
@@ -52,14 +55,21 @@ export interface Support {
   cards: number;
   /** Distinct people who wrote those cards with their name. Counted, never named. */
   people: number;
-  /** Those cards with no writer recorded: posted without a name. */
+  /** Those cards posted without a name. */
   withoutName: number;
+  /**
+   * Those cards with a name on them but no writer recorded here: cards that came with a workshop
+   * made from an archive (POST /api/workshops/import), written in the earlier workshop by people
+   * this one does not know. Neither people nor "without a name". Absent from versions agreed
+   * before it was counted apart (read it as 0).
+   */
+  earlier?: number;
   /** Sources no longer on the board (a card hidden or deleted, a theme deleted). */
   missing: number;
   votes: VoteSupport[];
 }
 
-export const NO_SUPPORT: Support = { cards: 0, people: 0, withoutName: 0, missing: 0, votes: [] };
+export const NO_SUPPORT: Support = { cards: 0, people: 0, withoutName: 0, earlier: 0, missing: 0, votes: [] };
 
 /** The support of a key point with these sources, on a board as `facts` describe it. */
 export function supportOf(sources: readonly string[], facts: SupportFacts): Support {
@@ -79,11 +89,17 @@ export function supportOf(sources: readonly string[], facts: SupportFacts): Supp
   // The cards behind it: those named, and every card now in a theme it names.
   const behind = new Set(named);
   for (const c of facts.cards) if (c.theme !== null && themes.has(c.theme)) behind.add(c.id);
+  const anonymous = new Set(facts.cards.filter((c) => c.anonymous).map((c) => c.id));
   const people = new Set<string>();
   let withoutName = 0;
+  let earlier = 0;
   for (const id of behind) {
+    if (anonymous.has(id)) {
+      withoutName++;
+      continue;
+    }
     const author = facts.authorOf(id);
-    if (author === null) withoutName++;
+    if (author === null) earlier++;
     else people.add(author);
   }
   const items = new Set<string>([...behind, ...[...themes].map(themeSource)]);
@@ -104,26 +120,33 @@ export function supportOf(sources: readonly string[], facts: SupportFacts): Supp
       groups: vote.groups.map((g) => ({ ...g }))
     });
   }
-  return { cards: behind.size, people: people.size, withoutName, missing, votes };
+  return { cards: behind.size, people: people.size, withoutName, earlier, missing, votes };
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** "From 7 people and 2 cards without a name", in plain words. */
-export function contributorsWords(s: Pick<Support, 'people' | 'withoutName' | 'cards'>): string {
+/** "a, b and c". */
+const listWords = (parts: readonly string[]) =>
+  parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+
+/** "3 cards from an earlier workshop": cards with a name whose writer is not known here (Support.earlier). */
+export const earlierWords = (n: number) => plural(n, 'card from an earlier workshop', 'cards from an earlier workshop');
+
+/** "From 7 people, 2 cards without a name and 3 cards from an earlier workshop", in plain words. */
+export function contributorsWords(s: Pick<Support, 'people' | 'withoutName' | 'earlier' | 'cards'>): string {
   if (s.cards === 0) return 'No cards linked yet.';
   const parts: string[] = [];
   if (s.people) parts.push(plural(s.people, 'person', 'people'));
   if (s.withoutName) parts.push(plural(s.withoutName, 'card without a name', 'cards without a name'));
-  return `From ${parts.join(' and ')}.`;
+  if (s.earlier) parts.push(earlierWords(s.earlier));
+  return `From ${listWords(parts)}.`;
 }
 
 const GROUP_WORDS: Record<VotingRole, string> = { member: 'members', decisionMaker: 'decision makers', facilitator: 'facilitators' };
 
 /** The words for the groups a vote counts together ("decision makers and facilitators"). */
 export function groupsWords(roles: readonly VotingRole[]): string {
-  const words = roles.map((r) => GROUP_WORDS[r]);
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return listWords(roles.map((r) => GROUP_WORDS[r]));
 }
 
 /** One vote's support in a line: "12 votes: members 8, decision makers 4, facilitators fewer than 3 people". */

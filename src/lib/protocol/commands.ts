@@ -73,7 +73,9 @@ export const COMMANDS = {
   'vote.cast': { who: 'contributor', board: none },
   'vote.retract': { who: 'contributor', board: none },
   'vote.close': { who: 'facilitator', board: none },
-  'keypoints.agree': { who: 'facilitator', board: named },
+  // After the end too: facilitators may still edit a locked board's key points (the briefing is
+  // often finished then), and agreeing is how those edits stop being changes nobody agreed.
+  'keypoints.agree': { who: 'facilitator', board: named, afterEnd: true },
   'consent.open': { who: 'facilitator', board: named },
   // A round belongs to one workshop: the handler refuses another workshop's round as unknown.
   'consent.answer': { who: 'contributor', board: none },

@@ -5,8 +5,11 @@ import { json, type RequestEvent } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import BriefingDocumentView from '$lib/components/BriefingDocument.svelte';
 import type { Briefing } from '$lib/domain/briefing';
+import { mayDownloadBriefing } from '$lib/domain/roles';
 import { briefingDocument, type BriefingDocument, type BriefingVersionKind } from '$lib/domain/briefing-document';
 import type { SessionInfo } from '$lib/server/app';
+import { contentDisposition } from '$lib/server/download-name';
+import { errorResponse } from '$lib/server/http';
 import { briefingCsv } from './csv';
 import { briefingMarkdown } from './markdown';
 
@@ -19,10 +22,9 @@ const TYPES: Record<BriefingFormat, string> = {
   csv: 'text/csv; charset=utf-8'
 };
 
-/** Whether this person may have the briefing: facilitators, decision makers, representatives. */
+/** Whether this person may have the briefing: facilitators, decision makers, representatives (members marked), not removed. */
 export function mayHaveBriefing(session: Pick<SessionInfo, 'participant'>): boolean {
-  const p = session.participant;
-  return p.removedAt === null && (p.role === 'facilitator' || p.role === 'decisionMaker' || p.representative === true);
+  return session.participant.removedAt === null && mayDownloadBriefing(session.participant);
 }
 
 export const BRIEFING_FORBIDDEN = 'Only facilitators, decision makers and the group’s representatives can download the briefing.';
@@ -33,27 +35,15 @@ export function versionOf(url: URL): BriefingVersionKind | null {
   return v === null || v === '' || v === 'standard' ? 'standard' : v === 'easy' ? 'easy' : null;
 }
 
-/** A file name from the workshop's title: "Probation-forum-briefing-easy-read.pdf". */
-export function fileName(b: Briefing, version: BriefingVersionKind, ext: string): string {
-  const base =
-    b.workshop.title
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'workshop';
-  const ascii =
-    base
-      .normalize('NFKD')
-      .replace(/[^\x20-\x7e]/g, '')
-      .replace(/-+/g, '-') || 'workshop';
-  return `${ascii}-briefing${version === 'easy' ? '-easy-read' : ''}.${ext}`;
-}
-
+/** The briefing's file name after the title: "Probation-forum-briefing-easy-read.pdf" (see download-name.ts). */
 function disposition(kind: 'inline' | 'attachment', b: Briefing, version: BriefingVersionKind, ext: string): string {
-  const name = fileName(b, version, ext);
-  // Characters a file name cannot hold (control characters among them) become dashes.
-  // eslint-disable-next-line no-control-regex
-  const utf8 = `${b.workshop.title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').slice(0, 60) || 'workshop'} briefing${version === 'easy' ? ' (easy read)' : ''}.${ext}`;
-  return `${kind}; filename="${name}"; filename*=UTF-8''${encodeURIComponent(utf8)}`;
+  const easy = version === 'easy';
+  return contentDisposition(
+    kind,
+    b.workshop.title,
+    { ascii: easy ? 'briefing-easy-read' : 'briefing', typed: easy ? 'briefing (easy read)' : 'briefing' },
+    ext
+  );
 }
 
 /** The briefing as a whole HTML file: the print view's blocks and styles, nothing to run. */
@@ -81,8 +71,22 @@ ${body}
 const refuse = (status: number, code: string, message: string, field?: string) =>
   json({ error: { code, message, ...(field ? { field } : {}) } }, { status, headers: { 'cache-control': 'no-store' } });
 
-/** Answers GET /api/workshops/<id>/briefing.<format>. */
-export async function briefingResponse(event: Pick<RequestEvent, 'params' | 'locals' | 'url'>, format: BriefingFormat): Promise<Response> {
+/**
+ * Answers GET /api/workshops/<id>/briefing.<format>. A failure on the way (the store, the PDF
+ * worker) is answered in the API's error shape, `{ error: { code, message } }`, as everywhere else.
+ */
+export async function briefingResponse(event: RequestEvent, format: BriefingFormat): Promise<Response> {
+  try {
+    return await briefingFile(event, format);
+  } catch (err) {
+    // Refusals and failures alike are not kept by any cache.
+    const failed = errorResponse(err, event);
+    failed.headers.set('cache-control', 'no-store');
+    return failed;
+  }
+}
+
+async function briefingFile(event: Pick<RequestEvent, 'params' | 'locals' | 'url'>, format: BriefingFormat): Promise<Response> {
   const { locals, url } = event;
   const id = (event.params as { id?: string }).id ?? '';
   const session = await locals.who.session(id);

@@ -2,6 +2,7 @@
 import { error } from '@sveltejs/kit';
 import { LANE_INFO, LANES } from '$lib/board/schema';
 import { toCsv } from '$lib/server/csv';
+import { contentDisposition } from '$lib/server/download-name';
 
 export const GET = async ({ params, locals }) => {
   const session = await locals.who.session(params.workshopId);
@@ -17,11 +18,10 @@ export const GET = async ({ params, locals }) => {
       );
     }
   }
-  const name = session.workshop.title.replace(/[^\w-]+/g, '-').slice(0, 40) || 'workshop';
   return new Response('\uFEFF' + toCsv(rows), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${name}-cards.csv"`,
+      'content-disposition': contentDisposition('attachment', session.workshop.title, { ascii: 'cards', typed: 'cards' }, 'csv'),
       'cache-control': 'no-store'
     }
   });

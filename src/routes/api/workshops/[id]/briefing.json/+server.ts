@@ -3,6 +3,7 @@
 // representatives. No one's name is in it. See docs/API.md, "The archive".
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { mayHaveBriefing } from '$lib/server/briefing/respond';
+import { contentDisposition } from '$lib/server/download-name';
 import { errorResponse } from '$lib/server/http';
 
 export const GET: RequestHandler = async (event) => {
@@ -24,11 +25,11 @@ export const GET: RequestHandler = async (event) => {
       );
     }
     const archive = await app.exportArchive(session.workshop.id);
-    const name = session.workshop.title.replace(/[^\w-]+/g, '-').slice(0, 40) || 'workshop';
     return new Response(JSON.stringify(archive, null, 2), {
       headers: {
         'content-type': 'application/json; charset=utf-8',
-        'content-disposition': `attachment; filename="${name}-archive.json"`,
+        // "Probation-forum-archive.json", and the title as typed in filename*: as the briefing's files.
+        'content-disposition': contentDisposition('attachment', session.workshop.title, { ascii: 'archive', typed: 'archive' }, 'json'),
         'cache-control': 'no-store'
       }
     });
