@@ -131,4 +131,22 @@ test.describe('on a desktop', () => {
     await expect(ask).toBeHidden();
     await expect(member.page.locator('p', { hasText: `Reason: ‘${why.slice(0, 200).trim()}’` })).toBeVisible();
   });
+
+  test('a card near its limit shows its count to everyone, but only its writer hears it, once they pause', async ({ workshop }) => {
+    const { facilitator, member } = workshop;
+    await member.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const m = member.page;
+    const id = await member.board.addCard('Questions');
+    const text = words(69).repeat(24).slice(0, 1600);
+    await pasteOver(m, text);
+    const heard = (page: Page) => page.locator('[aria-live="polite"]', { hasText: 'You have 400 characters remaining' });
+    // The writer, in the card: said once, after the pause.
+    await expect(m.locator(`#card-${id}-count`)).toHaveText('You have 400 characters remaining');
+    await expect(heard(m)).toHaveCount(1);
+    // Someone else sees the count under the card, and their screen reader is not interrupted by it.
+    await expect(facilitator.page.locator(`#card-${id}-count`)).toHaveText('You have 400 characters remaining');
+    await expect(facilitator.board.text(id)).toHaveAccessibleDescription('You have 400 characters remaining');
+    await expect(heard(facilitator.page)).toHaveCount(0);
+    await expectNoAccessibilityViolations(facilitator.page, 'the board with a card near its limit');
+  });
 });
