@@ -17,6 +17,7 @@ import { THEME_NAME_MAX, type ThemeView } from '$lib/board/themes';
 import type { TextRequest } from './text-request';
 import { VoteBooth } from './vote-booth.svelte';
 import { explainLimits, itemNoun } from '$lib/domain/vote-words';
+import { LIMITS } from '$lib/domain/text';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
@@ -619,7 +620,7 @@ export class BoardPage implements BoardActions {
         : 'The person who wrote it is told, with this reason. You can put it back from Hidden cards.',
       value: 'Not in line with our ground rules',
       confirm: 'Hide the card',
-      max: 200
+      max: LIMITS.hideReason
     });
     if (reason === null) return;
     const r = await this.run({ type: 'card.hide', boardId: this.boardId, cardId, reason });

@@ -8,14 +8,24 @@ export interface CharacterCount {
   message: string;
 }
 
+const characters = (n: number) => (n === 1 ? 'character' : 'characters');
+
 export function characterCount(length: number, max: number, threshold = 0.75): CharacterCount {
   const left = max - length;
   const over = left < 0;
   const n = Math.abs(left);
-  const chars = n === 1 ? 'character' : 'characters';
   return {
     near: length >= max * threshold,
     over,
-    message: over ? `You have ${n} ${chars} too many` : `You have ${n} ${chars} remaining`
+    message: over ? `You have ${n} ${characters(n)} too many` : `You have ${n} ${characters(n)} remaining`
   };
+}
+
+/**
+ * The limit in words, before anything is typed: shown under the field when the page has no
+ * scripts (the count cannot follow the typing then), and the field's description for screen
+ * readers when it has.
+ */
+export function limitDescription(max: number): string {
+  return `You can enter up to ${max} ${characters(max)}`;
 }

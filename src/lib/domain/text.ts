@@ -5,7 +5,13 @@ export const LIMITS = {
   title: 120,
   question: 500,
   name: 40,
-  cardText: 2000
+  cardText: 2000,
+  /** The facilitator's few words: a step's name, a check-in's question, why a card is hidden. */
+  phaseTitle: 60,
+  roundPrompt: 200,
+  hideReason: 200,
+  /** One person's answer to a check-in or check-out. */
+  roundAnswer: 200
 } as const;
 
 /** Trim, fold runs of spaces, and drop control characters (newlines kept only where asked). */

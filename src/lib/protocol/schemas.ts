@@ -30,7 +30,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('phases.set'),
     phases: z
-      .array(z.object({ kind: z.enum(PHASE_KINDS), title: z.string().trim().min(1).max(60) }))
+      .array(z.object({ kind: z.enum(PHASE_KINDS), title: z.string().trim().min(1).max(LIMITS.phaseTitle) }))
       .min(1)
       .max(20)
   }),
@@ -58,11 +58,15 @@ export const commandSchema = z.discriminatedUnion('type', [
       ])
       .nullable()
   }),
-  z.object({ type: z.literal('round.open'), kind: z.enum(['checkin', 'checkout']), prompt: z.string().trim().min(1).max(200) }),
+  z.object({
+    type: z.literal('round.open'),
+    kind: z.enum(['checkin', 'checkout']),
+    prompt: z.string().trim().min(1).max(LIMITS.roundPrompt)
+  }),
   z.object({
     type: z.literal('round.answer'),
     answerId: id,
-    text: z.string().max(200),
+    text: z.string().max(LIMITS.roundAnswer),
     emoji: z.string().max(16).nullable(),
     anonymous: z.boolean()
   }),
@@ -75,7 +79,7 @@ export const commandSchema = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('participant.remove'), participantId: id, renewInvites: z.boolean().optional() }),
   z.object({ type: z.literal('invite.renew'), role }),
-  z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(200) }),
+  z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(LIMITS.hideReason) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
   z.object({
     type: z.literal('card.addAnonymous'),
