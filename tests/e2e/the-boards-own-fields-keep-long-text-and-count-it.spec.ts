@@ -104,6 +104,16 @@ test.describe('on a desktop', () => {
     await f.keyboard.press('Enter');
     await expect(steps).toContainText('Steps saved.');
     await expect(steps.getByRole('button', { name: name.slice(0, 60).trim() })).toBeVisible();
+
+    // A step added here counts as it is typed too.
+    const names = steps.getByRole('textbox', { name: /^Name of step \d+$/ });
+    const before = await names.count();
+    await tabTo(f, steps.getByRole('button', { name: 'Add a step' }));
+    await f.keyboard.press('Enter');
+    await expect(names).toHaveCount(before + 1);
+    await tabTo(f, steps.getByRole('textbox', { name: `Name of step ${before + 1}` }));
+    await pasteOver(f, name);
+    await expect(f.locator(`#phase-title-${before}-count`)).toHaveText('You have 10 characters too many');
   });
 
   test('a reason for hiding a card over the limit is kept, counted, and refused until shortened', async ({ workshop }) => {

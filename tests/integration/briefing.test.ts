@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Board } from '../../src/lib/board/board';
 import { themeSource } from '../../src/lib/domain/support';
-import type { Archive } from '../../src/lib/protocol/archive';
+import { archiveContent, type Archive } from '../../src/lib/protocol/archive';
 import type { AgreedVersion, ConsentResults } from '../../src/lib/protocol/session';
 import {
   connectBoard,
@@ -337,7 +337,11 @@ describe('key points', () => {
   });
 
   it('[L-KEY-4] counts the cards of a workshop made from an archive as from an earlier workshop, not as without a name', async () => {
-    const made = await imported(await exported());
+    // Without the agreed versions it carries (their support was counted in the first workshop), so
+    // the briefing reads the key points' support as counted here.
+    const archive = await exported();
+    for (const b of archive.boards) delete b.agreed;
+    const made = await imported(archive);
     const host = await person(made.links.facilitator, 'Fay', made.id);
     const res = await get('keypoints', host.token, '', made.id);
     expect(res.status).toBe(200);
@@ -349,6 +353,16 @@ describe('key points', () => {
     const easy = await (await get('briefing.md', host.token, '?version=easy', made.id)).text();
     expect(easy).toContain('1 card without a name said this too.');
     expect(easy).toContain('2 cards from an earlier workshop said this too.');
+    // Agreed in the new workshop, a version counts those cards as from an earlier workshop, and the
+    // new workshop's own archive (which carries that version) imports again.
+    expect(await host.socket.run({ type: 'keypoints.agree', boardId: made.boards[0].id })).toMatchObject({ ok: true });
+    const second = (await (await get('briefing.json', host.token, '', made.id)).json()) as Archive;
+    expect(JSON.stringify(second.boards[0].agreed?.at(-1)?.points.map((p) => p.support))).toContain('"earlier":2');
+    const third = await imported(second);
+    const again = (await (
+      await get('briefing.json', (await person(third.links.facilitator, 'Fay', third.id)).token, '', third.id)
+    ).json()) as Archive;
+    expect(archiveContent(again)).toEqual(archiveContent(second));
   });
 
   it('[L-KEY-2, L-KEY-5] says what to do when a board made from an archive has more than 30 key points to agree or ask about', async () => {

@@ -211,6 +211,8 @@ export function boardToArchive(
         cards: p.support.cards,
         people: p.support.people,
         withoutName: p.support.withoutName,
+        // Only when there are some, so a workshop that never came from an archive writes what it always did.
+        ...(p.support.earlier ? { earlier: p.support.earlier } : {}),
         missing: p.support.missing,
         votes: p.support.votes
           .filter((s) => voteIds.has(s.voteId))
@@ -356,6 +358,7 @@ export function archiveToBoard(section: ArchiveBoard, makeId: () => string = new
         cards: p.support.cards,
         people: p.support.people,
         withoutName: p.support.withoutName,
+        ...(p.support.earlier ? { earlier: p.support.earlier } : {}),
         missing: p.support.missing,
         votes: p.support.votes.map((s): VoteSupport => ({
           voteId: voteId(s.vote),

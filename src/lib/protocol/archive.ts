@@ -180,6 +180,8 @@ const agreedPoint = z.strictObject({
     cards: count,
     people: count,
     withoutName: count,
+    /** Cards written in an earlier workshop (this one was made from its archive), so no writer is known. */
+    earlier: count.optional(),
     /** Sources no longer on the board then. */
     missing: count,
     votes: z.array(voteSupport).max(ARCHIVE_RULES.maxVotes)
@@ -603,7 +605,7 @@ function checkAgreedPoint(
     if (!isTheme && s.cards !== undefined) return fail(`${field}.cards`, `counts cards in card ${s.id}: only themes have cards in them.`);
   }
   const support = p.support;
-  if (support.people + support.withoutName > support.cards) {
+  if (support.people + support.withoutName + (support.earlier ?? 0) > support.cards) {
     return fail('.support', 'counts more people and cards without a name than there are cards behind it.');
   }
   const counted = new Set<string>();
