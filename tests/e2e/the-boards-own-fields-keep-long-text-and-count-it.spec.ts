@@ -108,10 +108,10 @@ test.describe('on a desktop', () => {
     // A step added here counts as it is typed too.
     const names = steps.getByRole('textbox', { name: /^Name of step \d+$/ });
     const before = await names.count();
-    await tabTo(f, steps.getByRole('button', { name: 'Add a step' }));
+    await tabTo(f, steps.getByRole('button', { name: 'Add a step' }), { backwards: true });
     await f.keyboard.press('Enter');
     await expect(names).toHaveCount(before + 1);
-    await tabTo(f, steps.getByRole('textbox', { name: `Name of step ${before + 1}` }));
+    await tabTo(f, steps.getByRole('textbox', { name: `Name of step ${before + 1}` }), { backwards: true });
     await pasteOver(f, name);
     await expect(f.locator(`#phase-title-${before}-count`)).toHaveText('You have 10 characters too many');
   });
