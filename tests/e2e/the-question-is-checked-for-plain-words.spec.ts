@@ -38,8 +38,11 @@ for (const [screen, use] of Object.entries(SCREENS)) {
       const changes = await page.evaluate(() => (window as unknown as { summaryChanges: number }).summaryChanges);
       expect(changes, 'the summary changed on nearly every key').toBeLessThanOrEqual(3);
 
-      // The field is described by its hint and by the check's summary.
-      await expect(question).toHaveAccessibleDescription(/^Use plain words\..* Reading age about \d+\. 1 long sentence\./);
+      // The field is described by its limit (the character count, first as GOV.UK orders it), its
+      // hint and the check's summary.
+      await expect(question).toHaveAccessibleDescription(
+        /^You can enter up to 500 characters Use plain words\..* Reading age about \d+\. 1 long sentence\./
+      );
       const advice = page.locator('.plain-check-advice li');
       await expect(advice).toHaveText([
         '“Going forward, how can stakeholders and…”: This sentence has 33 words. Try to keep sentences to 25 words or fewer.',
