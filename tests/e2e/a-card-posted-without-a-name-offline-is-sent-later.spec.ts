@@ -32,6 +32,12 @@ for (const [screen, device] of Object.entries(SCREENS)) {
       const board = await facilitator.board.openControls('Board');
       await board.getByRole('radio', { name: 'People choose, card by card' }).check();
       await expect(board.getByRole('radio', { name: 'People choose, card by card' })).toBeChecked();
+      // Marcus's page has the setting before he goes offline: the session's state reaches a page in
+      // order, so once it shows the next step it has the setting sent before it (without this, a
+      // slow page could go offline still posting cards with names, and no box would open).
+      const steps = await facilitator.board.openControls('Steps and timer');
+      await steps.getByRole('button', { name: 'The question', exact: true }).click();
+      await marcus.board.expectStep('The question', 2);
       await expectPageKeptForOffline(marcus);
 
       await marcus.context.setOffline(true);
