@@ -883,6 +883,7 @@ async function runPageScenario(server, cfg) {
   const api = apiFor(server.httpBase);
   const stopMemory = watchMemory(server.pid);
   const stopMachine = watchMachine();
+  let machine = null;
   const page = await runPage({
     httpBase: server.httpBase,
     wsBase: server.wsBase,
@@ -893,9 +894,10 @@ async function runPageScenario(server, cfg) {
     runs: cfg.runs,
     chromiumPath: CHROMIUM,
     log,
-    buildDir: path.join(APP_DIR, 'build/client')
+    buildDir: path.join(APP_DIR, 'build/client'),
+    beforeClose: () => (machine = stopMachine())
   });
-  return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory(), machine: stopMachine() };
+  return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory(), machine };
 }
 
 /**
