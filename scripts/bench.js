@@ -851,6 +851,7 @@ async function runBriefing(server, cfg) {
   }
   // Downloaded after the workshop: the boards have unloaded (2 s after their last connection left).
   if (!QUICK) await sleep(3000);
+  const rssBeforeMB = memoryMB(server.pid)?.rss ?? null;
   const stopMemory = watchMemory(server.pid);
   const stopMachine = watchMachine();
   const timed = await timeBriefing({
@@ -869,7 +870,7 @@ async function runBriefing(server, cfg) {
     buildSeconds: workshops.map((w) => w.facts.buildSeconds),
     coldWorker: timed.coldWorker,
     formats: timed.formats,
-    server: stopMemory(),
+    server: { rssBeforeMB, ...stopMemory() },
     machine: { ...stopMachine(), quiet: server.quiet ?? null }
   };
 }
@@ -883,6 +884,7 @@ async function runPageScenario(server, cfg) {
   const api = apiFor(server.httpBase);
   const stopMemory = watchMemory(server.pid);
   const stopMachine = watchMachine();
+  let machine = null;
   const page = await runPage({
     httpBase: server.httpBase,
     wsBase: server.wsBase,
@@ -893,9 +895,10 @@ async function runPageScenario(server, cfg) {
     runs: cfg.runs,
     chromiumPath: CHROMIUM,
     log,
-    buildDir: path.join(APP_DIR, 'build/client')
+    buildDir: path.join(APP_DIR, 'build/client'),
+    beforeClose: () => (machine = stopMachine())
   });
-  return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory(), machine: stopMachine() };
+  return { scenario: 'page', target: server.target, config: cfg, page, server: stopMemory(), machine };
 }
 
 /**
@@ -1044,7 +1047,7 @@ function figures(res) {
       ['PDF, easy read: size (KB) / pages', pdf(f.pdfEasy), true],
       ['HTML / Markdown / CSV / JSON (KB)', ['html', 'md', 'csv', 'json'].map((k) => fmt(f[k].kB)).join(' / '), true],
       ['server CPU per PDF, first / again (ms)', `${fmt(f.pdf.first.serverCpuMedianMs)} / ${fmt(f.pdf.again.serverCpuMedianMs)}`, true],
-      ['server peak RSS (MB)', res.server.peakRssMB, true],
+      ['server RSS before the downloads / peak (MB)', `${fmt(res.server.rssBeforeMB)} / ${fmt(res.server.peakRssMB)}`, true],
       ['other work in the window (CPU-s)', `${fmt(res.machine.othersCpuSec)} of ${fmt(res.machine.windowS * res.machine.cores)}`, true]
     ];
   }

@@ -191,9 +191,10 @@ const medians = (runs) => ({
 
 /**
  * `api` = { createWorkshop(), join(link, name) } against the running server. `themes` > 0 adds the
- * themed board (every card in one of `themes` themes).
+ * themed board (every card in one of `themes` themes). `beforeClose()` is called before Chromium
+ * closes.
  */
-export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes = 0, runs, chromiumPath, log, buildDir }) {
+export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes = 0, runs, chromiumPath, log, buildDir, beforeClose }) {
   const { chromium } = await import('@playwright/test');
   const w = await api.createWorkshop();
   const fac = await api.join(w.links.facilitator, 'Facilitator');
@@ -254,6 +255,9 @@ export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes 
       );
     }
   } finally {
+    // (Chromium's renderers outlive its zygote at close and are reaped by init: a reading of this
+    // process tree's CPU must come before.)
+    beforeClose?.();
     await browser.close();
     themed?.socket.close();
   }
