@@ -97,8 +97,9 @@ const SCENARIOS = {
     title: 'briefing: a workshop of 2,000 cards, every briefing format downloaded',
     // Built through the server: 20 people write the cards on their own connections, the
     // facilitator's page makes the themes (60 % of cards in one) and the key points; 20 cards are
-    // posted without a name, 3 hidden; 36 people vote (on the solutions of 8 themes) and answer a
-    // consent round; the key points are agreed, then changed; the workshop is ended.
+    // posted without a name, 3 hidden; the facilitator and 36 others vote (on the solutions of 8
+    // themes) and answer a consent round; the key points are agreed, then changed; the workshop
+    // is ended.
     full: {
       cards: 2000,
       themes: 40,
