@@ -27,6 +27,7 @@
 //                  own not_allowed_now).
 //   none           cannot connect: connect_error not_signed_in.
 // And every answer other than ok leaves A exactly as it was (store, state, board, invites).
+import { pageData } from '../helpers/browser';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -748,22 +749,6 @@ async function call(w: World, request: Request, who: Identity, transport: Transp
   if (request.page || request.form || request.multipart) headers.accept = 'text/html';
   const res = await fetch(w.target.url + request.path, { method: request.method, headers, body: multipart ?? body, redirect: 'manual' });
   return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
-/** Load data from SvelteKit's __data.json, unflattened (devalue's format: values point at indices). */
-function pageData(text: string): any {
-  const nodes = (JSON.parse(text) as { nodes: ({ type: string; data: unknown[] } | null)[] }).nodes;
-  const node = nodes[nodes.length - 1];
-  if (!node || node.type !== 'data') return null;
-  const values = node.data;
-  const at = (i: number): unknown => {
-    if (i < 0) return undefined;
-    const v = values[i];
-    if (Array.isArray(v)) return v.map(at);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, j]) => [k, at(j as number)]));
-    return v;
-  };
-  return at(0);
 }
 
 const live = (statusLive: number, statusRest: number): Record<Identity, number> =>
