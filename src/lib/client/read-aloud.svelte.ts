@@ -35,7 +35,13 @@ export function voiceFor(voices: readonly SpeechSynthesisVoice[], lang: string):
   const wanted = norm(lang);
   const base = wanted.split('-')[0];
   const family = voices.filter((v) => norm(v.lang) === base || norm(v.lang).startsWith(`${base}-`));
-  return family.find((v) => norm(v.lang) === wanted && v.default) ?? family.find((v) => norm(v.lang) === wanted) ?? family.find((v) => v.default) ?? family[0] ?? null;
+  return (
+    family.find((v) => norm(v.lang) === wanted && v.default) ??
+    family.find((v) => norm(v.lang) === wanted) ??
+    family.find((v) => v.default) ??
+    family[0] ??
+    null
+  );
 }
 
 export class ReadAloud {
