@@ -328,6 +328,8 @@ test.describe('the reading aids', () => {
       ['on a desktop', LARGER_HIGH_CONTRAST]
     ] as const) {
       test(`${screen}: the start, join, invite link, invite and board pages`, async ({ browser, request }) => {
+        // Five pages and a board, each checked by axe: more than one page's worth of time.
+        test.setTimeout(60_000);
         const workshop = await createWorkshop(request);
         const context = await browser.newContext(SCREENS[screen]);
         try {
@@ -381,6 +383,7 @@ test.describe('the reading aids', () => {
 
 test.describe('read aloud', () => {
   test('says plainly when this device has no voice, from every Read aloud button, by keyboard', async ({ workshop }) => {
+    test.setTimeout(60_000); // two people on a board, then four ways to read
     const { member } = workshop;
     const page = member.page;
     await member.board.addCard('Problems');
@@ -388,7 +391,7 @@ test.describe('read aloud', () => {
     const status = page.locator('.read-aloud-bar [role="status"]');
 
     // The question.
-    const question = page.getByRole('button', { name: 'Read the question aloud' });
+    const question = page.getByRole('button', { name: 'Read aloud the question' });
     await tabTo(page, question, { backwards: true });
     await page.keyboard.press('Enter');
     await expect(status).toHaveText(NO_VOICE, { timeout: 5000 });
@@ -400,7 +403,7 @@ test.describe('read aloud', () => {
     await expect(close).toHaveCount(0);
 
     // A list of cards, and one card from its options menu (the focus goes back to its button).
-    await member.board.lane('Problems').getByRole('button', { name: 'Read the problems aloud' }).click();
+    await member.board.lane('Problems').getByRole('button', { name: 'Read aloud the problems' }).click();
     await expect(status).toHaveText(NO_VOICE);
     const id = await member.board.cardIdWith('Problems', 'Letters come late. Nobody explains them.');
     await member.board.cardMenuButton(id).focus();
@@ -474,7 +477,7 @@ test.describe('read aloud', () => {
       await button.click();
       await expect(bar).toContainText('Reading aloud: part 1 of 2');
       await expect(bar.locator('[data-read-aloud-part]')).toHaveText('Who decides what happens?');
-      await expect(button).toHaveText('Stop reading');
+      await expect(button).toHaveAccessibleName('Stop reading the question');
       expect(await speech.spoken()).toEqual(['Who decides what happens?']);
       await expectNoAccessibilityViolations(page, 'the board while reading aloud');
 
@@ -484,7 +487,7 @@ test.describe('read aloud', () => {
       expect(await speech.spoken()).toEqual(['Who decides what happens?', 'How do we hear back?']);
       await speech.end();
       await expect(bar).toBeHidden();
-      await expect(button).toHaveText('Read the question aloud');
+      await expect(button).toHaveAccessibleName('Read aloud the question');
 
       // Cards are said with their place; Stop (the same button) stops at once.
       await board.addCard('Problems');
@@ -497,7 +500,7 @@ test.describe('read aloud', () => {
       expect((await speech.spoken()).at(-1)).toBe('Problem 1 of 2. Letters come late.');
       const before = await speech.cancelled();
       await list.focus();
-      await expect(list).toHaveText('Stop reading');
+      await expect(list).toHaveAccessibleName('Stop reading the problems');
       await page.keyboard.press('Enter');
       await expect(bar).toBeHidden();
       expect(await speech.cancelled()).toBeGreaterThan(before);

@@ -138,15 +138,26 @@ export class ReadAloud {
   }
 }
 
-/** The browser's voices, waiting a moment for them when the list is empty (it fills in later). */
+/** True once a wait for voices ended with none, until the browser says its list changed. */
+let waitedInVain = false;
+
+/**
+ * The browser's voices, waiting a moment for them when the list is empty (it often fills in a
+ * moment after the page loads). Once a wait found none, the next ask answers at once.
+ */
 function voices(synth: SpeechSynthesis): Promise<SpeechSynthesisVoice[]> {
   const now = synth.getVoices();
-  if (now.length) return Promise.resolve(now);
+  if (now.length || waitedInVain) return Promise.resolve(now);
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       synth.removeEventListener('voiceschanged', done);
-      resolve(synth.getVoices());
+      const list = synth.getVoices();
+      if (!list.length) {
+        waitedInVain = true;
+        synth.addEventListener('voiceschanged', () => (waitedInVain = false), { once: true });
+      }
+      resolve(list);
     };
     const timer = setTimeout(done, VOICES_WAIT_MS);
     synth.addEventListener('voiceschanged', done);
