@@ -126,6 +126,8 @@ export class ReadAloud {
   /** Stops reading (and clears a message saying it could not read). */
   stop(): void {
     this.#run++;
+    // Whatever the engine still says about the last part (a late "end"), nothing listens.
+    if (this.#utterance) this.#utterance.onend = this.#utterance.onerror = null;
     this.#utterance = null;
     if (this.state.kind === 'reading' || this.state.kind === 'preparing') {
       try {
