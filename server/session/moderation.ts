@@ -10,6 +10,7 @@ import { newToken, unusedJoinCode } from '../tokens';
 import { done, fail, type SessionContext } from './context';
 import { resendAgreedNaming } from './keypoints';
 import { tellNotices, writerOf } from './removed';
+import { resendResultsNaming } from './votes';
 
 async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
   const target = await ctx.store.people.get(participantId);
@@ -105,6 +106,7 @@ export async function hideCard(
     await ctx.states.save(workshopId, { ...state, spotlight: null });
   // Its words leave the agreed versions as everyone sees them too (the versions keep them, for a restore).
   await resendAgreedNaming(ctx, workshopId, boardId, cardId);
+  await resendResultsNaming(ctx, workshopId, boardId, cardId);
   ctx.views.schedule(workshopId, 0);
   return done;
 }
@@ -119,6 +121,7 @@ export async function restoreCard(ctx: SessionContext, actor: ParticipantRecord,
   const writer = await writerOf(ctx, boardId, cardId);
   if (writer !== null) await tellNotices(ctx, [writer]);
   await resendAgreedNaming(ctx, actor.workshopId, boardId, cardId);
+  await resendResultsNaming(ctx, actor.workshopId, boardId, cardId);
   ctx.views.schedule(actor.workshopId, 0);
   return done;
 }
