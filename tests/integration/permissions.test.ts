@@ -456,6 +456,15 @@ const EXAMPLES = {
   'participant.setRepresentative': {
     command: (w) => ({ type: 'participant.setRepresentative', participantId: w.targets.setRole.id, representative: true }),
     namesPerson: true
+  },
+  // A closed vote's results on the present screen (a vote still open is refused).
+  'present.show': {
+    command: (w) => ({ type: 'present.show', target: { kind: 'vote', voteId: w.vote.id } }),
+    before: async (w) => {
+      await openVoteFor(w);
+      await expectOk(w.setup, { type: 'vote.close', voteId: w.vote.id });
+    },
+    namesVote: true
   }
 } satisfies { [K in CommandType]: Example<K> };
 

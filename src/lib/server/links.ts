@@ -1,8 +1,7 @@
 // Building the links people share, and setting and clearing the session cookies.
 import type { Cookies } from '@sveltejs/kit';
-import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
-import { inviteLink } from '$lib/protocol/links';
+import { inviteLink, presentLink } from '$lib/protocol/links';
 import { HERE, LEFT, REMOVED, hereCookieName, removedCookieName } from '$lib/protocol/device';
 import type { DeviceFacts } from './app';
 import { sessionCookieName } from './credentials';
@@ -10,7 +9,7 @@ import type { CreatedWorkshop } from './app';
 
 const HERE_PREFIX = hereCookieName('');
 
-export { inviteLink };
+export { inviteLink, presentLink };
 
 export function inviteLinks(base: string, invites: Partial<Record<Role, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -18,7 +17,7 @@ export function inviteLinks(base: string, invites: Partial<Record<Role, string>>
   return out;
 }
 
-/** What creating a workshop answers (POST /api/workshops, and an import): its id, code, boards and invite links. */
+/** What creating a workshop answers (POST /api/workshops, and an import): its id, code, boards, invite links and present link. */
 export function createdBody(base: string, created: CreatedWorkshop) {
   return {
     id: created.workshop.id,
@@ -26,14 +25,11 @@ export function createdBody(base: string, created: CreatedWorkshop) {
     question: created.workshop.question,
     code: created.workshop.code,
     boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
-    links: inviteLinks(base, created.invites)
+    links: { ...inviteLinks(base, created.invites), present: presentLink(base, created.present) }
   };
 }
 
-export async function qrDataUrl(link: string): Promise<string> {
-  const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-}
+export { qrDataUrl } from './qr';
 
 const SESSION_DAYS = 30;
 
