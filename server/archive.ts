@@ -61,7 +61,7 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
   },
   present: {
     in: null,
-    why: 'The present link is a capability for one workshop\'s screen on the day, like the invite links: an archive carries no token, and a workshop made from it gets a present link of its own.'
+    why: "The present link is a capability for one workshop's screen on the day, like the invite links: an archive carries no token, and a workshop made from it gets a present link of its own."
   }
 };
 

@@ -21,8 +21,7 @@ export const PRESENT_TEXT = {
 
 /** Who is looking at a present view: a screen with the present link, or a facilitator of that workshop. */
 export type PresentViewer =
-  | { via: 'link'; workshop: WorkshopRecord; token: string }
-  | { via: 'facilitator'; workshop: WorkshopRecord; participantId: string };
+  { via: 'link'; workshop: WorkshopRecord; token: string } | { via: 'facilitator'; workshop: WorkshopRecord; participantId: string };
 
 /** What a request presents for one workshop's present view (any of them may be missing). */
 export interface PresentCredentials {
@@ -71,12 +70,13 @@ export class PresentLinks {
    * workshop).
    */
   async viewer(workshopId: string, credentials: PresentCredentials): Promise<PresentViewer> {
+    let replaced = false;
     for (const token of [credentials.token, credentials.cookie]) {
-      const link = await this.working(token);
-      if (link && link.workshopId === workshopId) {
-        const workshop = await this.store.workshops.get(workshopId);
-        if (workshop) return { via: 'link', workshop, token: link.token };
-      }
+      const link = looksLikeToken(token) ? await this.store.present.byToken(token) : null;
+      if (!link || link.workshopId !== workshopId) continue;
+      const workshop = link.revokedAt === null ? await this.store.workshops.get(workshopId) : null;
+      if (workshop) return { via: 'link', workshop, token: link.token };
+      replaced ||= link.revokedAt !== null;
     }
     let member = false;
     for (const token of [credentials.token, credentials.session]) {
@@ -88,19 +88,7 @@ export class PresentLinks {
       member = true;
     }
     if (member) throw new AppError('forbidden', PRESENT_TEXT.notFacilitator, 403);
-    throw new AppError('not_signed_in', PRESENT_TEXT.signIn, 401);
-  }
-
-  /** Whether a present screen opened with a link still may look (its link not replaced, its workshop there). */
-  async stillWorks(token: string, workshopId: string): Promise<boolean> {
-    const link = await this.working(token);
-    return !!link && link.workshopId === workshopId;
-  }
-
-  private async working(token: string | null | undefined): Promise<PresentLinkRecord | null> {
-    if (!looksLikeToken(token)) return null;
-    const link = await this.store.present.byToken(token);
-    return link && link.revokedAt === null ? link : null;
+    throw new AppError('not_signed_in', replaced ? PRESENT_TEXT.replaced : PRESENT_TEXT.signIn, 401);
   }
 
   private fresh(workshopId: string): PresentLinkRecord {

@@ -97,7 +97,14 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     logger,
     () => linkBase
   );
-  const presentViews = new PresentViews(store, states, sync, () => notifier, logger, () => linkBase);
+  const presentViews = new PresentViews(
+    store,
+    states,
+    sync,
+    () => notifier,
+    logger,
+    () => linkBase
+  );
   const presentLinks = new PresentLinks(store, workshops);
   states.onSaved = (workshopId) => {
     views.schedule(workshopId);

@@ -34,8 +34,7 @@ import { PRESENT_TEXT, type PresentCredentials, type PresentViewer } from '../pr
 
 /** A participant's socket, or a present screen's (which is nobody, and may send nothing). */
 export type SocketData =
-  | { kind: 'participant'; session: SessionInfo; bucket: TokenBucket }
-  | { kind: 'present'; viewer: PresentViewer; bucket: TokenBucket };
+  { kind: 'participant'; session: SessionInfo; bucket: TokenBucket } | { kind: 'present'; viewer: PresentViewer; bucket: TokenBucket };
 
 export type SessionServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -282,10 +281,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
    */
   function presentScreen(socket: SessionSocket, viewer: PresentViewer): void {
     const workshopId = viewer.workshop.id;
-    void socket.join([
-      presentRoom(workshopId),
-      viewer.via === 'link' ? presentLinkRoom(workshopId) : presentOfRoom(viewer.participantId)
-    ]);
+    void socket.join([presentRoom(workshopId), viewer.via === 'link' ? presentLinkRoom(workshopId) : presentOfRoom(viewer.participantId)]);
     deps.present.build(workshopId).then(
       (view) => view && socket.emit('present', view),
       (err: unknown) => deps.logger.error({ err }, 'could not send the present view to a new screen')

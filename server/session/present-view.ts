@@ -62,7 +62,8 @@ export class PresentViews {
     for (const board of await this.store.workshops.boards(workshopId)) {
       const read = await this.boards.read(board.id, (b) => {
         if (spot?.boardId !== board.id) return { count: b.count(), spotlight: null };
-        if (spot.kind === 'lane') return { count: b.count(), spotlight: { kind: 'lane' as const, lane: spot.lane, cards: b.count(spot.lane) } };
+        if (spot.kind === 'lane')
+          return { count: b.count(), spotlight: { kind: 'lane' as const, lane: spot.lane, cards: b.count(spot.lane) } };
         const card = b.card(spot.cardId);
         return { count: b.count(), spotlight: card && { kind: 'card' as const, lane: card.lane, text: card.text.toString() } };
       });

@@ -13,7 +13,10 @@ export async function showOnPresent(ctx: SessionContext, actor: ParticipantRecor
     // Another workshop's vote is answered as an unknown one.
     if (!vote || vote.workshopId !== workshopId) return fail('invalid_payload', 'There is no such vote in this workshop.');
     if (vote.closedAt === null) {
-      return fail('not_allowed_now', 'This vote is still open. Close it first: the present screen shows results only once a vote has closed.');
+      return fail(
+        'not_allowed_now',
+        'This vote is still open. Close it first: the present screen shows results only once a vote has closed.'
+      );
     }
   }
   await ctx.states.save(workshopId, { ...(await ctx.states.get(workshopId)), onScreen: target });

@@ -1142,7 +1142,10 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
       await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
       expect(await store.present.current('w1')).toEqual(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
-      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toEqual({ ...presentLink('w1-present-token-xxxxxxxxx'), revokedAt: 9 });
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toEqual({
+        ...presentLink('w1-present-token-xxxxxxxxx'),
+        revokedAt: 9
+      });
       // Replacing when none works just stores it; a token in use is refused, changing nothing.
       await store.workshops.create(workshopFixture('w2', 'XYZ234'));
       await store.present.replace(presentLink('w2-present-token-xxxxxxxxx', 'w2'));

@@ -4,7 +4,7 @@ import type { Role } from '$lib/domain/roles';
 import { inviteLink, presentLink } from '$lib/protocol/links';
 import { HERE, LEFT, REMOVED, hereCookieName, removedCookieName } from '$lib/protocol/device';
 import type { DeviceFacts } from './app';
-import { sessionCookieName } from './credentials';
+import { presentCookieName, sessionCookieName } from './credentials';
 import type { CreatedWorkshop } from './app';
 
 const HERE_PREFIX = hereCookieName('');
@@ -64,6 +64,22 @@ export function deviceOf(cookies: Cookies, url: URL, sessionToken: (workshopId: 
     sessionToken,
     markRemoved: (workshopId) => cookies.set(removedCookieName(workshopId), REMOVED, cookieOptions(url, true))
   };
+}
+
+/**
+ * The present screen's cookie (/p/<token> sets it): the present link's token, httpOnly, for this
+ * workshop's present view only. No Max-Age, so it goes when the browser closes: the screen is
+ * often a venue's computer, and the facilitator opens the link again next time.
+ */
+export function setPresentCookie(cookies: Cookies, url: URL, workshopId: string, token: string): void {
+  const { maxAge: _days, ...options } = cookieOptions(url, true);
+  cookies.set(presentCookieName(workshopId), token, options);
+}
+
+/** Deletes a present cookie that no longer works (its link replaced, its workshop deleted). */
+export function clearPresentCookie(cookies: Cookies, url: URL, workshopId: string): void {
+  const { path, secure, sameSite } = cookieOptions(url, true);
+  cookies.delete(presentCookieName(workshopId), { path, secure, sameSite, httpOnly: true });
 }
 
 /** Sessions made before the companion cookie existed get one on their next signed-in page. */
