@@ -49,7 +49,10 @@ async function closeSheet(page: Page): Promise<void> {
 /** The question's type size in CSS pixels, read off the screen. */
 const questionPixels = (page: Page) => page.locator('h1').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 
-test('the present view shows the question, how to join and the timer, and follows the facilitator live', async ({ workshop, browser }) => {
+test('[L-PRESENT-2, L-PRESENT-3, L-PRESENT-4] the present view shows the question, how to join and the timer, and follows the facilitator live', async ({
+  workshop,
+  browser
+}) => {
   test.setTimeout(90_000);
   const { facilitator, member } = workshop;
   const screen = await projector(browser, workshop.links.present);
@@ -139,7 +142,7 @@ test('the present view shows the question, how to join and the timer, and follow
   await screen.context().close();
 });
 
-test('a long question gets smaller type and still fits; the screen says when it reconnects, and when the workshop has ended', async ({
+test('[L-PRESENT-10, L-PRESENT-12] a long question gets smaller type and still fits; the screen says when it reconnects, and when the workshop has ended', async ({
   browser,
   request
 }) => {
@@ -183,7 +186,7 @@ test('a long question gets smaller type and still fits; the screen says when it 
   await screen.context().close();
 });
 
-test('a facilitator opens the present view from the invite page; a new present link stops the screen opened with the old one', async ({
+test('[L-PRESENT-8, L-PRESENT-9] a facilitator opens the present view from the invite page; a new present link stops the screen opened with the old one', async ({
   browser,
   request
 }) => {

@@ -9,7 +9,7 @@ const fac: Actor = { participantId: 'f', name: 'Fay', role: 'facilitator' };
 const results = { ...initialState(), onScreen: { kind: 'vote' as const, voteId: 'v1' } };
 
 describe('what the present screen shows', () => {
-  it('shows the last thing chosen: a spotlight chosen after the results takes their place; taking the spotlight off leaves them', () => {
+  it('[L-PRESENT-4] shows the last thing chosen: a spotlight chosen after the results takes their place; taking the spotlight off leaves them', () => {
     const spot = apply(results, { type: 'spotlight.set', target: { kind: 'card', boardId: 'b', cardId: 'c' } }, fac, 0);
     expect(spot.ok && spot.state.onScreen).toBeNull();
     const off = apply(results, { type: 'spotlight.set', target: null }, fac, 0);
@@ -41,12 +41,12 @@ describe('the present screen in words', () => {
     expect(timerWords(running, 400_000)).toEqual({ clock: '0:00', note: 'Time is up', up: true });
   });
 
-  it('sets longer text smaller, and one size smaller when it shares the screen', () => {
+  it('[L-PRESENT-12] sets longer text smaller, and one size smaller when it shares the screen', () => {
     expect([10, 60, 61, 140, 141, 280, 281, 500].map((n) => textSize(n, 'alone'))).toEqual(['xl', 'xl', 'l', 'l', 'm', 'm', 's', 's']);
     expect([10, 100, 200, 500].map((n) => textSize(n, 'shared'))).toEqual(['l', 'm', 's', 'xs']);
   });
 
-  it('cuts a very long card at a space, says so, and leaves a card that fits alone', () => {
+  it('[L-PRESENT-12] cuts a very long card at a space, says so, and leaves a card that fits alone', () => {
     expect(forScreen('  A short card  ', SCREEN_CARD_CHARACTERS)).toEqual({ text: 'A short card', cut: false });
     const long = 'word '.repeat(200);
     const shown = forScreen(long, SCREEN_CARD_CHARACTERS);
