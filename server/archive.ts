@@ -57,7 +57,11 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
   },
   facilitation: {
     in: 'facilitation',
-    why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, or check-in answers (which carry people's names)."
+    why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, what is on the present screen, or check-in answers (which carry people's names)."
+  },
+  present: {
+    in: null,
+    why: "The present link is a capability for one workshop's screen on the day, like the invite links: an archive carries no token, and a workshop made from it gets a present link of its own."
   }
 };
 

@@ -17,6 +17,8 @@ export interface CreatedWorkshop {
   workshop: WorkshopRecord;
   boards: BoardRecord[];
   invites: Record<Role, string>;
+  /** The present link's token (/p/<token>: the present view, and nothing else). */
+  present: string;
 }
 
 export interface Joined {
@@ -97,10 +99,13 @@ export class WorkshopService {
       revokedAt: null
     }));
     await this.store.workshops.create({ workshop, boards, invites, ...(from ? { contents: from.contents(workshop, boards) } : {}) });
+    // Its own transaction: should it fail, the first request for the link makes one (PresentLinks.token).
+    const present = await this.store.present.ensure({ token: newToken(), workshopId: workshop.id, createdAt: now, revokedAt: null });
     return {
       workshop,
       boards,
-      invites: Object.fromEntries(invites.map((i) => [i.role, i.token])) as Record<Role, string>
+      invites: Object.fromEntries(invites.map((i) => [i.role, i.token])) as Record<Role, string>,
+      present: present.token
     };
   }
 

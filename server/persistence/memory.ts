@@ -17,6 +17,7 @@ import {
   type HiddenCardRecord,
   type InviteRecord,
   type ParticipantRecord,
+  type PresentLinkRecord,
   type Store,
   type VoteRecord,
   type WorkshopRecord
@@ -60,6 +61,8 @@ export function openMemoryStore(): Store {
   const ballotsOf = (voteId: string) => [...ballots.values()].filter((b) => b.voteId === voteId);
   const isOpen = (voteId: string) => votes.get(voteId)?.closedAt === null;
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
+  const presentLinks = new Map<string, PresentLinkRecord>(); // token -> link
+  const workingLink = (workshopId: string) => [...presentLinks.values()].find((l) => l.workshopId === workshopId && l.revokedAt === null);
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -224,6 +227,7 @@ export function openMemoryStore(): Store {
           snapshots.delete(b);
         }
         for (const [token, i] of invites) if (i.workshopId === id) invites.delete(token);
+        for (const [token, l] of presentLinks) if (l.workshopId === id) presentLinks.delete(token);
         for (const [pid, p] of participants) if (p.workshopId === id) deleteParticipant(pid);
         states.delete(id);
         for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
@@ -508,6 +512,25 @@ export function openMemoryStore(): Store {
         if (current !== expected || (expected === 0 && !workshops.has(workshopId))) throw new VersionConflict(workshopId);
         states.set(workshopId, { json, version: expected + 1 });
         return expected + 1;
+      }
+    },
+    present: {
+      current: async (workshopId) => copy(workingLink(workshopId)),
+      byToken: async (token) => copy(presentLinks.get(token)),
+      async ensure(link) {
+        if (!workshops.has(link.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        const working = workingLink(link.workshopId);
+        if (working) return clone(working);
+        if (presentLinks.has(link.token)) throw new Error('UNIQUE constraint failed: present_links');
+        presentLinks.set(link.token, clone(link));
+        return clone(link);
+      },
+      async replace(link) {
+        if (!workshops.has(link.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (presentLinks.has(link.token)) throw new Error('UNIQUE constraint failed: present_links');
+        const working = workingLink(link.workshopId);
+        if (working) working.revokedAt = link.createdAt;
+        presentLinks.set(link.token, clone(link));
       }
     },
     async ping() {

@@ -424,6 +424,34 @@ export interface ConsentStore {
   results(workshopId: string): Promise<ClosedConsentRecord[]>;
 }
 
+/**
+ * A present link: the capability behind /p/<token>, which opens the present view of one workshop
+ * and nothing else. Kept as invite links are (the token itself), because the facilitator's invite
+ * page shows it again whenever it is opened; one works at a time, and renewing it turns the old
+ * one off.
+ */
+export interface PresentLinkRecord {
+  token: string;
+  workshopId: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** Present links, one that works per workshop; deleted with the workshop. */
+export interface PresentLinkStore {
+  /** The workshop's present link that works now, or null. */
+  current(workshopId: string): Promise<PresentLinkRecord | null>;
+  /** The link a token stands for, turned off or not; null when no present link has it (an invite or session token included). */
+  byToken(token: string): Promise<PresentLinkRecord | null>;
+  /**
+   * The workshop's working link: `link` is stored (in one transaction with the check) only when the
+   * workshop has none, so two callers at once keep one. Rejects when the workshop does not exist.
+   */
+  ensure(link: PresentLinkRecord): Promise<PresentLinkRecord>;
+  /** Turns off the workshop's working link, if any, and stores `link` as the one that works, in one transaction. */
+  replace(link: PresentLinkRecord): Promise<void>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -460,6 +488,7 @@ export interface Store {
   keyPoints: KeyPointStore;
   consent: ConsentStore;
   facilitation: FacilitationStateStore;
+  present: PresentLinkStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**

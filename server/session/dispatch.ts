@@ -17,6 +17,7 @@ import { dismissNotice, restoreRemoved } from './removed';
 import { rolesOf } from './states';
 import { changeVote, closeVote, openVote } from './votes';
 import { agreeKeyPoints, answerConsent, closeConsent, openConsent, setRepresentative } from './keypoints';
+import { showOnPresent } from './present';
 
 /** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
 const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
@@ -128,6 +129,8 @@ export class Dispatcher {
         return closeConsent(ctx, participant, command.consentId);
       case 'participant.setRepresentative':
         return setRepresentative(ctx, participant, command.participantId, command.representative);
+      case 'present.show':
+        return showOnPresent(ctx, participant, command.target);
       default: {
         const never: never = command;
         return never;

@@ -10,6 +10,7 @@ import type {
   FacilitatorView,
   MyBallot,
   MyConsent,
+  PresentView,
   PublicState,
   VoteResults
 } from '../../src/lib/protocol/session';
@@ -61,8 +62,14 @@ export interface Notifier {
   removed(participantId: string, message: string): void;
   /** To everyone in the workshop, then their sockets close. */
   workshopGone(workshopId: string, message: string): void;
-  /** Participants with a session connection open now. */
+  /** Participants with a session connection open now (present screens are not participants). */
   online(workshopId: string): Set<string>;
+  /** To the workshop's present screens only. */
+  present(workshopId: string, view: PresentView): void;
+  /** How many present screens of the workshop are open now. */
+  presentScreens(workshopId: string): number;
+  /** The present link was replaced: the screens opened with it are told why, then closed. */
+  presentLinkReplaced(workshopId: string, message: string): void;
   /** Whether any facilitator of the workshop is connected now. */
   hasFacilitators(workshopId: string): boolean;
 }

@@ -1123,6 +1123,82 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       );
     });
 
+    const presentLink = (token: string, workshopId = 'w1', createdAt = 5) => ({ token, workshopId, createdAt, revokedAt: null });
+
+    it('[ST67] keeps the present link a workshop is given, finds it by its token, and keeps the first when asked twice', async () => {
+      const store = await fresh();
+      expect(await store.present.current('w1')).toBeNull();
+      expect(await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'))).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+      // A second ensure (another request at the same moment) keeps the link that works.
+      expect((await store.present.ensure(presentLink('w1-present-other-xxxxxxxxx', 'w1', 6))).token).toBe('w1-present-token-xxxxxxxxx');
+      expect(await store.present.current('w1')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+      expect(await store.present.byToken('w1-present-other-xxxxxxxxx')).toBeNull();
+      await expect(store.present.ensure(presentLink('nowhere-present-token-xxxx', 'no-such-workshop'))).rejects.toThrow();
+    });
+
+    it('[ST68] replacing the present link turns the old one off (it stays known, as turned off) and the new one works', async () => {
+      const store = await fresh();
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      expect(await store.present.current('w1')).toEqual(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toEqual({
+        ...presentLink('w1-present-token-xxxxxxxxx'),
+        revokedAt: 9
+      });
+      // Replacing when none works just stores it; a token in use is refused, changing nothing.
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.present.replace(presentLink('w2-present-token-xxxxxxxxx', 'w2'));
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+      await expect(store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w2', 10))).rejects.toThrow();
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+      expect((await store.present.current('w1'))?.token).toBe('w1-present-newer-xxxxxxxxx');
+    });
+
+    it("[ST69] a present link is its own workshop's only", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      await store.present.ensure(presentLink('w2-present-token-xxxxxxxxx', 'w2'));
+      await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+      expect((await store.present.byToken('w2-present-token-xxxxxxxxx'))?.revokedAt).toBeNull();
+    });
+
+    it('[ST70] a present token is no invite or session, and an invite token is no present link', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      expect(await store.people.invite('w1-present-token-xxxxxxxxx')).toBeNull();
+      expect(await store.people.bySession('w1-present-token-xxxxxxxxx')).toBeNull();
+      expect(await store.present.byToken('w1-member-token-xxxxxxxxxxxx')).toBeNull();
+      expect(await store.present.byToken('hash1')).toBeNull();
+    });
+
+    it('[ST71] deleting a workshop deletes its present links, old and new, and only its own', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      await store.present.ensure(presentLink('w2-present-token-xxxxxxxxx', 'w2'));
+      await store.workshops.delete('w1');
+      expect(await store.present.current('w1')).toBeNull();
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toBeNull();
+      expect(await store.present.byToken('w1-present-newer-xxxxxxxxx')).toBeNull();
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+    });
+
+    it('[ST72] hands out copies of present links', async () => {
+      const store = await fresh();
+      const given = presentLink('w1-present-token-xxxxxxxxx');
+      const kept = await store.present.ensure(given);
+      given.createdAt = 99;
+      kept.revokedAt = 99;
+      (await store.present.current('w1'))!.revokedAt = 99;
+      (await store.present.byToken('w1-present-token-xxxxxxxxx'))!.revokedAt = 99;
+      expect(await store.present.current('w1')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+    });
+
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

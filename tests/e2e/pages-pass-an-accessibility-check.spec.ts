@@ -48,6 +48,20 @@ test.describe('axe finds no WCAG 2.2 A or AA violation', () => {
     await expectNoAccessibilityViolations(page, 'the invite page');
   });
 
+  test('on the present view, at 1280x720 and 1920x1080, and on a broken present link page', async ({ page, request }) => {
+    const workshop = await createWorkshop(request);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(workshop.links.present);
+    await expect(page.locator('[data-connection]')).toHaveText('Live');
+    await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the present view at 1280x720');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await expectNoAccessibilityViolations(page, 'the present view at 1920x1080');
+    await page.goto('/p/this-link-does-not-exist-at-all');
+    await expect(page.getByRole('heading', { name: 'This present link does not work' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'a broken present link page');
+  });
+
   test('on the board with a few cards and two people', async ({ workshop }) => {
     const { facilitator, member } = workshop;
     const first = await facilitator.board.addCard('Questions');

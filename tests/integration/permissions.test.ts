@@ -11,6 +11,9 @@
 //                  since a removed person's sockets are closed and cannot reconnect (asserted too).
 //                  For HTTP and /sync: removed with participant.remove, presenting their token.
 //   otherWorkshop  the facilitator of workshop B (the strongest outsider: the role check passes)
+//   present        A's present link (issue 12, item 3): for commands, a present screen's socket
+//                  (auth.present); for HTTP and /sync, its token as Bearer or A's present cookie.
+//                  It reads A's present view and nothing more.
 //   none           no session at all
 //
 // What a command gets (see expected() below):
@@ -25,6 +28,7 @@
 //                  invalid_payload "There is no such vote in this workshop." (the handler: answered
 //                  as for an unknown vote). Naming nothing of A's: it acts on B only (ok, or B's
 //                  own not_allowed_now).
+//   present        every command refused: forbidden, "This is a present screen…".
 //   none           cannot connect: connect_error not_signed_in.
 // And every answer other than ok leaves A exactly as it was (store, state, board, invites).
 import { pageData } from '../helpers/browser';
@@ -37,6 +41,7 @@ import { DEFAULT_PHASES } from '../../src/lib/domain/facilitation';
 import { ROLES, type Role } from '../../src/lib/domain/roles';
 import { COMMAND_TYPES, COMMANDS, allows, boardOf, takenAfterEnd, type Command, type CommandType } from '../../src/lib/protocol/commands';
 import type { CommandResult } from '../../src/lib/protocol/session';
+import { PRESENT_REFUSAL } from '../../server/session/index';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { cardsOf, getCard, writeCard } from '../../src/lib/board/schema';
@@ -46,13 +51,17 @@ import {
   connectSession,
   createWorkshop,
   join,
+  presentClient,
+  presentConnected,
+  presentTokenOf,
   tokenOf,
+  type PresentClient,
   until,
   type CreatedWorkshop,
   type SessionClient
 } from '../helpers/clients';
 
-const IDENTITIES = ['facilitator', 'member', 'decisionMaker', 'observer', 'removed', 'otherWorkshop', 'none'] as const;
+const IDENTITIES = ['facilitator', 'member', 'decisionMaker', 'observer', 'removed', 'otherWorkshop', 'present', 'none'] as const;
 type Identity = (typeof IDENTITIES)[number];
 const isLive = (who: Identity): who is Role => (ROLES as readonly string[]).includes(who);
 
@@ -98,6 +107,9 @@ interface World {
   b: CreatedWorkshop;
   other: Person;
   otherSocket: SessionClient;
+  /** A's present link's token, and a present screen opened with it. */
+  presentToken: string;
+  presentSocket: PresentClient;
 }
 
 let server: TestServer;
@@ -174,6 +186,10 @@ async function world(target: Target = server): Promise<World> {
   const b = await createWorkshop(target.url, 'Workshop B');
   const other = await person(target, b.links.facilitator, 'Bea');
   const otherSocket = await session(target, b.id, other);
+  const presentToken = presentTokenOf(a.links.present);
+  const presentSocket = presentClient(target.url, a.id, { token: presentToken });
+  closers.push(() => presentSocket.close());
+  await presentConnected(presentSocket);
   return {
     target,
     a,
@@ -190,7 +206,9 @@ async function world(target: Target = server): Promise<World> {
     consent: { id: 'no-round-yet', point: 'no-point-yet' },
     b,
     other,
-    otherSocket
+    otherSocket,
+    presentToken,
+    presentSocket
   };
 }
 
@@ -456,6 +474,15 @@ const EXAMPLES = {
   'participant.setRepresentative': {
     command: (w) => ({ type: 'participant.setRepresentative', participantId: w.targets.setRole.id, representative: true }),
     namesPerson: true
+  },
+  // A closed vote's results on the present screen (a vote still open is refused).
+  'present.show': {
+    command: (w) => ({ type: 'present.show', target: { kind: 'vote', voteId: w.vote.id } }),
+    before: async (w) => {
+      await openVoteFor(w);
+      await expectOk(w.setup, { type: 'vote.close', voteId: w.vote.id });
+    },
+    namesVote: true
   }
 } satisfies { [K in CommandType]: Example<K> };
 
@@ -470,6 +497,7 @@ const NOT_THIS_PERSON = 'invalid_payload (person not in this workshop)';
 const NOT_THIS_VOTE = 'invalid_payload (vote not in this workshop)';
 const NOT_THIS_ROUND = 'invalid_payload (consent round not in this workshop)';
 const OWN_WORKSHOP = 'acts on its own workshop only';
+const PRESENT_SCREEN = 'forbidden (a present screen)';
 const CANNOT_CONNECT = 'connect_error not_signed_in';
 
 /**
@@ -483,6 +511,8 @@ function expected(type: CommandType, who: Identity, command: Command): string {
   switch (who) {
     case 'none':
       return CANNOT_CONNECT;
+    case 'present':
+      return PRESENT_SCREEN;
     case 'removed':
       return FORBIDDEN_GONE;
     case 'otherWorkshop':
@@ -507,6 +537,7 @@ function expected(type: CommandType, who: Identity, command: Command): string {
 function label(result: CommandResult): string {
   if (result.ok) return OK;
   const { code, message } = result.error;
+  if (code === 'forbidden' && message === PRESENT_REFUSAL) return PRESENT_SCREEN;
   if (code === 'forbidden') return /no longer in this workshop/i.test(message) ? FORBIDDEN_GONE : FORBIDDEN_ROLE;
   if (code === 'invalid_payload' && /board is not part of this workshop/i.test(message)) return NOT_THIS_BOARD;
   if (code === 'invalid_payload' && /person is not in this workshop/i.test(message)) return NOT_THIS_PERSON;
@@ -535,9 +566,10 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
     const code = await refusedHandshake(w.a.id, undefined);
     return { answer: code === 'not_signed_in' ? CANNOT_CONNECT : `handshake: ${code}`, unchanged: true };
   }
-  const socket = who === 'removed' ? await removedMidway(w) : who === 'otherWorkshop' ? w.otherSocket : w.sockets[who];
+  const socket =
+    who === 'removed' ? await removedMidway(w) : who === 'otherWorkshop' ? w.otherSocket : who === 'present' ? null : w.sockets[who];
   const before = watch ? await fingerprint(w) : '';
-  const result = await send(socket, command);
+  const result = socket ? await send(socket, command) : await w.presentSocket.run(command);
   const unchanged = watch ? (await fingerprint(w)) === before : true;
   let answer = label(result);
   if (
@@ -568,6 +600,8 @@ describe('the permission matrix: socket.io commands', () => {
     expect(await refusedHandshake(shared.a.id, shared.removed.token)).toBe('not_signed_in');
     expect(await refusedHandshake(shared.a.id, shared.other.token)).toBe('not_signed_in');
     expect(await refusedHandshake(shared.a.id, undefined)).toBe('not_signed_in');
+    // A present link is no session: only a present screen's handshake takes it.
+    expect(await refusedHandshake(shared.a.id, shared.presentToken)).toBe('not_signed_in');
   });
 
   it.each(COMMAND_TYPES)('%s: exactly the senders the command table allows', async (type) => {
@@ -708,6 +742,7 @@ function tokenFor(w: World, who: Identity): string | null {
   if (isLive(who)) return w.people[who].token;
   if (who === 'removed') return w.removed.token;
   if (who === 'otherWorkshop') return w.other.token;
+  if (who === 'present') return w.presentToken;
   return null;
 }
 
@@ -719,6 +754,8 @@ function credentials(w: World, who: Identity, transport: Transport): Record<stri
   const token = tokenFor(w, who);
   if (!token) return {};
   if (transport === 'bearer') return { authorization: `Bearer ${token}` };
+  // What /p/<token> sets in a browser.
+  if (who === 'present') return { cookie: `rt_present_${w.a.id}=${token}` };
   const cookies = [`rt_session_${w.a.id}=${token}`];
   if (who === 'otherWorkshop') cookies.push(`rt_session_${w.b.id}=${token}`);
   return { cookie: cookies.join('; ') };
@@ -947,6 +984,34 @@ const HTTP: Record<string, HttpRow> = {
       if (who === 'facilitator') expect(answer.headers.get('content-type')).toContain('text/csv');
     }
   },
+  'GET /p/[token]': {
+    // Anyone with the link gets its workshop's present cookie, and is sent to the present view.
+    request: (w) => ({ method: 'GET', path: `/p/${w.presentToken}`, page: true }),
+    expect: everyone(303),
+    check: (answer, _who, w) => {
+      expect(answer.headers.get('location')).toBe(`/w/${w.a.id}/present`);
+      expect(answer.headers.getSetCookie().some((c) => c.startsWith(`rt_present_${w.a.id}=${w.presentToken}`))).toBe(true);
+    }
+  },
+  'GET /w/[workshopId]/present': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/present`, page: true }),
+    expect: { ...facilitatorOnly(200, 403, 404), present: 200 },
+    check: (answer, _who, w) => {
+      // The present view shows the question and the code; no refusal does.
+      const shown = answer.status === 200;
+      expect(answer.text.includes('How can we help?')).toBe(shown);
+      expect(answer.text.includes(`${w.a.code.slice(0, 3)} ${w.a.code.slice(3)}`)).toBe(shown);
+    }
+  },
+  'GET /api/workshops/[id]/present': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/present` }),
+    expect: { ...facilitatorOnly(200, 403, 401), present: 200 },
+    check: (answer) => {
+      const body = JSON.parse(answer.text);
+      if (answer.status === 200) expect(body).toMatchObject({ workshop: { question: 'How can we help?' }, ended: false });
+      else expect(body.error.code).toBe(answer.status === 403 ? 'forbidden' : 'not_signed_in');
+    }
+  },
   'GET /w/[workshopId]/invite': {
     request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/invite`, page: true }),
     expect: facilitatorOnly(200, 403, 404),
@@ -1025,6 +1090,7 @@ describe('the permission matrix: /sync upgrades', () => {
       observer: 101,
       removed: 401,
       otherWorkshop: 403,
+      present: 401,
       none: 401
     };
     for (const transport of ['token', 'cookie'] as const) {

@@ -81,7 +81,9 @@ export const COMMANDS = {
   'consent.answer': { who: 'contributor', board: none },
   'consent.close': { who: 'facilitator', board: none },
   // After the end too: the facilitator may still choose who takes the briefing to the board.
-  'participant.setRepresentative': { who: 'facilitator', board: none, afterEnd: true }
+  'participant.setRepresentative': { who: 'facilitator', board: none, afterEnd: true },
+  // A vote belongs to one workshop: the handler refuses another workshop's vote as unknown.
+  'present.show': { who: 'facilitator', board: none }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];

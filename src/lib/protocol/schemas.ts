@@ -9,6 +9,7 @@ import { ROLES } from '../domain/roles';
 import { LIMITS } from '../domain/text';
 import { VOTE_RULES } from '../domain/votes';
 import { CONSENT_ANSWERS } from '../domain/consent';
+import { LINK_KINDS } from './links';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const lane = z.enum(LANES);
@@ -78,7 +79,8 @@ export const commandSchema = z.discriminatedUnion('type', [
    * either way; this keeps other devices of theirs out too).
    */
   z.object({ type: z.literal('participant.remove'), participantId: id, renewInvites: z.boolean().optional() }),
-  z.object({ type: z.literal('invite.renew'), role }),
+  /** Facilitator: turn off a role's invite links, or the present link (`present`), and make a new one. */
+  z.object({ type: z.literal('invite.renew'), role: z.enum(LINK_KINDS) }),
   z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(LIMITS.hideReason) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
   z.object({
@@ -134,6 +136,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('consent.answer'), consentId: id, pointId: id, answer: z.enum(CONSENT_ANSWERS).nullable() }),
   /** Facilitator: close a consent round; the totals go to everyone and the answers are deleted. */
   z.strictObject({ type: z.literal('consent.close'), consentId: id }),
+  /** Facilitator: show a closed vote's results on the present screen (/w/<id>/present), or stop (null). */
+  z.strictObject({ type: z.literal('present.show'), target: z.strictObject({ kind: z.literal('vote'), voteId: id }).nullable() }),
   /** Facilitator: mark someone as a representative of the group (may download the briefing), or not. */
   z.strictObject({ type: z.literal('participant.setRepresentative'), participantId: id, representative: z.boolean() })
 ]);

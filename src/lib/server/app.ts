@@ -11,8 +11,10 @@ import type { Briefing } from '$lib/domain/briefing';
 import type { BriefingDocument } from '$lib/domain/briefing-document';
 import type { Support } from '$lib/domain/support';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
+import type { PresentCredentials, PresentViewer } from '../../../server/present';
+import type { PresentView } from '$lib/protocol/session';
 
-export type { CreatedWorkshop, DeviceFacts, SessionInfo };
+export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer };
 
 export interface AppLogger {
   error(details: object, message: string): void;
@@ -56,6 +58,14 @@ export interface App {
   briefingPdf(document: BriefingDocument): Promise<Uint8Array>;
   /** Each board's key points' support now: counts only, never a name. */
   keyPointSupport(workshopId: string): Promise<{ boardId: string; support: Record<string, Support> }[]>;
+  /** The workshop's present link token (one is made for a workshop that has none). */
+  presentToken(workshopId: string): Promise<string>;
+  /** The workshop a present link opens (/p/<token>); refused (404 unknown_invite, 410 revoked_invite) when it does not. */
+  openPresentLink(token: string): Promise<WorkshopRecord>;
+  /** Who may see a workshop's present view: its present link, or a facilitator's session; refused with 401 or 403. */
+  presentViewer(workshopId: string, credentials: PresentCredentials): Promise<PresentViewer>;
+  /** What the present screen shows now; null when the workshop is gone. */
+  presentView(workshopId: string): Promise<PresentView | null>;
 }
 
 const KEY = Symbol.for('roundtable.app');
