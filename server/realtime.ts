@@ -27,6 +27,7 @@ import { Turnout } from './session/turnout';
 import { votesOnConnect } from './session/votes';
 import { noticesOf, removalsStored } from './session/removed';
 import { keyPointsOnConnect } from './session/keypoints';
+import { questionInfo } from './session/question';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
@@ -161,7 +162,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, GONE_TEXT.deletedByFacilitator),
     briefing: (workshopId) => workshopBriefing({ store, boards: sync }, workshopId),
     briefingPdf: (document) => pdf.render(document),
-    keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId)
+    keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId),
+    command: (participantId, command) => dispatcher.handle(participantId, command),
+    question: (workshopId) => questionInfo(store, workshopId)
   };
 
   const realtime: Realtime = {
@@ -195,6 +198,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         votesOnConnect: (participant) => votesOnConnect(context, participant),
         noticesOnConnect: (participant) => noticesOf(context, participant.id),
         keyPointsOnConnect: (participant) => keyPointsOnConnect(context, participant),
+        questionOnConnect: (workshopId) => questionInfo(store, workshopId),
         originAllowed: allowed,
         limits: config.limits,
         logger

@@ -11,6 +11,7 @@ import type {
   MyBallot,
   MyConsent,
   PublicState,
+  QuestionInfo,
   VoteResults
 } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
@@ -56,6 +57,8 @@ export interface Notifier {
   consentResults(workshopId: string, results: ConsentResults): void;
   /** To everyone in the workshop: a board's key points have been agreed (the new version). */
   agreedKeyPoints(workshopId: string, version: AgreedVersion): void;
+  /** To everyone in the workshop: the question, its background or the glossary changed. */
+  question(workshopId: string, info: QuestionInfo): void;
   /** Your role (or whether you are a representative) changed. */
   role(participant: ParticipantRecord): void;
   removed(participantId: string, message: string): void;

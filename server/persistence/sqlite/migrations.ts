@@ -194,5 +194,20 @@ export const MIGRATIONS: string[] = [
     answer TEXT NOT NULL CHECK (answer IN ('agree', 'live', 'object')),
     PRIMARY KEY (consent_id, participant_id, point_id)
   ) WITHOUT ROWID;
+  `,
+  /* 9: the question's background and its plain words check; the workshop's glossary */ `
+  ALTER TABLE workshops ADD COLUMN context TEXT NOT NULL DEFAULT '';
+  ALTER TABLE workshops ADD COLUMN question_check TEXT;
+  CREATE TABLE glossary_terms (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    term TEXT NOT NULL,
+    term_key TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (workshop_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX glossary_terms_by_key ON glossary_terms(workshop_id, term_key);
   `
 ];

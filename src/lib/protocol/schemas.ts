@@ -11,6 +11,8 @@ import { VOTE_RULES } from '../domain/votes';
 import { CONSENT_ANSWERS } from '../domain/consent';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Text a rule checks for length itself, in plain words: the schema only keeps a payload bounded. */
+const BOUND = 10_000;
 const lane = z.enum(LANES);
 const role = z.enum(ROLES);
 const minutes = z.number().positive().max(240).optional();
@@ -135,7 +137,22 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Facilitator: close a consent round; the totals go to everyone and the answers are deleted. */
   z.strictObject({ type: z.literal('consent.close'), consentId: id }),
   /** Facilitator: mark someone as a representative of the group (may download the briefing), or not. */
-  z.strictObject({ type: z.literal('participant.setRepresentative'), participantId: id, representative: z.boolean() })
+  z.strictObject({ type: z.literal('participant.setRepresentative'), participantId: id, representative: z.boolean() }),
+  /**
+   * Decision makers and facilitators: the question and its background, as prepared before the
+   * session. The lengths here only bound the payload; the rule (question.ts) says what is too long
+   * in plain words, as the start page does.
+   */
+  z.strictObject({ type: z.literal('question.set'), question: z.string().max(BOUND), context: z.string().max(BOUND) }),
+  /** Decision makers and facilitators: add a word to the glossary, or (with `termId`) change one. Answered with its id. */
+  z.strictObject({
+    type: z.literal('glossary.put'),
+    termId: id.optional(),
+    term: z.string().max(BOUND),
+    explanation: z.string().max(BOUND)
+  }),
+  /** Decision makers and facilitators: take a word out of the glossary. */
+  z.strictObject({ type: z.literal('glossary.remove'), termId: id })
 ]);
 
 /** Every command a client may send, inferred from the schemas above. */
