@@ -67,7 +67,7 @@ export type TextPiece = { text: string; entry?: undefined } | { text: string; en
 const BEFORE = '(?<![\\p{L}\\p{M}\\p{N}_])';
 const AFTER = '(?![\\p{L}\\p{M}\\p{N}_])';
 // The endings a use may carry: a plural, or a possessive.
-const ENDING = "(?:es|s|['’]s|['’])?";
+const ENDING = "(?:es|s|['’]s)?";
 
 /** A term as a regular expression source: special characters escaped, spaces and apostrophes loose. */
 function termSource(term: string): string {
