@@ -10,7 +10,10 @@ let n = 0;
 const entry = (term: string): GlossaryEntry => ({ id: `g${++n}`, term, explanation: `What ${term} means` });
 const glossaryOf = (...terms: string[]) => compileGlossary(terms.map(entry))!;
 /** Every use, as the words of the text it covers. */
-const found = (terms: string[], text: string) => glossaryOf(...terms).uses(text).map((u) => text.slice(u.start, u.end));
+const found = (terms: string[], text: string) =>
+  glossaryOf(...terms)
+    .uses(text)
+    .map((u) => text.slice(u.start, u.end));
 
 describe('whole words only', () => {
   it('finds a term on its own, never inside a longer word', () => {
@@ -135,7 +138,11 @@ describe('the words of a term and its explanation', () => {
   it('knows two spellings of one term as one entry, and sorts entries alphabetically', () => {
     expect(termKey(' Carer’s   ALLOWANCE ')).toBe(termKey("carer's allowance"));
     expect(termKey('ＣＳＴＲ')).toBe(termKey('CSTR'));
-    expect(sortGlossary([entry('probation'), entry('ICB'), entry('care plan')]).map((e) => e.term)).toEqual(['care plan', 'ICB', 'probation']);
+    expect(sortGlossary([entry('probation'), entry('ICB'), entry('care plan')]).map((e) => e.term)).toEqual([
+      'care plan',
+      'ICB',
+      'probation'
+    ]);
   });
 });
 
@@ -161,7 +168,9 @@ describe('the question check with a glossary', () => {
     const check = summariseReport(questionReport('Can we talk about the bus?', '', []), 5);
     expect(check).toMatchObject({ words: 6, longSentences: 0, jargon: 0, acronyms: 0, checkedAt: 5 });
     expect(Number.isInteger((check.readingEase ?? 0) * 10)).toBe(true);
-    expect(checkWords(check)).toMatch(/^Reading age (about \d+|6 or under)\. Reading ease \d+ \(60 or more reads plainly\)\. This reads plainly\.$/);
+    expect(checkWords(check)).toMatch(
+      /^Reading age (about \d+|6 or under)\. Reading ease \d+ \(60 or more reads plainly\)\. This reads plainly\.$/
+    );
     expect(checkWords({ ...check, readingAge: null, readingEase: null })).toBe('There are no words to check yet.');
     expect(checkWords({ ...check, acronyms: 2, plain: false })).toContain('2 short forms to explain. It could be plainer.');
   });
