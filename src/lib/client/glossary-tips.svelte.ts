@@ -1,9 +1,11 @@
 // The glossary on a page, as runes: the workshop's compiled matcher (one per glossary, made again
 // only when the glossary changes) and the one explanation open now. Every term button (in the
 // question, its background, a card or a key point) takes this from context and asks it to open or
-// close; the page's one GlossaryTip shows it, loaded when first needed.
+// close; the page's one GlossaryTip shows it. The matcher and the components that show words as
+// buttons (glossary-parts.ts) load only once the glossary has a word: until then, and on the
+// server, texts show as they are.
 import { createContext } from 'svelte';
-import { compileGlossary, type Glossary, type GlossaryEntry } from '$lib/domain/glossary';
+import type { Glossary, GlossaryEntry } from '$lib/domain/glossary';
 
 export interface OpenTip {
   entry: GlossaryEntry;
@@ -11,19 +13,32 @@ export interface OpenTip {
   anchor: HTMLElement;
 }
 
+export const loadGlossaryParts = () => import('./glossary-parts');
+type Parts = Awaited<ReturnType<typeof loadGlossaryParts>>;
+
 export class GlossaryTips {
   #open = $state<OpenTip | null>(null);
+  #parts = $state<Parts | null>(null);
   private entries: () => readonly GlossaryEntry[];
   #glossary: Glossary | null;
 
+  /** Made while a page initialises (its effect belongs to the page). */
   constructor(entries: () => readonly GlossaryEntry[]) {
     this.entries = entries;
-    this.#glossary = $derived(compileGlossary(this.entries()));
+    this.#glossary = $derived(this.#parts && this.entries().length ? this.#parts.compileGlossary(this.entries()) : null);
+    $effect(() => {
+      if (this.entries().length && !this.#parts) void loadGlossaryParts().then((parts) => (this.#parts = parts));
+    });
   }
 
-  /** The matcher for the glossary as it is now, or null when it has no entries. */
+  /** The matcher for the glossary as it is now, or null when it has no entries (or is still loading). */
   get glossary(): Glossary | null {
     return this.#glossary;
+  }
+
+  /** The components that show words as buttons, once loaded. */
+  get parts(): Parts | null {
+    return this.#glossary ? this.#parts : null;
   }
 
   get open(): OpenTip | null {
