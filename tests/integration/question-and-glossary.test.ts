@@ -316,7 +316,7 @@ describe('the JSON API', () => {
     expect(read).toMatchObject({ status: 200, body: saved.body });
   });
 
-  it('[L-PREP-5, L-HTTP-1, L-HTTP-3, L-HTTP-5] refuses with JSON errors naming the field, and changes nothing', async () => {
+  it('[L-PREP-5, L-HTTP-1, L-HTTP-2, L-HTTP-3, L-HTTP-5] refuses with JSON errors naming the field, and changes nothing', async () => {
     const r = await room();
     const before = await stored(r.w);
     const cases: [unknown, Record<string, string>, number, object][] = [
@@ -332,7 +332,9 @@ describe('the JSON API', () => {
       ['{not json', {}, 400, { code: 'invalid_json' }],
       // (text/plain from no site at all is SvelteKit's CSRF refusal, 403, before this endpoint.)
       [{ question: 'Fine?' }, { 'content-type': 'application/xml' }, 415, { code: 'invalid_json' }],
-      ['[1,2]', {}, 400, { code: 'invalid_input' }]
+      ['[1,2]', {}, 400, { code: 'invalid_input' }],
+      // Past LIMIT_HTTP_BODY_BYTES (16 KiB), whatever it holds.
+      [{ question: 'Fine?', context: 'z'.repeat(17 * 1024) }, {}, 413, { code: 'payload_too_large' }]
     ];
     for (const [body, headers, status, error] of cases) {
       const answer = await put(r, r.facilitator, body, headers);
