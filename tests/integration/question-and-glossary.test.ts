@@ -8,6 +8,7 @@ import type { QuestionInfo } from '../../src/lib/domain/question';
 import type { Command } from '../../src/lib/protocol/session';
 import { api, connectSession, createWorkshop, join, type CreatedWorkshop, type SessionClient } from '../helpers/clients';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { databaseFiles } from '../helpers/db-pages';
 
 let server: TestServer;
 const sockets: SessionClient[] = [];
@@ -363,6 +364,23 @@ describe('kept', () => {
     const socket = await connectSession(server.url, r.w.id, j.sessionToken);
     sockets.push(socket);
     await expect.poll(() => socket.heard.find((h) => h.event === 'question')?.args[0]).toEqual(before);
+  });
+
+  it('[L-GLOSS-7] deleting the workshop takes its background and glossary out of the database files', async () => {
+    const r = await room();
+    const secret = `Background only this workshop had ${Date.now()}`;
+    const word = `Explained only here ${Date.now()}`;
+    await run(r.decisionMaker.socket, { type: 'question.set', question: 'How can we help?', context: secret });
+    await run(r.decisionMaker.socket, { type: 'glossary.put', term: 'CSTR', explanation: word });
+    const inFiles = (text: string) => databaseFiles(server.dataDir).some((f) => f.bytes.includes(text));
+    expect(inFiles(secret) && inFiles(word)).toBe(true);
+    const gone = await api(server.url, `/api/workshops/${r.w.id}`, undefined, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${r.facilitator.token}` }
+    });
+    expect(gone.status).toBe(204);
+    expect(inFiles(secret)).toBe(false);
+    expect(inFiles(word)).toBe(false);
   });
 
   it('[L-GLOSS-8] the archive carries the background and the glossary, and a workshop made from it has them with its check', async () => {
