@@ -29,6 +29,7 @@ import { Turnout } from './session/turnout';
 import { votesOnConnect } from './session/votes';
 import { noticesOf, removalsStored } from './session/removed';
 import { keyPointsOnConnect } from './session/keypoints';
+import { questionInfo } from './session/question';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
@@ -182,7 +183,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     presentToken: (workshopId) => presentLinks.token(workshopId),
     openPresentLink: (token) => presentLinks.open(token),
     presentViewer: (workshopId, credentials) => presentLinks.viewer(workshopId, credentials),
-    presentView: (workshopId) => presentViews.build(workshopId)
+    presentView: (workshopId) => presentViews.build(workshopId),
+    command: (participantId, command) => dispatcher.handle(participantId, command),
+    question: (workshopId) => questionInfo(store, workshopId)
   };
 
   const realtime: Realtime = {
@@ -218,6 +221,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         votesOnConnect: (participant) => votesOnConnect(context, participant),
         noticesOnConnect: (participant) => noticesOf(context, participant.id),
         keyPointsOnConnect: (participant) => keyPointsOnConnect(context, participant),
+        questionOnConnect: (workshopId) => questionInfo(store, workshopId),
         originAllowed: allowed,
         limits: config.limits,
         logger

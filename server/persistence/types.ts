@@ -9,6 +9,7 @@ export type { RemovedBy } from '../../src/lib/domain/removed';
 import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain/votes';
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/domain/consent';
+import type { QuestionCheck } from '../../src/lib/domain/question';
 
 export interface WorkshopRecord {
   id: string;
@@ -18,6 +19,16 @@ export interface WorkshopRecord {
   createdAt: number;
   /** When the facilitator ended it; retention deletes ended workshops after N days. */
   endedAt?: number | null;
+  /**
+   * The background to the question, in plain words (prepared before the session). Stores always
+   * answer with it ('' when there is none); a new workshop may leave it out.
+   */
+  context?: string;
+  /**
+   * The plain words check of the question and background with the glossary, as the server last
+   * made it. Stores always answer with it (null for a workshop made before it existed).
+   */
+  questionCheck?: QuestionCheck | null;
 }
 
 export interface BoardRecord {
@@ -144,6 +155,8 @@ export interface WorkshopContents {
   agreed?: AgreedVersionRecord[];
   /** Closed consent rounds on this workshop's boards, oldest first: totals only, so nobody's answers exist. An open one is refused. */
   consent?: ClosedConsentRecord[];
+  /** The workshop's glossary. Two entries of one term (by termKey) are refused. */
+  glossary?: GlossaryRecord[];
 }
 
 export interface StoredBoard {
@@ -204,9 +217,11 @@ export interface WorkshopStore {
   /** Gives the workshop a new join code (the old one finds nothing from then on); rejects a code in use. */
   setCode(workshopId: string, code: string): Promise<void>;
   end(workshopId: string, at: number): Promise<void>;
+  /** Replaces the question and its background, with their plain words check, in one write. */
+  setQuestion(workshopId: string, text: { question: string; context: string; check: QuestionCheck }): Promise<void>;
   /**
    * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
-   * hidden and removed cards, notices, votes, agreed key points, consent rounds, state. Only its id
+   * hidden and removed cards, notices, votes, agreed key points, consent rounds, the glossary, state. Only its id
    * and the time are kept (deletedAt), so pages can say so.
    */
   delete(workshopId: string): Promise<void>;
@@ -466,6 +481,34 @@ export class VersionConflict extends Error {
   }
 }
 
+/** A word or short form in a workshop's glossary, with its plain explanation. */
+export interface GlossaryRecord {
+  id: string;
+  workshopId: string;
+  term: string;
+  explanation: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Each workshop's glossary. A change to it changes the question's plain words check (a term the
+ * glossary explains is not flagged), so every write stores the workshop's new check in the same
+ * transaction.
+ */
+export interface GlossaryStore {
+  /** A workshop's entries, oldest first. */
+  list(workshopId: string): Promise<GlossaryRecord[]>;
+  /**
+   * Adds the entry, or changes the one with its id (its term, explanation and updatedAt; not its
+   * createdAt), and stores the workshop's check. Rejects, changing nothing, when another entry of
+   * the workshop has the same term (termKey) or the workshop does not exist.
+   */
+  put(entry: GlossaryRecord, check: QuestionCheck): Promise<void>;
+  /** Deletes one entry and stores the workshop's check; resolves false, changing nothing, when there is no such entry. */
+  remove(workshopId: string, termId: string, check: QuestionCheck): Promise<boolean>;
+}
+
 /** The facilitation state (phases, timer, queue...) of each workshop, saved with compare-and-set. */
 export interface FacilitationStateStore {
   get(workshopId: string): Promise<VersionedState | null>;
@@ -487,6 +530,7 @@ export interface Store {
   votes: VoteStore;
   keyPoints: KeyPointStore;
   consent: ConsentStore;
+  glossary: GlossaryStore;
   facilitation: FacilitationStateStore;
   present: PresentLinkStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */

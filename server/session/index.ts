@@ -16,6 +16,7 @@ import {
   type ConsentResults,
   type MyBallot,
   type MyConsent,
+  type QuestionInfo,
   type ServerToClientEvents,
   type VoteResults
 } from '../../src/lib/protocol/session';
@@ -68,6 +69,8 @@ export interface SessionServerDeps {
   keyPointsOnConnect: (
     participant: ParticipantRecord
   ) => Promise<{ mine: MyConsent[]; results: ConsentResults[]; agreed: AgreedVersion[] }>;
+  /** The workshop's question, background and glossary as they are now (null once it is gone). */
+  questionOnConnect: (workshopId: string) => Promise<QuestionInfo | null>;
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
@@ -106,6 +109,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     consentMine: (participantId, mine) => void io.to(participantRoom(participantId)).emit('consentMine', mine),
     consentResults: (workshopId, results) => void io.to(workshopRoom(workshopId)).emit('consentResults', results),
     agreedKeyPoints: (workshopId, version) => void io.to(workshopRoom(workshopId)).emit('agreedKeyPoints', version),
+    question: (workshopId, info) => void io.to(workshopRoom(workshopId)).emit('question', info),
     role: (participant) => {
       const room = participantRoom(participant.id);
       io.to(room).emit('role', {
@@ -231,6 +235,10 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
         for (const v of agreed) socket.emit('agreedKeyPoints', v);
       },
       (err: unknown) => deps.logger.error({ err }, 'could not send the key points to a new connection')
+    );
+    deps.questionOnConnect(workshop.id).then(
+      (info) => info && socket.emit('question', info),
+      (err: unknown) => deps.logger.error({ err }, 'could not send the question to a new connection')
     );
     if (participant.role === 'facilitator') {
       deps.views.build(workshop.id).then(

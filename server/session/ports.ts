@@ -12,6 +12,7 @@ import type {
   MyConsent,
   PresentView,
   PublicState,
+  QuestionInfo,
   VoteResults
 } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
@@ -57,6 +58,8 @@ export interface Notifier {
   consentResults(workshopId: string, results: ConsentResults): void;
   /** To everyone in the workshop: a board's key points have been agreed (the new version). */
   agreedKeyPoints(workshopId: string, version: AgreedVersion): void;
+  /** To everyone in the workshop: the question, its background or the glossary changed. */
+  question(workshopId: string, info: QuestionInfo): void;
   /** Your role (or whether you are a representative) changed. */
   role(participant: ParticipantRecord): void;
   removed(participantId: string, message: string): void;

@@ -12,6 +12,7 @@ import type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 import type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
 import type { AgreedVersion } from '../domain/agreed';
 import type { LinkKind } from './links';
+import type { QuestionInfo } from '../domain/question';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -101,6 +102,8 @@ export interface MyBallot {
 export type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 export type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
 export type { AgreedVersion } from '../domain/agreed';
+export type { QuestionCheck, QuestionInfo } from '../domain/question';
+export type { GlossaryEntry } from '../domain/glossary';
 
 export interface RosterEntry {
   id: string;
@@ -213,6 +216,7 @@ export interface CommandAnswers {
   'vote.open': { voteId: string };
   'keypoints.agree': { number: number };
   'consent.open': { consentId: string };
+  'glossary.put': { termId: string };
 }
 
 export type CommandOk<K extends CommandType = CommandType> = K extends keyof CommandAnswers
@@ -243,6 +247,11 @@ export interface ServerToClientEvents {
   consentResults: (results: ConsentResults) => void;
   /** To everyone, when a board's key points are agreed (and on connect, every agreed version). */
   agreedKeyPoints: (version: AgreedVersion) => void;
+  /**
+   * To everyone, on connect and whenever the question, its background or the glossary changes:
+   * open board pages show the new words at once.
+   */
+  question: (info: QuestionInfo) => void;
   /** Your role changed; the page reloads what it shows. */
   role: (participant: ParticipantInfo) => void;
   /** You were removed, or your session ended; the socket closes after this. */

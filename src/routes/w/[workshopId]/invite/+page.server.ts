@@ -21,10 +21,14 @@ export const load = async ({ params, locals, url, setHeaders }) => {
     return token ? inviteLink(base, token) : null;
   };
   const memberLink = link('member');
+  const question = await app.question(params.workshopId);
   return {
     isNew: url.searchParams.has('new'),
     sameWifi: !app.publicUrl && base !== url.origin,
     workshop: { id: session.workshop.id, title: session.workshop.title, question: session.workshop.question },
+    // The server's plain words check of the question as saved: the score the decision maker sees.
+    check: question?.check ?? null,
+    glossaryCount: question?.glossary.length ?? 0,
     code: formatCode(session.workshop.code),
     joinAddress: `${base}/join`,
     links: { member: memberLink, decisionMaker: link('decisionMaker'), observer: link('observer'), facilitator: link('facilitator') },
