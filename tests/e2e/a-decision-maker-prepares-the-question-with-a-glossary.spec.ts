@@ -70,6 +70,10 @@ test('a decision maker drafts the question, explains a flagged short form in the
   const age = /Reading age (about \d+|6 or under)/.exec((await summary.textContent()) ?? '')?.[0];
   expect(age).toBeTruthy();
   await expect(page.locator('#saved-check')).toContainText(`${age}.`);
+  // In the facilitator's controls, live from the board, and on the invite page.
+  const section = await workshop.facilitator.board.openControls('The question');
+  await expect(section).toContainText(`${age}.`);
+  await expect(section.getByRole('link', { name: 'Prepare the question and its glossary' })).toBeVisible();
   await workshop.facilitator.page.goto(`/w/${workshop.id}/invite`);
   await expect(workshop.facilitator.page.getByRole('region', { name: 'The question' })).toContainText(`${age}.`);
   await expect(workshop.facilitator.page.getByRole('region', { name: 'The question' })).toContainText(
