@@ -8,6 +8,9 @@
 // runs this file against that function for every choice.
 (function () {
   try {
+    // Not on the present view (/w/<id>/present): a room's screen, with its own large type and
+    // contrast, and no one person's choices (the layout leaves it standard too).
+    if (/^\/w\/[^/]+\/present\/?$/.test(window.location.pathname)) return;
     var raw = window.localStorage.getItem('roundtable.reading-aids');
     if (!raw) return;
     var aids = JSON.parse(raw);

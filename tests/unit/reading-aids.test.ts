@@ -28,7 +28,7 @@ const EVERY_CHOICE: ReadingAids[] = TEXT_SIZES.flatMap((text) =>
 );
 
 /** Runs static/reading-aids.js as a browser would, with `stored` under its key; returns the attributes it set. */
-function runEarlyScript(stored: string | null, options: { storageThrows?: boolean } = {}): Record<string, string> {
+function runEarlyScript(stored: string | null, options: { storageThrows?: boolean; path?: string } = {}): Record<string, string> {
   const set: Record<string, string> = {};
   const localStorage = {
     getItem(key: string) {
@@ -41,7 +41,7 @@ function runEarlyScript(stored: string | null, options: { storageThrows?: boolea
       set[name] = value;
     }
   };
-  runInNewContext(EARLY_SCRIPT, { window: { localStorage }, document: { documentElement } });
+  runInNewContext(EARLY_SCRIPT, { window: { localStorage, location: { pathname: options.path ?? '/' } }, document: { documentElement } });
   return set;
 }
 
@@ -97,6 +97,14 @@ describe('the attributes on <html>', () => {
       expect(runEarlyScript(raw), raw).toEqual(readingAidAttributes(parseReadingAids(raw)));
     }
     expect(runEarlyScript('{"text":"largest"}', { storageThrows: true })).toEqual({});
+  });
+
+  it("the script leaves the present view (a room's screen) standard, and every other page not", () => {
+    const aids = '{"text":"largest","spacing":true}';
+    expect(runEarlyScript(aids, { path: '/w/abc123/present' })).toEqual({});
+    expect(runEarlyScript(aids, { path: '/w/abc123/present/' })).toEqual({});
+    for (const path of ['/w/abc123', '/w/abc123/invite', '/w/abc123/prepare', '/join', '/present'])
+      expect(runEarlyScript(aids, { path }), path).toEqual({ 'data-text-size': 'largest', 'data-spacing': 'wide' });
   });
 
   it('the script reads the key the pages write (READING_AIDS_KEY)', () => {

@@ -6,6 +6,7 @@ import { createContext, tick } from 'svelte';
 import { LANE_INFO, getCard, type CardView, type Lane } from '$lib/board/schema';
 import { canEditBoard, type Role } from '$lib/domain/roles';
 import type { CardNotice, Command, CommandResult, ParticipantInfo, PublicState } from '$lib/protocol/session';
+import type { GlossaryEntry } from '$lib/domain/glossary';
 import { hiddenNotice, removedNotice } from '$lib/domain/removed';
 import { BoardConnection } from './board-connection.svelte';
 import { BoardView } from './board-view.svelte';
@@ -46,7 +47,7 @@ export interface SignedInData {
   signedIn: true;
   workshopId: string;
   ended: boolean;
-  workshop: { id: string; title: string; question: string };
+  workshop: { id: string; title: string; question: string; context: string; glossary: GlossaryEntry[] };
   boards: string[];
   board: { id: string; title: string };
   me: { id: string; name: string; role: Role; roleLabel: string; representative?: boolean };
@@ -326,6 +327,17 @@ export class BoardPage implements BoardActions {
   /** What this person is told about their own cards, until they dismiss it. */
   get notices(): CardNotice[] {
     return this.session?.notices ?? [];
+  }
+
+  /**
+   * The question, its background and the glossary: as the server last said on this page's socket,
+   * else as the page was loaded (a copy kept for offline use may be older until the socket says).
+   */
+  get question(): { question: string; context: string; glossary: GlossaryEntry[] } {
+    const live = this.session?.question;
+    if (live) return live;
+    const d = this.data();
+    return d.signedIn ? d.workshop : { question: '', context: '', glossary: [] };
   }
 
   get themes(): ThemeView[] {

@@ -17,6 +17,7 @@ import {
   hereCookieName,
   keptKey,
   outboxKey,
+  prepareKey,
   unsavedKey
 } from '$lib/protocol/device';
 import { forgetReadingAids } from './reading-aids.svelte';
@@ -106,8 +107,8 @@ function deleteDatabase(name: string): Promise<void> {
 
 /**
  * Removes everything this device keeps of a workshop: its board page from the cache, each board's
- * IndexedDB copy and page-hide copy, the private cards not yet shown and the cards without a name
- * not yet sent. With `name`, also the name remembered for the next invite page.
+ * IndexedDB copy and page-hide copy, the private cards not yet shown, the cards without a name
+ * not yet sent and a question being prepared. With `name`, also the name remembered for the next invite page.
  */
 export async function forgetWorkshop(workshopId: string, options: { boardIds?: string[]; name?: boolean } = {}): Promise<void> {
   forgetting.add(workshopId);
@@ -117,6 +118,7 @@ export async function forgetWorkshop(workshopId: string, options: { boardIds?: s
     for (const id of boards) store?.removeItem(unsavedKey(id));
     store?.removeItem(draftsKey(workshopId));
     store?.removeItem(outboxKey(workshopId));
+    store?.removeItem(prepareKey(workshopId));
     store?.removeItem(keptKey(workshopId));
     if (options.name) store?.removeItem(NAME_KEY);
   } catch {
@@ -194,7 +196,7 @@ export async function sweepDevice(): Promise<void> {
   try {
     for (let i = 0; store && i < store.length; i++) {
       const key = store.key(i) ?? '';
-      const prefix = [KEPT_PREFIX, draftsKey(''), outboxKey('')].find((p) => key.startsWith(p));
+      const prefix = [KEPT_PREFIX, draftsKey(''), outboxKey(''), prepareKey('')].find((p) => key.startsWith(p));
       const id = prefix ? key.slice(prefix.length) : '';
       if (id && !signedInHere(id)) gone.add(id);
     }

@@ -64,12 +64,11 @@ export class ReadingAidsState {
     this.#aids = parseReadingAids(storage()?.getItem(READING_AIDS_KEY));
   }
 
-  /** Follows changes made in other tabs (and a leave there). Returns the clean-up. */
+  /** Follows changes made in other tabs (and a leave there); the layout puts them on <html>. Returns the clean-up. */
   listen(): () => void {
     const changed = (e: StorageEvent) => {
       if (e.key !== READING_AIDS_KEY && e.key !== null) return;
       this.#aids = parseReadingAids(storage()?.getItem(READING_AIDS_KEY));
-      applyReadingAids(this.#aids);
     };
     addEventListener('storage', changed);
     return () => removeEventListener('storage', changed);

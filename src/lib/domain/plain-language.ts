@@ -10,6 +10,7 @@
 import { syllable } from 'syllable';
 import { JARGON, type JargonTerm } from './jargon';
 import { DOTTED, sentencesOf, tokenise, type Token } from './sentences';
+import { readingAgeWords } from './question';
 
 /** A sentence with more words than this is flagged. */
 export const LONG_SENTENCE_WORDS = 25;
@@ -508,11 +509,7 @@ export function checkPlainLanguage(text: string | readonly string[], options: Pl
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** "Reading age about 14": below 6 the grade describes no school year, so it is "6 or under". */
-export function readingAgeWords(age: number): string {
-  const rounded = Math.round(age);
-  return rounded <= 6 ? 'Reading age 6 or under' : `Reading age about ${rounded}`;
-}
+export { readingAgeWords };
 
 /** The jargon terms used, each once, in the order they first appear. */
 function distinctJargon(report: PlainLanguageReport): JargonUse[] {

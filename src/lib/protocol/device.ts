@@ -50,6 +50,10 @@ export function draftsKey(workshopId: string): string {
 export function outboxKey(workshopId: string): string {
   return `roundtable.outbox.${workshopId}`;
 }
+/** localStorage: the question, background and glossary entry being prepared and not yet saved. */
+export function prepareKey(workshopId: string): string {
+  return `roundtable.prepare.${workshopId}`;
+}
 /** localStorage: which boards of a workshop this device keeps, so they can be cleared later. */
 export function keptKey(workshopId: string): string {
   return `roundtable.kept.${workshopId}`;

@@ -10,9 +10,13 @@ import type { BoardRecord, WorkshopRecord } from '../../../server/persistence/ty
 import type { Briefing } from '$lib/domain/briefing';
 import type { BriefingDocument } from '$lib/domain/briefing-document';
 import type { Support } from '$lib/domain/support';
+import type { QuestionInfo } from '$lib/domain/question';
+import type { Command, CommandResult } from '$lib/protocol/session';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
+import type { PresentCredentials, PresentViewer } from '../../../server/present';
+import type { PresentView } from '$lib/protocol/session';
 
-export type { CreatedWorkshop, DeviceFacts, SessionInfo };
+export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer };
 
 export interface AppLogger {
   error(details: object, message: string): void;
@@ -25,7 +29,7 @@ export interface App {
   trustProxy: boolean;
   /** PUBLIC_URL, when set. */
   publicUrl: string | null;
-  createWorkshop(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop>;
+  createWorkshop(input: { title: unknown; question: unknown; context?: unknown }, address: string): Promise<CreatedWorkshop>;
   /** Refused (403 forbidden) for a device whose person was removed from the workshop. */
   join(target: JoinTarget, name: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }>;
   /** Whether the person using this device was removed from the workshop (sets the marker when it learns so). */
@@ -56,6 +60,22 @@ export interface App {
   briefingPdf(document: BriefingDocument): Promise<Uint8Array>;
   /** Each board's key points' support now: counts only, never a name. */
   keyPointSupport(workshopId: string): Promise<{ boardId: string; support: Record<string, Support> }[]>;
+  /** The workshop's present link token (one is made for a workshop that has none). */
+  presentToken(workshopId: string): Promise<string>;
+  /** The workshop a present link opens (/p/<token>); refused (404 unknown_invite, 410 revoked_invite) when it does not. */
+  openPresentLink(token: string): Promise<WorkshopRecord>;
+  /** Who may see a workshop's present view: its present link, or a facilitator's session; refused with 401 or 403. */
+  presentViewer(workshopId: string, credentials: PresentCredentials): Promise<PresentViewer>;
+  /** What the present screen shows now; null when the workshop is gone. */
+  presentView(workshopId: string): Promise<PresentView | null>;
+  /**
+   * A command from a participant, as if sent on their socket: the same checks (schema, role,
+   * rule, the workshop's turn, the end) and the same answer. The preparation page's forms and
+   * the question's API endpoint use it, so there is one rule for each change.
+   */
+  command(participantId: string, command: Command): Promise<CommandResult>;
+  /** The workshop's question, its background, glossary and plain words check, as stored (null when it is gone). */
+  question(workshopId: string): Promise<QuestionInfo | null>;
 }
 
 const KEY = Symbol.for('roundtable.app');

@@ -22,7 +22,7 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const boards = await locals.app.boards(workshop.id);
+  const [boards, question] = await Promise.all([locals.app.boards(workshop.id), locals.app.question(workshop.id)]);
   // Which boards this page keeps on the device, so the service worker can delete their copies
   // when it finds the device signed out (the cached page keeps its headers).
   setHeaders({ 'x-roundtable-boards': boards.map((b) => b.id).join(',') });
@@ -31,7 +31,13 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     signedIn: true as const,
     workshopId: workshop.id,
     ended: !!workshop.endedAt,
-    workshop: { id: workshop.id, title: workshop.title, question: workshop.question },
+    workshop: {
+      id: workshop.id,
+      title: workshop.title,
+      question: workshop.question,
+      context: workshop.context ?? '',
+      glossary: question?.glossary ?? []
+    },
     boards: boards.map((b) => b.id),
     board: { id: boards[0].id, title: boards[0].title },
     me: {
