@@ -6,7 +6,11 @@
 // Android browsers neither), it says so plainly rather than staying silent. The root layout makes
 // one and hands it down by context (readAloud()); the page's Read aloud buttons and its bar use it.
 import { createContext } from 'svelte';
-import { readAloudParts, spokenText, type ReadItem, type ReadPart } from '$lib/domain/read-aloud';
+import type { ReadItem, ReadPart } from '$lib/domain/read-aloud';
+
+// The sentence rules load on the first Read aloud, not with every page (the service worker keeps
+// them for offline use like the rest of the app).
+const loadParts = () => import('$lib/domain/read-aloud');
 
 export type ReadAloudState =
   | { kind: 'idle' }
@@ -69,12 +73,14 @@ export class ReadAloud {
       };
       return;
     }
+    this.state = { kind: 'preparing', source };
+    const { readAloudParts, spokenText } = await loadParts();
+    if (run !== this.#run) return; // stopped, or something else started, while loading
     const parts = readAloudParts(items);
     if (!parts.length) {
       this.state = { kind: 'unavailable', source, message: 'There are no words to read here yet.' };
       return;
     }
-    this.state = { kind: 'preparing', source };
     const voice = voiceFor(await voices(synth), lang);
     if (run !== this.#run) return; // stopped, or something else started, while waiting
     if (!voice) {
@@ -86,10 +92,10 @@ export class ReadAloud {
       return;
     }
     this.state = { kind: 'reading', source, parts, index: 0 };
-    this.#say(synth, voice, lang, run);
+    this.#say(synth, voice, lang, run, spokenText);
   }
 
-  #say(synth: SpeechSynthesis, voice: SpeechSynthesisVoice, lang: string, run: number): void {
+  #say(synth: SpeechSynthesis, voice: SpeechSynthesisVoice, lang: string, run: number, spokenText: (part: ReadPart) => string): void {
     const s = this.state;
     if (s.kind !== 'reading' || run !== this.#run) return;
     const utterance = new SpeechSynthesisUtterance(spokenText(s.parts[s.index]));
@@ -104,7 +110,7 @@ export class ReadAloud {
         return;
       }
       this.state = { ...now, index: now.index + 1 };
-      this.#say(synth, voice, lang, run);
+      this.#say(synth, voice, lang, run, spokenText);
     };
     utterance.onerror = (e) => {
       // Stopping (cancel) ends the utterance with "interrupted" or "canceled": not a failure.

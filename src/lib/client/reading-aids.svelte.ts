@@ -4,7 +4,6 @@
 // static/reading-aids.js sets the same attributes before the body is parsed. The root layout
 // creates one and hands it down by context (readingAids()).
 import { createContext } from 'svelte';
-import { MediaQuery } from 'svelte/reactivity';
 import { READING_AIDS_KEY } from '$lib/protocol/device';
 import {
   READING_AID_ATTRIBUTES,
@@ -57,7 +56,6 @@ export class ReadingAidsState {
   #aids = $state<ReadingAids>(STANDARD_AIDS);
   /** False when this device could not keep the last change (storage full or blocked). */
   kept = $state(true);
-  readonly #deviceLessMotion = new MediaQuery('(prefers-reduced-motion: reduce)', false);
 
   constructor() {
     if (typeof window === 'undefined') return;
@@ -76,11 +74,6 @@ export class ReadingAidsState {
 
   get current(): ReadingAids {
     return this.#aids;
-  }
-
-  /** The device asks for less movement (prefers-reduced-motion): the page already keeps still. */
-  get deviceAsksLessMotion(): boolean {
-    return this.#deviceLessMotion.current;
   }
 
   /** How much wider the words are than on the standard page (see layoutScale). */
@@ -116,34 +109,3 @@ export class ReadingAidsState {
 }
 
 export const [readingAids, setReadingAids] = createContext<ReadingAidsState>();
-
-/**
- * Whether the screen is at least `rem` wide, counted in the standard page's rem (16 px in a
- * browser at its default size, as a media query counts them), scaled by the reading aids: with
- * text twice the size, the board puts its lists side by side only on a screen twice as wide, as
- * it would if the browser itself were zoomed. A media query cannot see our text size, so this
- * asks `matchMedia` for the scaled width (one MediaQuery per scale, made when first needed).
- */
-export class ScreenAtLeast {
-  readonly #queries = new Map<number, MediaQuery>();
-  readonly #rem: number;
-  readonly #fallback: boolean;
-  readonly #scale: () => number;
-
-  /** `fallback` is the answer on the server, where there is no screen. */
-  constructor(rem: number, fallback: boolean, scale: () => number) {
-    this.#rem = rem;
-    this.#fallback = fallback;
-    this.#scale = scale;
-  }
-
-  get current(): boolean {
-    const width = Math.round(this.#rem * this.#scale() * 100) / 100;
-    let query = this.#queries.get(width);
-    if (!query) {
-      query = new MediaQuery(`(min-width: ${width}rem)`, this.#fallback);
-      this.#queries.set(width, query);
-    }
-    return query.current;
-  }
-}
