@@ -55,6 +55,10 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     in: 'boards[].consent',
     why: "Closed consent rounds with the totals by role group kept when they closed. Open rounds and anyone's answers never: answers are kept only while a round is open, and nobody may see a total before it closes."
   },
+  outcomes: {
+    in: null,
+    why: 'Recommendations and what happened to each are still being written after the workshop, by decision makers, for the people who were there: they are read and exported from the outcomes summary (outcomes.json, outcomes.pdf...), not carried into a new workshop. Visits say when a person last looked, which is theirs.'
+  },
   facilitation: {
     in: 'facilitation',
     why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, or check-in answers (which carry people's names)."

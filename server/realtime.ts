@@ -33,6 +33,7 @@ import { WorkshopService } from './workshops';
 import { exportArchive, importArchive } from './archive';
 import { keyPointSupport, workshopBriefing } from './briefing/build';
 import { PdfRenderer } from './briefing/pdf';
+import { OutcomeService } from './outcomes';
 
 export interface Realtime {
   config: Config;
@@ -42,7 +43,7 @@ export interface Realtime {
   sync: SyncHost;
   /** Session control's shared parts (for tests and tools that drive it without a socket). */
   session: SessionContext & {
-    /** Deletes workshops ended more than `days` ago; resolves with how many. */
+    /** Deletes ended workshops whose last activity is more than `days` ago; resolves with how many. */
     sweepRetention(days: number, now?: number): Promise<number>;
   };
   /** What SvelteKit may use. */
@@ -111,13 +112,15 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
+  const outcomes = new OutcomeService({ store, states, boards: sync, retentionDays: config.retentionDays });
 
   let closed = false;
-  // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.
+  // Retention: ended workshops are deleted RETENTION_DAYS (default 30) after their last activity, checked hourly.
   const sweep = () => {
     if (closed) return;
     sweepRetention(context, config.retentionDays).then(
-      (n) => n && logger.info({ deleted: n, retentionDays: config.retentionDays }, 'deleted ended workshops past the retention period'),
+      (n) =>
+        n && logger.info({ deleted: n, retentionDays: config.retentionDays }, 'deleted ended workshops whose last activity is past the retention period'),
       (err: unknown) => logger.error({ err }, 'retention sweep failed')
     );
   };
@@ -130,7 +133,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     limits: config.limits,
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
-    createWorkshop: (input, address) => workshops.create(input, address),
+    createWorkshop: (input, address, sessionIn) => workshops.create(input, address, undefined, sessionIn),
     join: (target, name, address, device) => workshops.join(target, name, address, device),
     removedHere: (workshopId, device) => workshops.removedHere(workshopId, device),
     deletedAt: (workshopId) => workshops.deletedAt(workshopId),
@@ -161,7 +164,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     deleteWorkshop: (workshopId) => deleteWorkshop(context, workshopId, GONE_TEXT.deletedByFacilitator),
     briefing: (workshopId) => workshopBriefing({ store, boards: sync }, workshopId),
     briefingPdf: (document) => pdf.render(document),
-    keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId)
+    keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId),
+    outcomes
   };
 
   const realtime: Realtime = {

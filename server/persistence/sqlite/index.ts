@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts, records.ts, votes.ts and keypoints.ts.
+// are built in board-log.ts, records.ts, votes.ts, keypoints.ts and outcomes.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +14,7 @@ import { firstSnapshotWriter, sqliteBoardLog } from './board-log';
 import { sqliteRecords } from './records';
 import { closedVoteWriter, sqliteVotes } from './votes';
 import { agreedVersionWriter, closedConsentWriter, sqliteKeyPoints } from './keypoints';
+import { sqliteOutcomes } from './outcomes';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -87,6 +88,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     }),
     votes: sqliteVotes(db, log, committed, wal),
     ...sqliteKeyPoints(db),
+    outcomes: sqliteOutcomes(db),
     async ping() {
       if (wal.broken) throw wal.broken;
       ping.get();

@@ -36,6 +36,8 @@ interface WorkshopRow {
   code: string;
   created_at: number;
   ended_at: number | null;
+  after_id: string | null;
+  group_id: string | null;
 }
 interface BoardRow {
   id: string;
@@ -85,7 +87,9 @@ const toWorkshop = (r: WorkshopRow): WorkshopRecord => ({
   question: r.question,
   code: r.code,
   createdAt: r.created_at,
-  endedAt: r.ended_at
+  endedAt: r.ended_at,
+  after: r.after_id,
+  group: r.group_id
 });
 const toBoard = (r: BoardRow): BoardRecord => ({ id: r.id, workshopId: r.workshop_id, title: r.title, position: r.position });
 const toInvite = (r: InviteRow): InviteRecord => ({
@@ -190,7 +194,8 @@ export function sqliteRecords(
 } {
   const q = {
     insertWorkshop: db.prepare(
-      'INSERT INTO workshops (id, title, question, code, created_at) VALUES (@id, @title, @question, @code, @createdAt)'
+      `INSERT INTO workshops (id, title, question, code, created_at, after_id, group_id)
+       VALUES (@id, @title, @question, @code, @createdAt, @after, @group)`
     ),
     insertBoard: db.prepare('INSERT INTO boards (id, workshop_id, title, position) VALUES (@id, @workshopId, @title, @position)'),
     insertInvite: db.prepare(
@@ -206,6 +211,7 @@ export function sqliteRecords(
     markDeleted: db.prepare('INSERT OR REPLACE INTO deleted_workshops (id, deleted_at) VALUES (@id, @at)'),
     deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_workshops WHERE id = ?'),
     endedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE ended_at IS NOT NULL AND ended_at < ?'),
+    group: db.prepare<[string, string], WorkshopRow>('SELECT * FROM workshops WHERE id = ? OR group_id = ? ORDER BY created_at, rowid'),
 
     invite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token = ?'),
     invites: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE workshop_id = ? ORDER BY created_at'),
@@ -288,7 +294,8 @@ export function sqliteRecords(
   };
 
   const createWorkshop = db.transaction((input: NewWorkshop) => {
-    q.insertWorkshop.run(input.workshop);
+    const w = input.workshop;
+    q.insertWorkshop.run({ id: w.id, title: w.title, question: w.question, code: w.code, createdAt: w.createdAt, after: w.after ?? null, group: w.group ?? null });
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
     const contents = input.contents;
@@ -360,7 +367,8 @@ export function sqliteRecords(
       end: async (id, at) => void q.endWorkshop.run({ id, at }),
       delete: async (id) => deleteWorkshop(id),
       deletedAt: async (id) => q.deletedAt.get(id)?.deleted_at ?? null,
-      endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id)
+      endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id),
+      group: async (groupId) => q.group.all(groupId, groupId).map(toWorkshop)
     },
     people: {
       add: async (p, hash) => addParticipant(p, hash),

@@ -11,6 +11,7 @@ import type { Briefing } from '$lib/domain/briefing';
 import type { BriefingDocument } from '$lib/domain/briefing-document';
 import type { Support } from '$lib/domain/support';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
+import type { OutcomeService } from '../../../server/outcomes';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo };
 
@@ -25,7 +26,15 @@ export interface App {
   trustProxy: boolean;
   /** PUBLIC_URL, when set. */
   publicUrl: string | null;
-  createWorkshop(input: { title: unknown; question: unknown }, address: string): Promise<CreatedWorkshop>;
+  /**
+   * With `after`, the next workshop of that one's group: `sessionIn` gives this request's session
+   * in a workshop, and only a facilitator of `after` may (401 without a session there, 403 otherwise).
+   */
+  createWorkshop(
+    input: { title: unknown; question: unknown; after?: unknown },
+    address: string,
+    sessionIn?: (workshopId: string) => Promise<SessionInfo | null>
+  ): Promise<CreatedWorkshop>;
   /** Refused (403 forbidden) for a device whose person was removed from the workshop. */
   join(target: JoinTarget, name: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }>;
   /** Whether the person using this device was removed from the workshop (sets the marker when it learns so). */
@@ -56,6 +65,12 @@ export interface App {
   briefingPdf(document: BriefingDocument): Promise<Uint8Array>;
   /** Each board's key points' support now: counts only, never a name. */
   keyPointSupport(workshopId: string): Promise<{ boardId: string; support: Record<string, Support> }[]>;
+  /**
+   * "You said, we did": recommendations and their timelines (report, create, change), each
+   * person's last look, what to make one from, "Since last time", and when the workshop will be
+   * deleted. Who may is checked inside (server/outcomes.ts); the summary's PDF is briefingPdf.
+   */
+  outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'sinceLastTime' | 'retention'>;
 }
 
 const KEY = Symbol.for('roundtable.app');
