@@ -45,7 +45,8 @@ export interface Asker {
 }
 
 /** Where a new recommendation comes from, as sent: an agreed key point, a solution card, or nothing (written afresh). */
-export type SourceChoice = { kind: 'keyPoint'; boardId: string; pointId: string } | { kind: 'card'; boardId: string; cardId: string } | null;
+export type SourceChoice =
+  { kind: 'keyPoint'; boardId: string; pointId: string } | { kind: 'card'; boardId: string; cardId: string } | null;
 
 /** What the page offers to make a recommendation from. */
 export interface SourceOption {
@@ -116,14 +117,23 @@ export class OutcomeService {
     if (!choice) return null;
     const { store, boards } = this.deps;
     const board = await store.workshops.board(choice.boardId);
-    if (!board || board.workshopId !== workshopId) throw new AppError('invalid_input', 'That board is not part of this workshop.', 400, 'from');
+    if (!board || board.workshopId !== workshopId)
+      throw new AppError('invalid_input', 'That board is not part of this workshop.', 400, 'from');
     if (choice.kind === 'keyPoint') {
-      const versions = (await store.keyPoints.versions(workshopId)).filter((v) => v.boardId === board.id).sort((a, b) => b.number - a.number);
+      const versions = (await store.keyPoints.versions(workshopId))
+        .filter((v) => v.boardId === board.id)
+        .sort((a, b) => b.number - a.number);
       for (const v of versions) {
         const point = v.points.find((p) => p.id === choice.pointId);
         if (point) {
           const words = cut(point.text, KEY_POINT_MAX);
-          const source = { kind: 'keyPoint' as const, boardId: board.id, pointId: point.id, version: v.number, words: words.slice(0, OUTCOME_RULES.sourceWords) };
+          const source = {
+            kind: 'keyPoint' as const,
+            boardId: board.id,
+            pointId: point.id,
+            version: v.number,
+            words: words.slice(0, OUTCOME_RULES.sourceWords)
+          };
           return { source, words };
         }
       }
@@ -136,7 +146,12 @@ export class OutcomeService {
     }
     const card = await boards.read(board.id, (b) => b.facts().find((c) => c.id === choice.cardId) ?? null);
     if (!card || card.lane !== 'solutions') {
-      throw new AppError('invalid_input', 'That card is not in the Solutions list on the board. Choose another, or write the recommendation yourself.', 400, 'from');
+      throw new AppError(
+        'invalid_input',
+        'That card is not in the Solutions list on the board. Choose another, or write the recommendation yourself.',
+        400,
+        'from'
+      );
     }
     const words = cut(card.text, OUTCOME_RULES.text);
     return { source: { kind: 'card', boardId: board.id, cardId: card.id, words: words.slice(0, OUTCOME_RULES.sourceWords) }, words };
@@ -190,8 +205,16 @@ export class OutcomeService {
       const afterSeq = timeline.reduce((n, e) => Math.max(n, e.seq), 0);
       // Changes of one workshop take turns, so the timeline cannot have moved on meanwhile; a
       // store shared with another process could, and then nothing was written.
-      const stored = await store.outcomes.append({ recommendationId: rec.id, workshopId, at: Date.now(), by, change: checked.value }, afterSeq);
-      if (!stored) throw new AppError('server_error', 'Someone else changed this recommendation at the same moment. Look at it again, then try again.', 500);
+      const stored = await store.outcomes.append(
+        { recommendationId: rec.id, workshopId, at: Date.now(), by, change: checked.value },
+        afterSeq
+      );
+      if (!stored)
+        throw new AppError(
+          'server_error',
+          'Someone else changed this recommendation at the same moment. Look at it again, then try again.',
+          500
+        );
       return this.one(workshopId, rec.id);
     });
   }
@@ -206,7 +229,12 @@ export class OutcomeService {
       if (!theirs || groupOf(theirs) !== groupOf(workshop)) return null;
     }
     const timeline = (await store.outcomes.timeline(target.workshopId)).filter((e) => e.recommendationId === target.id);
-    return { id: target.id, number: target.number, workshopId: target.workshopId, linksBack: standing(target, timeline).ledTo.includes(from.id) };
+    return {
+      id: target.id,
+      number: target.number,
+      workshopId: target.workshopId,
+      linksBack: standing(target, timeline).ledTo.includes(from.id)
+    };
   }
 
   /** Every recommendation of the workshop with its timeline, where it stands and its links: outcomes.json. */
@@ -232,7 +260,13 @@ export class OutcomeService {
     }
     return buildOutcomes(
       {
-        workshop: { id: workshop.id, title: workshop.title, question: workshop.question, createdAt: workshop.createdAt, endedAt: workshop.endedAt ?? null },
+        workshop: {
+          id: workshop.id,
+          title: workshop.title,
+          question: workshop.question,
+          createdAt: workshop.createdAt,
+          endedAt: workshop.endedAt ?? null
+        },
         boards: boards.map((b) => ({ id: b.id, title: b.title })),
         recommendations,
         entries,
@@ -296,5 +330,8 @@ export interface SinceLastTime {
   title: string | null;
   endedAt: number | null;
   counts: OutcomesReport['counts'] | null;
-  recommendations: Pick<ReportRecommendation, 'number' | 'text' | 'addressedTo' | 'status' | 'statusLabel' | 'explanation' | 'lastChangeAt'>[];
+  recommendations: Pick<
+    ReportRecommendation,
+    'number' | 'text' | 'addressedTo' | 'status' | 'statusLabel' | 'explanation' | 'lastChangeAt'
+  >[];
 }

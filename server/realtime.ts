@@ -120,7 +120,11 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     if (closed) return;
     sweepRetention(context, config.retentionDays).then(
       (n) =>
-        n && logger.info({ deleted: n, retentionDays: config.retentionDays }, 'deleted ended workshops whose last activity is past the retention period'),
+        n &&
+        logger.info(
+          { deleted: n, retentionDays: config.retentionDays },
+          'deleted ended workshops whose last activity is past the retention period'
+        ),
       (err: unknown) => logger.error({ err }, 'retention sweep failed')
     );
   };

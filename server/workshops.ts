@@ -122,7 +122,12 @@ export class WorkshopService {
     }
     const session = sessionIn ? await sessionIn(after) : null;
     if (!session || session.workshop.id !== after) {
-      throw new AppError('not_signed_in', 'Sign in to the earlier workshop as its facilitator first: only its facilitators can start the next one.', 401, 'after');
+      throw new AppError(
+        'not_signed_in',
+        'Sign in to the earlier workshop as its facilitator first: only its facilitators can start the next one.',
+        401,
+        'after'
+      );
     }
     if (session.participant.role !== 'facilitator') {
       throw new AppError('forbidden', 'Only a facilitator of the earlier workshop can start the next workshop of its group.', 403, 'after');

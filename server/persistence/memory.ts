@@ -196,7 +196,10 @@ export function openMemoryStore(): Store {
           const open = closedRounds.find((r) => typeof r.closedAt !== 'number');
           if (open) throw new Error(`consent round ${open.id} is not closed`);
         }
-        workshops.set(workshop.id, clone({ ...workshop, endedAt: workshop.endedAt ?? null, after: workshop.after ?? null, group: workshop.group ?? null }));
+        workshops.set(
+          workshop.id,
+          clone({ ...workshop, endedAt: workshop.endedAt ?? null, after: workshop.after ?? null, group: workshop.group ?? null })
+        );
         for (const b of bs) boards.set(b.id, clone(b));
         for (const i of is) invites.set(i.token, clone(i));
         if (!contents) return;
@@ -524,7 +527,8 @@ export function openMemoryStore(): Store {
       async create(rec) {
         if (!workshops.has(rec.workshopId)) throw new Error('FOREIGN KEY constraint failed');
         if (recommendations.has(rec.id)) throw new Error('UNIQUE constraint failed: recommendations');
-        const number = [...recommendations.values()].filter((r) => r.workshopId === rec.workshopId).reduce((n, r) => Math.max(n, r.number), 0) + 1;
+        const number =
+          [...recommendations.values()].filter((r) => r.workshopId === rec.workshopId).reduce((n, r) => Math.max(n, r.number), 0) + 1;
         const stored: Recommendation = { ...clone(rec), number };
         recommendations.set(rec.id, stored);
         return clone(stored);
@@ -538,7 +542,8 @@ export function openMemoryStore(): Store {
       async append(entry, afterSeq) {
         const rec = recommendations.get(entry.recommendationId);
         if (!rec) throw new Error(`no recommendation ${entry.recommendationId}`);
-        if (rec.workshopId !== entry.workshopId) throw new Error(`recommendation ${entry.recommendationId} is not workshop ${entry.workshopId}'s`);
+        if (rec.workshopId !== entry.workshopId)
+          throw new Error(`recommendation ${entry.recommendationId} is not workshop ${entry.workshopId}'s`);
         const last = entries.filter((e) => e.recommendationId === rec.id).reduce((n, e) => Math.max(n, e.seq), 0);
         if (last !== afterSeq) return null;
         const stored: TimelineEntryRecord = { ...clone(entry), seq: afterSeq + 1 };

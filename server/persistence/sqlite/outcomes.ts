@@ -55,7 +55,9 @@ export function sqliteOutcomes(db: Database.Database): OutcomeStore {
     ),
     get: db.prepare<[string], RecommendationRow>('SELECT * FROM recommendations WHERE id = ?'),
     list: db.prepare<[string], RecommendationRow>('SELECT * FROM recommendations WHERE workshop_id = ? ORDER BY number'),
-    lastSeq: db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM recommendation_entries WHERE recommendation_id = ?'),
+    lastSeq: db.prepare<[string], { seq: number }>(
+      'SELECT COALESCE(MAX(seq), 0) AS seq FROM recommendation_entries WHERE recommendation_id = ?'
+    ),
     insertEntry: db.prepare(
       `INSERT INTO recommendation_entries (recommendation_id, seq, workshop_id, at, by_role, change)
        VALUES (@recommendationId, @seq, @workshopId, @at, @by, @change)`
@@ -70,10 +72,12 @@ export function sqliteOutcomes(db: Database.Database): OutcomeStore {
          UNION ALL SELECT at FROM recommendation_entries WHERE workshop_id = ?)`
     ),
     withSources: db.prepare<[string], RecommendationRow>(
-      "SELECT r.* FROM recommendations r JOIN boards b ON b.workshop_id = r.workshop_id WHERE b.id = ? AND r.source IS NOT NULL"
+      'SELECT r.* FROM recommendations r JOIN boards b ON b.workshop_id = r.workshop_id WHERE b.id = ? AND r.source IS NOT NULL'
     ),
     setSource: db.prepare('UPDATE recommendations SET source = @source WHERE id = @id'),
-    visit: db.prepare<[string], { seen_at: number; since: number | null }>('SELECT seen_at, since FROM outcome_visits WHERE participant_id = ?'),
+    visit: db.prepare<[string], { seen_at: number; since: number | null }>(
+      'SELECT seen_at, since FROM outcome_visits WHERE participant_id = ?'
+    ),
     setVisit: db.prepare(
       `INSERT INTO outcome_visits (participant_id, seen_at, since) VALUES (@participantId, @seenAt, @since)
        ON CONFLICT(participant_id) DO UPDATE SET seen_at = excluded.seen_at, since = excluded.since`
@@ -98,7 +102,8 @@ export function sqliteOutcomes(db: Database.Database): OutcomeStore {
   const append = db.transaction((entry: Omit<TimelineEntryRecord, 'seq'>, afterSeq: number): TimelineEntryRecord | null => {
     const rec = q.get.get(entry.recommendationId);
     if (!rec) throw new Error(`no recommendation ${entry.recommendationId}`);
-    if (rec.workshop_id !== entry.workshopId) throw new Error(`recommendation ${entry.recommendationId} is not workshop ${entry.workshopId}'s`);
+    if (rec.workshop_id !== entry.workshopId)
+      throw new Error(`recommendation ${entry.recommendationId} is not workshop ${entry.workshopId}'s`);
     if (q.lastSeq.get(entry.recommendationId)!.seq !== afterSeq) return null;
     const stored = { ...entry, seq: afterSeq + 1 };
     q.insertEntry.run({ ...stored, change: JSON.stringify(entry.change) });

@@ -295,7 +295,15 @@ export function sqliteRecords(
 
   const createWorkshop = db.transaction((input: NewWorkshop) => {
     const w = input.workshop;
-    q.insertWorkshop.run({ id: w.id, title: w.title, question: w.question, code: w.code, createdAt: w.createdAt, after: w.after ?? null, group: w.group ?? null });
+    q.insertWorkshop.run({
+      id: w.id,
+      title: w.title,
+      question: w.question,
+      code: w.code,
+      createdAt: w.createdAt,
+      after: w.after ?? null,
+      group: w.group ?? null
+    });
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
     const contents = input.contents;

@@ -107,9 +107,7 @@ export function buildOutcomes(input: OutcomesInput, madeAt: number): OutcomesRep
   const linked = (id: string): LinkedRecommendation[] => {
     const x = all.get(id);
     if (!x) return [];
-    return [
-      { id, number: x.rec.number, text: x.rec.text, workshopId: x.rec.workshopId, workshopTitle: x.workshopTitle, status: x.status }
-    ];
+    return [{ id, number: x.rec.number, text: x.rec.text, workshopId: x.rec.workshopId, workshopTitle: x.workshopTitle, status: x.status }];
   };
 
   const boardTitle = new Map(input.boards.map((b) => [b.id, b.title]));

@@ -169,7 +169,11 @@ const refuse = (field: string, message: string): { ok: false; field: string; mes
 function words(raw: unknown, field: string, max: number, empty: string, what: string, keepNewlines: boolean): Check<string> {
   const value = typeof raw === 'string' ? cleanText(raw, keepNewlines) : '';
   if (!value) return refuse(field, empty);
-  if (value.length > max) return refuse(field, `${what} must be ${max.toLocaleString('en-GB')} characters or fewer. Yours has ${value.length.toLocaleString('en-GB')}`);
+  if (value.length > max)
+    return refuse(
+      field,
+      `${what} must be ${max.toLocaleString('en-GB')} characters or fewer. Yours has ${value.length.toLocaleString('en-GB')}`
+    );
   return { ok: true, value };
 }
 
@@ -260,7 +264,8 @@ export function checkChange(
         if (typeof seq !== 'number' || !earlier || earlier.change.kind !== 'status') {
           return refuse('corrects', 'Choose an earlier update of this recommendation to correct, or none');
         }
-        if (now.corrected.includes(seq)) return refuse('corrects', 'That update has been corrected already. Correct the correction instead');
+        if (now.corrected.includes(seq))
+          return refuse('corrects', 'That update has been corrected already. Correct the correction instead');
         corrects = seq;
       }
       return { ok: true, value: { kind: 'status', status: draft.status, explanation: explanation.value, corrects } };
@@ -281,7 +286,8 @@ export function checkChange(
         return refuse('to', 'There is no such recommendation in this workshop or the workshops of its group');
       }
       const linked = now.ledTo.includes(target.id);
-      if (kind === 'link' && (linked || target.linksBack)) return refuse('to', `These are linked already (recommendation ${target.number})`);
+      if (kind === 'link' && (linked || target.linksBack))
+        return refuse('to', `These are linked already (recommendation ${target.number})`);
       if (kind === 'unlink' && !linked) return refuse('to', `This recommendation does not lead to recommendation ${target.number}`);
       const explanation = checkExplanation(draft.explanation, null);
       if (!explanation.ok) return explanation;

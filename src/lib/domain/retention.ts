@@ -18,8 +18,7 @@ export interface ActivityFacts {
 
 export type Retention =
   /** Open workshops are never deleted by retention. */
-  | { kind: 'open'; days: number }
-  | { kind: 'scheduled'; days: number; deleteAt: number; lastActivityAt: number; because: ActivityKind };
+  { kind: 'open'; days: number } | { kind: 'scheduled'; days: number; deleteAt: number; lastActivityAt: number; because: ActivityKind };
 
 const DAY_MS = 24 * 3600_000;
 
