@@ -19,6 +19,7 @@ import {
   standing,
   type LinkTarget,
   type Recommendation,
+  type Status,
   type TimelineChange,
   type TimelineEntry
 } from '../../src/lib/domain/outcomes';
@@ -42,7 +43,7 @@ function timeline(changes: TimelineChange[], recommendationId = 'r1'): TimelineE
   return changes.map((change, i) => ({ recommendationId, seq: i + 1, at: 1000 + i * 60_000, by: 'decisionMaker', change }));
 }
 const status = (
-  s: TimelineChange & { kind: 'status' }['status'],
+  s: Status,
   explanation = 'Because',
   corrects: number | null = null
 ): TimelineChange => ({
