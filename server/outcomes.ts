@@ -3,15 +3,17 @@
 // never rewritten), linking them, reading them back as one report, remembering when each person
 // last looked, and "Since last time" for the next workshop of a group. Reached over HTTP (and the
 // outcomes page's form actions), so it works long after the workshop ended. The rules are pure,
-// in src/lib/domain/outcomes.ts; who may is one function here, `mayAnswer`.
+// in src/lib/domain/outcomes.ts, who may too (`mayAnswer`).
 import { KEY_POINT_MAX } from '../src/lib/board/keypoints';
 import {
   OUTCOME_RULES,
+  OUTCOME_TEXT,
   checkAddressedTo,
   checkChange,
   checkRecommendationText,
   checkRoom,
   isAnswerer,
+  mayAnswer,
   nextVisit,
   standing,
   type Answerer,
@@ -19,10 +21,20 @@ import {
   type LinkTarget,
   type Recommendation,
   type RecommendationSource,
+  type SourceChoice,
   type TimelineEntry,
   type Visit
 } from '../src/lib/domain/outcomes';
-import { buildOutcomes, type OutcomesReport, type ReportRecommendation } from '../src/lib/domain/outcomes-report';
+import {
+  buildOutcomes,
+  type LinkOption,
+  type OutcomesReport,
+  type ReportRecommendation,
+  type SinceLastTime,
+  type SourceOption
+} from '../src/lib/domain/outcomes-report';
+
+export type { LinkOption, SinceLastTime, SourceOption };
 import { retentionOf, type Retention } from '../src/lib/domain/retention';
 import { AppError } from '../src/lib/protocol/errors';
 import type { ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
@@ -44,39 +56,8 @@ export interface Asker {
   workshop: WorkshopRecord;
 }
 
-/** Where a new recommendation comes from, as sent: an agreed key point, a solution card, or nothing (written afresh). */
-export type SourceChoice =
-  { kind: 'keyPoint'; boardId: string; pointId: string } | { kind: 'card'; boardId: string; cardId: string } | null;
-
-/** What the page offers to make a recommendation from. */
-export interface SourceOption {
-  value: string;
-  kind: 'keyPoint' | 'card';
-  boardTitle: string;
-  words: string;
-}
-
-export const ANSWER_FORBIDDEN =
-  'Only decision makers and facilitators can add recommendations or say what happened to them. You can read them here.';
-export const NO_SUCH_RECOMMENDATION = 'There is no such recommendation in this workshop.';
-
-/** Facilitators and decision makers (not removed) may make and answer recommendations. */
-export function mayAnswer(participant: Pick<ParticipantRecord, 'role' | 'removedAt'>): boolean {
-  return participant.removedAt === null && isAnswerer(participant.role);
-}
-
 /** The group a workshop is in: its first workshop's id (itself, for one that follows none). */
 export const groupOf = (w: Pick<WorkshopRecord, 'id' | 'group'>) => w.group ?? w.id;
-
-/** "keyPoint:<boardId>:<pointId>" or "card:<boardId>:<cardId>", as the page's choice sends it; '' for none. */
-export function sourceChoiceOf(value: string): SourceChoice | 'invalid' {
-  if (value === '') return null;
-  const [kind, boardId, id, ...rest] = value.split(':');
-  if (!boardId || !id || rest.length) return 'invalid';
-  if (kind === 'keyPoint') return { kind, boardId, pointId: id };
-  if (kind === 'card') return { kind, boardId, cardId: id };
-  return 'invalid';
-}
 
 const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
@@ -84,7 +65,7 @@ export class OutcomeService {
   constructor(private deps: OutcomeDeps) {}
 
   private forbidIfNotAnswerer(asker: Asker): Answerer {
-    if (!mayAnswer(asker.participant) || !isAnswerer(asker.participant.role)) throw new AppError('forbidden', ANSWER_FORBIDDEN, 403);
+    if (!mayAnswer(asker.participant) || !isAnswerer(asker.participant.role)) throw new AppError('forbidden', OUTCOME_TEXT.forbidden, 403);
     return asker.participant.role;
   }
 
@@ -197,7 +178,7 @@ export class OutcomeService {
     const { store } = this.deps;
     return this.deps.states.exclusive(workshopId, async () => {
       const rec = await store.outcomes.get(recommendationId);
-      if (!rec || rec.workshopId !== workshopId) throw new AppError('not_found', NO_SUCH_RECOMMENDATION, 404, 'recommendation');
+      if (!rec || rec.workshopId !== workshopId) throw new AppError('not_found', OUTCOME_TEXT.noSuchRecommendation, 404, 'recommendation');
       const timeline = (await store.outcomes.timeline(workshopId)).filter((e) => e.recommendationId === rec.id);
       const target = typeof draft.to === 'string' ? await this.linkTarget(asker.workshop, rec, draft.to) : null;
       const checked = checkChange(draft, rec, timeline, target);
@@ -278,7 +259,7 @@ export class OutcomeService {
 
   private async one(workshopId: string, id: string): Promise<ReportRecommendation> {
     const found = (await this.report(workshopId))?.recommendations.find((r) => r.id === id);
-    if (!found) throw new AppError('not_found', NO_SUCH_RECOMMENDATION, 404, 'recommendation');
+    if (!found) throw new AppError('not_found', OUTCOME_TEXT.noSuchRecommendation, 404, 'recommendation');
     return found;
   }
 
@@ -318,20 +299,21 @@ export class OutcomeService {
     };
   }
 
+  /** What a recommendation of this workshop may be linked to: the recommendations of its group, this workshop's first. */
+  async linkable(workshop: WorkshopRecord): Promise<LinkOption[]> {
+    const { store } = this.deps;
+    const group = await store.workshops.group(groupOf(workshop));
+    const out: LinkOption[] = [];
+    for (const w of [workshop, ...group.filter((g) => g.id !== workshop.id)]) {
+      for (const r of await store.outcomes.list(w.id)) {
+        out.push({ id: r.id, number: r.number, text: r.text, workshopTitle: w.id === workshop.id ? null : w.title });
+      }
+    }
+    return out;
+  }
+
   /** When the workshop will be deleted, and why (for its facilitators). */
   async retention(workshopId: string): Promise<Retention> {
     return retentionOf(await activityOf(this.deps.store, workshopId), this.deps.retentionDays);
   }
-}
-
-export interface SinceLastTime {
-  workshopId: string;
-  /** Null when the earlier workshop has been deleted since. */
-  title: string | null;
-  endedAt: number | null;
-  counts: OutcomesReport['counts'] | null;
-  recommendations: Pick<
-    ReportRecommendation,
-    'number' | 'text' | 'addressedTo' | 'status' | 'statusLabel' | 'explanation' | 'lastChangeAt'
-  >[];
 }

@@ -42,11 +42,7 @@ const rec = (id = 'r1', extra: Partial<Recommendation> = {}): Recommendation => 
 function timeline(changes: TimelineChange[], recommendationId = 'r1'): TimelineEntry[] {
   return changes.map((change, i) => ({ recommendationId, seq: i + 1, at: 1000 + i * 60_000, by: 'decisionMaker', change }));
 }
-const status = (
-  s: Status,
-  explanation = 'Because',
-  corrects: number | null = null
-): TimelineChange => ({
+const status = (s: Status, explanation = 'Because', corrects: number | null = null): TimelineChange => ({
   kind: 'status',
   status: s,
   explanation,

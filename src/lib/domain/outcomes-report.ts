@@ -51,6 +51,8 @@ export interface ReportRecommendation {
   text: string;
   /** Who it is for now. */
   addressedTo: string;
+  /** Who it was for when it was made. */
+  firstAddressedTo: string;
   source: ReportSource | null;
   createdAt: number;
   createdBy: Answerer;
@@ -124,6 +126,7 @@ export function buildOutcomes(input: OutcomesInput, madeAt: number): OutcomesRep
       number: rec.number,
       text: rec.text,
       addressedTo: s.addressedTo,
+      firstAddressedTo: rec.addressedTo,
       source: rec.source
         ? {
             kind: rec.source.kind,
@@ -146,4 +149,32 @@ export function buildOutcomes(input: OutcomesInput, madeAt: number): OutcomesRep
     });
   }
   return { workshop: input.workshop, madeAt, counts: countStatuses(standings), recommendations };
+}
+
+/** What the page offers to make a recommendation from. */
+export interface SourceOption {
+  value: string;
+  kind: 'keyPoint' | 'card';
+  boardTitle: string;
+  words: string;
+}
+
+export interface LinkOption {
+  id: string;
+  number: number;
+  text: string;
+  /** Null for this workshop's own. */
+  workshopTitle: string | null;
+}
+
+export interface SinceLastTime {
+  workshopId: string;
+  /** Null when the earlier workshop has been deleted since. */
+  title: string | null;
+  endedAt: number | null;
+  counts: OutcomesReport['counts'] | null;
+  recommendations: Pick<
+    ReportRecommendation,
+    'number' | 'text' | 'addressedTo' | 'status' | 'statusLabel' | 'explanation' | 'lastChangeAt'
+  >[];
 }

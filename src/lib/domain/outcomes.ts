@@ -57,6 +57,44 @@ export function isAnswerer(role: string): role is Answerer {
   return role === 'facilitator' || role === 'decisionMaker';
 }
 
+/** Facilitators and decision makers (not removed) may make and answer recommendations: the one rule, for the server and the page. */
+export function mayAnswer(participant: { role: string; removedAt?: number | null }): boolean {
+  return (participant.removedAt ?? null) === null && isAnswerer(participant.role);
+}
+
+/** What people are told when a recommendation cannot be reached, the same from the API and the page. */
+export const OUTCOME_TEXT = {
+  forbidden: 'Only decision makers and facilitators can add recommendations or say what happened to them. You can read them here.',
+  noSuchRecommendation: 'There is no such recommendation in this workshop.',
+  notSignedIn: 'Sign in to this workshop first: use your invite link.'
+} as const;
+
+/** Where a new recommendation comes from, as chosen: an agreed key point, a solution card, or nothing (written afresh). */
+export type SourceChoice =
+  { kind: 'keyPoint'; boardId: string; pointId: string } | { kind: 'card'; boardId: string; cardId: string } | null;
+
+/** "keyPoint:<boardId>:<pointId>" or "card:<boardId>:<cardId>", as the page's choice sends it; '' for none. */
+export function sourceChoiceOf(value: string): SourceChoice | 'invalid' {
+  if (value === '') return null;
+  const [kind, boardId, id, ...rest] = value.split(':');
+  if (!boardId || !id || rest.length) return 'invalid';
+  if (kind === 'keyPoint') return { kind, boardId, pointId: id };
+  if (kind === 'card') return { kind, boardId, cardId: id };
+  return 'invalid';
+}
+
+/** The same choice from the API's JSON (`{ kind, boardId, pointId | cardId }`), or 'invalid'. */
+export function sourceChoiceFrom(raw: unknown): SourceChoice | 'invalid' {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw)) return 'invalid';
+  const r = raw as Record<string, unknown>;
+  const id = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
+  if (Object.keys(r).length !== 3 || !id(r.boardId)) return 'invalid';
+  if (r.kind === 'keyPoint' && id(r.pointId)) return { kind: 'keyPoint', boardId: r.boardId, pointId: r.pointId };
+  if (r.kind === 'card' && id(r.cardId)) return { kind: 'card', boardId: r.boardId, cardId: r.cardId };
+  return 'invalid';
+}
+
 /** Where a recommendation came from, with the source's words when it was made (null once its writer removed them). */
 export type RecommendationSource =
   | { kind: 'keyPoint'; boardId: string; pointId: string; version: number; words: string | null }

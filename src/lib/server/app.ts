@@ -70,7 +70,7 @@ export interface App {
    * person's last look, what to make one from, "Since last time", and when the workshop will be
    * deleted. Who may is checked inside (server/outcomes.ts); the summary's PDF is briefingPdf.
    */
-  outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'sinceLastTime' | 'retention'>;
+  outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
 }
 
 const KEY = Symbol.for('roundtable.app');
