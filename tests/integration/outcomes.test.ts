@@ -61,7 +61,7 @@ async function endWorkshop(p: People) {
 }
 
 describe('recommendations and their timelines', () => {
-  it('only decision makers and facilitators can make one or change its status; members and observers are told why', async () => {
+  it('[L-OUT-1] only decision makers and facilitators can make one or change its status; members and observers are told why', async () => {
     const p = await workshop();
     const made = await recommend(p, p.decisionMaker);
     for (const token of [p.member, p.observer]) {
@@ -88,7 +88,7 @@ describe('recommendations and their timelines', () => {
     ]);
   });
 
-  it('keeps every change, in order, after the workshop ended and across a restart; nothing in the timeline names anyone', async () => {
+  it('[L-OUT-1, L-OUT-4] keeps every change, in order, after the workshop ended and across a restart; nothing in the timeline names anyone', async () => {
     const p = await workshop();
     await endWorkshop(p);
     const made = await recommend(p, p.decisionMaker);
@@ -121,7 +121,7 @@ describe('recommendations and their timelines', () => {
     expect(JSON.stringify(read.body)).not.toMatch(/Dana|Fay/);
   });
 
-  it('a correction is a new entry: the corrected one stays, marked, and does not count as reached', async () => {
+  it('[L-OUT-4] a correction is a new entry: the corrected one stays, marked, and does not count as reached', async () => {
     const p = await workshop();
     const made = await recommend(p);
     await update(p, made.id, p.decisionMaker, { status: 'embedded', explanation: 'Done' });
@@ -142,7 +142,7 @@ describe('recommendations and their timelines', () => {
     expect(again.body.error).toMatchObject({ code: 'invalid_input', field: 'corrects' });
   });
 
-  it("refuses an unknown status, an empty explanation, a missing reason, oversized words and another workshop's recommendation, changing nothing", async () => {
+  it("[L-OUT-2, L-OUT-3, L-OUT-6, L-OUT-7, L-OUT-8] refuses an unknown status, an empty explanation, a missing reason, oversized words and another workshop's recommendation, changing nothing", async () => {
     const p = await workshop();
     const other = await workshop('Housing forum');
     const made = await recommend(p);
@@ -187,7 +187,7 @@ describe('recommendations and their timelines', () => {
     expect((await get(`/api/workshops/${p.w.id}/outcomes.json`, p.member)).body.recommendations).toHaveLength(1);
   });
 
-  it('members of the workshop read every recommendation with its timeline; people of other workshops and nobody cannot', async () => {
+  it('[L-OUT-9] members of the workshop read every recommendation with its timeline; people of other workshops and nobody cannot', async () => {
     const p = await workshop();
     const other = await workshop('Housing forum');
     const made = await recommend(p);
@@ -215,7 +215,7 @@ describe('recommendations and their timelines', () => {
     }
   });
 
-  it('makes one from an agreed key point or a solution card, its words taken when none are typed', async () => {
+  it('[L-OUT-7] makes one from an agreed key point or a solution card, its words taken when none are typed', async () => {
     const p = await workshop();
     const boardId = p.w.boards[0].id;
     const peer = server.running.realtime.session.boards;
@@ -252,7 +252,7 @@ describe('recommendations and their timelines', () => {
     expect(read.recommendations[1].source).toMatchObject({ kind: 'card', words: 'A peer mentor for everyone leaving prison' });
   });
 
-  it('links a pilot to the service it became, shown both ways; across the workshops of one group, not beyond', async () => {
+  it('[L-OUT-8] links a pilot to the service it became, shown both ways; across the workshops of one group, not beyond', async () => {
     const first = await workshop();
     const pilot = await recommend(first, first.decisionMaker, { text: 'Pilot paid peer roles' });
     const service = await recommend(first, first.decisionMaker, { text: 'A national peer service' });
@@ -302,7 +302,7 @@ describe('recommendations and their timelines', () => {
     expect(back.body.recommendation.timeline.map((e: { kind: string }) => e.kind)).toEqual(['link', 'unlink']);
   });
 
-  it('only a facilitator of the earlier workshop may start the next one, and its board opens with "Since last time"', async () => {
+  it('[L-OUT-10] only a facilitator of the earlier workshop may start the next one, and its board opens with "Since last time"', async () => {
     const first = await workshop();
     const made = await recommend(first, first.decisionMaker);
     await update(first, made.id, first.decisionMaker, { status: 'piloting', explanation: 'Two prisons from May' });
@@ -335,7 +335,7 @@ describe('recommendations and their timelines', () => {
 
 describe('retention counts from the last activity', () => {
   const DAY = 24 * 3600_000;
-  it('keeps a workshop whose timeline moved recently, and deletes it once that activity is older than the period', async () => {
+  it('[L-OUT-11] keeps a workshop whose timeline moved recently, and deletes it once that activity is older than the period', async () => {
     const p = await workshop();
     const made = await recommend(p, p.decisionMaker);
     await endWorkshop(p);
@@ -362,7 +362,7 @@ describe('retention counts from the last activity', () => {
     expect(await store.workshops.deletedAt(p.w.id)).not.toBeNull();
   });
 
-  it('deletes an ended workshop nobody touched since, as before', async () => {
+  it('[L-OUT-11] deletes an ended workshop nobody touched since, as before', async () => {
     const p = await workshop();
     await endWorkshop(p);
     const { session, store } = server.running.realtime;
