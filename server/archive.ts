@@ -57,7 +57,7 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
   },
   outcomes: {
     in: null,
-    why: 'Recommendations and what happened to each are still being written after the workshop, by decision makers, for the people who were there: they are read and exported from the outcomes summary (outcomes.json, outcomes.pdf...), not carried into a new workshop. Visits say when a person last looked, which is theirs.'
+    why: "Not carried yet. Recommendations and their timelines are an accountability record still being written after the workshop, for the people who were there, and a new workshop made from an archive starts afresh; they are exported from the outcomes summary (outcomes.json, .pdf, .md, .csv). Carrying them would also need the archive's own ids of the cards and key points they come from, which are made per board. Looks say when a person last looked, which is theirs."
   },
   facilitation: {
     in: 'facilitation',
