@@ -101,7 +101,7 @@ test.describe('on a desktop', () => {
     await member.page.reload();
     const since = member.page.getByRole('region', { name: 'Since your last look' });
     await expect(since).toContainText('1 recommendation has changed');
-    await since.getByRole('link', { name: 'Recommendation 1: now piloting' }).click();
+    await since.getByRole('link', { name: 'Recommendation 1 (new): now piloting' }).click();
     const theirs = member.page.getByRole('article', { name: /^Recommendation 1/ });
     await expect(theirs.getByRole('heading', { level: 3 })).toContainText('New since your last look');
     const entry = theirs.getByRole('listitem').filter({ hasText: 'Piloting' });
