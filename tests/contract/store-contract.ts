@@ -1362,7 +1362,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       createdBy: 'decisionMaker',
       ...extra
     });
-    const entry = (recommendationId: string, at: number, explanation = 'Because', workshopId = 'w1') => ({
+    const timelineEntry = (recommendationId: string, at: number, explanation = 'Because', workshopId = 'w1') => ({
       recommendationId,
       workshopId,
       at,
@@ -1396,27 +1396,27 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       const store = await fresh();
       await store.outcomes.create(recommendation('r1'));
       await store.outcomes.create(recommendation('r2'));
-      expect(await store.outcomes.append(entry('r1', 20, 'First'), 0)).toMatchObject({ seq: 1, at: 20, by: 'decisionMaker' });
-      expect(await store.outcomes.append(entry('r2', 21), 0)).toMatchObject({ seq: 1 });
-      expect(await store.outcomes.append(entry('r1', 22, 'Second'), 1)).toMatchObject({ seq: 2 });
+      expect(await store.outcomes.append(timelineEntry('r1', 20, 'First'), 0)).toMatchObject({ seq: 1, at: 20, by: 'decisionMaker' });
+      expect(await store.outcomes.append(timelineEntry('r2', 21), 0)).toMatchObject({ seq: 1 });
+      expect(await store.outcomes.append(timelineEntry('r1', 22, 'Second'), 1)).toMatchObject({ seq: 2 });
       // Someone else's change got there first: nothing is written.
-      expect(await store.outcomes.append(entry('r1', 23, 'Late'), 1)).toBeNull();
-      expect(await store.outcomes.append(entry('r1', 23, 'Ahead'), 5)).toBeNull();
+      expect(await store.outcomes.append(timelineEntry('r1', 23, 'Late'), 1)).toBeNull();
+      expect(await store.outcomes.append(timelineEntry('r1', 23, 'Ahead'), 5)).toBeNull();
       const timeline = await store.outcomes.timeline('w1');
       expect(timeline.map((e) => [e.recommendationId, e.seq, e.change.kind === 'status' ? e.change.explanation : ''])).toEqual([
         ['r1', 1, 'First'],
         ['r1', 2, 'Second'],
         ['r2', 1, 'Because']
       ]);
-      expect(timeline[0]).toEqual({ ...entry('r1', 20, 'First'), seq: 1 });
+      expect(timeline[0]).toEqual({ ...timelineEntry('r1', 20, 'First'), seq: 1 });
     });
 
     it("[ST57] refuses an entry for a recommendation that is not there, or said to be another workshop's", async () => {
       const store = await fresh();
       await store.workshops.create(workshopFixture('w2', 'XYZ234'));
       await store.outcomes.create(recommendation('r1'));
-      await expect(store.outcomes.append(entry('nope', 20), 0)).rejects.toThrow();
-      await expect(store.outcomes.append(entry('r1', 20, 'x', 'w2'), 0)).rejects.toThrow();
+      await expect(store.outcomes.append(timelineEntry('nope', 20), 0)).rejects.toThrow();
+      await expect(store.outcomes.append(timelineEntry('r1', 20, 'x', 'w2'), 0)).rejects.toThrow();
       expect(await store.outcomes.timeline('w1')).toEqual([]);
       expect(await store.outcomes.timeline('w2')).toEqual([]);
     });
@@ -1424,7 +1424,10 @@ export function storeContract(name: string, open: () => OpenedStore): void {
     it('[ST58] of two appends after the same entry at once, exactly one is kept', async () => {
       const store = await fresh();
       await store.outcomes.create(recommendation('r1'));
-      const got = await Promise.all([store.outcomes.append(entry('r1', 20, 'A'), 0), store.outcomes.append(entry('r1', 20, 'B'), 0)]);
+      const got = await Promise.all([
+        store.outcomes.append(timelineEntry('r1', 20, 'A'), 0),
+        store.outcomes.append(timelineEntry('r1', 20, 'B'), 0)
+      ]);
       expect(got.filter((e) => e !== null)).toHaveLength(1);
       expect(await store.outcomes.timeline('w1')).toHaveLength(1);
     });
@@ -1434,7 +1437,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(await store.outcomes.lastChange('w1')).toBeNull();
       await store.outcomes.create(recommendation('r1', { createdAt: 50 }));
       expect(await store.outcomes.lastChange('w1')).toBe(50);
-      await store.outcomes.append(entry('r1', 70), 0);
+      await store.outcomes.append(timelineEntry('r1', 70), 0);
       expect(await store.outcomes.lastChange('w1')).toBe(70);
       await store.outcomes.create(recommendation('r2', { createdAt: 60 }));
       expect(await store.outcomes.lastChange('w1')).toBe(70);
@@ -1473,9 +1476,9 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       await store.people.add(ann, 'hash1');
       await store.outcomes.setVisit('p1', { seenAt: 10, since: null });
       await store.outcomes.create(recommendation('r1'));
-      await store.outcomes.append(entry('r1', 20), 0);
+      await store.outcomes.append(timelineEntry('r1', 20), 0);
       await store.outcomes.create(recommendation('x1', { workshopId: 'w2' }));
-      await store.outcomes.append(entry('x1', 21, 'kept', 'w2'), 0);
+      await store.outcomes.append(timelineEntry('x1', 21, 'kept', 'w2'), 0);
       await store.workshops.delete('w1');
       expect(await store.outcomes.list('w1')).toEqual([]);
       expect(await store.outcomes.timeline('w1')).toEqual([]);
@@ -1531,7 +1534,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       const made = await store.outcomes.create(recommendation('r1', { source }));
       made.text = 'Changed';
       (made.source as { words: string }).words = 'Changed';
-      const appended = (await store.outcomes.append(entry('r1', 20), 0))!;
+      const appended = (await store.outcomes.append(timelineEntry('r1', 20), 0))!;
       (appended.change as { explanation: string }).explanation = 'Changed';
       const listed = await store.outcomes.list('w1');
       listed[0].addressedTo = 'Changed';
