@@ -19,6 +19,7 @@ import type { TextRequest } from './text-request';
 import { VoteBooth } from './vote-booth.svelte';
 import { explainLimits, itemNoun } from '$lib/domain/vote-words';
 import { LIMITS } from '$lib/domain/text';
+import { prefersLessMotion } from './reading-aids.svelte';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
@@ -386,7 +387,8 @@ export class BoardPage implements BoardActions {
       spot.kind === 'card'
         ? document.querySelector<HTMLElement>(`[data-card-id="${spot.cardId}"]`)
         : document.getElementById(`lane-${spot.lane}`);
-    el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    // A smooth scroll is movement: not for someone who asked for less (the reading aids, or their device).
+    el?.scrollIntoView({ behavior: prefersLessMotion() ? 'auto' : 'smooth', block: 'center' });
   }
 
   add = async (lane: Lane): Promise<void> => {

@@ -20,6 +20,7 @@ import {
   prepareKey,
   unsavedKey
 } from '$lib/protocol/device';
+import { forgetReadingAids } from './reading-aids.svelte';
 
 function readCookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
@@ -139,11 +140,14 @@ export async function forgetWorkshop(workshopId: string, options: { boardIds?: s
 const CHANNEL = 'roundtable-device';
 
 /**
- * This device leaves the workshop: clears what it keeps, ends the session on the server (or, with
+ * This device leaves the workshop: clears what it keeps (the reading aids among it), ends the session on the server (or, with
  * no signal, marks it left so the server ends it on the next request) and tells the other tabs.
  */
 export async function leaveWorkshop(workshopId: string, boardIds: string[]): Promise<void> {
   await forgetWorkshop(workshopId, { boardIds, name: true });
+  // The reading aids too: not part of the workshop, but a choice like large text or read aloud
+  // says something about the person who made it, and the next person should find the standard page.
+  forgetReadingAids();
   await endSessionHere(workshopId);
   try {
     const channel = new BroadcastChannel(CHANNEL);

@@ -61,3 +61,12 @@ export function keptKey(workshopId: string): string {
 export const KEPT_PREFIX = 'roundtable.kept.';
 /** localStorage: the name typed on the last invite page, to save typing next time. */
 export const NAME_KEY = 'roundtable.name';
+/**
+ * localStorage: this device's reading aids (text size, high contrast, less movement, more space),
+ * for every page and every workshop, as JSON (src/lib/domain/reading-aids.ts). Read before the
+ * first paint by static/reading-aids.js, which spells the name out and is held to it by
+ * tests/unit/reading-aids.test.ts. Not part of any workshop, so the sweep leaves it; "Leave and
+ * clear this device" removes it, because a choice like large text says something about the person
+ * who made it (docs/ARCHITECTURE.md, "What a device keeps").
+ */
+export const READING_AIDS_KEY = 'roundtable.reading-aids';
