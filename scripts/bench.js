@@ -135,8 +135,8 @@ const SCENARIOS = {
   page: {
     title: 'page: member opens a board of 500 cards in Chromium',
     // Then a board of as many cards in 40 themes: in its lists, switched to by theme, opened by theme.
-    full: { cards: 500, cardChars: 80, themes: 40, runs: 3 },
-    quick: { cards: 20, cardChars: 40, themes: 4, runs: 1 }
+    full: { cards: 500, cardChars: 80, themes: 40, glossary: 100, runs: 3 },
+    quick: { cards: 20, cardChars: 40, themes: 4, glossary: 5, runs: 1 }
   }
 };
 
@@ -893,6 +893,7 @@ async function runPageScenario(server, cfg) {
     cards: cfg.cards,
     cardChars: cfg.cardChars,
     themes: cfg.themes,
+    glossary: cfg.glossary,
     runs: cfg.runs,
     chromiumPath: CHROMIUM,
     log,
@@ -1027,6 +1028,17 @@ function figures(res) {
               true
             ],
             ['  JS to a member by theme, gzip (KB)', p.themed.jsByThemeGzipKB, true]
+          ]
+        : []),
+      ...(p.glossary
+        ? [
+            [
+              `${p.glossary.words}-word glossary, words on every card: cards on screen / interactive (ms)`,
+              `${fmt(p.glossary.cardsMs)} / ${fmt(p.glossary.interactiveMs)}`,
+              true
+            ],
+            ['  word buttons on the board / long tasks (ms)', `${p.glossary.buttons} / ${fmt(p.glossary.longTaskMs)}`, true],
+            ['  JS to a member with a glossary, gzip (KB)', p.glossary.jsGzipKB, true]
           ]
         : []),
       ['server peak RSS (MB)', res.server.peakRssMB, true],

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { archiveToBoard, boardToArchive, type VoteFacts } from '../src/lib/board/archive';
 import { initialState } from '../src/lib/domain/facilitation';
 import { ROLES, type Role } from '../src/lib/domain/roles';
+import { sortGlossary } from '../src/lib/domain/glossary';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, checkArchive, type Archive } from '../src/lib/protocol/archive';
 import { AppError } from '../src/lib/protocol/errors';
 import type { Limits } from './config';
@@ -28,7 +29,10 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     in: 'boards[].cards, .themes, .keyPoints',
     why: "Each board's document: cards, themes and key points. Not the record of who wrote a card, which is only for the facilitator's count of who has had a say (authors)."
   },
-  workshops: { in: 'workshop, boards[].title', why: 'The title and question, when it was made and ended, and the boards.' },
+  workshops: {
+    in: 'workshop, boards[].title',
+    why: 'The title, the question and its background, when it was made and ended, and the boards. Not the plain words check, which is made again.'
+  },
   people: {
     in: 'participants',
     why: 'How many people took part, by role, and nothing else: no names, sessions or invite links.'
@@ -55,13 +59,21 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     in: 'boards[].consent',
     why: "Closed consent rounds with the totals by role group kept when they closed. Open rounds and anyone's answers never: answers are kept only while a round is open, and nobody may see a total before it closes."
   },
+  glossary: {
+    in: 'glossary',
+    why: "The workshop's glossary: each word and its plain explanation, in alphabetical order. The question's plain words check is made again from them on import."
+  },
   outcomes: {
     in: null,
     why: "Not carried yet. Recommendations and their timelines are an accountability record still being written after the workshop, for the people who were there, and a new workshop made from an archive starts afresh; they are exported from the outcomes summary (outcomes.json, .pdf, .md, .csv). Carrying them would also need the archive's own ids of the cards and key points they come from, which are made per board. Looks say when a person last looked, which is theirs."
   },
   facilitation: {
     in: 'facilitation',
-    why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, or check-in answers (which carry people's names)."
+    why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, what is on the present screen, or check-in answers (which carry people's names)."
+  },
+  present: {
+    in: null,
+    why: "The present link is a capability for one workshop's screen on the day, like the invite links: an archive carries no token, and a workshop made from it gets a present link of its own."
   }
 };
 
@@ -79,12 +91,13 @@ export async function exportArchive(deps: ArchiveDeps, workshopId: string, now =
   const state = await deps.states.get(workshopId);
   const participants = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
   for (const p of await store.people.list(workshopId)) if (p.removedAt === null) participants[p.role]++;
-  const [results, agreed, rounds, hidden, boards] = await Promise.all([
+  const [results, agreed, rounds, hidden, boards, glossary] = await Promise.all([
     store.votes.results(workshopId),
     store.keyPoints.versions(workshopId),
     store.consent.results(workshopId),
     store.moderation.list(workshopId),
-    store.workshops.boards(workshopId)
+    store.workshops.boards(workshopId),
+    store.glossary.list(workshopId)
   ]);
   const sections = [];
   for (const [i, board] of boards.entries()) {
@@ -100,7 +113,15 @@ export async function exportArchive(deps: ArchiveDeps, workshopId: string, now =
     format: ARCHIVE_FORMAT,
     version: ARCHIVE_VERSION,
     exportedAt: now,
-    workshop: { title: workshop.title, question: workshop.question, createdAt: workshop.createdAt, endedAt: workshop.endedAt ?? null },
+    workshop: {
+      title: workshop.title,
+      question: workshop.question,
+      // Left out when empty, so the file stays one every version-1 Roundtable reads.
+      ...(workshop.context ? { context: workshop.context } : {}),
+      createdAt: workshop.createdAt,
+      endedAt: workshop.endedAt ?? null
+    },
+    ...(glossary.length ? { glossary: sortGlossary(glossary).map((e) => ({ term: e.term, explanation: e.explanation })) } : {}),
     participants,
     facilitation: {
       steps: state.phases.map((p) => ({ kind: p.kind, title: p.title })),
@@ -146,26 +167,33 @@ export async function importArchive(
     phases: archive.facilitation.steps,
     settings: archive.facilitation.settings
   });
-  return workshops.create({ title: archive.workshop.title, question: archive.workshop.question }, address, {
-    boards: built.map((b) => b.title),
-    contents: (workshop, boards): WorkshopContents => ({
-      boards: boards.map((b, i) => ({ boardId: b.id, snapshot: built[i].snapshot })),
-      facilitation,
-      votes: boards.flatMap((b, i) =>
-        // Under the ids archiveToBoard gave them (new ones), which the agreed versions' support names.
-        built[i].votes.map((v): ClosedVoteRecord => ({ ...v, items: [...v.items], workshopId: workshop.id, boardId: b.id }))
-      ),
-      agreed: boards.flatMap((b, i) => built[i].agreed.map((v): AgreedVersionRecord => ({ ...v, workshopId: workshop.id, boardId: b.id }))),
-      consent: boards.flatMap((b, i) =>
-        built[i].consent.map((r): ClosedConsentRecord => ({
-          ...r,
-          points: [...r.points],
-          workshopId: workshop.id,
-          boardId: b.id
-        }))
-      )
-    })
-  });
+  return workshops.create(
+    { title: archive.workshop.title, question: archive.workshop.question, context: archive.workshop.context },
+    address,
+    {
+      boards: built.map((b) => b.title),
+      glossary: archive.glossary ?? [],
+      contents: (workshop, boards): WorkshopContents => ({
+        boards: boards.map((b, i) => ({ boardId: b.id, snapshot: built[i].snapshot })),
+        facilitation,
+        votes: boards.flatMap((b, i) =>
+          // Under the ids archiveToBoard gave them (new ones), which the agreed versions' support names.
+          built[i].votes.map((v): ClosedVoteRecord => ({ ...v, items: [...v.items], workshopId: workshop.id, boardId: b.id }))
+        ),
+        agreed: boards.flatMap((b, i) =>
+          built[i].agreed.map((v): AgreedVersionRecord => ({ ...v, workshopId: workshop.id, boardId: b.id }))
+        ),
+        consent: boards.flatMap((b, i) =>
+          built[i].consent.map((r): ClosedConsentRecord => ({
+            ...r,
+            points: [...r.points],
+            workshopId: workshop.id,
+            boardId: b.id
+          }))
+        )
+      })
+    }
+  );
 }
 
 const mib = (bytes: number) =>

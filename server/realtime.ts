@@ -18,6 +18,8 @@ import type { Store } from './persistence/types';
 import { originAllowed, shareableOrigin } from './origins';
 import { Dispatcher } from './session/dispatch';
 import { FacilitatorViews } from './session/facilitator-view';
+import { PresentViews } from './session/present-view';
+import { PresentLinks } from './present';
 import { createSessionServer, type SessionServer } from './session/index';
 import type { Notifier } from './session/ports';
 import { deleteWorkshop, sweepRetention } from './session/privacy';
@@ -27,6 +29,7 @@ import { Turnout } from './session/turnout';
 import { votesOnConnect } from './session/votes';
 import { noticesOf, removalsStored } from './session/removed';
 import { keyPointsOnConnect } from './session/keypoints';
+import { questionInfo } from './session/question';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
 import { WorkshopService } from './workshops';
@@ -84,7 +87,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     onRemovals: (workshopId, boardId, changes) =>
       void removalsStored(context, workshopId, boardId, changes).catch((err: unknown) =>
         logger.error({ err, boardId }, 'could not tell people about removed cards')
-      )
+      ),
+    // The cards counted on the present screen, and a spotlighted card's words, may have changed.
+    onBoardChanged: (workshopId) => presentViews.schedule(workshopId)
   });
   const views = new FacilitatorViews(
     store,
@@ -94,7 +99,19 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     logger,
     () => linkBase
   );
-  states.onSaved = (workshopId) => views.schedule(workshopId);
+  const presentViews = new PresentViews(
+    store,
+    states,
+    sync,
+    () => notifier,
+    logger,
+    () => linkBase
+  );
+  const presentLinks = new PresentLinks(store, workshops);
+  states.onSaved = (workshopId) => {
+    views.schedule(workshopId);
+    presentViews.schedule(workshopId);
+  };
   const release = new Release(sync, config.limits.releaseWindowMs);
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
@@ -103,6 +120,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     store,
     states,
     views,
+    present: presentViews,
     boards: sync,
     connections: sync,
     release,
@@ -169,6 +187,12 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     briefing: (workshopId) => workshopBriefing({ store, boards: sync }, workshopId),
     briefingPdf: (document) => pdf.render(document),
     keyPointSupport: (workshopId) => keyPointSupport({ store, boards: sync }, workshopId),
+    presentToken: (workshopId) => presentLinks.token(workshopId),
+    openPresentLink: (token) => presentLinks.open(token),
+    presentViewer: (workshopId, credentials) => presentLinks.viewer(workshopId, credentials),
+    presentView: (workshopId) => presentViews.build(workshopId),
+    command: (participantId, command) => dispatcher.handle(participantId, command),
+    question: (workshopId) => questionInfo(store, workshopId),
     outcomes
   };
 
@@ -200,9 +224,12 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         dispatcher,
         states,
         views,
+        present: presentViews,
+        presentViewer: (workshopId, credentials) => presentLinks.viewer(workshopId, credentials),
         votesOnConnect: (participant) => votesOnConnect(context, participant),
         noticesOnConnect: (participant) => noticesOf(context, participant.id),
         keyPointsOnConnect: (participant) => keyPointsOnConnect(context, participant),
+        questionOnConnect: (workshopId) => questionInfo(store, workshopId),
         originAllowed: allowed,
         limits: config.limits,
         logger
@@ -227,6 +254,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       closed = true;
       clearInterval(sweepTimer);
       views.close();
+      presentViews.close();
       turnout.close();
       await pdf.close();
       await release.close();

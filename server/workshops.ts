@@ -4,12 +4,22 @@
 // client's address by the one rule of src/lib/server/credentials.ts (clientAddress).
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError, GONE_TEXT } from '../src/lib/protocol/errors';
-import { checkQuestion, checkTitle } from '../src/lib/domain/text';
+import { checkContext, checkQuestion, checkTitle } from '../src/lib/domain/text';
+import { checkExplanation, checkTerm } from '../src/lib/domain/glossary';
+import { checkTheQuestion } from '../src/lib/domain/question-check';
 import { checkDisplayName } from '../src/lib/domain/names';
 import { CODE_MESSAGES, readCode } from '../src/lib/domain/join-code';
 import type { Role } from '../src/lib/domain/roles';
 import type { Limits } from './config';
-import type { BoardRecord, InviteRecord, ParticipantRecord, Store, WorkshopContents, WorkshopRecord } from './persistence/types';
+import type {
+  BoardRecord,
+  GlossaryRecord,
+  InviteRecord,
+  ParticipantRecord,
+  Store,
+  WorkshopContents,
+  WorkshopRecord
+} from './persistence/types';
 import { KeyedQueue } from './keyed-queue';
 import { hashToken, looksLikeToken, newRecordId, newToken, unusedJoinCode } from './tokens';
 
@@ -17,6 +27,8 @@ export interface CreatedWorkshop {
   workshop: WorkshopRecord;
   boards: BoardRecord[];
   invites: Record<Role, string>;
+  /** The present link's token (/p/<token>: the present view, and nothing else). */
+  present: string;
 }
 
 export interface Joined {
@@ -66,25 +78,48 @@ export class WorkshopService {
    * facilitators may start it, which `sessionIn` (this request's session in a workshop) tells.
    */
   async create(
-    input: { title: unknown; question: unknown; after?: unknown },
+    input: { title: unknown; question: unknown; context?: unknown; after?: unknown },
     address: string,
-    from?: { boards: string[]; contents: (workshop: WorkshopRecord, boards: BoardRecord[]) => WorkshopContents },
+    from?: {
+      boards: string[];
+      /** The glossary it starts with (checked already, as an archive's is). */
+      glossary?: { term: string; explanation: string }[];
+      contents: (workshop: WorkshopRecord, boards: BoardRecord[]) => WorkshopContents;
+    },
     sessionIn?: (workshopId: string) => Promise<SessionInfo | null>
   ): Promise<CreatedWorkshop> {
     const title = checkTitle(input.title);
     if (!title.ok) throw new AppError('invalid_input', title.message, 400, 'title');
     const question = checkQuestion(input.question);
     if (!question.ok) throw new AppError('invalid_input', question.message, 400, 'question');
+    const context = checkContext(input.context);
+    if (!context.ok) throw new AppError('invalid_input', context.message, 400, 'context');
     const follows = await this.follows(input.after, sessionIn);
     await this.consume(this.createLimiter, address, 'You have made a lot of workshops in the last hour. Try again later.');
 
     const now = Date.now();
+    const id = newRecordId();
+    const glossary: GlossaryRecord[] = (from?.glossary ?? []).map((e) => {
+      const term = checkTerm(e.term);
+      const explanation = checkExplanation(e.explanation);
+      if (!term.ok) throw new AppError('invalid_input', term.message, 400, 'glossary');
+      if (!explanation.ok) throw new AppError('invalid_input', explanation.message, 400, 'glossary');
+      return { id: newRecordId(), workshopId: id, term: term.value, explanation: explanation.value, createdAt: now, updatedAt: now };
+    });
     const workshop: WorkshopRecord = {
-      id: newRecordId(),
+      id,
       title: title.value,
       question: question.value,
+      context: context.value,
       code: await this.freshCode(),
       createdAt: now,
+      // The score the facilitator and decision makers see from the start (a glossary counts).
+      questionCheck: checkTheQuestion(
+        question.value,
+        context.value,
+        glossary.map((e) => e.term),
+        now
+      ),
       after: follows?.id ?? null,
       group: follows ? (follows.group ?? follows.id) : null
     };
@@ -102,11 +137,19 @@ export class WorkshopService {
       createdAt: now,
       revokedAt: null
     }));
-    await this.store.workshops.create({ workshop, boards, invites, ...(from ? { contents: from.contents(workshop, boards) } : {}) });
+    await this.store.workshops.create({
+      workshop,
+      boards,
+      invites,
+      ...(from ? { contents: { ...from.contents(workshop, boards), glossary } } : {})
+    });
+    // Its own transaction: should it fail, the first request for the link makes one (PresentLinks.token).
+    const present = await this.store.present.ensure({ token: newToken(), workshopId: workshop.id, createdAt: now, revokedAt: null });
     return {
       workshop,
       boards,
-      invites: Object.fromEntries(invites.map((i) => [i.role, i.token])) as Record<Role, string>
+      invites: Object.fromEntries(invites.map((i) => [i.role, i.token])) as Record<Role, string>,
+      present: present.token
     };
   }
 

@@ -8,8 +8,11 @@ import { requestVerbs } from '$lib/server/auth';
 import { finishPendingLeaves } from '$lib/server/links';
 import { limitBody } from '$lib/server/http';
 
-/** Pages that carry a capability (an invite token, or what leads to one): never stored anywhere. */
-const CAPABILITY_PAGE = /^\/(j\/[^/]+|join|w\/[^/]+\/invite)(\/__data\.json)?\/?$/;
+/**
+ * Pages that carry a capability (an invite or present token, or what leads to one: the present
+ * view shows the member link as a QR code): never stored anywhere.
+ */
+const CAPABILITY_PAGE = /^\/(j\/[^/]+|p\/[^/]+|join|w\/[^/]+\/(invite|present))(\/__data\.json)?\/?$/;
 
 const provide: Handle = async ({ event, resolve }) => {
   const app = useApp();

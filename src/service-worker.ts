@@ -83,7 +83,10 @@ sw.addEventListener('activate', (event) => {
 
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A plain page saying why nothing is shown, in the app's own style (its stylesheet is cached). */
+/**
+ * A plain page saying why nothing is shown, in the app's own style and this device's reading aids
+ * (the stylesheet and static/reading-aids.js are cached with the app's files; no other script).
+ */
 function refusal(heading: string, paragraphs: string[]): Response {
   const body = `<!doctype html>
 <html lang="en-GB">
@@ -91,6 +94,7 @@ function refusal(heading: string, paragraphs: string[]): Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(heading)} – Roundtable</title>
+<script src="/reading-aids.js"></script>
 <link rel="stylesheet" href="/app.css">
 </head>
 <body>
@@ -107,7 +111,7 @@ ${paragraphs.map((p) => `<p>${escape(p)}</p>`).join('\n')}
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': "default-src 'self'; script-src 'none'; style-src 'self'",
+      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'",
       'referrer-policy': 'same-origin'
     }
   });

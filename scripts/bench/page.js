@@ -3,7 +3,9 @@
 // interactive (cards on screen with their words, then the main thread free for the next task after
 // a frame), and the JavaScript the member's browser fetched, gzipped. Then a second board of N
 // cards in T themes, opened in its lists, switched to "By theme" there, and opened by theme (its
-// workshop on a step of the kind "group", which shows the board by theme as it starts).
+// workshop on a step of the kind "group", which shows the board by theme as it starts). Then a
+// third board of N cards in a workshop with a glossary of G words, every card using one or two,
+// so every card shows its words as buttons (one compiled matcher for the whole board).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -194,7 +196,20 @@ const medians = (runs) => ({
  * themed board (every card in one of `themes` themes). `beforeClose()` is called before Chromium
  * closes.
  */
-export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes = 0, runs, chromiumPath, log, buildDir, beforeClose }) {
+export async function runPage({
+  httpBase,
+  wsBase,
+  api,
+  cards,
+  cardChars,
+  themes = 0,
+  glossary = 0,
+  runs,
+  chromiumPath,
+  log,
+  buildDir,
+  beforeClose
+}) {
   const { chromium } = await import('@playwright/test');
   const w = await api.createWorkshop();
   const fac = await api.join(w.links.facilitator, 'Facilitator');
@@ -227,6 +242,36 @@ export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes 
     themed = { workshop: tw, member: await api.join(tw.links.member, 'Member'), step, socket };
   }
 
+  // The glossary board: G words (glossary.put, paced under the command rate limit), and cards
+  // that each use one or two of them.
+  let worded = null;
+  if (glossary > 0) {
+    const gw = await api.createWorkshop('Bench glossary');
+    const gfac = await api.join(gw.links.facilitator, 'Facilitator');
+    const word = (i) => `CSTR${String.fromCharCode(65 + (i % 26))}${Math.floor(i / 26)}`;
+    const specs = cardSpecs(cards, cardChars).map((c, i) => ({
+      ...c,
+      text: `${word(i % glossary)} ${c.text} ${word((i * 7) % glossary)}`
+    }));
+    const gseed = await seedBoard({ wsBase, boardId: gw.boards[0].id, token: gfac.sessionToken, specs });
+    gseed.close();
+    const socket = await sessionSocket(httpBase, gw.id, gfac.sessionToken);
+    for (let i = 0; i < glossary; i++) {
+      const r = await socket.emitWithAck('command', {
+        type: 'glossary.put',
+        term: word(i),
+        explanation: `What ${word(i)} means, in plain words.`
+      });
+      if (r?.ok) continue;
+      if (r?.error?.code !== 'rate_limited') throw new Error(`glossary.put refused: ${r?.error?.message}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      i--;
+    }
+    socket.close();
+    worded = { workshop: gw, member: await api.join(gw.links.member, 'Member') };
+  }
+  const withWords = [];
+
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS });
   const results = [];
   const inLists = [];
@@ -253,6 +298,18 @@ export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes 
       log?.(
         `page run ${run + 1}, ${themes} themes: in lists interactive ${fmt(l.interactiveMs)} ms, switched to by theme in ${fmt(l.then.interactiveMs)} ms; opened by theme interactive ${fmt(t.interactiveMs)} ms`
       );
+    }
+    for (let run = 0; worded && run < runs; run++) {
+      const g = await openBoard(browser, {
+        httpBase,
+        workshopId: worded.workshop.id,
+        member: worded.member,
+        n: cards,
+        selector: IN_LISTS,
+        then: (page) => page.evaluate(() => document.querySelectorAll('.lanes [data-card-id] button.term').length)
+      });
+      withWords.push(g);
+      log?.(`page run ${run + 1}, ${glossary}-word glossary: interactive ${fmt(g.interactiveMs)} ms, ${g.then} word buttons`);
     }
   } finally {
     // (Chromium's renderers outlive its zygote at close and are reaped by init: a reading of this
@@ -281,6 +338,16 @@ export async function runPage({ httpBase, wsBase, api, cards, cardChars, themes 
           },
           byTheme: { ...medians(byTheme), runs: byTheme.map(({ js, ...r }) => r) },
           jsByThemeGzipKB: byTheme[0].js.gzipKB
+        }
+      : null,
+    glossary: worded
+      ? {
+          cards,
+          words: glossary,
+          ...medians(withWords),
+          buttons: withWords[0].then,
+          runs: withWords.map(({ js, then, ...r }) => r),
+          jsGzipKB: withWords[0].js.gzipKB
         }
       : null
   };

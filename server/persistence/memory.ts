@@ -3,6 +3,7 @@
 // holds the two to exactly the same rules.
 import type { BallotEntry } from '../../src/lib/domain/votes';
 import type { ConsentAnswer } from '../../src/lib/domain/consent';
+import { termKey } from '../../src/lib/domain/glossary';
 import type { Recommendation, Visit } from '../../src/lib/domain/outcomes';
 import {
   VersionConflict,
@@ -16,9 +17,11 @@ import {
   type ConsentRecord,
   type ClosedVoteRecord,
   type DraftRecord,
+  type GlossaryRecord,
   type HiddenCardRecord,
   type InviteRecord,
   type ParticipantRecord,
+  type PresentLinkRecord,
   type Store,
   type VoteRecord,
   type WorkshopRecord
@@ -62,10 +65,14 @@ export function openMemoryStore(): Store {
   const answersOf = (consentId: string) => [...answers.values()].filter((a) => a.consentId === consentId);
   const ballotsOf = (voteId: string) => [...ballots.values()].filter((b) => b.voteId === voteId);
   const isOpen = (voteId: string) => votes.get(voteId)?.closedAt === null;
+  const glossary = new Map<string, GlossaryRecord>(); // workshopId + '/' + termId
+  const glossaryOf = (workshopId: string) => [...glossary.values()].filter((e) => e.workshopId === workshopId);
   const recommendations = new Map<string, Recommendation>();
   const entries: TimelineEntryRecord[] = [];
   const visits = new Map<string, Visit>(); // participantId -> their last look at the outcomes
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
+  const presentLinks = new Map<string, PresentLinkRecord>(); // token -> link
+  const workingLink = (workshopId: string) => [...presentLinks.values()].find((l) => l.workshopId === workshopId && l.revokedAt === null);
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -195,10 +202,23 @@ export function openMemoryStore(): Store {
             throw new Error('UNIQUE constraint failed: consent_rounds');
           const open = closedRounds.find((r) => typeof r.closedAt !== 'number');
           if (open) throw new Error(`consent round ${open.id} is not closed`);
+          const terms = contents.glossary ?? [];
+          if (terms.some((e) => e.workshopId !== workshop.id)) throw new Error("a glossary entry that is not the new workshop's");
+          if (new Set(terms.map((e) => e.id)).size !== terms.length) throw new Error('UNIQUE constraint failed: glossary_terms');
+          if (new Set(terms.map((e) => termKey(e.term))).size !== terms.length) {
+            throw new Error('UNIQUE constraint failed: glossary_terms.workshop_id, glossary_terms.term_key');
+          }
         }
         workshops.set(
           workshop.id,
-          clone({ ...workshop, endedAt: workshop.endedAt ?? null, after: workshop.after ?? null, group: workshop.group ?? null })
+          clone({
+            ...workshop,
+            endedAt: workshop.endedAt ?? null,
+            context: workshop.context ?? '',
+            questionCheck: workshop.questionCheck ?? null,
+            after: workshop.after ?? null,
+            group: workshop.group ?? null
+          })
         );
         for (const b of bs) boards.set(b.id, clone(b));
         for (const i of is) invites.set(i.token, clone(i));
@@ -208,6 +228,7 @@ export function openMemoryStore(): Store {
         for (const v of contents.votes) votes.set(v.id, clone(v));
         for (const v of contents.agreed ?? []) agreed.push(clone(v));
         for (const r of contents.consent ?? []) rounds.set(r.id, clone(r));
+        for (const e of contents.glossary ?? []) glossary.set(`${e.workshopId}/${e.id}`, clone(e));
       },
       get: async (id) => copy(workshops.get(id)),
       byCode: async (code) => copy([...workshops.values()].find((w) => w.code === code)),
@@ -228,6 +249,10 @@ export function openMemoryStore(): Store {
         const w = workshops.get(id);
         if (w && !w.endedAt) w.endedAt = at;
       },
+      async setQuestion(id, { question, context, check }) {
+        const w = workshops.get(id);
+        if (w) Object.assign(w, { question, context, questionCheck: clone(check) });
+      },
       async delete(id) {
         const boardIds = boardsOf(id);
         if (workshops.has(id)) deleted.set(id, Date.now());
@@ -238,6 +263,7 @@ export function openMemoryStore(): Store {
           snapshots.delete(b);
         }
         for (const [token, i] of invites) if (i.workshopId === id) invites.delete(token);
+        for (const [token, l] of presentLinks) if (l.workshopId === id) presentLinks.delete(token);
         for (const [pid, p] of participants) if (p.workshopId === id) deleteParticipant(pid);
         states.delete(id);
         for (const [k, d] of drafts) if (d.workshopId === id) drafts.delete(k);
@@ -250,6 +276,7 @@ export function openMemoryStore(): Store {
         for (let i = agreed.length - 1; i >= 0; i--) if (agreed[i].workshopId === id) agreed.splice(i, 1);
         for (const [k, r] of rounds) if (r.workshopId === id) rounds.delete(k);
         for (const [k, a] of answers) if (!rounds.has(a.consentId)) answers.delete(k);
+        for (const [k, e] of glossary) if (e.workshopId === id) glossary.delete(k);
         for (const [k, r] of recommendations) if (r.workshopId === id) recommendations.delete(k);
         for (let i = entries.length - 1; i >= 0; i--) if (entries[i].workshopId === id) entries.splice(i, 1);
       },
@@ -523,6 +550,29 @@ export function openMemoryStore(): Store {
           .sort((a, b) => a.openedAt - b.openedAt)
           .map(clone)
     },
+    glossary: {
+      list: async (workshopId) =>
+        glossaryOf(workshopId)
+          .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          .map(clone),
+      async put(entry, check) {
+        const w = workshops.get(entry.workshopId);
+        if (!w) throw new Error('FOREIGN KEY constraint failed');
+        const key = termKey(entry.term);
+        if (glossaryOf(entry.workshopId).some((e) => e.id !== entry.id && termKey(e.term) === key)) {
+          throw new Error('UNIQUE constraint failed: glossary_terms.workshop_id, glossary_terms.term_key');
+        }
+        const had = glossary.get(`${entry.workshopId}/${entry.id}`);
+        glossary.set(`${entry.workshopId}/${entry.id}`, clone({ ...entry, createdAt: had?.createdAt ?? entry.createdAt }));
+        w.questionCheck = clone(check);
+      },
+      async remove(workshopId, termId, check) {
+        if (!glossary.delete(`${workshopId}/${termId}`)) return false;
+        const w = workshops.get(workshopId);
+        if (w) w.questionCheck = clone(check);
+        return true;
+      }
+    },
     outcomes: {
       async create(rec) {
         if (!workshops.has(rec.workshopId)) throw new Error('FOREIGN KEY constraint failed');
@@ -584,6 +634,25 @@ export function openMemoryStore(): Store {
         if (current !== expected || (expected === 0 && !workshops.has(workshopId))) throw new VersionConflict(workshopId);
         states.set(workshopId, { json, version: expected + 1 });
         return expected + 1;
+      }
+    },
+    present: {
+      current: async (workshopId) => copy(workingLink(workshopId)),
+      byToken: async (token) => copy(presentLinks.get(token)),
+      async ensure(link) {
+        if (!workshops.has(link.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        const working = workingLink(link.workshopId);
+        if (working) return clone(working);
+        if (presentLinks.has(link.token)) throw new Error('UNIQUE constraint failed: present_links');
+        presentLinks.set(link.token, clone(link));
+        return clone(link);
+      },
+      async replace(link) {
+        if (!workshops.has(link.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (presentLinks.has(link.token)) throw new Error('UNIQUE constraint failed: present_links');
+        const working = workingLink(link.workshopId);
+        if (working) working.revokedAt = link.createdAt;
+        presentLinks.set(link.token, clone(link));
       }
     },
     async ping() {

@@ -9,6 +9,7 @@ export type { RemovedBy } from '../../src/lib/domain/removed';
 import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain/votes';
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/domain/consent';
+import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { Recommendation, TimelineEntry, Visit } from '../../src/lib/domain/outcomes';
 
 export interface WorkshopRecord {
@@ -19,6 +20,16 @@ export interface WorkshopRecord {
   createdAt: number;
   /** When the facilitator ended it; retention deletes ended workshops N days after their last activity. */
   endedAt?: number | null;
+  /**
+   * The background to the question, in plain words (prepared before the session). Stores always
+   * answer with it ('' when there is none); a new workshop may leave it out.
+   */
+  context?: string;
+  /**
+   * The plain words check of the question and background with the glossary, as the server last
+   * made it. Stores always answer with it (null for a workshop made before it existed).
+   */
+  questionCheck?: QuestionCheck | null;
   /**
    * The workshop of the same group this one follows (POST /api/workshops with `after`), for its
    * "Since last time"; null otherwise. Stores always answer with it; a new workshop may leave it out.
@@ -156,6 +167,8 @@ export interface WorkshopContents {
   agreed?: AgreedVersionRecord[];
   /** Closed consent rounds on this workshop's boards, oldest first: totals only, so nobody's answers exist. An open one is refused. */
   consent?: ClosedConsentRecord[];
+  /** The workshop's glossary. Two entries of one term (by termKey) are refused. */
+  glossary?: GlossaryRecord[];
 }
 
 export interface StoredBoard {
@@ -222,9 +235,11 @@ export interface WorkshopStore {
   /** Gives the workshop a new join code (the old one finds nothing from then on); rejects a code in use. */
   setCode(workshopId: string, code: string): Promise<void>;
   end(workshopId: string, at: number): Promise<void>;
+  /** Replaces the question and its background, with their plain words check, in one write. */
+  setQuestion(workshopId: string, text: { question: string; context: string; check: QuestionCheck }): Promise<void>;
   /**
    * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
-   * hidden and removed cards, notices, votes, agreed key points, consent rounds, recommendations with their timelines, state. Only its id
+   * hidden and removed cards, notices, votes, agreed key points, consent rounds, the glossary, recommendations with their timelines, state. Only its id
    * and the time are kept (deletedAt), so pages can say so.
    */
   delete(workshopId: string): Promise<void>;
@@ -444,6 +459,34 @@ export interface ConsentStore {
   results(workshopId: string): Promise<ClosedConsentRecord[]>;
 }
 
+/**
+ * A present link: the capability behind /p/<token>, which opens the present view of one workshop
+ * and nothing else. Kept as invite links are (the token itself), because the facilitator's invite
+ * page shows it again whenever it is opened; one works at a time, and renewing it turns the old
+ * one off.
+ */
+export interface PresentLinkRecord {
+  token: string;
+  workshopId: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** Present links, one that works per workshop; deleted with the workshop. */
+export interface PresentLinkStore {
+  /** The workshop's present link that works now, or null. */
+  current(workshopId: string): Promise<PresentLinkRecord | null>;
+  /** The link a token stands for, turned off or not; null when no present link has it (an invite or session token included). */
+  byToken(token: string): Promise<PresentLinkRecord | null>;
+  /**
+   * The workshop's working link: `link` is stored (in one transaction with the check) only when the
+   * workshop has none, so two callers at once keep one. Rejects when the workshop does not exist.
+   */
+  ensure(link: PresentLinkRecord): Promise<PresentLinkRecord>;
+  /** Turns off the workshop's working link, if any, and stores `link` as the one that works, in one transaction. */
+  replace(link: PresentLinkRecord): Promise<void>;
+}
+
 /** A recommendation's timeline entry, as stored: with its workshop, so a workshop's entries are read at once. */
 export interface TimelineEntryRecord extends TimelineEntry {
   workshopId: string;
@@ -492,6 +535,34 @@ export class VersionConflict extends Error {
   }
 }
 
+/** A word or short form in a workshop's glossary, with its plain explanation. */
+export interface GlossaryRecord {
+  id: string;
+  workshopId: string;
+  term: string;
+  explanation: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Each workshop's glossary. A change to it changes the question's plain words check (a term the
+ * glossary explains is not flagged), so every write stores the workshop's new check in the same
+ * transaction.
+ */
+export interface GlossaryStore {
+  /** A workshop's entries, oldest first. */
+  list(workshopId: string): Promise<GlossaryRecord[]>;
+  /**
+   * Adds the entry, or changes the one with its id (its term, explanation and updatedAt; not its
+   * createdAt), and stores the workshop's check. Rejects, changing nothing, when another entry of
+   * the workshop has the same term (termKey) or the workshop does not exist.
+   */
+  put(entry: GlossaryRecord, check: QuestionCheck): Promise<void>;
+  /** Deletes one entry and stores the workshop's check; resolves false, changing nothing, when there is no such entry. */
+  remove(workshopId: string, termId: string, check: QuestionCheck): Promise<boolean>;
+}
+
 /** The facilitation state (phases, timer, queue...) of each workshop, saved with compare-and-set. */
 export interface FacilitationStateStore {
   get(workshopId: string): Promise<VersionedState | null>;
@@ -513,8 +584,10 @@ export interface Store {
   votes: VoteStore;
   keyPoints: KeyPointStore;
   consent: ConsentStore;
+  glossary: GlossaryStore;
   outcomes: OutcomeStore;
   facilitation: FacilitationStateStore;
+  present: PresentLinkStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CommandError, CommandFailure, CommandResult } from '../../src/lib/protocol/session';
 import type { Store } from '../persistence/types';
 import type { FacilitatorViews } from './facilitator-view';
+import type { PresentViews } from './present-view';
 import type { BoardConnections, BoardPeer, Notifier } from './ports';
 import type { Release } from './release';
 import type { FacilitationStates } from './states';
@@ -12,6 +13,8 @@ export interface SessionContext {
   store: Store;
   states: FacilitationStates;
   views: FacilitatorViews;
+  /** What present screens show (/w/<id>/present). */
+  present: PresentViews;
   boards: BoardPeer;
   connections: BoardConnections;
   release: Release;

@@ -4,7 +4,8 @@
 // order the server took them. Never throws: every failure is an answer.
 import type { Logger } from 'pino';
 import { apply, type Actor, type PureCommand } from '../../src/lib/domain/facilitation';
-import { boardOf, permitted, takenAfterEnd, type Command } from '../../src/lib/protocol/commands';
+import { boardOf, COMMANDS, permitted, takenAfterEnd, type Command, type CommandType } from '../../src/lib/protocol/commands';
+import type { Role } from '../../src/lib/domain/roles';
 import { parseCommand } from '../../src/lib/protocol/schemas';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import { GONE_TEXT } from '../../src/lib/protocol/errors';
@@ -17,9 +18,17 @@ import { dismissNotice, restoreRemoved } from './removed';
 import { rolesOf } from './states';
 import { changeVote, closeVote, openVote } from './votes';
 import { agreeKeyPoints, answerConsent, closeConsent, openConsent, setRepresentative } from './keypoints';
+import { showOnPresent } from './present';
+import { putTerm, removeTerm, setQuestion } from './question';
 
 /** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
 const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
+
+/** Why a role may not send a command, in the words of who may. */
+function refusalFor(type: CommandType, role: Role): string {
+  if (COMMANDS[type].who === 'preparer') return 'Only decision makers and the facilitator can change the question and its glossary.';
+  return role === 'observer' ? 'Observers watch only.' : 'Only the facilitator can do that.';
+}
 
 export class Dispatcher {
   constructor(
@@ -35,9 +44,7 @@ export class Dispatcher {
     try {
       const participant = await this.ctx.store.people.get(participantId);
       if (!participant || participant.removedAt !== null) return fail('forbidden', 'You are no longer in this workshop.');
-      if (!permitted(participant.role, command.type)) {
-        return fail('forbidden', participant.role === 'observer' ? 'Observers watch only.' : 'Only the facilitator can do that.');
-      }
+      if (!permitted(participant.role, command.type)) return fail('forbidden', refusalFor(command.type, participant.role));
       const boardId = boardOf(command);
       if (boardId !== null && (await this.ctx.store.workshops.board(boardId))?.workshopId !== participant.workshopId) {
         return fail('invalid_payload', 'That board is not part of this workshop.');
@@ -128,6 +135,14 @@ export class Dispatcher {
         return closeConsent(ctx, participant, command.consentId);
       case 'participant.setRepresentative':
         return setRepresentative(ctx, participant, command.participantId, command.representative);
+      case 'present.show':
+        return showOnPresent(ctx, participant, command.target);
+      case 'question.set':
+        return setQuestion(ctx, participant, command);
+      case 'glossary.put':
+        return putTerm(ctx, participant, command);
+      case 'glossary.remove':
+        return removeTerm(ctx, participant, command.termId);
       default: {
         const never: never = command;
         return never;

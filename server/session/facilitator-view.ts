@@ -1,9 +1,9 @@
 // The facilitators' own view: who is here, who has had a say (the participation balance), the
-// hidden and removed cards and the invite links. Built only when a facilitator is connected (it reads every
+// hidden and removed cards and the invite links (and the present link). Built only when a facilitator is connected (it reads every
 // board), and at most every 300 ms per workshop however much changes.
 import type { Logger } from 'pino';
 import { snapshotSummary } from '../../src/lib/board/schema';
-import { inviteLink } from '../../src/lib/protocol/links';
+import { inviteLink, presentLink } from '../../src/lib/protocol/links';
 import { ROLES } from '../../src/lib/domain/roles';
 import type { Balance, FacilitatorView } from '../../src/lib/protocol/session';
 import type { ParticipantRecord, Store } from '../persistence/types';
@@ -54,8 +54,11 @@ export class FacilitatorViews {
     const participants = (await this.store.people.list(workshopId)).filter((p) => p.removedAt === null);
     const base = this.linkBase();
     const links: FacilitatorView['links'] = {};
-    if (base)
+    if (base) {
       for (const i of await this.store.people.invites(workshopId)) if (i.revokedAt === null) links[i.role] = inviteLink(base, i.token);
+      const present = await this.store.present.current(workshopId);
+      if (present) links.present = presentLink(base, present.token);
+    }
     const hidden = await this.store.moderation.list(workshopId);
     return {
       roster: participants.map((p) => ({

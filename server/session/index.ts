@@ -1,7 +1,9 @@
 // socket.io at /socket.io: session control's transport. Authenticates in middleware (the same
 // credentials and the same authentication as the HTTP side and the sync upgrade), joins the
 // workshop's rooms, hands every `command` to the Dispatcher and implements the Notifier over
-// socket.io rooms. Refusals go to the sender only.
+// socket.io rooms. Refusals go to the sender only. A present screen (`auth.present`) is a socket
+// of its own kind: it joins only its workshop's present rooms, hears only `present`, counts as
+// nobody, and has every command refused.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
@@ -14,10 +16,12 @@ import {
   type ConsentResults,
   type MyBallot,
   type MyConsent,
+  type QuestionInfo,
   type ServerToClientEvents,
   type VoteResults
 } from '../../src/lib/protocol/session';
-import { nodeRequest, sessionToken } from '../../src/lib/server/credentials';
+import { nodeRequest, presentCookieName, readCookie, sessionToken } from '../../src/lib/server/credentials';
+import { AppError } from '../../src/lib/protocol/errors';
 import type { Limits } from '../config';
 import type { SessionInfo } from '../workshops';
 import type { ParticipantRecord } from '../persistence/types';
@@ -26,11 +30,12 @@ import type { Dispatcher } from './dispatch';
 import type { Notifier } from './ports';
 import type { FacilitationStates } from './states';
 import type { FacilitatorViews } from './facilitator-view';
+import type { PresentViews } from './present-view';
+import { PRESENT_TEXT, type PresentCredentials, type PresentViewer } from '../present';
 
-export interface SocketData {
-  session: SessionInfo;
-  bucket: TokenBucket;
-}
+/** A participant's socket, or a present screen's (which is nobody, and may send nothing). */
+export type SocketData =
+  { kind: 'participant'; session: SessionInfo; bucket: TokenBucket } | { kind: 'present'; viewer: PresentViewer; bucket: TokenBucket };
 
 export type SessionServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -38,6 +43,13 @@ type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
 const workshopRoom = (id: string) => `workshop:${id}`;
 const facilitatorRoom = (id: string) => `facilitators:${id}`;
 const participantRoom = (id: string) => `participant:${id}`;
+/** Every present screen of a workshop; those opened with its present link; those a facilitator opened with their session. */
+const presentRoom = (id: string) => `present:${id}`;
+const presentLinkRoom = (id: string) => `present-link:${id}`;
+const presentOfRoom = (participantId: string) => `present-of:${participantId}`;
+
+/** What a present screen is told when it sends anything: it shows, and changes nothing. */
+export const PRESENT_REFUSAL = 'This is a present screen: it shows the workshop and cannot change anything.';
 
 export interface SessionServerDeps {
   authenticate(token: string | null): Promise<SessionInfo | null>;
@@ -46,6 +58,9 @@ export interface SessionServerDeps {
   dispatcher: Dispatcher;
   states: FacilitationStates;
   views: FacilitatorViews;
+  present: PresentViews;
+  /** Who may see a workshop's present view (a present link, or a facilitator): refuses with an AppError. */
+  presentViewer(workshopId: string, credentials: PresentCredentials): Promise<PresentViewer>;
   /** A new socket's notices about its person's cards (removed by someone, hidden). */
   noticesOnConnect: (participant: ParticipantRecord) => Promise<CardNotice[]>;
   /** A new socket's own votes in open votes, and each board's latest vote results. */
@@ -54,6 +69,8 @@ export interface SessionServerDeps {
   keyPointsOnConnect: (
     participant: ParticipantRecord
   ) => Promise<{ mine: MyConsent[]; results: ConsentResults[]; agreed: AgreedVersion[] }>;
+  /** The workshop's question, background and glossary as they are now (null once it is gone). */
+  questionOnConnect: (workshopId: string) => Promise<QuestionInfo | null>;
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
@@ -75,6 +92,12 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     }
   });
   const online = new Map<string, Map<string, number>>(); // workshop -> participant -> sockets
+  /** Tells a room's sockets why they are closing, then closes them (after this tick, as for `removed`). */
+  const closeRoom = (room: string, message: string) => {
+    if (!io.sockets.adapter.rooms.get(room)?.size) return;
+    io.to(room).emit('removed', { message });
+    setImmediate(() => io.in(room).disconnectSockets(true));
+  };
 
   const notifier: Notifier = {
     state: (workshopId, state) => void io.to(workshopRoom(workshopId)).emit('state', state),
@@ -86,6 +109,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     consentMine: (participantId, mine) => void io.to(participantRoom(participantId)).emit('consentMine', mine),
     consentResults: (workshopId, results) => void io.to(workshopRoom(workshopId)).emit('consentResults', results),
     agreedKeyPoints: (workshopId, version) => void io.to(workshopRoom(workshopId)).emit('agreedKeyPoints', version),
+    question: (workshopId, info) => void io.to(workshopRoom(workshopId)).emit('question', info),
     role: (participant) => {
       const room = participantRoom(participant.id);
       io.to(room).emit('role', {
@@ -96,39 +120,67 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       });
       for (const socket of io.sockets.adapter.rooms.get(room) ?? []) {
         const s = io.sockets.sockets.get(socket);
-        if (!s) continue;
+        if (s?.data.kind !== 'participant') continue;
         s.data.session = { ...s.data.session, participant };
         if (participant.role === 'facilitator') void s.join(facilitatorRoom(participant.workshopId));
         else void s.leave(facilitatorRoom(participant.workshopId));
       }
+      // A present screen opened with the facilitator's session goes with the role.
+      if (participant.role !== 'facilitator') closeRoom(presentOfRoom(participant.id), PRESENT_TEXT.notFacilitator);
     },
     removed: (participantId, message) => {
       io.to(participantRoom(participantId)).emit('removed', { message });
       // After this tick, so a command's acknowledgement (e.g. "me.forget") still reaches its sender.
       setImmediate(() => io.in(participantRoom(participantId)).disconnectSockets(true));
+      closeRoom(presentOfRoom(participantId), message);
     },
     workshopGone: (workshopId, message) => {
       io.to(workshopRoom(workshopId)).emit('removed', { message });
       setImmediate(() => io.in(workshopRoom(workshopId)).disconnectSockets(true));
+      closeRoom(presentRoom(workshopId), message);
       online.delete(workshopId);
     },
     online: (workshopId) => new Set(online.get(workshopId)?.keys() ?? []),
+    present: (workshopId, view) => void io.to(presentRoom(workshopId)).emit('present', view),
+    presentScreens: (workshopId) => io.sockets.adapter.rooms.get(presentRoom(workshopId))?.size ?? 0,
+    presentLinkReplaced: (workshopId, message) => closeRoom(presentLinkRoom(workshopId), message),
     hasFacilitators: (workshopId) => (io.sockets.adapter.rooms.get(facilitatorRoom(workshopId))?.size ?? 0) > 0
   };
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const workshopId = typeof auth.workshopId === 'string' ? auth.workshopId : '';
-    const refuse = () => {
+    const refuse = (message = 'Join the workshop first: your session is missing or has ended.') => {
       const err = new Error('not_signed_in') as Error & { data?: unknown };
-      err.data = { code: 'not_signed_in', message: 'Join the workshop first: your session is missing or has ended.' };
+      err.data = { code: 'not_signed_in', message };
       next(err);
     };
-    deps.authenticate(sessionToken(nodeRequest(socket.request), workshopId || null, auth.token)).then(
+    const bucket = () => new TokenBucket(deps.limits.commandBurst, deps.limits.commandsPerSecond);
+    const request = nodeRequest(socket.request);
+    if (auth.present === true) {
+      // A present screen: the present link (given, or its cookie), or a facilitator's session.
+      if (!workshopId) return refuse();
+      const credentials: PresentCredentials = {
+        token: typeof auth.token === 'string' ? auth.token : null,
+        cookie: readCookie(request.header('cookie'), presentCookieName(workshopId)),
+        session: sessionToken(request, workshopId)
+      };
+      deps.presentViewer(workshopId, credentials).then(
+        (viewer) => {
+          socket.data = { kind: 'present', viewer, bucket: bucket() };
+          next();
+        },
+        (err: unknown) => {
+          if (!AppError.is(err)) deps.logger.error({ err }, 'socket.io authentication of a present screen failed');
+          refuse(AppError.is(err) ? err.message : undefined);
+        }
+      );
+      return;
+    }
+    deps.authenticate(sessionToken(request, workshopId || null, auth.token)).then(
       (session) => {
         if (!session || (workshopId && session.workshop.id !== workshopId)) return refuse();
-        socket.data.session = session;
-        socket.data.bucket = new TokenBucket(deps.limits.commandBurst, deps.limits.commandsPerSecond);
+        socket.data = { kind: 'participant', session, bucket: bucket() };
         next();
       },
       (err: unknown) => {
@@ -139,14 +191,16 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
   });
 
   io.on('connection', (socket: SessionSocket) => {
-    const { participant, workshop } = socket.data.session;
     socket.on('error', (err) => deps.logger.debug({ err: err.message }, 'socket.io error'));
+    if (socket.data.kind === 'present') return presentScreen(socket, socket.data.viewer);
+    const { participant, workshop } = socket.data.session;
     void socket.join([workshopRoom(workshop.id), participantRoom(participant.id)]);
     if (participant.role === 'facilitator') void socket.join(facilitatorRoom(workshop.id));
     const counts = online.get(workshop.id) ?? new Map<string, number>();
     counts.set(participant.id, (counts.get(participant.id) ?? 0) + 1);
     online.set(workshop.id, counts);
     deps.views.schedule(workshop.id);
+    deps.present.schedule(workshop.id);
 
     socket.emit('welcome', {
       protocolVersion: PROTOCOL_VERSION,
@@ -182,6 +236,10 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       },
       (err: unknown) => deps.logger.error({ err }, 'could not send the key points to a new connection')
     );
+    deps.questionOnConnect(workshop.id).then(
+      (info) => info && socket.emit('question', info),
+      (err: unknown) => deps.logger.error({ err }, 'could not send the question to a new connection')
+    );
     if (participant.role === 'facilitator') {
       deps.views.build(workshop.id).then(
         (view) => socket.emit('facilitator', view),
@@ -197,9 +255,9 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       if (!socket.data.bucket.take()) {
         return answer({ ok: false, error: { code: 'rate_limited', message: 'Too many actions at once. Wait a moment and try again.' } });
       }
-      void deps.dispatcher.handle(socket.data.session.participant.id, command).then(async (result) => {
+      void deps.dispatcher.handle(participant.id, command).then(async (result) => {
         answer(result);
-        if (!result.ok && result.error.code === 'forbidden' && !(await deps.stillIn(socket.data.session.participant.id))) {
+        if (!result.ok && result.error.code === 'forbidden' && !(await deps.stillIn(participant.id))) {
           socket.emit('removed', { message: 'You are no longer in this workshop.' });
           socket.disconnect(true);
         }
@@ -220,8 +278,36 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       else c.set(participant.id, n);
       if (c.size === 0) online.delete(workshop.id);
       deps.views.schedule(workshop.id);
+      deps.present.schedule(workshop.id);
     });
   });
+
+  /**
+   * A present screen: in its workshop's present rooms only (never the workshop's, a participant's
+   * or the facilitators'), so it hears `present` and nothing else; not counted as anyone here; and
+   * whatever it sends is refused, to it alone.
+   */
+  function presentScreen(socket: SessionSocket, viewer: PresentViewer): void {
+    const workshopId = viewer.workshop.id;
+    void socket.join([presentRoom(workshopId), viewer.via === 'link' ? presentLinkRoom(workshopId) : presentOfRoom(viewer.participantId)]);
+    deps.present.build(workshopId).then(
+      (view) => view && socket.emit('present', view),
+      (err: unknown) => deps.logger.error({ err }, 'could not send the present view to a new screen')
+    );
+    const refusal = { code: 'forbidden' as const, message: PRESENT_REFUSAL };
+    socket.on('command', (_command, ack) => {
+      // Rate limited too, so a screen cannot keep the server busy answering refusals.
+      const error = socket.data.bucket.take()
+        ? refusal
+        : { code: 'rate_limited' as const, message: 'Too many actions at once. Wait a moment and try again.' };
+      if (typeof ack === 'function') ack({ ok: false, error });
+      else socket.emit('refused', error);
+    });
+    socket.onAny((event: string) => {
+      if (event === 'command') return;
+      socket.emit('refused', { code: 'unknown_command', message: `The server does not know "${String(event).slice(0, 40)}".` });
+    });
+  }
 
   return { io, notifier };
 }

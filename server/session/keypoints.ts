@@ -7,6 +7,7 @@
 // their sockets alone (`consentMine`). See "Key points" in docs/API.md.
 import { randomBytes } from 'node:crypto';
 import { KEY_POINT_RULES, sameAsAgreed, withoutHiddenWords } from '../../src/lib/domain/agreed';
+import { hiddenByBoard } from './hidden';
 import { CONSENT_RULES, presentConsent, summariseConsent, type ConsentResults } from '../../src/lib/domain/consent';
 import { votingRoles, VOTING_ROLES, type VotingRole } from '../../src/lib/domain/votes';
 import type { Command } from '../../src/lib/protocol/commands';
@@ -19,13 +20,6 @@ type Of<K extends Command['type']> = Extract<Command, { type: K }>;
 
 /** Key point ids the commands can name (what the schema's `id` takes). */
 const NAMEABLE = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Each board's hidden cards (their ids), for leaving their words out of agreed versions. */
-async function hiddenByBoard(ctx: Pick<SessionContext, 'store'>, workshopId: string): Promise<Map<string, Set<string>>> {
-  const out = new Map<string, Set<string>>();
-  for (const h of await ctx.store.moderation.list(workshopId)) out.set(h.boardId, (out.get(h.boardId) ?? new Set()).add(h.cardId));
-  return out;
-}
 
 /**
  * A version as the agreedKeyPoints event carries it: the wire's fields only, and without the words

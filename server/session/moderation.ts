@@ -3,13 +3,16 @@
 // anonymous card comes back anonymous. The writer of a hidden card (when one is recorded) is told,
 // with the reason, until they dismiss it or the card is back.
 import type { Role } from '../../src/lib/domain/roles';
+import type { LinkKind } from '../../src/lib/protocol/links';
 import { withoutParticipant } from '../../src/lib/domain/facilitation';
 import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
 import { newToken, unusedJoinCode } from '../tokens';
+import { PRESENT_TEXT } from '../present';
 import { done, fail, type SessionContext } from './context';
 import { resendAgreedNaming } from './keypoints';
 import { tellNotices, writerOf } from './removed';
+import { resendResultsNaming } from './votes';
 
 async function personHere(ctx: SessionContext, workshopId: string, participantId: string): Promise<ParticipantRecord | null> {
   const target = await ctx.store.people.get(participantId);
@@ -61,6 +64,8 @@ export async function removePerson(
     for (const role of new Set<Role>(['member', target.role])) await renewLink(ctx, workshopId, role);
     await ctx.store.workshops.setCode(workshopId, await unusedJoinCode((code) => ctx.store.workshops.codeInUse(code)));
     ctx.views.schedule(workshopId, 0);
+    // The present screen shows the new code and the new member link's QR code.
+    ctx.present.schedule(workshopId, 0);
   }
   return done;
 }
@@ -74,9 +79,21 @@ async function renewLink(ctx: SessionContext, workshopId: string, role: Role): P
   await ctx.store.people.addInvite({ token: newToken(), workshopId, role, createdAt: now, revokedAt: null });
 }
 
-export async function renewInvite(ctx: SessionContext, actor: ParticipantRecord, role: Role): Promise<CommandResult> {
-  await renewLink(ctx, actor.workshopId, role);
-  ctx.views.schedule(actor.workshopId, 0);
+/**
+ * invite.renew: a role's invite link, or the present link. Screens opened with the old present link
+ * are told and closed at once (a facilitator's own present view, opened with their session, stays).
+ */
+export async function renewInvite(ctx: SessionContext, actor: ParticipantRecord, kind: LinkKind): Promise<CommandResult> {
+  const workshopId = actor.workshopId;
+  if (kind === 'present') {
+    await ctx.store.present.replace({ token: newToken(), workshopId, createdAt: Date.now(), revokedAt: null });
+    ctx.notifier()?.presentLinkReplaced(workshopId, PRESENT_TEXT.replaced);
+  } else {
+    await renewLink(ctx, workshopId, kind);
+    // A new member link is a new QR code on the present screen.
+    if (kind === 'member') ctx.present.schedule(workshopId, 0);
+  }
+  ctx.views.schedule(workshopId, 0);
   return done;
 }
 
@@ -105,6 +122,7 @@ export async function hideCard(
     await ctx.states.save(workshopId, { ...state, spotlight: null });
   // Its words leave the agreed versions as everyone sees them too (the versions keep them, for a restore).
   await resendAgreedNaming(ctx, workshopId, boardId, cardId);
+  await resendResultsNaming(ctx, workshopId, boardId, cardId);
   ctx.views.schedule(workshopId, 0);
   return done;
 }
@@ -119,6 +137,7 @@ export async function restoreCard(ctx: SessionContext, actor: ParticipantRecord,
   const writer = await writerOf(ctx, boardId, cardId);
   if (writer !== null) await tellNotices(ctx, [writer]);
   await resendAgreedNaming(ctx, actor.workshopId, boardId, cardId);
+  await resendResultsNaming(ctx, actor.workshopId, boardId, cardId);
   ctx.views.schedule(actor.workshopId, 0);
   return done;
 }

@@ -10,7 +10,9 @@ import type {
   FacilitatorView,
   MyBallot,
   MyConsent,
+  PresentView,
   PublicState,
+  QuestionInfo,
   VoteResults
 } from '../../src/lib/protocol/session';
 import type { ParticipantRecord } from '../persistence/types';
@@ -56,13 +58,21 @@ export interface Notifier {
   consentResults(workshopId: string, results: ConsentResults): void;
   /** To everyone in the workshop: a board's key points have been agreed (the new version). */
   agreedKeyPoints(workshopId: string, version: AgreedVersion): void;
+  /** To everyone in the workshop: the question, its background or the glossary changed. */
+  question(workshopId: string, info: QuestionInfo): void;
   /** Your role (or whether you are a representative) changed. */
   role(participant: ParticipantRecord): void;
   removed(participantId: string, message: string): void;
   /** To everyone in the workshop, then their sockets close. */
   workshopGone(workshopId: string, message: string): void;
-  /** Participants with a session connection open now. */
+  /** Participants with a session connection open now (present screens are not participants). */
   online(workshopId: string): Set<string>;
+  /** To the workshop's present screens only. */
+  present(workshopId: string, view: PresentView): void;
+  /** How many present screens of the workshop are open now. */
+  presentScreens(workshopId: string): number;
+  /** The present link was replaced: the screens opened with it are told why, then closed. */
+  presentLinkReplaced(workshopId: string, message: string): void;
   /** Whether any facilitator of the workshop is connected now. */
   hasFacilitators(workshopId: string): boolean;
 }

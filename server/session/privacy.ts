@@ -68,6 +68,7 @@ export async function deleteWorkshop(ctx: SessionContext, workshopId: string, me
   await ctx.store.workshops.delete(workshopId);
   ctx.states.forget(workshopId);
   ctx.views.forget(workshopId);
+  ctx.present.forget(workshopId);
   ctx.turnout.forget(workshopId);
   // Empty the write-ahead log too, so no copy of the deleted pages is left in it.
   await ctx.store.checkpoint().catch((err: unknown) => {

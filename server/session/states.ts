@@ -122,6 +122,7 @@ export class FacilitationStates {
       }).map((h) => named(h.participantId)),
       speaking: s.speaking ? named(s.speaking) : null,
       spotlight: s.spotlight,
+      onScreen: s.onScreen,
       round: publicRound(s.round, ended),
       ended,
       votes: await this.openVotes(workshopId, people),

@@ -19,6 +19,7 @@ import {
   votingRoles,
   VOTE_RULES,
   VOTING_ROLES,
+  withoutHiddenLabels,
   type Ballot,
   type VoteResults,
   type VoteSubject,
@@ -28,6 +29,7 @@ import type { Command } from '../../src/lib/protocol/commands';
 import type { CommandFailure, CommandResult, MyBallot } from '../../src/lib/protocol/session';
 import type { ParticipantRecord, VoteRecord } from '../persistence/types';
 import { done, fail, type SessionContext } from './context';
+import { hiddenByBoard } from './hidden';
 import type { Deferred } from './drafts';
 
 type Of<K extends Command['type']> = Extract<Command, { type: K }>;
@@ -175,6 +177,21 @@ export async function votesOnConnect(
     }
   }
   const latest = new Map<string, VoteResults>();
-  for (const closed of await ctx.store.votes.results(participant.workshopId)) latest.set(closed.boardId, present(closed));
+  const hidden = await hiddenByBoard(ctx, participant.workshopId);
+  for (const closed of await ctx.store.votes.results(participant.workshopId)) {
+    latest.set(closed.boardId, present(withoutHiddenLabels(closed, hidden.get(closed.boardId) ?? new Set())));
+  }
   return { ballots, results: [...latest.values()] };
+}
+
+/**
+ * A card was hidden or put back: if the board's latest closed vote (the results pages show) was
+ * on it, everyone gets those results again, with its words left out or back.
+ */
+export async function resendResultsNaming(ctx: SessionContext, workshopId: string, boardId: string, cardId: string): Promise<void> {
+  const closed = (await ctx.store.votes.results(workshopId)).filter((v) => v.boardId === boardId);
+  const latest = closed.at(-1);
+  if (!latest || !(cardId in latest.labels) || latest.labels[cardId] === null) return;
+  const hidden = (await hiddenByBoard(ctx, workshopId)).get(boardId) ?? new Set();
+  ctx.notifier()?.voteResults(workshopId, present(withoutHiddenLabels(latest, hidden)));
 }

@@ -46,6 +46,8 @@ export interface SyncHostOptions {
    * no longer kept (back on the board): once stored, so their authors and facilitators are told.
    */
   onRemovals?: (workshopId: string, boardId: string, changes: RemovalChange[]) => void;
+  /** A board changed (any stored edit, the server's own too), once it is durable and relayed. */
+  onBoardChanged?: (workshopId: string, boardId: string) => void;
 }
 
 /** Who a connection is, once the upgrade is decided. */
@@ -92,7 +94,8 @@ export class SyncHost implements BoardPeer, BoardConnections {
       stats: this.stats,
       compactEvery: opts.compactEvery,
       isCurrent: (room) => this.rooms.isCurrent(room),
-      onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes)
+      onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes),
+      onChanged: (room) => opts.onBoardChanged?.(room.workshopId, room.boardId)
     });
     this.rooms = new RoomRegistry({
       log: opts.log,

@@ -42,6 +42,8 @@ export interface RelayQueueOptions {
   isCurrent: (room: Room) => boolean;
   /** Changes to a board's Removed cards, once they are durable (its authors are told then). */
   onRemovals?: (room: Room, changes: RemovalChange[]) => void;
+  /** A room's board changed, once the change is durable and relayed (what is counted on it may have changed). */
+  onChanged?: (room: Room) => void;
 }
 
 export class RelayQueue {
@@ -235,7 +237,9 @@ export class RelayQueue {
     for (const [room, , seq] of sealed) room.markDurable(seq);
     for (const [room, update] of sealed) {
       try {
-        if (this.opts.isCurrent(room)) this.opts.relay.publish(room.boardId, update);
+        if (!this.opts.isCurrent(room)) continue;
+        this.opts.relay.publish(room.boardId, update);
+        this.opts.onChanged?.(room);
       } catch (err) {
         this.opts.logger.error({ err, boardId: room.boardId }, 'relay failed');
       }

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { CardSnapshot } from '../../src/lib/board/schema';
-import { VersionConflict, type RemovedCardRecord, type Store, type VoteRecord } from '../../server/persistence/types';
+import { VersionConflict, type GlossaryRecord, type RemovedCardRecord, type Store, type VoteRecord } from '../../server/persistence/types';
+import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentEntry } from '../../src/lib/domain/consent';
@@ -1124,6 +1125,233 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       );
     });
 
+    const presentLink = (token: string, workshopId = 'w1', createdAt = 5) => ({ token, workshopId, createdAt, revokedAt: null });
+
+    it('[ST67] keeps the present link a workshop is given, finds it by its token, and keeps the first when asked twice', async () => {
+      const store = await fresh();
+      expect(await store.present.current('w1')).toBeNull();
+      expect(await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'))).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+      // A second ensure (another request at the same moment) keeps the link that works.
+      expect((await store.present.ensure(presentLink('w1-present-other-xxxxxxxxx', 'w1', 6))).token).toBe('w1-present-token-xxxxxxxxx');
+      expect(await store.present.current('w1')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+      expect(await store.present.byToken('w1-present-other-xxxxxxxxx')).toBeNull();
+      await expect(store.present.ensure(presentLink('nowhere-present-token-xxxx', 'no-such-workshop'))).rejects.toThrow();
+    });
+
+    it('[ST68] replacing the present link turns the old one off (it stays known, as turned off) and the new one works', async () => {
+      const store = await fresh();
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      expect(await store.present.current('w1')).toEqual(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toEqual({
+        ...presentLink('w1-present-token-xxxxxxxxx'),
+        revokedAt: 9
+      });
+      // Replacing when none works just stores it; a token in use is refused, changing nothing.
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.present.replace(presentLink('w2-present-token-xxxxxxxxx', 'w2'));
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+      await expect(store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w2', 10))).rejects.toThrow();
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+      expect((await store.present.current('w1'))?.token).toBe('w1-present-newer-xxxxxxxxx');
+    });
+
+    it("[ST69] a present link is its own workshop's only", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      await store.present.ensure(presentLink('w2-present-token-xxxxxxxxx', 'w2'));
+      await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+      expect((await store.present.byToken('w2-present-token-xxxxxxxxx'))?.revokedAt).toBeNull();
+    });
+
+    it('[ST70] a present token is no invite or session, and an invite token is no present link', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      expect(await store.people.invite('w1-present-token-xxxxxxxxx')).toBeNull();
+      expect(await store.people.bySession('w1-present-token-xxxxxxxxx')).toBeNull();
+      expect(await store.present.byToken('w1-member-token-xxxxxxxxxxxx')).toBeNull();
+      expect(await store.present.byToken('hash1')).toBeNull();
+    });
+
+    it('[ST71] deleting a workshop deletes its present links, old and new, and only its own', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.present.ensure(presentLink('w1-present-token-xxxxxxxxx'));
+      await store.present.replace(presentLink('w1-present-newer-xxxxxxxxx', 'w1', 9));
+      await store.present.ensure(presentLink('w2-present-token-xxxxxxxxx', 'w2'));
+      await store.workshops.delete('w1');
+      expect(await store.present.current('w1')).toBeNull();
+      expect(await store.present.byToken('w1-present-token-xxxxxxxxx')).toBeNull();
+      expect(await store.present.byToken('w1-present-newer-xxxxxxxxx')).toBeNull();
+      expect((await store.present.current('w2'))?.token).toBe('w2-present-token-xxxxxxxxx');
+    });
+
+    it('[ST72] hands out copies of present links', async () => {
+      const store = await fresh();
+      const given = presentLink('w1-present-token-xxxxxxxxx');
+      const kept = await store.present.ensure(given);
+      given.createdAt = 99;
+      kept.revokedAt = 99;
+      (await store.present.current('w1'))!.revokedAt = 99;
+      (await store.present.byToken('w1-present-token-xxxxxxxxx'))!.revokedAt = 99;
+      expect(await store.present.current('w1')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+    });
+
+    // ---- The question's background and check, and the glossary (migration 9) ----------------
+
+    const check = (words: number, at = 50): QuestionCheck => ({
+      readingAge: 9.5,
+      readingEase: 71.2,
+      words,
+      longSentences: 0,
+      jargon: 0,
+      acronyms: words % 2,
+      plain: words % 2 === 0,
+      checkedAt: at
+    });
+    const entry = (id: string, term: string, extra: Partial<GlossaryRecord> = {}): GlossaryRecord => ({
+      id,
+      workshopId: 'w1',
+      term,
+      explanation: `What ${term} means`,
+      createdAt: 10,
+      updatedAt: 10,
+      ...extra
+    });
+
+    it('[ST47] replaces the question and its background with their check in one write; a new workshop answers with an empty background', async () => {
+      const store = await fresh();
+      expect(await store.workshops.get('w1')).toMatchObject({ question: 'Q?', context: '', questionCheck: null });
+      await store.workshops.setQuestion('w1', {
+        question: 'How can we help?',
+        context: 'First paragraph.\n\nSecond one.',
+        check: check(7)
+      });
+      expect(await store.workshops.get('w1')).toMatchObject({
+        question: 'How can we help?',
+        context: 'First paragraph.\n\nSecond one.',
+        questionCheck: check(7)
+      });
+      // A workshop made with its background and check answers with them.
+      await store.workshops.create({
+        ...workshopFixture('w2', 'XYZ234'),
+        workshop: { ...workshopFixture('w2', 'XYZ234').workshop, context: 'Why we ask', questionCheck: check(3) }
+      });
+      expect(await store.workshops.get('w2')).toMatchObject({ context: 'Why we ask', questionCheck: check(3) });
+      expect((await store.workshops.byCode('XYZ234'))?.context).toBe('Why we ask');
+    });
+
+    it('[ST48] adds and changes glossary entries (a change keeps when it was made), oldest first, and stores the check with each write', async () => {
+      const store = await fresh();
+      expect(await store.glossary.list('w1')).toEqual([]);
+      await store.glossary.put(entry('g1', 'CSTR', { createdAt: 10 }), check(4, 11));
+      await store.glossary.put(entry('g2', 'L&D', { createdAt: 12, updatedAt: 12 }), check(5, 12));
+      expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(5, 12));
+      await store.glossary.put(entry('g1', 'CSTRs', { explanation: 'Changed', createdAt: 99, updatedAt: 20 }), check(6, 20));
+      expect(await store.glossary.list('w1')).toEqual([
+        entry('g1', 'CSTRs', { explanation: 'Changed', createdAt: 10, updatedAt: 20 }),
+        entry('g2', 'L&D', { createdAt: 12, updatedAt: 12 })
+      ]);
+      expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(6, 20));
+    });
+
+    it('[ST49] refuses a second entry of one term (any case, spacing or apostrophe) and an entry of no workshop, changing nothing', async () => {
+      const store = await fresh();
+      await store.glossary.put(entry('g1', "Carer's allowance"), check(4));
+      for (const again of ["CARER'S ALLOWANCE", 'carer’s   allowance', ' Carer\u2019s allowance ']) {
+        await expect(store.glossary.put(entry('g2', again), check(9))).rejects.toThrow();
+      }
+      await expect(store.glossary.put(entry('g3', 'ICB', { workshopId: 'nowhere' }), check(9))).rejects.toThrow();
+      expect((await store.glossary.list('w1')).map((e) => e.id)).toEqual(['g1']);
+      expect(await store.glossary.list('nowhere')).toEqual([]);
+      expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(4));
+      // Changing an entry to its own term in another case is no second entry.
+      await store.glossary.put(entry('g1', "CARER'S ALLOWANCE"), check(5));
+      expect((await store.glossary.list('w1'))[0].term).toBe("CARER'S ALLOWANCE");
+    });
+
+    it("[ST50] takes an entry out with the check; another workshop's entry or an unknown one is not taken, and nothing changes", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.glossary.put(entry('g1', 'CSTR'), check(4));
+      await store.glossary.put(entry('g2', 'CSTR', { workshopId: 'w2' }), check(4));
+      expect(await store.glossary.remove('w1', 'nope', check(8))).toBe(false);
+      expect(await store.glossary.remove('w2', 'g1', check(8))).toBe(false);
+      expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(4));
+      expect((await store.workshops.get('w2'))?.questionCheck).toEqual(check(4));
+      expect(await store.glossary.remove('w1', 'g1', check(6))).toBe(true);
+      expect(await store.glossary.list('w1')).toEqual([]);
+      expect((await store.glossary.list('w2')).map((e) => e.id)).toEqual(['g2']);
+      expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(6));
+    });
+
+    it('[ST51] deleting a workshop deletes its glossary, and no other', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.glossary.put(entry('g1', 'CSTR'), check(4));
+      await store.glossary.put(entry('g2', 'ICB', { workshopId: 'w2' }), check(4));
+      await store.workshops.delete('w1');
+      expect(await store.glossary.list('w1')).toEqual([]);
+      expect((await store.glossary.list('w2')).map((e) => e.term)).toEqual(['ICB']);
+      // A new workshop under the same id starts with none.
+      await store.workshops.create(workshopFixture('w1', 'ABC234'));
+      expect(await store.glossary.list('w1')).toEqual([]);
+    });
+
+    it('[ST52] creates a workshop with a glossary among its contents; one that repeats a term or names another workshop leaves nothing behind', async () => {
+      const store = await fresh();
+      const withGlossary = (id: string, code: string, glossary: GlossaryRecord[]) => ({
+        ...workshopFixture(id, code),
+        contents: { boards: [], facilitation: null, votes: [], glossary }
+      });
+      const good = [entry('g1', 'CSTR', { workshopId: 'w2' }), entry('g2', 'L&D', { workshopId: 'w2', createdAt: 11 })];
+      await store.workshops.create(withGlossary('w2', 'XYZ234', good));
+      expect(await store.glossary.list('w2')).toEqual(good);
+      for (const bad of [
+        [entry('g1', 'ICB', { workshopId: 'w3' }), entry('g2', 'icb', { workshopId: 'w3' })],
+        [entry('g1', 'ICB', { workshopId: 'w3' }), entry('g1', 'MDT', { workshopId: 'w3' })],
+        [entry('g1', 'ICB', { workshopId: 'w1' })]
+      ]) {
+        await expect(store.workshops.create(withGlossary('w3', 'QRS234', bad))).rejects.toThrow();
+        expect(await store.workshops.get('w3')).toBeNull();
+        expect(await store.glossary.list('w3')).toEqual([]);
+        expect(await store.workshops.codeInUse('QRS234')).toBe(false);
+      }
+      expect(await store.glossary.list('w1')).toEqual([]);
+    });
+
+    it('[ST53] hands out copies of glossary entries and checks', async () => {
+      const store = await fresh();
+      const given = entry('g1', 'CSTR');
+      const givenCheck = check(4);
+      await store.glossary.put(given, givenCheck);
+      given.term = 'Changed after';
+      givenCheck.words = 99;
+      const listed = await store.glossary.list('w1');
+      expect(listed[0].term).toBe('CSTR');
+      listed[0].explanation = 'Changed';
+      const w = (await store.workshops.get('w1'))!;
+      expect(w.questionCheck?.words).toBe(4);
+      w.questionCheck!.words = 77;
+      expect((await store.glossary.list('w1'))[0].explanation).toBe('What CSTR means');
+      expect((await store.workshops.get('w1'))?.questionCheck?.words).toBe(4);
+    });
+
+    it("[ST54] keeps each workshop's glossary apart: the same term in two workshops, each workshop's list its own", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.glossary.put(entry('g1', 'CSTR'), check(4));
+      await store.glossary.put(entry('g1', 'CSTR', { workshopId: 'w2', explanation: 'In w2' }), check(5));
+      expect((await store.glossary.list('w1')).map((e) => [e.workshopId, e.explanation])).toEqual([['w1', 'What CSTR means']]);
+      expect((await store.glossary.list('w2')).map((e) => [e.workshopId, e.explanation])).toEqual([['w2', 'In w2']]);
+      expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(4));
+      expect((await store.workshops.get('w2'))?.questionCheck).toEqual(check(5));
+    });
+
     const recommendation = (id: string, extra: Partial<Recommendation> = {}): Omit<Recommendation, 'number'> => ({
       id,
       workshopId: 'w1',
@@ -1134,7 +1362,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       createdBy: 'decisionMaker',
       ...extra
     });
-    const entry = (recommendationId: string, at: number, explanation = 'Because', workshopId = 'w1') => ({
+    const timelineEntry = (recommendationId: string, at: number, explanation = 'Because', workshopId = 'w1') => ({
       recommendationId,
       workshopId,
       at,
@@ -1168,27 +1396,27 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       const store = await fresh();
       await store.outcomes.create(recommendation('r1'));
       await store.outcomes.create(recommendation('r2'));
-      expect(await store.outcomes.append(entry('r1', 20, 'First'), 0)).toMatchObject({ seq: 1, at: 20, by: 'decisionMaker' });
-      expect(await store.outcomes.append(entry('r2', 21), 0)).toMatchObject({ seq: 1 });
-      expect(await store.outcomes.append(entry('r1', 22, 'Second'), 1)).toMatchObject({ seq: 2 });
+      expect(await store.outcomes.append(timelineEntry('r1', 20, 'First'), 0)).toMatchObject({ seq: 1, at: 20, by: 'decisionMaker' });
+      expect(await store.outcomes.append(timelineEntry('r2', 21), 0)).toMatchObject({ seq: 1 });
+      expect(await store.outcomes.append(timelineEntry('r1', 22, 'Second'), 1)).toMatchObject({ seq: 2 });
       // Someone else's change got there first: nothing is written.
-      expect(await store.outcomes.append(entry('r1', 23, 'Late'), 1)).toBeNull();
-      expect(await store.outcomes.append(entry('r1', 23, 'Ahead'), 5)).toBeNull();
+      expect(await store.outcomes.append(timelineEntry('r1', 23, 'Late'), 1)).toBeNull();
+      expect(await store.outcomes.append(timelineEntry('r1', 23, 'Ahead'), 5)).toBeNull();
       const timeline = await store.outcomes.timeline('w1');
       expect(timeline.map((e) => [e.recommendationId, e.seq, e.change.kind === 'status' ? e.change.explanation : ''])).toEqual([
         ['r1', 1, 'First'],
         ['r1', 2, 'Second'],
         ['r2', 1, 'Because']
       ]);
-      expect(timeline[0]).toEqual({ ...entry('r1', 20, 'First'), seq: 1 });
+      expect(timeline[0]).toEqual({ ...timelineEntry('r1', 20, 'First'), seq: 1 });
     });
 
     it("[ST57] refuses an entry for a recommendation that is not there, or said to be another workshop's", async () => {
       const store = await fresh();
       await store.workshops.create(workshopFixture('w2', 'XYZ234'));
       await store.outcomes.create(recommendation('r1'));
-      await expect(store.outcomes.append(entry('nope', 20), 0)).rejects.toThrow();
-      await expect(store.outcomes.append(entry('r1', 20, 'x', 'w2'), 0)).rejects.toThrow();
+      await expect(store.outcomes.append(timelineEntry('nope', 20), 0)).rejects.toThrow();
+      await expect(store.outcomes.append(timelineEntry('r1', 20, 'x', 'w2'), 0)).rejects.toThrow();
       expect(await store.outcomes.timeline('w1')).toEqual([]);
       expect(await store.outcomes.timeline('w2')).toEqual([]);
     });
@@ -1196,7 +1424,10 @@ export function storeContract(name: string, open: () => OpenedStore): void {
     it('[ST58] of two appends after the same entry at once, exactly one is kept', async () => {
       const store = await fresh();
       await store.outcomes.create(recommendation('r1'));
-      const got = await Promise.all([store.outcomes.append(entry('r1', 20, 'A'), 0), store.outcomes.append(entry('r1', 20, 'B'), 0)]);
+      const got = await Promise.all([
+        store.outcomes.append(timelineEntry('r1', 20, 'A'), 0),
+        store.outcomes.append(timelineEntry('r1', 20, 'B'), 0)
+      ]);
       expect(got.filter((e) => e !== null)).toHaveLength(1);
       expect(await store.outcomes.timeline('w1')).toHaveLength(1);
     });
@@ -1206,7 +1437,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect(await store.outcomes.lastChange('w1')).toBeNull();
       await store.outcomes.create(recommendation('r1', { createdAt: 50 }));
       expect(await store.outcomes.lastChange('w1')).toBe(50);
-      await store.outcomes.append(entry('r1', 70), 0);
+      await store.outcomes.append(timelineEntry('r1', 70), 0);
       expect(await store.outcomes.lastChange('w1')).toBe(70);
       await store.outcomes.create(recommendation('r2', { createdAt: 60 }));
       expect(await store.outcomes.lastChange('w1')).toBe(70);
@@ -1245,9 +1476,9 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       await store.people.add(ann, 'hash1');
       await store.outcomes.setVisit('p1', { seenAt: 10, since: null });
       await store.outcomes.create(recommendation('r1'));
-      await store.outcomes.append(entry('r1', 20), 0);
+      await store.outcomes.append(timelineEntry('r1', 20), 0);
       await store.outcomes.create(recommendation('x1', { workshopId: 'w2' }));
-      await store.outcomes.append(entry('x1', 21, 'kept', 'w2'), 0);
+      await store.outcomes.append(timelineEntry('x1', 21, 'kept', 'w2'), 0);
       await store.workshops.delete('w1');
       expect(await store.outcomes.list('w1')).toEqual([]);
       expect(await store.outcomes.timeline('w1')).toEqual([]);
@@ -1303,7 +1534,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       const made = await store.outcomes.create(recommendation('r1', { source }));
       made.text = 'Changed';
       (made.source as { words: string }).words = 'Changed';
-      const appended = (await store.outcomes.append(entry('r1', 20), 0))!;
+      const appended = (await store.outcomes.append(timelineEntry('r1', 20), 0))!;
       (appended.change as { explanation: string }).explanation = 'Changed';
       const listed = await store.outcomes.list('w1');
       listed[0].addressedTo = 'Changed';

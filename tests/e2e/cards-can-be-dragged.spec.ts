@@ -5,6 +5,9 @@ import { test } from './fixtures';
 
 /** Drags `handle` to the middle of `target` with the mouse, in small steps as a hand would. */
 async function drag(page: Page, handle: Locator, target: Locator, where: 'top' | 'bottom' = 'bottom') {
+  // The mouse works on the screen as it is: the grip goes to the middle of it first (on a 720 px
+  // high screen the lists start near the fold, below the header and the question).
+  await handle.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const from = (await handle.boundingBox())!;
   const to = (await target.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);

@@ -22,7 +22,7 @@ export interface CreatedWorkshop {
   question: string;
   code: string;
   boards: { id: string; title: string }[];
-  links: { facilitator: string; member: string; decisionMaker: string; observer: string };
+  links: { facilitator: string; member: string; decisionMaker: string; observer: string; present: string };
 }
 
 /** The two screens issue 11 is checked on: a small phone, and a desktop with the board's side column. */
@@ -47,7 +47,7 @@ export interface Participant {
 }
 
 /** The invite links a workshop has, by role (as in `links` of POST /api/workshops). */
-export type InviteRole = keyof CreatedWorkshop['links'];
+export type InviteRole = Exclude<keyof CreatedWorkshop['links'], 'present'>;
 
 export interface Workshop extends CreatedWorkshop {
   facilitator: Participant;

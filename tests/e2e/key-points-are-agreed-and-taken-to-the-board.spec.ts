@@ -107,6 +107,19 @@ test('two key points, linked to their cards by keyboard, agreed, then edited: th
   await expect(section.getByRole('textbox')).toHaveCount(1);
   await member.board.undoButton().click();
   await expect(section.getByRole('textbox')).toHaveCount(2);
+
+  // The menu by keyboard (it loads on first use): Enter opens it on its first choice, Escape
+  // closes it and the focus is back on the point's button.
+  const options = section.getByRole('button', { name: 'Options for Key point 1 of 2' });
+  await tabTo(member.page, options);
+  await member.page.keyboard.press('Enter');
+  await expect(member.page.getByRole('menu', { name: 'Options for Key point 1 of 2' })).toBeVisible();
+  await expect(member.page.getByRole('menuitem', { name: 'Move down' })).toBeFocused();
+  await expect(options).toHaveAttribute('aria-expanded', 'true');
+  await member.page.keyboard.press('Escape');
+  await expect(member.page.getByRole('menu')).toBeHidden();
+  await expect(options).toBeFocused();
+  await expect(options).toHaveAttribute('aria-expanded', 'false');
 });
 
 for (const [screen, use] of Object.entries(SCREENS)) {

@@ -1,5 +1,5 @@
 // axe, WCAG 2.2 A and AA, on every page people see.
-import { test, expect, createWorkshop, expectNoAccessibilityViolations, joinWithLink } from './fixtures';
+import { test, expect, SCREENS, createWorkshop, expectNoAccessibilityViolations, joinWithLink } from './fixtures';
 
 test.describe('axe finds no WCAG 2.2 A or AA violation', () => {
   test('on the landing page', async ({ page }) => {
@@ -48,6 +48,20 @@ test.describe('axe finds no WCAG 2.2 A or AA violation', () => {
     await expectNoAccessibilityViolations(page, 'the invite page');
   });
 
+  test('on the present view, at 1280x720 and 1920x1080, and on a broken present link page', async ({ page, request }) => {
+    const workshop = await createWorkshop(request);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(workshop.links.present);
+    await expect(page.locator('[data-connection]')).toHaveText('Live');
+    await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the present view at 1280x720');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await expectNoAccessibilityViolations(page, 'the present view at 1920x1080');
+    await page.goto('/p/this-link-does-not-exist-at-all');
+    await expect(page.getByRole('heading', { name: 'This present link does not work' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'a broken present link page');
+  });
+
   test('on the board with a few cards and two people', async ({ workshop }) => {
     const { facilitator, member } = workshop;
     const first = await facilitator.board.addCard('Questions');
@@ -67,6 +81,19 @@ test.describe('axe finds no WCAG 2.2 A or AA violation', () => {
     await expectNoAccessibilityViolations(member.page, 'the board (member)');
   });
 
+  // More states of it (errors, a glossary, a word open) in a-decision-maker-prepares-the-question-with-a-glossary.spec.ts.
+  for (const [screen, use] of Object.entries(SCREENS)) {
+    test(`on the preparation page, ${screen}`, async ({ browser, request }) => {
+      const workshop = await createWorkshop(request, { question: 'How can the CSTR team help?' });
+      const context = await browser.newContext(use);
+      await joinWithLink(context, workshop.links.decisionMaker, 'Dana');
+      const page = await context.newPage();
+      await page.goto(`/w/${workshop.id}/prepare`);
+      await expect(page.locator('#prepare-plain')).toContainText('1 short form to explain');
+      await expectNoAccessibilityViolations(page, `the preparation page ${screen}`);
+      await context.close();
+    });
+  }
   test('on “What happened to our ideas” as its facilitator, with nothing yet, and its empty summary', async ({
     page,
     context,

@@ -4,7 +4,14 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Command, CommandResult, PublicState, ServerToClientEvents } from '../../src/lib/protocol/session';
+import type {
+  ClientToServerEvents,
+  Command,
+  CommandResult,
+  PresentView,
+  PublicState,
+  ServerToClientEvents
+} from '../../src/lib/protocol/session';
 
 // y-websocket adds a process 'exit' listener for each provider (and removes it on destroy); tests
 // hold more than Node's default ten boards open at once, and a green run printed
@@ -15,7 +22,7 @@ export interface CreatedWorkshop {
   id: string;
   code: string;
   boards: { id: string; title: string }[];
-  links: Record<'facilitator' | 'member' | 'decisionMaker' | 'observer', string>;
+  links: Record<'facilitator' | 'member' | 'decisionMaker' | 'observer' | 'present', string>;
 }
 
 export async function api(base: string, path: string, body?: unknown, init: RequestInit = {}): Promise<{ status: number; body: any }> {
@@ -43,6 +50,11 @@ export async function createWorkshop(base: string, title = 'Test workshop', ques
 
 export function tokenOf(link: string): string {
   return link.split('/j/')[1];
+}
+
+/** The token of a present link (`/p/<token>`). */
+export function presentTokenOf(link: string): string {
+  return link.split('/p/')[1];
 }
 
 export async function join(
@@ -153,6 +165,69 @@ export function connectSession(base: string, workshopId: string, token: string):
       test();
     });
   return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+export type PresentClient = Socket<ServerToClientEvents, ClientToServerEvents> & {
+  /** Every event received since the socket was made, in order. */
+  heard: { event: string; args: unknown[] }[];
+  /** The latest present view received. */
+  latest(): PresentView | null;
+  /** Resolves with the first view (from now on, or the latest) that passes `check`. */
+  viewWhere(check: (v: PresentView) => boolean, ms?: number): Promise<PresentView>;
+  /** Sends anything as a command and resolves with the acknowledgement. */
+  run(command: Record<string, unknown>): Promise<CommandResult>;
+};
+
+/**
+ * A present screen's socket (auth.present), as a script would open one: with the present link's
+ * token (or a facilitator's session token) as `token`, or with cookies as a browser sends them.
+ */
+export function presentClient(base: string, workshopId: string, credentials: { token?: string; cookie?: string }): PresentClient {
+  const socket = ioClient(base, {
+    path: '/socket.io',
+    auth: { workshopId, present: true, ...(credentials.token ? { token: credentials.token } : {}) },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(credentials.cookie ? { extraHeaders: { cookie: credentials.cookie } } : {})
+  }) as PresentClient;
+  let latest: PresentView | null = null;
+  const waiters = new Set<() => void>();
+  socket.heard = [];
+  socket.onAny((event: string, ...args: unknown[]) => socket.heard.push({ event, args }));
+  socket.on('present', (v) => {
+    latest = v;
+    for (const w of [...waiters]) w();
+  });
+  socket.latest = () => latest;
+  socket.run = (command) =>
+    new Promise((resolve) => socket.emit('command', command as unknown as Command, (result: CommandResult) => resolve(result)));
+  socket.viewWhere = (check, ms = 5000) =>
+    new Promise((resolve, reject) => {
+      const test = () => {
+        if (latest && check(latest)) {
+          waiters.delete(test);
+          clearTimeout(timer);
+          resolve(latest);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(test);
+        reject(new Error(`present view condition not met in time; last: ${JSON.stringify(latest)?.slice(0, 400)}`));
+      }, ms);
+      waiters.add(test);
+      test();
+    });
+  return socket;
+}
+
+/** Resolves once a present client connected, or rejects with the handshake's refusal (its data.code and message). */
+export function presentConnected(socket: PresentClient): Promise<PresentClient> {
+  return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve(socket);
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => reject(err));
   });

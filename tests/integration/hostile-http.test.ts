@@ -165,6 +165,42 @@ describe('HTTP API', () => {
     await afterwards();
   });
 
+  it('[L-PRESENT-1, L-PRESENT-6] refuses forged present links and present tokens used as anything else', async () => {
+    board = await boardWithHonestPair(server);
+    const id = board.workshop.id;
+    const token = board.workshop.links.present.split('/p/')[1];
+    // A forged or mangled present link: a plain page, and no cookie.
+    for (const forged of ['x'.repeat(43), '..%2F..%2Fetc%2Fpasswd', token.slice(1), `${token}x`]) {
+      const res = await fetch(`${server.url}/p/${forged}`, { redirect: 'manual' });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('This present link does not work');
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('rt_present_'))).toBe(false);
+    }
+    // The present view's reading, with a forged token or cookie, or another workshop's id.
+    await expectError(
+      await fetch(`${server.url}/api/workshops/${id}/present`, { headers: { authorization: `Bearer ${'z'.repeat(43)}` } }),
+      401,
+      'not_signed_in'
+    );
+    await expectError(
+      await fetch(`${server.url}/api/workshops/${id}/present`, { headers: { cookie: `rt_present_${id}=${'z'.repeat(43)}` } }),
+      401,
+      'not_signed_in'
+    );
+    await expectError(
+      await fetch(`${server.url}/api/workshops/..%2F..%2Fetc/present`, { headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'not_signed_in'
+    );
+    // The real token, where it is not a session: joining, the session, the briefing, the archive.
+    await expectError(await post('/api/join', JSON.stringify({ token, name: 'Screen' })), 404, 'unknown_invite');
+    for (const path of [`/api/session?workshop=${id}`, `/api/workshops/${id}/briefing.json`, `/api/workshops/${id}/keypoints`]) {
+      await expectError(await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } }), 401, 'not_signed_in');
+      await expectError(await fetch(server.url + path, { headers: { cookie: `rt_present_${id}=${token}` } }), 401, 'not_signed_in');
+    }
+    await afterwards();
+  });
+
   it('[L-HTTP-13] answers wrong join codes with 404 until the address is rate-limited with 429', async () => {
     board = await boardWithHonestPair(server);
     const guess = (code: string) => post('/api/join', JSON.stringify({ code, name: 'Guesser' }));

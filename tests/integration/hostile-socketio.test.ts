@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { TestServer } from '../helpers/server';
-import { join } from '../helpers/clients';
+import { join, presentTokenOf } from '../helpers/clients';
+import { PRESENT_REFUSAL } from '../../server/session/index';
 import { boardWithHonestPair, cleanups, expectHealthy, expectStillSyncing, serverFor, type Board } from '../helpers/hostile';
 
 afterEach(() => {
@@ -213,6 +214,45 @@ describe('socket.io (session control)', () => {
         new Promise((_, reject) => setTimeout(() => reject(new Error(`not closed after ${packet.toString()}`)), 5000))
       ]);
     }
+    expect(await run(honest, { type: 'hand.raise' })).toEqual({ ok: true });
+    await expectHealthy(server);
+    await expectStillSyncing(board);
+  });
+
+  it('[L-PRESENT-5, L-PRESENT-6] a present screen: forged or misplaced credentials refused; its commands refused, floods rate limited, to it alone', async () => {
+    const { board, honest } = await freshBoard();
+    const workshopId = board.workshop.id;
+    const token = presentTokenOf(board.workshop.links.present);
+    for (const auth of [
+      { workshopId, present: true },
+      { workshopId, present: true, token: 'x'.repeat(43) },
+      { workshopId, present: true, token: '../../etc/passwd' },
+      { workshopId: 'another-workshop', present: true, token },
+      { workshopId: { $ne: null }, present: true, token },
+      { workshopId, present: true, token: [token] },
+      // A member's session opens no present screen, and a present token is no session.
+      { workshopId, present: true, token: board.mallory.sessionToken },
+      { workshopId, token },
+      { workshopId, present: 'yes', token }
+    ]) {
+      const err = await connectError(connect(auth));
+      expect({ auth, code: err.data?.code }).toEqual({ auth, code: 'not_signed_in' });
+    }
+    const screen = connect({ workshopId, present: true, token });
+    await connected(screen);
+    const results = await Promise.all(Array.from({ length: 120 }, () => run(screen, { type: 'phase.go', index: 2 })));
+    const codes = new Set(results.map((r) => (r.ok ? 'ok' : r.error!.code)));
+    expect(codes).toEqual(new Set(['forbidden', 'rate_limited']));
+    expect(results.find((r) => !r.ok && r.error?.code === 'forbidden')?.error?.message).toBe(PRESENT_REFUSAL);
+    // Without an acknowledgement: a refusal to the screen alone; an unknown event likewise.
+    const refusal = nextRefusal(screen);
+    screen.emit('command', { type: 'workshop.delete' });
+    expect((await refusal).code).toMatch(/^(forbidden|rate_limited)$/);
+    const unknown = nextRefusal(screen);
+    screen.emit('launchMissiles');
+    expect((await unknown).code).toBe('unknown_command');
+    // Nothing changed, and the honest person goes on.
+    expect((await server.running.realtime.session.states.get(workshopId)).phaseIndex).toBe(0);
     expect(await run(honest, { type: 'hand.raise' })).toEqual({ ok: true });
     await expectHealthy(server);
     await expectStillSyncing(board);

@@ -447,6 +447,28 @@ describe('/sync (the y-websocket endpoint)', () => {
     });
   });
 
+  describe('the present link', () => {
+    const s = serverFor();
+    let server: TestServer;
+    beforeAll(() => void (server = s.current));
+    it('[L-PRESENT-6] refuses an upgrade with a present token, as a token or in the present cookie, and keeps no room for it', async () => {
+      const board = await boardWithHonestPair(server);
+      const token = board.workshop.links.present.split('/p/')[1];
+      const rooms = server.running.realtime.sync.roomCount();
+      const byQuery = await upgrade(`${server.wsUrl}/sync/${board.boardId}?token=${token}`);
+      expect(byQuery.status).toBe(401);
+      expect(byQuery.body.error.code).toBe('not_signed_in');
+      const byCookie = await upgrade(`${server.wsUrl}/sync/${board.boardId}`, {
+        headers: { cookie: `rt_present_${board.workshop.id}=${token}; rt_session_${board.workshop.id}=${token}` }
+      });
+      expect(byCookie.body.error.code).toBe('not_signed_in');
+      expect(byCookie.status).toBe(401);
+      expect(server.running.realtime.sync.roomCount()).toBe(rooms);
+      await expectHealthy(server);
+      await expectStillSyncing(board);
+    });
+  });
+
   describe('failed upgrades from one address', () => {
     const s = serverFor();
     let server: TestServer;

@@ -9,7 +9,18 @@ import { io as ioClient } from 'socket.io-client';
 import { addCard } from '../../src/lib/board/schema';
 import { tempDataDir } from '../helpers/server';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
-import { api, connectBoard, connectSession, createWorkshop, join, tokenOf, type CreatedWorkshop } from '../helpers/clients';
+import {
+  api,
+  connectBoard,
+  connectSession,
+  createWorkshop,
+  join,
+  presentClient,
+  presentConnected,
+  presentTokenOf,
+  tokenOf,
+  type CreatedWorkshop
+} from '../helpers/clients';
 
 /** Posts a form as a browser on the same site would, without following the redirect. */
 function postForm(base: string, path: string, fields: Record<string, string>, cookie = '') {
@@ -45,7 +56,8 @@ describe('logs at LOG_LEVEL=debug', () => {
   beforeAll(async () => {
     server = await spawnServer(tempDataDir('roundtable-logs-'), await freePort(), { LOG_LEVEL: 'debug' });
     w = await createWorkshop(server.url, 'Logs workshop', 'What do the logs keep?');
-    for (const [role, link] of Object.entries(w.links)) secrets.set(`${role} invite token`, tokenOf(link));
+    for (const [role, link] of Object.entries(w.links))
+      secrets.set(role === 'present' ? 'present token' : `${role} invite token`, role === 'present' ? presentTokenOf(link) : tokenOf(link));
     secrets.set('join code', w.code);
   });
   afterAll(async () => {
@@ -147,6 +159,24 @@ describe('logs at LOG_LEVEL=debug', () => {
     });
     expect(unreadable.status).toBe(500);
     expect((await fetch(`${url}/j/${memberToken.slice(0, -2)}zz`)).status).toBe(200);
+
+    // The present link: its page (which sets the cookie), the present view by that cookie, its
+    // reading by Bearer, a present screen and its refused command, and a present link that does not work.
+    const presentToken = presentTokenOf(w.links.present);
+    const opened = await fetch(`${url}/p/${presentToken}`, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const presentCookie = `rt_present_${w.id}=${presentToken}`;
+    expect((await fetch(`${url}/w/${w.id}/present`, { headers: { cookie: presentCookie } })).status).toBe(200);
+    expect((await fetch(`${url}/w/${w.id}/present/__data.json`, { headers: { cookie: presentCookie } })).status).toBe(200);
+    const reading = await api(url, `/api/workshops/${w.id}/present`, undefined, { headers: { authorization: `Bearer ${presentToken}` } });
+    expect(reading.status).toBe(200);
+    const screen = await presentConnected(presentClient(url, w.id, { cookie: presentCookie }));
+    expect((await screen.run({ type: 'phase.go', index: 1 })).ok).toBe(false);
+    screen.close();
+    expect((await fetch(`${url}/p/${presentToken.slice(0, -2)}zz`)).status).toBe(200);
+    expect(
+      (await fetch(`${url}/w/${w.id}/present`, { headers: { cookie: `rt_present_${w.id}=${presentToken.slice(0, -2)}zz` } })).status
+    ).toBe(404);
 
     // Leaving: by the page's cookie, and by a script's Bearer token.
     const left = await fetch(`${url}/api/session/leave`, {

@@ -11,6 +11,9 @@
 //                  since a removed person's sockets are closed and cannot reconnect (asserted too).
 //                  For HTTP and /sync: removed with participant.remove, presenting their token.
 //   otherWorkshop  the facilitator of workshop B (the strongest outsider: the role check passes)
+//   present        A's present link (issue 12, item 3): for commands, a present screen's socket
+//                  (auth.present); for HTTP and /sync, its token as Bearer or A's present cookie.
+//                  It reads A's present view and nothing more.
 //   none           no session at all
 //
 // What a command gets (see expected() below):
@@ -23,8 +26,10 @@
 //                  (the board check, from the table's `board`). Naming A's people: invalid_payload
 //                  "That person is not in this workshop." (the handler). Naming A's vote:
 //                  invalid_payload "There is no such vote in this workshop." (the handler: answered
-//                  as for an unknown vote). Naming nothing of A's: it acts on B only (ok, or B's
-//                  own not_allowed_now).
+//                  as for an unknown vote); A's glossary word likewise ("There is no such word in
+//                  this workshop's glossary."). Naming nothing of A's: it acts on B only (ok, or
+//                  B's own not_allowed_now).
+//   present        every command refused: forbidden, "This is a present screen…".
 //   none           cannot connect: connect_error not_signed_in.
 // And every answer other than ok leaves A exactly as it was (store, state, board, invites).
 import { pageData } from '../helpers/browser';
@@ -37,6 +42,7 @@ import { DEFAULT_PHASES } from '../../src/lib/domain/facilitation';
 import { ROLES, type Role } from '../../src/lib/domain/roles';
 import { COMMAND_TYPES, COMMANDS, allows, boardOf, takenAfterEnd, type Command, type CommandType } from '../../src/lib/protocol/commands';
 import type { CommandResult } from '../../src/lib/protocol/session';
+import { PRESENT_REFUSAL } from '../../server/session/index';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { cardsOf, getCard, writeCard } from '../../src/lib/board/schema';
@@ -46,13 +52,17 @@ import {
   connectSession,
   createWorkshop,
   join,
+  presentClient,
+  presentConnected,
+  presentTokenOf,
   tokenOf,
+  type PresentClient,
   until,
   type CreatedWorkshop,
   type SessionClient
 } from '../helpers/clients';
 
-const IDENTITIES = ['facilitator', 'member', 'decisionMaker', 'observer', 'removed', 'otherWorkshop', 'none'] as const;
+const IDENTITIES = ['facilitator', 'member', 'decisionMaker', 'observer', 'removed', 'otherWorkshop', 'present', 'none'] as const;
 type Identity = (typeof IDENTITIES)[number];
 const isLive = (who: Identity): who is Role => (ROLES as readonly string[]).includes(who);
 
@@ -95,9 +105,19 @@ interface World {
   removedCards: Partial<Record<Role, string>>;
   /** The consent round the consent commands name, and a key point in it (set up by their `before`). */
   consent: { id: string; point: string };
+  /** A word in A's glossary (added by the second facilitator), for the HTTP rows and glossary.put. */
+  term: string;
+  /**
+   * Words glossary.remove takes out, one for each role that may send it (set up by its `before`),
+   * so each allowed sender has one of its own to take out.
+   */
+  terms: Partial<Record<Role, string>>;
   b: CreatedWorkshop;
   other: Person;
   otherSocket: SessionClient;
+  /** A's present link's token, and a present screen opened with it. */
+  presentToken: string;
+  presentSocket: PresentClient;
   /** A recommendation of A (made by its facilitator), that the outcomes endpoints name. */
   recommendation: string;
 }
@@ -145,6 +165,13 @@ async function expectOk(socket: SessionClient, command: Command): Promise<void> 
   expect(await send(socket, command), command.type).toEqual({ ok: true });
 }
 
+/** Adds a word to the glossary of the sender's workshop; resolves with its id. */
+async function addTerm(socket: SessionClient, word: string): Promise<string> {
+  const result = await send(socket, { type: 'glossary.put', term: word, explanation: `What ${word} means, in plain words.` });
+  if (!result.ok || !('termId' in result)) throw new Error(`could not add a word: ${JSON.stringify(result)}`);
+  return result.termId;
+}
+
 async function world(target: Target = server): Promise<World> {
   const a = await createWorkshop(target.url, 'Workshop A');
   const boardId = a.boards[0].id;
@@ -173,9 +200,15 @@ async function world(target: Target = server): Promise<World> {
     await expectOk(setup, { type: 'card.hide', boardId, cardId: cards.hidden, reason: 'Hidden for the matrix' });
   }
 
+  const term = await addTerm(setup, 'Matrix word');
+
   const b = await createWorkshop(target.url, 'Workshop B');
   const other = await person(target, b.links.facilitator, 'Bea');
   const otherSocket = await session(target, b.id, other);
+  const presentToken = presentTokenOf(a.links.present);
+  const presentSocket = presentClient(target.url, a.id, { token: presentToken });
+  closers.push(() => presentSocket.close());
+  await presentConnected(presentSocket);
   const made = await api(
     target.url,
     `/api/workshops/${a.id}/recommendations`,
@@ -197,9 +230,13 @@ async function world(target: Target = server): Promise<World> {
     vote: { id: 'no-vote-yet', item: 'no-card-yet' },
     removedCards: {},
     consent: { id: 'no-round-yet', point: 'no-point-yet' },
+    term,
+    terms: {},
     b,
     other,
     otherSocket,
+    presentToken,
+    presentSocket,
     recommendation: made.body.recommendation.id as string
   };
 }
@@ -208,22 +245,37 @@ async function world(target: Target = server): Promise<World> {
 async function fingerprint(w: World): Promise<string> {
   const { store, session: ctx } = server.running.realtime;
   const id = w.a.id;
-  const [workshop, people, invites, state, hidden, removed, drafts, board, openVotes, results, agreed, openRounds, consentResults] =
-    await Promise.all([
-      store.workshops.get(id),
-      store.people.list(id),
-      store.people.invites(id),
-      store.facilitation.get(id),
-      store.moderation.list(id),
-      store.removed.list(id),
-      store.drafts.ofBoard(w.boardId),
-      ctx.boards.read(w.boardId, (b) => b.toJSON()),
-      store.votes.openIn(id),
-      store.votes.results(id),
-      store.keyPoints.versions(id),
-      store.consent.openIn(id),
-      store.consent.results(id)
-    ]);
+  const [
+    workshop,
+    people,
+    invites,
+    state,
+    hidden,
+    removed,
+    drafts,
+    board,
+    openVotes,
+    results,
+    agreed,
+    openRounds,
+    consentResults,
+    glossary
+  ] = await Promise.all([
+    store.workshops.get(id),
+    store.people.list(id),
+    store.people.invites(id),
+    store.facilitation.get(id),
+    store.moderation.list(id),
+    store.removed.list(id),
+    store.drafts.ofBoard(w.boardId),
+    ctx.boards.read(w.boardId, (b) => b.toJSON()),
+    store.votes.openIn(id),
+    store.votes.results(id),
+    store.keyPoints.versions(id),
+    store.consent.openIn(id),
+    store.consent.results(id),
+    store.glossary.list(id)
+  ]);
   const notices = await Promise.all(people.map((p) => store.notices.of(p.id)));
   // Every vote's ballots, person by person.
   const ballots: Record<string, Record<string, number>> = {};
@@ -249,7 +301,8 @@ async function fingerprint(w: World): Promise<string> {
     agreed,
     openRounds,
     consentResults,
-    answers
+    answers,
+    glossary
   });
 }
 
@@ -294,6 +347,8 @@ interface Example<K extends CommandType> {
   namesVote?: true;
   /** The command names one of A's consent rounds. */
   namesConsent?: true;
+  /** The command names a word in A's glossary. */
+  namesTerm?: true;
   /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
   fresh?: true;
 }
@@ -361,6 +416,12 @@ async function freshKeyPoint(w: World): Promise<string> {
   return server.running.realtime.session.boards.edit(w.boardId, (board) => board.addKeyPoint(`A key point ${++pointCount}`));
 }
 let pointCount = 0;
+
+let termCount = 0;
+/** A word in A's glossary for each role that may take one out. */
+async function termsFor(w: World): Promise<void> {
+  for (const role of ['facilitator', 'decisionMaker'] as const) w.terms[role] = await addTerm(w.setup, `Word to take out ${++termCount}`);
+}
 
 /** A consent round open on A's board, named by the consent commands' examples. */
 async function openConsentFor(w: World): Promise<void> {
@@ -466,6 +527,31 @@ const EXAMPLES = {
   'participant.setRepresentative': {
     command: (w) => ({ type: 'participant.setRepresentative', participantId: w.targets.setRole.id, representative: true }),
     namesPerson: true
+  },
+  // A closed vote's results on the present screen (a vote still open is refused).
+  'present.show': {
+    command: (w) => ({ type: 'present.show', target: { kind: 'vote', voteId: w.vote.id } }),
+    before: async (w) => {
+      await openVoteFor(w);
+      await expectOk(w.setup, { type: 'vote.close', voteId: w.vote.id });
+    },
+    namesVote: true
+  },
+  'question.set': {
+    command: () => ({ type: 'question.set', question: 'How can we help?', context: 'We want to hear from you before we decide.' })
+  },
+  // A change to A's word (so each allowed sender is answered ok, however many times it is sent).
+  'glossary.put': {
+    command: (w) => ({ type: 'glossary.put', termId: w.term, term: 'CSTR', explanation: 'Community Sentence Treatment Requirement' }),
+    namesTerm: true
+  },
+  'glossary.remove': {
+    command: (w, who) => ({
+      type: 'glossary.remove',
+      termId: (who && isLive(who) ? w.terms[who] : undefined) ?? w.terms.facilitator ?? 'no-word-yet'
+    }),
+    before: termsFor,
+    namesTerm: true
   }
 } satisfies { [K in CommandType]: Example<K> };
 
@@ -479,7 +565,9 @@ const NOT_THIS_BOARD = 'invalid_payload (board not part of this workshop)';
 const NOT_THIS_PERSON = 'invalid_payload (person not in this workshop)';
 const NOT_THIS_VOTE = 'invalid_payload (vote not in this workshop)';
 const NOT_THIS_ROUND = 'invalid_payload (consent round not in this workshop)';
+const NOT_THIS_TERM = "invalid_payload (word not in this workshop's glossary)";
 const OWN_WORKSHOP = 'acts on its own workshop only';
+const PRESENT_SCREEN = 'forbidden (a present screen)';
 const CANNOT_CONNECT = 'connect_error not_signed_in';
 
 /**
@@ -493,6 +581,8 @@ function expected(type: CommandType, who: Identity, command: Command): string {
   switch (who) {
     case 'none':
       return CANNOT_CONNECT;
+    case 'present':
+      return PRESENT_SCREEN;
     case 'removed':
       return FORBIDDEN_GONE;
     case 'otherWorkshop':
@@ -501,6 +591,7 @@ function expected(type: CommandType, who: Identity, command: Command): string {
       if (exampleOf(type).namesPerson) return NOT_THIS_PERSON;
       if (exampleOf(type).namesVote) return NOT_THIS_VOTE;
       if (exampleOf(type).namesConsent) return NOT_THIS_ROUND;
+      if (exampleOf(type).namesTerm) return NOT_THIS_TERM;
       return OWN_WORKSHOP;
     case 'facilitator':
     case 'member':
@@ -517,11 +608,13 @@ function expected(type: CommandType, who: Identity, command: Command): string {
 function label(result: CommandResult): string {
   if (result.ok) return OK;
   const { code, message } = result.error;
+  if (code === 'forbidden' && message === PRESENT_REFUSAL) return PRESENT_SCREEN;
   if (code === 'forbidden') return /no longer in this workshop/i.test(message) ? FORBIDDEN_GONE : FORBIDDEN_ROLE;
   if (code === 'invalid_payload' && /board is not part of this workshop/i.test(message)) return NOT_THIS_BOARD;
   if (code === 'invalid_payload' && /person is not in this workshop/i.test(message)) return NOT_THIS_PERSON;
   if (code === 'invalid_payload' && /no such vote in this workshop/i.test(message)) return NOT_THIS_VOTE;
   if (code === 'invalid_payload' && /no such consent round in this workshop/i.test(message)) return NOT_THIS_ROUND;
+  if (code === 'invalid_payload' && /no such word in this workshop's glossary/i.test(message)) return NOT_THIS_TERM;
   return `${code}: ${message}`;
 }
 
@@ -545,9 +638,10 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
     const code = await refusedHandshake(w.a.id, undefined);
     return { answer: code === 'not_signed_in' ? CANNOT_CONNECT : `handshake: ${code}`, unchanged: true };
   }
-  const socket = who === 'removed' ? await removedMidway(w) : who === 'otherWorkshop' ? w.otherSocket : w.sockets[who];
+  const socket =
+    who === 'removed' ? await removedMidway(w) : who === 'otherWorkshop' ? w.otherSocket : who === 'present' ? null : w.sockets[who];
   const before = watch ? await fingerprint(w) : '';
-  const result = await send(socket, command);
+  const result = socket ? await send(socket, command) : await w.presentSocket.run(command);
   const unchanged = watch ? (await fingerprint(w)) === before : true;
   let answer = label(result);
   if (
@@ -556,7 +650,8 @@ async function attempt(w: World, type: CommandType, who: Identity, watch: boolea
     boardOf(command) === null &&
     !exampleOf(type).namesPerson &&
     !exampleOf(type).namesVote &&
-    !exampleOf(type).namesConsent
+    !exampleOf(type).namesConsent &&
+    !exampleOf(type).namesTerm
   ) {
     answer = OWN_WORKSHOP;
   }
@@ -578,6 +673,8 @@ describe('the permission matrix: socket.io commands', () => {
     expect(await refusedHandshake(shared.a.id, shared.removed.token)).toBe('not_signed_in');
     expect(await refusedHandshake(shared.a.id, shared.other.token)).toBe('not_signed_in');
     expect(await refusedHandshake(shared.a.id, undefined)).toBe('not_signed_in');
+    // A present link is no session: only a present screen's handshake takes it.
+    expect(await refusedHandshake(shared.a.id, shared.presentToken)).toBe('not_signed_in');
   });
 
   it.each(COMMAND_TYPES)('%s: exactly the senders the command table allows', async (type) => {
@@ -718,6 +815,7 @@ function tokenFor(w: World, who: Identity): string | null {
   if (isLive(who)) return w.people[who].token;
   if (who === 'removed') return w.removed.token;
   if (who === 'otherWorkshop') return w.other.token;
+  if (who === 'present') return w.presentToken;
   return null;
 }
 
@@ -729,6 +827,8 @@ function credentials(w: World, who: Identity, transport: Transport): Record<stri
   const token = tokenFor(w, who);
   if (!token) return {};
   if (transport === 'bearer') return { authorization: `Bearer ${token}` };
+  // What /p/<token> sets in a browser.
+  if (who === 'present') return { cookie: `rt_present_${w.a.id}=${token}` };
   const cookies = [`rt_session_${w.a.id}=${token}`];
   if (who === 'otherWorkshop') cookies.push(`rt_session_${w.b.id}=${token}`);
   return { cookie: cookies.join('; ') };
@@ -772,6 +872,12 @@ const facilitatorOnly = (ok: number, otherRoles: number, rest: number): Record<I
 
 /** Facilitators and decision makers (and representatives, not in this matrix) may have the briefing. */
 const briefingTakers = (ok: number, otherRoles: number, rest: number): Record<Identity, number> =>
+  Object.fromEntries(
+    IDENTITIES.map((who) => [who, who === 'facilitator' || who === 'decisionMaker' ? ok : isLive(who) ? otherRoles : rest])
+  ) as Record<Identity, number>;
+
+/** Decision makers and facilitators may prepare the question and its glossary. */
+const preparers = (ok: number, otherRoles: number, rest: number): Record<Identity, number> =>
   Object.fromEntries(
     IDENTITIES.map((who) => [who, who === 'facilitator' || who === 'decisionMaker' ? ok : isLive(who) ? otherRoles : rest])
   ) as Record<Identity, number>;
@@ -1085,11 +1191,91 @@ const HTTP: Record<string, HttpRow> = {
       else expect(data).toEqual({ signedIn: false, workshopId: w.a.id, gone: who === 'removed' ? 'removed' : null });
     }
   },
+  'GET /api/workshops/[id]/question': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/question` }),
+    expect: live(200, 401),
+    check: (answer) => {
+      if (answer.status === 200)
+        expect(JSON.parse(answer.text)).toMatchObject({ question: expect.any(String), glossary: expect.any(Array) });
+      else expect(JSON.parse(answer.text).error.code).toBe('not_signed_in');
+    }
+  },
+  'PUT /api/workshops/[id]/question': {
+    request: (w) => ({ method: 'PUT', path: `/api/workshops/${w.a.id}/question`, json: { question: 'How can we help?', context: '' } }),
+    expect: preparers(200, 403, 401),
+    check: (answer) => {
+      const body = JSON.parse(answer.text);
+      if (answer.status === 200) expect(body).toMatchObject({ question: 'How can we help?', check: { words: 4 } });
+      else expect(body.error.code).toBe(answer.status === 403 ? 'forbidden' : 'not_signed_in');
+    }
+  },
+  'GET /w/[workshopId]/prepare': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/prepare`, page: true }),
+    expect: preparers(200, 403, 404),
+    check: (answer) => {
+      if (answer.status === 200) expect(answer.text).toContain('Prepare the question');
+      else if (answer.status === 403) expect(answer.text).toContain('Only decision makers and the facilitator can prepare the question');
+    }
+  },
+  'POST /w/[workshopId]/prepare?/save': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/prepare?/save`, form: { question: 'How can we help?', context: '' } }),
+    expect: preparers(200, 403, 404)
+  },
+  'POST /w/[workshopId]/prepare?/term': {
+    // A change to the word the world has: the same answer however often it is sent.
+    request: (w) => ({
+      method: 'POST',
+      path: `/w/${w.a.id}/prepare?/term`,
+      form: { termId: w.term, term: 'Matrix word', explanation: 'A word the matrix changes.' }
+    }),
+    expect: preparers(200, 403, 404)
+  },
+  'POST /w/[workshopId]/prepare?/removeTerm': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/prepare?/removeTerm`, form: { termId: w.term, term: 'Matrix word' } }),
+    expect: preparers(200, 403, 404),
+    fresh: ['facilitator', 'decisionMaker'],
+    check: async (answer, who, w) => {
+      // Taken out by a decision maker or the facilitator, and by nobody else.
+      const left = (await api(w.target.url, `/api/workshops/${w.a.id}/question`, undefined, {
+        headers: { authorization: `Bearer ${w.people.facilitator.token}` }
+      })) as { body: { glossary: { id: string }[] } };
+      expect(left.body.glossary.some((e) => e.id === w.term)).toBe(answer.status !== 200);
+      void who;
+    }
+  },
   'GET /w/[workshopId]/export.csv': {
     request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/export.csv` }),
     expect: facilitatorOnly(200, 403, 404),
     check: (answer, who) => {
       if (who === 'facilitator') expect(answer.headers.get('content-type')).toContain('text/csv');
+    }
+  },
+  'GET /p/[token]': {
+    // Anyone with the link gets its workshop's present cookie, and is sent to the present view.
+    request: (w) => ({ method: 'GET', path: `/p/${w.presentToken}`, page: true }),
+    expect: everyone(303),
+    check: (answer, _who, w) => {
+      expect(answer.headers.get('location')).toBe(`/w/${w.a.id}/present`);
+      expect(answer.headers.getSetCookie().some((c) => c.startsWith(`rt_present_${w.a.id}=${w.presentToken}`))).toBe(true);
+    }
+  },
+  'GET /w/[workshopId]/present': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/present`, page: true }),
+    expect: { ...facilitatorOnly(200, 403, 404), present: 200 },
+    check: (answer, _who, w) => {
+      // The present view shows the question and the code; no refusal does.
+      const shown = answer.status === 200;
+      expect(answer.text.includes('How can we help?')).toBe(shown);
+      expect(answer.text.includes(`${w.a.code.slice(0, 3)} ${w.a.code.slice(3)}`)).toBe(shown);
+    }
+  },
+  'GET /api/workshops/[id]/present': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/present` }),
+    expect: { ...facilitatorOnly(200, 403, 401), present: 200 },
+    check: (answer) => {
+      const body = JSON.parse(answer.text);
+      if (answer.status === 200) expect(body).toMatchObject({ workshop: { question: 'How can we help?' }, ended: false });
+      else expect(body.error.code).toBe(answer.status === 403 ? 'forbidden' : 'not_signed_in');
     }
   },
   'GET /w/[workshopId]/invite': {
@@ -1171,6 +1357,7 @@ describe('the permission matrix: /sync upgrades', () => {
       observer: 101,
       removed: 401,
       otherWorkshop: 403,
+      present: 401,
       none: 401
     };
     for (const transport of ['token', 'cookie'] as const) {

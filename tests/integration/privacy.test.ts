@@ -63,6 +63,13 @@ describe('privacy', () => {
     expect(db.snapshot).not.toBeNull();
     expect(db.updates.length).toBeGreaterThan(0);
     expect(databaseBytes(server.dataDir).includes(secret)).toBe(true);
+    // The present link, old and new, goes with the workshop too.
+    const oldPresent = w.links.present.split('/p/')[1];
+    const renewer = await connectSession(server.url, w.id, fac.sessionToken);
+    expect(await renewer.run({ type: 'invite.renew', role: 'present' })).toEqual({ ok: true });
+    renewer.disconnect();
+    const newPresent = (await server.running.realtime.store.present.current(w.id))!.token;
+    expect(databaseBytes(server.dataDir).includes(newPresent)).toBe(true);
 
     const del = await fetch(`${server.url}/api/workshops/${w.id}`, {
       method: 'DELETE',
@@ -72,6 +79,7 @@ describe('privacy', () => {
     again.destroy();
     seen.destroy();
     expect(databaseBytes(server.dataDir).includes(secret)).toBe(false);
+    for (const token of [oldPresent, newPresent]) expect(databaseBytes(server.dataDir).includes(token)).toBe(false);
     expect(
       (await api(server.url, `/api/session?workshop=${w.id}`, undefined, { headers: { authorization: `Bearer ${member.sessionToken}` } }))
         .status

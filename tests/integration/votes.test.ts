@@ -456,6 +456,40 @@ describe('votes', () => {
     expect((await server.running.realtime.store.votes.results(w.id)).map((v) => v.id)).toEqual([voteId]);
   });
 
+  it('[L-VOTE-12] leaves out the words of a card hidden after its vote closed, on connect and on open pages, and gives them back when it is put back', async () => {
+    const { w, boardId, facilitator, people } = await workshopWith(server, open, [
+      { role: 'member', name: 'Pat' },
+      { role: 'member', name: 'Lee' },
+      { role: 'member', name: 'Kit' }
+    ]);
+    const [c1, c2] = await cards(boardId, ['Ring the duty officer on 07700 900123', 'A quiet room at the office']);
+    const voteId = await openVote(facilitator, { boardId, on: { kind: 'cards' } });
+    for (const p of people) expect(await p.session.run({ type: 'vote.cast', voteId, itemId: c2 })).toEqual({ ok: true });
+    const closed = next<VoteResults>(people[0].session, 'voteResults', (r) => r.voteId === voteId);
+    expect(await facilitator.run({ type: 'vote.close', voteId })).toEqual({ ok: true });
+    const label = (r: VoteResults, id: string) => r.rows.find((row) => row.itemId === id)?.label;
+    expect(label(await closed, c1)).toBe('Ring the duty officer on 07700 900123');
+
+    // Hidden after the vote closed: open pages get the results again without its words.
+    const from = people[0].session.heard.length;
+    expect(await facilitator.run({ type: 'card.hide', boardId, cardId: c1, reason: 'A phone number' })).toEqual({ ok: true });
+    const resent = await next<VoteResults>(people[0].session, 'voteResults', (r) => r.voteId === voteId, from);
+    expect(label(resent, c1)).toBeNull();
+    expect(label(resent, c2)).toBe('A quiet room at the office');
+    // And a page opened now never hears them.
+    const later = await connectSession(server.url, w.id, people[1].token);
+    open.push(later);
+    const onConnect = await next<VoteResults>(later, 'voteResults', (r) => r.voteId === voteId);
+    expect(label(onConnect, c1)).toBeNull();
+    expect(JSON.stringify(later.heard)).not.toContain('07700 900123');
+
+    // Put back: its words are back in the results.
+    const before = people[0].session.heard.length;
+    expect(await facilitator.run({ type: 'card.restore', boardId, cardId: c1 })).toEqual({ ok: true });
+    const back = await next<VoteResults>(people[0].session, 'voteResults', (r) => r.voteId === voteId && label(r, c1) !== null, before);
+    expect(label(back, c1)).toBe('Ring the duty officer on 07700 900123');
+  });
+
   it("closes open votes when the workshop ends, and takes a person's ballot with them when they remove their name", async () => {
     const { w, boardId, facilitator, people } = await workshopWith(server, open, [
       { role: 'member', name: 'Mo' },

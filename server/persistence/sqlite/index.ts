@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts, records.ts, votes.ts, keypoints.ts and outcomes.ts.
+// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts, present.ts and outcomes.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +14,8 @@ import { firstSnapshotWriter, sqliteBoardLog } from './board-log';
 import { sqliteRecords } from './records';
 import { closedVoteWriter, sqliteVotes } from './votes';
 import { agreedVersionWriter, closedConsentWriter, sqliteKeyPoints } from './keypoints';
+import { sqlitePresentLinks } from './present';
+import { glossaryWriter, sqliteGlossary } from './glossary';
 import { sqliteOutcomes } from './outcomes';
 import type { Store, StoreLogger } from '../types';
 
@@ -84,10 +86,13 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
       firstSnapshot: firstSnapshotWriter(db),
       closedVote: closedVoteWriter(db),
       agreedVersion: agreedVersionWriter(db),
-      closedConsent: closedConsentWriter(db)
+      closedConsent: closedConsentWriter(db),
+      glossaryEntry: glossaryWriter(db)
     }),
     votes: sqliteVotes(db, log, committed, wal),
     ...sqliteKeyPoints(db),
+    ...sqlitePresentLinks(db),
+    ...sqliteGlossary(db),
     outcomes: sqliteOutcomes(db),
     async ping() {
       if (wal.broken) throw wal.broken;

@@ -195,10 +195,24 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (consent_id, participant_id, point_id)
   ) WITHOUT ROWID;
   `,
+  /* 9: the question's background and its plain words check; the workshop's glossary */ `
+  ALTER TABLE workshops ADD COLUMN context TEXT NOT NULL DEFAULT '';
+  ALTER TABLE workshops ADD COLUMN question_check TEXT;
+  CREATE TABLE glossary_terms (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    term TEXT NOT NULL,
+    term_key TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (workshop_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX glossary_terms_by_key ON glossary_terms(workshop_id, term_key);
+  `,
   /*
    * 10: "you said, we did": recommendations, their append-only timelines and each person's last
    * look at them; a workshop may follow an earlier one of its group (after_id, group_id).
-   * (Numbered 10 for the merge: 9 is another branch's.)
    */ `
   ALTER TABLE workshops ADD COLUMN after_id TEXT;
   ALTER TABLE workshops ADD COLUMN group_id TEXT;
@@ -232,5 +246,17 @@ export const MIGRATIONS: string[] = [
     seen_at INTEGER NOT NULL,
     since INTEGER
   );
+  `,
+  /*
+   * 11: present links (/p/<token>: the present view of one workshop and nothing else). At most one
+   * works per workshop (a partial unique index); renewing turns it off and adds another.
+   */ `
+  CREATE TABLE present_links (
+    token TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE UNIQUE INDEX one_present_link_per_workshop ON present_links(workshop_id) WHERE revoked_at IS NULL;
   `
 ];

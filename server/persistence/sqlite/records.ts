@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Role } from '../../../src/lib/domain/roles';
 import type { CardSnapshot } from '../../../src/lib/board/schema';
 import { snapshotSummary } from '../../../src/lib/board/schema';
+import type { QuestionCheck } from '../../../src/lib/domain/question';
 import {
   VersionConflict,
   type AgreedVersionRecord,
@@ -19,6 +20,7 @@ import {
   type DraftRecord,
   type DraftStore,
   type FacilitationStateStore,
+  type GlossaryRecord,
   type HiddenCardRecord,
   type InviteRecord,
   type ModerationStore,
@@ -36,6 +38,8 @@ interface WorkshopRow {
   code: string;
   created_at: number;
   ended_at: number | null;
+  context: string;
+  question_check: string | null;
   after_id: string | null;
   group_id: string | null;
 }
@@ -88,6 +92,8 @@ const toWorkshop = (r: WorkshopRow): WorkshopRecord => ({
   code: r.code,
   createdAt: r.created_at,
   endedAt: r.ended_at,
+  context: r.context,
+  questionCheck: r.question_check ? (JSON.parse(r.question_check) as QuestionCheck) : null,
   after: r.after_id,
   group: r.group_id
 });
@@ -178,6 +184,7 @@ export interface ContentWriters {
   closedVote(vote: ClosedVoteRecord): void;
   agreedVersion(version: AgreedVersionRecord): void;
   closedConsent(round: ClosedConsentRecord): void;
+  glossaryEntry(entry: GlossaryRecord): void;
 }
 
 export function sqliteRecords(
@@ -194,9 +201,10 @@ export function sqliteRecords(
 } {
   const q = {
     insertWorkshop: db.prepare(
-      `INSERT INTO workshops (id, title, question, code, created_at, after_id, group_id)
-       VALUES (@id, @title, @question, @code, @createdAt, @after, @group)`
+      `INSERT INTO workshops (id, title, question, code, created_at, context, question_check, after_id, group_id)
+       VALUES (@id, @title, @question, @code, @createdAt, @context, @questionCheck, @after, @group)`
     ),
+    setQuestion: db.prepare('UPDATE workshops SET question = @question, context = @context, question_check = @check WHERE id = @id'),
     insertBoard: db.prepare('INSERT INTO boards (id, workshop_id, title, position) VALUES (@id, @workshopId, @title, @position)'),
     insertInvite: db.prepare(
       'INSERT INTO invites (token, workshop_id, role, created_at, revoked_at) VALUES (@token, @workshopId, @role, @createdAt, @revokedAt)'
@@ -301,6 +309,8 @@ export function sqliteRecords(
       question: w.question,
       code: w.code,
       createdAt: w.createdAt,
+      context: w.context ?? '',
+      questionCheck: w.questionCheck ? JSON.stringify(w.questionCheck) : null,
       after: w.after ?? null,
       group: w.group ?? null
     });
@@ -333,6 +343,10 @@ export function sqliteRecords(
     for (const r of consent) {
       if (r.workshopId !== input.workshop.id) throw new Error(`consent round ${r.id} is not the new workshop's`);
       writers.closedConsent(r);
+    }
+    for (const e of contents.glossary ?? []) {
+      if (e.workshopId !== input.workshop.id) throw new Error(`glossary entry ${e.id} is not the new workshop's`);
+      writers.glossaryEntry(e);
     }
   });
   const deleteWorkshop = db.transaction((id: string) => {
@@ -373,6 +387,8 @@ export function sqliteRecords(
       board: async (id) => one(q.board.get(id), toBoard),
       setCode: async (id, code) => void q.setCode.run({ id, code }),
       end: async (id, at) => void q.endWorkshop.run({ id, at }),
+      setQuestion: async (id, { question, context, check }) =>
+        void q.setQuestion.run({ id, question, context, check: JSON.stringify(check) }),
       delete: async (id) => deleteWorkshop(id),
       deletedAt: async (id) => q.deletedAt.get(id)?.deleted_at ?? null,
       endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id),

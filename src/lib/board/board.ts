@@ -106,6 +106,12 @@ export class Board {
     return readLanes(this.doc);
   }
 
+  /** How many well-formed cards the board has: in one list, or in all of them. */
+  count(lane?: Lane): number {
+    const lanes = readLanes(this.doc);
+    return lane ? lanes[lane].length : Object.values(lanes).reduce((n, cards) => n + cards.length, 0);
+  }
+
   /** Every well-formed card as plain facts, in lane order. */
   facts(): CardFacts[] {
     const lanes = readLanes(this.doc);

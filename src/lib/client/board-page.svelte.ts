@@ -6,6 +6,7 @@ import { createContext, tick } from 'svelte';
 import { LANE_INFO, getCard, type CardView, type Lane } from '$lib/board/schema';
 import { canEditBoard, type Role } from '$lib/domain/roles';
 import type { CardNotice, Command, CommandResult, ParticipantInfo, PublicState } from '$lib/protocol/session';
+import type { GlossaryEntry } from '$lib/domain/glossary';
 import { hiddenNotice, removedNotice } from '$lib/domain/removed';
 import { BoardConnection } from './board-connection.svelte';
 import { BoardView } from './board-view.svelte';
@@ -18,6 +19,7 @@ import type { TextRequest } from './text-request';
 import { VoteBooth } from './vote-booth.svelte';
 import { explainLimits, itemNoun } from '$lib/domain/vote-words';
 import { LIMITS } from '$lib/domain/text';
+import { prefersLessMotion } from './reading-aids.svelte';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
@@ -45,7 +47,7 @@ export interface SignedInData {
   signedIn: true;
   workshopId: string;
   ended: boolean;
-  workshop: { id: string; title: string; question: string };
+  workshop: { id: string; title: string; question: string; context: string; glossary: GlossaryEntry[] };
   boards: string[];
   board: { id: string; title: string };
   me: { id: string; name: string; role: Role; roleLabel: string; representative?: boolean };
@@ -327,6 +329,17 @@ export class BoardPage implements BoardActions {
     return this.session?.notices ?? [];
   }
 
+  /**
+   * The question, its background and the glossary: as the server last said on this page's socket,
+   * else as the page was loaded (a copy kept for offline use may be older until the socket says).
+   */
+  get question(): { question: string; context: string; glossary: GlossaryEntry[] } {
+    const live = this.session?.question;
+    if (live) return live;
+    const d = this.data();
+    return d.signedIn ? d.workshop : { question: '', context: '', glossary: [] };
+  }
+
   get themes(): ThemeView[] {
     return this.view?.themes ?? [];
   }
@@ -374,7 +387,8 @@ export class BoardPage implements BoardActions {
       spot.kind === 'card'
         ? document.querySelector<HTMLElement>(`[data-card-id="${spot.cardId}"]`)
         : document.getElementById(`lane-${spot.lane}`);
-    el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    // A smooth scroll is movement: not for someone who asked for less (the reading aids, or their device).
+    el?.scrollIntoView({ behavior: prefersLessMotion() ? 'auto' : 'smooth', block: 'center' });
   }
 
   add = async (lane: Lane): Promise<void> => {

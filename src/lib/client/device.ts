@@ -17,8 +17,10 @@ import {
   hereCookieName,
   keptKey,
   outboxKey,
+  prepareKey,
   unsavedKey
 } from '$lib/protocol/device';
+import { forgetReadingAids } from './reading-aids.svelte';
 
 function readCookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
@@ -105,8 +107,8 @@ function deleteDatabase(name: string): Promise<void> {
 
 /**
  * Removes everything this device keeps of a workshop: its board page from the cache, each board's
- * IndexedDB copy and page-hide copy, the private cards not yet shown and the cards without a name
- * not yet sent. With `name`, also the name remembered for the next invite page.
+ * IndexedDB copy and page-hide copy, the private cards not yet shown, the cards without a name
+ * not yet sent and a question being prepared. With `name`, also the name remembered for the next invite page.
  */
 export async function forgetWorkshop(workshopId: string, options: { boardIds?: string[]; name?: boolean } = {}): Promise<void> {
   forgetting.add(workshopId);
@@ -116,6 +118,7 @@ export async function forgetWorkshop(workshopId: string, options: { boardIds?: s
     for (const id of boards) store?.removeItem(unsavedKey(id));
     store?.removeItem(draftsKey(workshopId));
     store?.removeItem(outboxKey(workshopId));
+    store?.removeItem(prepareKey(workshopId));
     store?.removeItem(keptKey(workshopId));
     if (options.name) store?.removeItem(NAME_KEY);
   } catch {
@@ -137,11 +140,14 @@ export async function forgetWorkshop(workshopId: string, options: { boardIds?: s
 const CHANNEL = 'roundtable-device';
 
 /**
- * This device leaves the workshop: clears what it keeps, ends the session on the server (or, with
+ * This device leaves the workshop: clears what it keeps (the reading aids among it), ends the session on the server (or, with
  * no signal, marks it left so the server ends it on the next request) and tells the other tabs.
  */
 export async function leaveWorkshop(workshopId: string, boardIds: string[]): Promise<void> {
   await forgetWorkshop(workshopId, { boardIds, name: true });
+  // The reading aids too: not part of the workshop, but a choice like large text or read aloud
+  // says something about the person who made it, and the next person should find the standard page.
+  forgetReadingAids();
   await endSessionHere(workshopId);
   try {
     const channel = new BroadcastChannel(CHANNEL);
@@ -190,7 +196,7 @@ export async function sweepDevice(): Promise<void> {
   try {
     for (let i = 0; store && i < store.length; i++) {
       const key = store.key(i) ?? '';
-      const prefix = [KEPT_PREFIX, draftsKey(''), outboxKey('')].find((p) => key.startsWith(p));
+      const prefix = [KEPT_PREFIX, draftsKey(''), outboxKey(''), prepareKey('')].find((p) => key.startsWith(p));
       const id = prefix ? key.slice(prefix.length) : '';
       if (id && !signedInHere(id)) gone.add(id);
     }

@@ -26,12 +26,24 @@ export interface KeyPointsDeps {
   say: (text: string) => void;
 }
 
+/** A key point's options menu, opened from its button (by the keyboard: the first choice takes the focus). */
+export interface KeyPointMenuRequest {
+  pointId: string;
+  anchor: HTMLElement;
+  keyboard: boolean;
+}
+
+/** The key point menu's code, loaded on first use (a pointer over a point's button starts it). */
+export const loadKeyPointMenu = () => import('$lib/components/KeyPointMenu.svelte');
+
 export class KeyPoints {
   #support = $state<Record<string, Support>>({});
   #supportFor = '';
   #timer: ReturnType<typeof setTimeout> | null = null;
   /** Which point's sources the picker is choosing, if any. */
   picking = $state<string | null>(null);
+  /** The point whose options menu is open, and the button it opened from (see KeyPointMenu). */
+  menu = $state<KeyPointMenuRequest | null>(null);
 
   constructor(private deps: KeyPointsDeps) {
     // Support is counted again when a point's sources change, when cards move between themes,

@@ -1,7 +1,8 @@
 // Browser only: the socket.io session for one workshop, as runes. Holds the public state
 // (phases, timer, queue...), this person's role, the facilitator's view, their own votes in open
 // votes and each board's latest vote results, the notices about this person's cards, agreed key
-// points and consent rounds, and a clock offset so the timer shows server time on any device.
+// points and consent rounds, the question with its glossary, and a clock offset so the timer shows
+// server time on any device.
 import { io, type Socket } from 'socket.io-client';
 import type {
   AgreedVersion,
@@ -15,6 +16,7 @@ import type {
   MyBallot,
   ParticipantInfo,
   PublicState,
+  QuestionInfo,
   ServerToClientEvents,
   VoteResults
 } from '$lib/protocol/session';
@@ -40,6 +42,8 @@ export class SessionConnection {
   #consentResults = $state<Record<string, ConsentResults>>({});
   /** This person's own answers in open consent rounds (consentMine), by round. */
   #myConsent = $state<Record<string, Record<string, ConsentAnswer>>>({});
+  /** The question, its background and the glossary, as the server last said (on connect and after each change). */
+  #question = $state<QuestionInfo | null>(null);
   #now = $state(Date.now());
   private ticker: ReturnType<typeof setInterval>;
   private draftListeners = new Set<(info: { held: string[]; revealed: string[] }) => void>();
@@ -107,6 +111,7 @@ export class SessionConnection {
       if (!before || before.closedAt <= r.closedAt) this.#consentResults = { ...this.#consentResults, [r.boardId]: r };
     });
     this.socket.on('consentMine', (m) => (this.#myConsent = { ...this.#myConsent, [m.consentId]: m.answers }));
+    this.socket.on('question', (q) => (this.#question = q));
     this.socket.on('drafts', (info) => {
       for (const l of this.draftListeners) l(info);
     });
@@ -169,6 +174,10 @@ export class SessionConnection {
   }
   get stopped() {
     return this.#stopped;
+  }
+  /** The question as the server last said, or null before it has (the page's own copy stands until then). */
+  get question() {
+    return this.#question;
   }
   /** The server's clock now, updated four times a second. */
   get serverNow() {

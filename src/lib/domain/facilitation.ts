@@ -49,6 +49,13 @@ export interface Settings {
 
 export type Spotlight = { kind: 'card'; boardId: string; cardId: string } | { kind: 'lane'; boardId: string; lane: Lane };
 
+/**
+ * What the facilitator chose to show on the present screen (/w/<id>/present) besides the question:
+ * a closed vote's results. A spotlight chosen later takes its place, so the screen shows the last
+ * thing chosen.
+ */
+export type OnScreen = { kind: 'vote'; voteId: string };
+
 export interface RoundAnswer {
   id: string;
   /** null when the person chose to answer anonymously. */
@@ -109,6 +116,8 @@ export interface FacilitationState {
   speaking: string | null;
   spotlight: Spotlight | null;
   round: Round | null;
+  /** Shown on the present screen; null: the question (or the spotlight). States stored before it have none. */
+  onScreen: OnScreen | null;
 }
 
 export function initialState(): FacilitationState {
@@ -122,7 +131,8 @@ export function initialState(): FacilitationState {
     calledCounts: {},
     speaking: null,
     spotlight: null,
-    round: null
+    round: null,
+    onScreen: null
   };
 }
 
@@ -244,7 +254,8 @@ export function apply(
     case 'queue.clear':
       return ok({ ...state, hands: [], speaking: null }, 'The facilitator cleared the hands.');
     case 'spotlight.set':
-      return ok({ ...state, spotlight: command.target });
+      // The present screen shows the last thing chosen: a new spotlight takes the place of vote results.
+      return ok({ ...state, spotlight: command.target, onScreen: command.target ? null : state.onScreen });
     case 'round.open': {
       const number = (state.round?.number ?? 0) + 1;
       return ok({ ...state, round: { number, kind: command.kind, prompt: command.prompt, open: true, answers: [] } });
@@ -295,7 +306,7 @@ export function stepAway(state: FacilitationState, participantId: string): Facil
 
 /**
  * The workshop has ended: every board locked, the round closed, the timer stopped, nobody in the
- * spotlight, nobody waiting or speaking. Nothing that changes these is taken after the end (the
+ * spotlight and nothing on the present screen, nobody waiting or speaking. Nothing that changes these is taken after the end (the
  * command table's `afterEnd`).
  */
 export function endedState(state: FacilitationState, boardIds: string[]): FacilitationState {
@@ -305,6 +316,7 @@ export function endedState(state: FacilitationState, boardIds: string[]): Facili
     round: state.round && { ...state.round, open: false },
     timer: idleTimer(state.timer.durationMs),
     spotlight: null,
+    onScreen: null,
     hands: [],
     speaking: null
   };

@@ -45,3 +45,11 @@ export function isRepresentative(p: { role: Role; representative?: boolean }): b
 export function mayDownloadBriefing(p: { role: Role; representative?: boolean }): boolean {
   return p.role === 'facilitator' || p.role === 'decisionMaker' || isRepresentative(p);
 }
+
+/**
+ * May prepare the question (its words and background) and the workshop's glossary: the people who
+ * bring the question (decision makers) and the facilitator. Members and observers read them.
+ */
+export function mayPrepareQuestion(role: Role): boolean {
+  return role === 'facilitator' || role === 'decisionMaker';
+}

@@ -370,6 +370,17 @@ export function fractionalRanks(items: readonly string[], votesOf: (itemId: stri
 }
 
 /** The results of a closed vote, from what was kept. */
+/**
+ * A closed vote as anyone may see it: the words of a card a facilitator has hidden since are left
+ * out (label null, "no longer on the board"), as they are gone from the board; its totals stay.
+ * The stored labels are not changed: putting the card back shows its words again. The same rule
+ * as agreed key points' `withoutHiddenWords`.
+ */
+export function withoutHiddenLabels<V extends Pick<ClosedVoteFacts, 'labels'>>(vote: V, hidden: ReadonlySet<string>): V {
+  if (!Object.keys(vote.labels).some((id) => hidden.has(id))) return vote;
+  return { ...vote, labels: Object.fromEntries(Object.entries(vote.labels).map(([id, l]) => [id, hidden.has(id) ? null : l])) };
+}
+
 export function present(vote: ClosedVoteFacts): VoteResults {
   const { groups, tallies } = vote.summary;
   const cell = new Map<string, TallyRow>();

@@ -7,8 +7,9 @@
 // (`agreed`) and its closed consent rounds (`consent`). A new source adds a section; a file with a
 // section this build does not know is refused, never half read (see checkArchive).
 //
-// Version 1 still: `agreed` and `consent` came later, are optional, and are written only when a
-// board has any, so every file written before them still imports as it did, and a workshop that
+// Version 1 still: `agreed` and `consent` came later, as did the workshop's `context` (the
+// background to its question) and its `glossary`; all are optional, and are written only when there
+// are any, so every file written before them still imports as it did, and a workshop that
 // agreed nothing makes a file any version-1 Roundtable reads. A change that an older file could
 // not meet (a section it lacks made required, a field read differently) needs version 2, and
 // this build would go on reading version 1 (archive-format.ts).
@@ -29,7 +30,8 @@ import { THEME_NAME_MAX } from '../board/themes';
 import { KEY_POINT_RULES } from '../domain/agreed';
 import { CONSENT_ANSWERS, CONSENT_LABEL, CONSENT_RULES } from '../domain/consent';
 import { PHASE_KINDS } from '../domain/facilitation';
-import { LIMITS, checkQuestion, checkTitle } from '../domain/text';
+import { LIMITS, checkContext, checkQuestion, checkTitle } from '../domain/text';
+import { GLOSSARY_RULES, checkExplanation, checkTerm, termKey } from '../domain/glossary';
 import { GROUP_LABEL, VOTE_RULES, VOTING_ROLES, shownGroups, type Shown, type TallyUnit, type VotingRole } from '../domain/votes';
 
 export { ARCHIVE_FILE_HINT, ARCHIVE_FORMAT, ARCHIVE_VERSION } from './archive-format';
@@ -242,9 +244,21 @@ export const archiveSchema = z.strictObject({
   workshop: z.strictObject({
     title: z.string(),
     question: z.string(),
+    /** The background to the question (left out when there is none). */
+    context: z.string().max(LIMITS.context).optional(),
     createdAt: moment,
     endedAt: moment.nullable()
   }),
+  /** The workshop's glossary, in alphabetical order of its terms (left out when it is empty). */
+  glossary: z
+    .array(
+      z.strictObject({
+        term: z.string().max(GLOSSARY_RULES.termChars),
+        explanation: z.string().max(GLOSSARY_RULES.explanationChars)
+      })
+    )
+    .max(GLOSSARY_RULES.maxTerms)
+    .optional(),
   /** How many people took part, by role: counts only, never a list of people. */
   participants: z.strictObject({ facilitator: count, member: count, decisionMaker: count, observer: count }),
   facilitation: z.strictObject({
@@ -303,6 +317,27 @@ function checkMeaning(archive: Archive): Problem {
   if (!title.ok) return { field: 'workshop.title', message: `The workshop's title: ${title.message.toLowerCase()}.` };
   const question = checkQuestion(archive.workshop.question);
   if (!question.ok) return { field: 'workshop.question', message: `The workshop's question: ${question.message.toLowerCase()}.` };
+  const context = checkContext(archive.workshop.context);
+  if (!context.ok) return { field: 'workshop.context', message: `The background to the question: ${context.message.toLowerCase()}.` };
+  const keys = new Set<string>();
+  for (const [i, entry] of (archive.glossary ?? []).entries()) {
+    const term = checkTerm(entry.term);
+    if (!term.ok) return { field: `glossary[${i}].term`, message: `Glossary entry ${i + 1}: ${term.message.toLowerCase()}.` };
+    const explanation = checkExplanation(entry.explanation);
+    if (!explanation.ok) {
+      return {
+        field: `glossary[${i}].explanation`,
+        message: `Glossary entry ${i + 1} (“${term.value}”): ${explanation.message.toLowerCase()}.`
+      };
+    }
+    if (keys.has(termKey(term.value))) {
+      return {
+        field: `glossary[${i}].term`,
+        message: `Glossary entry ${i + 1} (“${term.value}”) is in the glossary twice. Each word can be explained once.`
+      };
+    }
+    keys.add(termKey(term.value));
+  }
   const boardIds = new Set<string>();
   for (const [b, board] of archive.boards.entries()) {
     const at = `boards[${b}]`;
@@ -682,7 +717,8 @@ const ENTRY: Record<string, string> = {
   sources: 'source',
   agreed: 'agreed version',
   points: 'point',
-  consent: 'consent round'
+  consent: 'consent round',
+  glossary: 'glossary entry'
 };
 const TOP: Record<string, string> = {
   workshop: 'the workshop',
@@ -800,8 +836,15 @@ const EXPECTED: Record<string, string> = {
  * same, since the export numbers things in the order they appear.
  */
 export function archiveContent(archive: Archive): Omit<Archive, 'exportedAt' | 'participants' | 'workshop'> & {
-  workshop: Pick<Archive['workshop'], 'title' | 'question'>;
+  workshop: Pick<Archive['workshop'], 'title' | 'question' | 'context'>;
 } {
   const { exportedAt: _exportedAt, participants: _participants, workshop, ...rest } = archive;
-  return { ...rest, workshop: { title: workshop.title, question: workshop.question } };
+  return {
+    ...rest,
+    workshop: {
+      title: workshop.title,
+      question: workshop.question,
+      ...(workshop.context !== undefined ? { context: workshop.context } : {})
+    }
+  };
 }

@@ -6,13 +6,16 @@
 //
 // Adding a command: one schema in schemas.ts, one row here, one case in the dispatcher's switch
 // (server/session/dispatch.ts), and its rule (pure in src/lib/domain, or a session handler).
-import type { Role } from '../domain/roles';
+import { mayPrepareQuestion, type Role } from '../domain/roles';
 import type { Command, CommandType } from './schemas';
 
 export type { Command, CommandType } from './schemas';
 
-/** Who may send a command: facilitators only, anyone taking part (not observers), or anyone. */
-export type Audience = 'facilitator' | 'contributor' | 'anyone';
+/**
+ * Who may send a command: facilitators only, the people who prepare the question (decision makers
+ * and facilitators), anyone taking part (not observers), or anyone.
+ */
+export type Audience = 'facilitator' | 'preparer' | 'contributor' | 'anyone';
 
 export interface Rule<C extends Command> {
   who: Audience;
@@ -81,7 +84,14 @@ export const COMMANDS = {
   'consent.answer': { who: 'contributor', board: none },
   'consent.close': { who: 'facilitator', board: none },
   // After the end too: the facilitator may still choose who takes the briefing to the board.
-  'participant.setRepresentative': { who: 'facilitator', board: none, afterEnd: true }
+  'participant.setRepresentative': { who: 'facilitator', board: none, afterEnd: true },
+  // A vote belongs to one workshop: the handler refuses another workshop's vote as unknown.
+  'present.show': { who: 'facilitator', board: none },
+  // Not after the end: the question and its glossary are what the group worked on that day.
+  'question.set': { who: 'preparer', board: none },
+  // A term belongs to one workshop: the handler refuses another workshop's term as unknown.
+  'glossary.put': { who: 'preparer', board: none },
+  'glossary.remove': { who: 'preparer', board: none }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
@@ -90,6 +100,8 @@ export function allows(who: Audience, role: Role): boolean {
   switch (who) {
     case 'facilitator':
       return role === 'facilitator';
+    case 'preparer':
+      return mayPrepareQuestion(role);
     case 'contributor':
       return role !== 'observer';
     case 'anyone':

@@ -50,6 +50,10 @@ export function draftsKey(workshopId: string): string {
 export function outboxKey(workshopId: string): string {
   return `roundtable.outbox.${workshopId}`;
 }
+/** localStorage: the question, background and glossary entry being prepared and not yet saved. */
+export function prepareKey(workshopId: string): string {
+  return `roundtable.prepare.${workshopId}`;
+}
 /** localStorage: which boards of a workshop this device keeps, so they can be cleared later. */
 export function keptKey(workshopId: string): string {
   return `roundtable.kept.${workshopId}`;
@@ -57,3 +61,12 @@ export function keptKey(workshopId: string): string {
 export const KEPT_PREFIX = 'roundtable.kept.';
 /** localStorage: the name typed on the last invite page, to save typing next time. */
 export const NAME_KEY = 'roundtable.name';
+/**
+ * localStorage: this device's reading aids (text size, high contrast, less movement, more space),
+ * for every page and every workshop, as JSON (src/lib/domain/reading-aids.ts). Read before the
+ * first paint by static/reading-aids.js, which spells the name out and is held to it by
+ * tests/unit/reading-aids.test.ts. Not part of any workshop, so the sweep leaves it; "Leave and
+ * clear this device" removes it, because a choice like large text says something about the person
+ * who made it (docs/ARCHITECTURE.md, "What a device keeps").
+ */
+export const READING_AIDS_KEY = 'roundtable.reading-aids';

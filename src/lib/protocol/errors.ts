@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | 'unknown_code'
   | 'not_signed_in'
   | 'forbidden'
+  | 'not_allowed_now'
   | 'rate_limited'
   | 'payload_too_large'
   | 'server_error';

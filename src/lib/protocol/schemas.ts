@@ -9,8 +9,11 @@ import { ROLES } from '../domain/roles';
 import { LIMITS } from '../domain/text';
 import { VOTE_RULES } from '../domain/votes';
 import { CONSENT_ANSWERS } from '../domain/consent';
+import { LINK_KINDS } from './links';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Text a rule checks for length itself, in plain words: the schema only keeps a payload bounded. */
+const BOUND = 10_000;
 const lane = z.enum(LANES);
 const role = z.enum(ROLES);
 const minutes = z.number().positive().max(240).optional();
@@ -78,7 +81,8 @@ export const commandSchema = z.discriminatedUnion('type', [
    * either way; this keeps other devices of theirs out too).
    */
   z.object({ type: z.literal('participant.remove'), participantId: id, renewInvites: z.boolean().optional() }),
-  z.object({ type: z.literal('invite.renew'), role }),
+  /** Facilitator: turn off a role's invite links, or the present link (`present`), and make a new one. */
+  z.object({ type: z.literal('invite.renew'), role: z.enum(LINK_KINDS) }),
   z.object({ type: z.literal('card.hide'), boardId: id, cardId: id, reason: z.string().trim().min(1).max(LIMITS.hideReason) }),
   z.object({ type: z.literal('card.restore'), boardId: id, cardId: id }),
   z.object({
@@ -134,8 +138,25 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('consent.answer'), consentId: id, pointId: id, answer: z.enum(CONSENT_ANSWERS).nullable() }),
   /** Facilitator: close a consent round; the totals go to everyone and the answers are deleted. */
   z.strictObject({ type: z.literal('consent.close'), consentId: id }),
+  /** Facilitator: show a closed vote's results on the present screen (/w/<id>/present), or stop (null). */
+  z.strictObject({ type: z.literal('present.show'), target: z.strictObject({ kind: z.literal('vote'), voteId: id }).nullable() }),
   /** Facilitator: mark someone as a representative of the group (may download the briefing), or not. */
-  z.strictObject({ type: z.literal('participant.setRepresentative'), participantId: id, representative: z.boolean() })
+  z.strictObject({ type: z.literal('participant.setRepresentative'), participantId: id, representative: z.boolean() }),
+  /**
+   * Decision makers and facilitators: the question and its background, as prepared before the
+   * session. The lengths here only bound the payload; the rule (question.ts) says what is too long
+   * in plain words, as the start page does.
+   */
+  z.strictObject({ type: z.literal('question.set'), question: z.string().max(BOUND), context: z.string().max(BOUND) }),
+  /** Decision makers and facilitators: add a word to the glossary, or (with `termId`) change one. Answered with its id. */
+  z.strictObject({
+    type: z.literal('glossary.put'),
+    termId: id.optional(),
+    term: z.string().max(BOUND),
+    explanation: z.string().max(BOUND)
+  }),
+  /** Decision makers and facilitators: take a word out of the glossary. */
+  z.strictObject({ type: z.literal('glossary.remove'), termId: id })
 ]);
 
 /** Every command a client may send, inferred from the schemas above. */

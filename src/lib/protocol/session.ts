@@ -3,7 +3,7 @@
 // validates it (schema, then role and board from the command table, then the domain rule). The
 // commands themselves are in schemas.ts and commands.ts. See docs/API.md for each command.
 import type { Lane } from '../board/schema';
-import type { FacilitationState, Phase, RoundAnswer, Spotlight } from '../domain/facilitation';
+import type { FacilitationState, OnScreen, Phase, RoundAnswer, Spotlight } from '../domain/facilitation';
 import type { Command, CommandType } from './schemas';
 import type { TimerState } from '../domain/timer';
 import type { Role } from '../domain/roles';
@@ -11,6 +11,8 @@ import type { RemovedBy } from '../domain/removed';
 import type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 import type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
 import type { AgreedVersion } from '../domain/agreed';
+import type { LinkKind } from './links';
+import type { QuestionInfo } from '../domain/question';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -41,6 +43,8 @@ export interface PublicState {
   queue: { participantId: string; name: string }[];
   speaking: { participantId: string; name: string } | null;
   spotlight: Spotlight | null;
+  /** What the present screen shows besides the question (present.show): a closed vote's results, or nothing. */
+  onScreen: OnScreen | null;
   /** The check-in or check-out; `number` counts the workshop's rounds, so a page can tell a new one. */
   round: { number: number; kind: 'checkin' | 'checkout'; prompt: string; open: boolean; answers: Omit<RoundAnswer, 'by'>[] } | null;
   /** The facilitator has ended the workshop: boards are read-only, and devices stop keeping copies. */
@@ -98,6 +102,8 @@ export interface MyBallot {
 export type { TurnoutRow, VoteResults, VoteSubject } from '../domain/votes';
 export type { ConsentAnswer, ConsentPoint, ConsentResults } from '../domain/consent';
 export type { AgreedVersion } from '../domain/agreed';
+export type { QuestionCheck, QuestionInfo } from '../domain/question';
+export type { GlossaryEntry } from '../domain/glossary';
 
 export interface RosterEntry {
   id: string;
@@ -149,7 +155,40 @@ export interface FacilitatorView {
   hidden: HiddenCard[];
   /** Removed cards, oldest removal first. */
   removed: RemovedCard[];
-  links: Partial<Record<Role, string>>;
+  /** The invite links that work now, by role, and the present link (`present`). */
+  links: Partial<Record<LinkKind, string>>;
+}
+
+/**
+ * What the present screen (/w/<id>/present) shows, and all a present link can read: built by the
+ * server for that screen alone, so nothing in it names anyone (no queue, no speaker, no check-in
+ * answers, no presence). Sent as `present` to present screens only, after every change.
+ */
+export interface PresentView {
+  workshop: { title: string; question: string };
+  /** How to join, as the invite page shows it; null once the workshop has ended, or while there is no member link. */
+  join: {
+    /** The join code as people read it ("XC6 FRA"). */
+    code: string;
+    /** Where to type it (`<base>/join`). */
+    address: string;
+    /** The member invite link as a QR code (an SVG data URL). */
+    qr: string;
+  } | null;
+  /** The step the workshop is at: its number from 1, how many there are, its name and what it asks of people. */
+  step: { number: number; of: number; title: string; help: string };
+  timer: TimerState;
+  /** The server's clock when this was sent: a screen shows `endsAt - serverTime` as the time left. */
+  serverTime: number;
+  /** People connected to the workshop now (present screens are not people, so never counted). */
+  here: number;
+  /** Cards on the workshop's boards now. */
+  cards: number;
+  /** What the facilitator is showing everyone: a card's words and its list, or a list and how many cards it has. */
+  spotlight: { kind: 'card'; lane: Lane; text: string } | { kind: 'lane'; lane: Lane; cards: number } | null;
+  /** A closed vote's results, when the facilitator shows them (present.show); they name nobody. */
+  results: VoteResults | null;
+  ended: boolean;
 }
 
 /**
@@ -177,6 +216,7 @@ export interface CommandAnswers {
   'vote.open': { voteId: string };
   'keypoints.agree': { number: number };
   'consent.open': { consentId: string };
+  'glossary.put': { termId: string };
 }
 
 export type CommandOk<K extends CommandType = CommandType> = K extends keyof CommandAnswers
@@ -207,12 +247,19 @@ export interface ServerToClientEvents {
   consentResults: (results: ConsentResults) => void;
   /** To everyone, when a board's key points are agreed (and on connect, every agreed version). */
   agreedKeyPoints: (version: AgreedVersion) => void;
+  /**
+   * To everyone, on connect and whenever the question, its background or the glossary changes:
+   * open board pages show the new words at once.
+   */
+  question: (info: QuestionInfo) => void;
   /** Your role changed; the page reloads what it shows. */
   role: (participant: ParticipantInfo) => void;
   /** You were removed, or your session ended; the socket closes after this. */
   removed: (info: { message: string }) => void;
   /** A refusal of something this client sent without an acknowledgement; only this client receives it. */
   refused: (error: CommandError) => void;
+  /** Only to present screens (and the only thing they receive besides `removed` and `refused`): what they show. */
+  present: (view: PresentView) => void;
 }
 
 export interface ClientToServerEvents {
@@ -222,6 +269,12 @@ export interface ClientToServerEvents {
 /** What the client sends in the socket.io handshake's `auth`. */
 export interface HandshakeAuth {
   workshopId: string;
-  /** A session token for scripts; pages rely on the httpOnly cookie instead. */
+  /** A session token for scripts (a present token, with `present`); pages rely on the httpOnly cookie instead. */
   token?: string;
+  /**
+   * Open a present screen rather than a participant's session: authenticated by the present link
+   * (its cookie, or `token`) or a facilitator's session. It receives `present` only, and every
+   * command it sends is refused.
+   */
+  present?: true;
 }

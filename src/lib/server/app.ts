@@ -10,10 +10,14 @@ import type { BoardRecord, WorkshopRecord } from '../../../server/persistence/ty
 import type { Briefing } from '$lib/domain/briefing';
 import type { BriefingDocument } from '$lib/domain/briefing-document';
 import type { Support } from '$lib/domain/support';
+import type { QuestionInfo } from '$lib/domain/question';
+import type { Command, CommandResult } from '$lib/protocol/session';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
+import type { PresentCredentials, PresentViewer } from '../../../server/present';
+import type { PresentView } from '$lib/protocol/session';
 import type { OutcomeService } from '../../../server/outcomes';
 
-export type { CreatedWorkshop, DeviceFacts, SessionInfo };
+export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer };
 
 export interface AppLogger {
   error(details: object, message: string): void;
@@ -31,7 +35,7 @@ export interface App {
    * in a workshop, and only a facilitator of `after` may (401 without a session there, 403 otherwise).
    */
   createWorkshop(
-    input: { title: unknown; question: unknown; after?: unknown },
+    input: { title: unknown; question: unknown; context?: unknown; after?: unknown },
     address: string,
     sessionIn?: (workshopId: string) => Promise<SessionInfo | null>
   ): Promise<CreatedWorkshop>;
@@ -65,6 +69,22 @@ export interface App {
   briefingPdf(document: BriefingDocument): Promise<Uint8Array>;
   /** Each board's key points' support now: counts only, never a name. */
   keyPointSupport(workshopId: string): Promise<{ boardId: string; support: Record<string, Support> }[]>;
+  /** The workshop's present link token (one is made for a workshop that has none). */
+  presentToken(workshopId: string): Promise<string>;
+  /** The workshop a present link opens (/p/<token>); refused (404 unknown_invite, 410 revoked_invite) when it does not. */
+  openPresentLink(token: string): Promise<WorkshopRecord>;
+  /** Who may see a workshop's present view: its present link, or a facilitator's session; refused with 401 or 403. */
+  presentViewer(workshopId: string, credentials: PresentCredentials): Promise<PresentViewer>;
+  /** What the present screen shows now; null when the workshop is gone. */
+  presentView(workshopId: string): Promise<PresentView | null>;
+  /**
+   * A command from a participant, as if sent on their socket: the same checks (schema, role,
+   * rule, the workshop's turn, the end) and the same answer. The preparation page's forms and
+   * the question's API endpoint use it, so there is one rule for each change.
+   */
+  command(participantId: string, command: Command): Promise<CommandResult>;
+  /** The workshop's question, its background, glossary and plain words check, as stored (null when it is gone). */
+  question(workshopId: string): Promise<QuestionInfo | null>;
   /**
    * "You said, we did": recommendations and their timelines (report, create, change), each
    * person's last look, what to make one from, "Since last time", and when the workshop will be

@@ -8,6 +8,15 @@ export function sessionCookieName(workshopId: string): string {
   return `rt_session_${workshopId}`;
 }
 
+/**
+ * A present screen's cookie for one workshop: the present link's token, set by /p/<token>
+ * (httpOnly). It opens that workshop's present view and nothing else: no function here reads it as
+ * a session.
+ */
+export function presentCookieName(workshopId: string): string {
+  return `rt_present_${workshopId}`;
+}
+
 /** A request as these functions read it: a header by lower-case name (first value), and the peer. */
 export interface RequestFacts {
   header(name: string): string | null;

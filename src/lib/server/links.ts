@@ -1,16 +1,15 @@
 // Building the links people share, and setting and clearing the session cookies.
 import type { Cookies } from '@sveltejs/kit';
-import QRCode from 'qrcode';
 import type { Role } from '$lib/domain/roles';
-import { inviteLink } from '$lib/protocol/links';
+import { inviteLink, presentLink } from '$lib/protocol/links';
 import { HERE, LEFT, REMOVED, hereCookieName, removedCookieName } from '$lib/protocol/device';
 import type { DeviceFacts } from './app';
-import { sessionCookieName } from './credentials';
+import { presentCookieName, sessionCookieName } from './credentials';
 import type { CreatedWorkshop } from './app';
 
 const HERE_PREFIX = hereCookieName('');
 
-export { inviteLink };
+export { inviteLink, presentLink };
 
 export function inviteLinks(base: string, invites: Partial<Record<Role, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -18,7 +17,7 @@ export function inviteLinks(base: string, invites: Partial<Record<Role, string>>
   return out;
 }
 
-/** What creating a workshop answers (POST /api/workshops, and an import): its id, code, boards and invite links. */
+/** What creating a workshop answers (POST /api/workshops, and an import): its id, code, boards, invite links and present link. */
 export function createdBody(base: string, created: CreatedWorkshop) {
   return {
     id: created.workshop.id,
@@ -28,14 +27,11 @@ export function createdBody(base: string, created: CreatedWorkshop) {
     boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
     // The workshop it follows (POST /api/workshops with `after`), or null.
     after: created.workshop.after ?? null,
-    links: inviteLinks(base, created.invites)
+    links: { ...inviteLinks(base, created.invites), present: presentLink(base, created.present) }
   };
 }
 
-export async function qrDataUrl(link: string): Promise<string> {
-  const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-}
+export { qrDataUrl } from './qr';
 
 const SESSION_DAYS = 30;
 
@@ -70,6 +66,22 @@ export function deviceOf(cookies: Cookies, url: URL, sessionToken: (workshopId: 
     sessionToken,
     markRemoved: (workshopId) => cookies.set(removedCookieName(workshopId), REMOVED, cookieOptions(url, true))
   };
+}
+
+/**
+ * The present screen's cookie (/p/<token> sets it): the present link's token, httpOnly, for this
+ * workshop's present view only. No Max-Age, so it goes when the browser closes: the screen is
+ * often a venue's computer, and the facilitator opens the link again next time.
+ */
+export function setPresentCookie(cookies: Cookies, url: URL, workshopId: string, token: string): void {
+  const { maxAge: _days, ...options } = cookieOptions(url, true);
+  cookies.set(presentCookieName(workshopId), token, options);
+}
+
+/** Deletes a present cookie that no longer works (its link replaced, its workshop deleted). */
+export function clearPresentCookie(cookies: Cookies, url: URL, workshopId: string): void {
+  const { path, secure, sameSite } = cookieOptions(url, true);
+  cookies.delete(presentCookieName(workshopId), { path, secure, sameSite, httpOnly: true });
 }
 
 /** Sessions made before the companion cookie existed get one on their next signed-in page. */

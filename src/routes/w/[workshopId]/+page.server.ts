@@ -23,8 +23,9 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const [boards, report, sinceLastTime] = await Promise.all([
+  const [boards, question, report, sinceLastTime] = await Promise.all([
     locals.app.boards(workshop.id),
+    locals.app.question(workshop.id),
     locals.app.outcomes.report(workshop.id),
     locals.app.outcomes.sinceLastTime(workshop)
   ]);
@@ -36,7 +37,13 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     signedIn: true as const,
     workshopId: workshop.id,
     ended: !!workshop.endedAt,
-    workshop: { id: workshop.id, title: workshop.title, question: workshop.question },
+    workshop: {
+      id: workshop.id,
+      title: workshop.title,
+      question: workshop.question,
+      context: workshop.context ?? '',
+      glossary: question?.glossary ?? []
+    },
     boards: boards.map((b) => b.id),
     board: { id: boards[0].id, title: boards[0].title },
     // "What happened to our ideas" (/w/<id>/outcomes): offered once there is something to read, and to those who answer.

@@ -3,7 +3,7 @@ import { error } from '@sveltejs/kit';
 import { formatCode } from '$lib/domain/join-code';
 import { GONE_TEXT } from '$lib/protocol/errors';
 import type { Role } from '$lib/domain/roles';
-import { inviteLink, qrDataUrl } from '$lib/server/links';
+import { inviteLink, presentLink, qrDataUrl } from '$lib/server/links';
 import { retentionWords } from '$lib/domain/retention';
 
 export const load = async ({ params, locals, url, setHeaders }) => {
@@ -22,13 +22,19 @@ export const load = async ({ params, locals, url, setHeaders }) => {
     return token ? inviteLink(base, token) : null;
   };
   const memberLink = link('member');
+  const question = await app.question(params.workshopId);
   return {
     isNew: url.searchParams.has('new'),
     sameWifi: !app.publicUrl && base !== url.origin,
     workshop: { id: session.workshop.id, title: session.workshop.title, question: session.workshop.question },
+    // The server's plain words check of the question as saved: the score the decision maker sees.
+    check: question?.check ?? null,
+    glossaryCount: question?.glossary.length ?? 0,
     code: formatCode(session.workshop.code),
     joinAddress: `${base}/join`,
     links: { member: memberLink, decisionMaker: link('decisionMaker'), observer: link('observer'), facilitator: link('facilitator') },
+    // For the screen at the front of the room: shows the question and how to join, and names nobody.
+    present: presentLink(base, await app.presentToken(params.workshopId)),
     qr: memberLink ? await qrDataUrl(memberLink) : null,
     // When retention deletes it, and why (counted from its last activity, not its end).
     retention: retentionWords(await app.outcomes.retention(session.workshop.id))
