@@ -63,6 +63,10 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     in: 'glossary',
     why: "The workshop's glossary: each word and its plain explanation, in alphabetical order. The question's plain words check is made again from them on import."
   },
+  outcomes: {
+    in: null,
+    why: "Not carried yet. Recommendations and their timelines are an accountability record still being written after the workshop, for the people who were there, and a new workshop made from an archive starts afresh; they are exported from the outcomes summary (outcomes.json, .pdf, .md, .csv). Carrying them would also need the archive's own ids of the cards and key points they come from, which are made per board. Looks say when a person last looked, which is theirs."
+  },
   facilitation: {
     in: 'facilitation',
     why: "The steps and settings. Not the rest of the session that day: the step reached, the timer, locks, hands, the spotlight, what is on the present screen, or check-in answers (which carry people's names)."

@@ -36,6 +36,7 @@ import { WorkshopService } from './workshops';
 import { exportArchive, importArchive } from './archive';
 import { keyPointSupport, workshopBriefing } from './briefing/build';
 import { PdfRenderer } from './briefing/pdf';
+import { OutcomeService } from './outcomes';
 
 export interface Realtime {
   config: Config;
@@ -45,7 +46,7 @@ export interface Realtime {
   sync: SyncHost;
   /** Session control's shared parts (for tests and tools that drive it without a socket). */
   session: SessionContext & {
-    /** Deletes workshops ended more than `days` ago; resolves with how many. */
+    /** Deletes ended workshops whose last activity is more than `days` ago; resolves with how many. */
     sweepRetention(days: number, now?: number): Promise<number>;
   };
   /** What SvelteKit may use. */
@@ -129,13 +130,19 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
+  const outcomes = new OutcomeService({ store, states, boards: sync, retentionDays: config.retentionDays });
 
   let closed = false;
-  // Retention: ended workshops are deleted after RETENTION_DAYS (default 30), checked hourly.
+  // Retention: ended workshops are deleted RETENTION_DAYS (default 30) after their last activity, checked hourly.
   const sweep = () => {
     if (closed) return;
     sweepRetention(context, config.retentionDays).then(
-      (n) => n && logger.info({ deleted: n, retentionDays: config.retentionDays }, 'deleted ended workshops past the retention period'),
+      (n) =>
+        n &&
+        logger.info(
+          { deleted: n, retentionDays: config.retentionDays },
+          'deleted ended workshops whose last activity is past the retention period'
+        ),
       (err: unknown) => logger.error({ err }, 'retention sweep failed')
     );
   };
@@ -148,7 +155,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     limits: config.limits,
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
-    createWorkshop: (input, address) => workshops.create(input, address),
+    createWorkshop: (input, address, sessionIn) => workshops.create(input, address, undefined, sessionIn),
     join: (target, name, address, device) => workshops.join(target, name, address, device),
     removedHere: (workshopId, device) => workshops.removedHere(workshopId, device),
     deletedAt: (workshopId) => workshops.deletedAt(workshopId),
@@ -185,7 +192,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     presentViewer: (workshopId, credentials) => presentLinks.viewer(workshopId, credentials),
     presentView: (workshopId) => presentViews.build(workshopId),
     command: (participantId, command) => dispatcher.handle(participantId, command),
-    question: (workshopId) => questionInfo(store, workshopId)
+    question: (workshopId) => questionInfo(store, workshopId),
+    outcomes
   };
 
   const realtime: Realtime = {

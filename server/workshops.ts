@@ -73,17 +73,20 @@ export class WorkshopService {
 
   /**
    * A new workshop with one board, or, made from an archive (`from`), with its boards and what
-   * they start with, stored in the same transaction.
+   * they start with, stored in the same transaction. With `after` (POST /api/workshops), it is
+   * the next workshop of that one's group, opening with its "Since last time": only one of its
+   * facilitators may start it, which `sessionIn` (this request's session in a workshop) tells.
    */
   async create(
-    input: { title: unknown; question: unknown; context?: unknown },
+    input: { title: unknown; question: unknown; context?: unknown; after?: unknown },
     address: string,
     from?: {
       boards: string[];
       /** The glossary it starts with (checked already, as an archive's is). */
       glossary?: { term: string; explanation: string }[];
       contents: (workshop: WorkshopRecord, boards: BoardRecord[]) => WorkshopContents;
-    }
+    },
+    sessionIn?: (workshopId: string) => Promise<SessionInfo | null>
   ): Promise<CreatedWorkshop> {
     const title = checkTitle(input.title);
     if (!title.ok) throw new AppError('invalid_input', title.message, 400, 'title');
@@ -91,6 +94,7 @@ export class WorkshopService {
     if (!question.ok) throw new AppError('invalid_input', question.message, 400, 'question');
     const context = checkContext(input.context);
     if (!context.ok) throw new AppError('invalid_input', context.message, 400, 'context');
+    const follows = await this.follows(input.after, sessionIn);
     await this.consume(this.createLimiter, address, 'You have made a lot of workshops in the last hour. Try again later.');
 
     const now = Date.now();
@@ -115,7 +119,9 @@ export class WorkshopService {
         context.value,
         glossary.map((e) => e.term),
         now
-      )
+      ),
+      after: follows?.id ?? null,
+      group: follows ? (follows.group ?? follows.id) : null
     };
     const boards: BoardRecord[] = (from?.boards ?? ['Main board']).map((boardTitle, position) => ({
       id: newRecordId(),
@@ -145,6 +151,31 @@ export class WorkshopService {
       invites: Object.fromEntries(invites.map((i) => [i.role, i.token])) as Record<Role, string>,
       present: present.token
     };
+  }
+
+  /**
+   * The workshop a new one follows (`after`), once the request is known to come from one of its
+   * facilitators: the same refusal for a workshop that does not exist as for one the caller is
+   * not in, so ids cannot be probed.
+   */
+  private async follows(after: unknown, sessionIn?: (workshopId: string) => Promise<SessionInfo | null>): Promise<WorkshopRecord | null> {
+    if (after === undefined || after === null || after === '') return null;
+    if (typeof after !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(after)) {
+      throw new AppError('invalid_input', 'after must be the id of the workshop this one follows.', 400, 'after');
+    }
+    const session = sessionIn ? await sessionIn(after) : null;
+    if (!session || session.workshop.id !== after) {
+      throw new AppError(
+        'not_signed_in',
+        'Sign in to the earlier workshop as its facilitator first: only its facilitators can start the next one.',
+        401,
+        'after'
+      );
+    }
+    if (session.participant.role !== 'facilitator') {
+      throw new AppError('forbidden', 'Only a facilitator of the earlier workshop can start the next workshop of its group.', 403, 'after');
+    }
+    return session.workshop;
   }
 
   /** Finds the invite a link token or typed code stands for, or explains why not. */

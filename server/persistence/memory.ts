@@ -4,6 +4,7 @@
 import type { BallotEntry } from '../../src/lib/domain/votes';
 import type { ConsentAnswer } from '../../src/lib/domain/consent';
 import { termKey } from '../../src/lib/domain/glossary';
+import type { Recommendation, Visit } from '../../src/lib/domain/outcomes';
 import {
   VersionConflict,
   type AgreedVersionRecord,
@@ -11,6 +12,7 @@ import {
   type CardAuthorRecord,
   type CardNoticeRecord,
   type RemovedCardRecord,
+  type TimelineEntryRecord,
   type ClosedConsentRecord,
   type ConsentRecord,
   type ClosedVoteRecord,
@@ -36,7 +38,8 @@ export function openMemoryStore(): Store {
   const participants = new Map<string, ParticipantRecord>();
   const sessions = new Map<string, { participantId: string; revoked: boolean }>(); // hash -> session
   const updates = new Map<string, { id: number; data: Uint8Array }[]>();
-  const snapshots = new Map<string, { data: Uint8Array; uptoId: number }>();
+  // `at`: when it was stored (compacted, or first written), as SQLite's updated_at.
+  const snapshots = new Map<string, { data: Uint8Array; uptoId: number; at: number }>();
   const states = new Map<string, { json: string; version: number }>();
   const drafts = new Map<string, DraftRecord>(); // participantId + '/' + draftId
   const authors = new Map<string, CardAuthorRecord>(); // boardId + '/' + cardId
@@ -64,6 +67,9 @@ export function openMemoryStore(): Store {
   const isOpen = (voteId: string) => votes.get(voteId)?.closedAt === null;
   const glossary = new Map<string, GlossaryRecord>(); // workshopId + '/' + termId
   const glossaryOf = (workshopId: string) => [...glossary.values()].filter((e) => e.workshopId === workshopId);
+  const recommendations = new Map<string, Recommendation>();
+  const entries: TimelineEntryRecord[] = [];
+  const visits = new Map<string, Visit>(); // participantId -> their last look at the outcomes
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
   const presentLinks = new Map<string, PresentLinkRecord>(); // token -> link
   const workingLink = (workshopId: string) => [...presentLinks.values()].find((l) => l.workshopId === workshopId && l.revokedAt === null);
@@ -83,6 +89,7 @@ export function openMemoryStore(): Store {
     for (const [k, n] of notices) if (n.participantId === id) notices.delete(k);
     for (const [k, r] of removed) if (r.authorId === id) removed.delete(k);
     for (const [k, a] of answers) if (a.participantId === id) answers.delete(k);
+    visits.delete(id);
   };
 
   return {
@@ -134,13 +141,17 @@ export function openMemoryStore(): Store {
       },
       async compact(boardId, snapshot, uptoId) {
         if (!boards.has(boardId)) return;
-        snapshots.set(boardId, { data: snapshot.slice(), uptoId });
+        snapshots.set(boardId, { data: snapshot.slice(), uptoId, at: Date.now() });
         updates.set(
           boardId,
           (updates.get(boardId) ?? []).filter((u) => u.id > uptoId)
         );
       },
       pendingCount: async (boardId) => (updates.get(boardId) ?? []).length,
+      async lastChange(workshopId) {
+        const times = [...boardsOf(workshopId)].map((b) => snapshots.get(b)?.at).filter((t): t is number => t !== undefined);
+        return times.length ? Math.max(...times) : null;
+      },
       async cardRecords(boardId) {
         return {
           authors: [...authors.values()]
@@ -204,13 +215,15 @@ export function openMemoryStore(): Store {
             ...workshop,
             endedAt: workshop.endedAt ?? null,
             context: workshop.context ?? '',
-            questionCheck: workshop.questionCheck ?? null
+            questionCheck: workshop.questionCheck ?? null,
+            after: workshop.after ?? null,
+            group: workshop.group ?? null
           })
         );
         for (const b of bs) boards.set(b.id, clone(b));
         for (const i of is) invites.set(i.token, clone(i));
         if (!contents) return;
-        for (const b of contents.boards) snapshots.set(b.boardId, { data: b.snapshot.slice(), uptoId: 0 });
+        for (const b of contents.boards) snapshots.set(b.boardId, { data: b.snapshot.slice(), uptoId: 0, at: Date.now() });
         if (contents.facilitation !== null) states.set(workshop.id, { json: contents.facilitation, version: 1 });
         for (const v of contents.votes) votes.set(v.id, clone(v));
         for (const v of contents.agreed ?? []) agreed.push(clone(v));
@@ -264,9 +277,17 @@ export function openMemoryStore(): Store {
         for (const [k, r] of rounds) if (r.workshopId === id) rounds.delete(k);
         for (const [k, a] of answers) if (!rounds.has(a.consentId)) answers.delete(k);
         for (const [k, e] of glossary) if (e.workshopId === id) glossary.delete(k);
+        for (const [k, r] of recommendations) if (r.workshopId === id) recommendations.delete(k);
+        for (let i = entries.length - 1; i >= 0; i--) if (entries[i].workshopId === id) entries.splice(i, 1);
       },
       deletedAt: async (id) => deleted.get(id) ?? null,
-      endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id)
+      endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id),
+      // A Map keeps insertion order, which for equal times is the order they were made (SQLite's rowid).
+      group: async (groupId) =>
+        [...workshops.values()]
+          .filter((w) => w.id === groupId || w.group === groupId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone)
     },
     people: {
       async add(p, hash) {
@@ -550,6 +571,60 @@ export function openMemoryStore(): Store {
         const w = workshops.get(workshopId);
         if (w) w.questionCheck = clone(check);
         return true;
+      }
+    },
+    outcomes: {
+      async create(rec) {
+        if (!workshops.has(rec.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (recommendations.has(rec.id)) throw new Error('UNIQUE constraint failed: recommendations');
+        const number =
+          [...recommendations.values()].filter((r) => r.workshopId === rec.workshopId).reduce((n, r) => Math.max(n, r.number), 0) + 1;
+        const stored: Recommendation = { ...clone(rec), number };
+        recommendations.set(rec.id, stored);
+        return clone(stored);
+      },
+      get: async (id) => copy(recommendations.get(id)),
+      list: async (workshopId) =>
+        [...recommendations.values()]
+          .filter((r) => r.workshopId === workshopId)
+          .sort((a, b) => a.number - b.number)
+          .map(clone),
+      async append(entry, afterSeq) {
+        const rec = recommendations.get(entry.recommendationId);
+        if (!rec) throw new Error(`no recommendation ${entry.recommendationId}`);
+        if (rec.workshopId !== entry.workshopId)
+          throw new Error(`recommendation ${entry.recommendationId} is not workshop ${entry.workshopId}'s`);
+        const last = entries.filter((e) => e.recommendationId === rec.id).reduce((n, e) => Math.max(n, e.seq), 0);
+        if (last !== afterSeq) return null;
+        const stored: TimelineEntryRecord = { ...clone(entry), seq: afterSeq + 1 };
+        entries.push(stored);
+        return clone(stored);
+      },
+      async timeline(workshopId) {
+        const number = (id: string) => recommendations.get(id)?.number ?? 0;
+        return entries
+          .filter((e) => e.workshopId === workshopId)
+          .sort((a, b) => number(a.recommendationId) - number(b.recommendationId) || a.seq - b.seq)
+          .map(clone);
+      },
+      async lastChange(workshopId) {
+        const times = [
+          ...[...recommendations.values()].filter((r) => r.workshopId === workshopId).map((r) => r.createdAt),
+          ...entries.filter((e) => e.workshopId === workshopId).map((e) => e.at)
+        ];
+        return times.length ? Math.max(...times) : null;
+      },
+      async forgetSources(boardId, cardIds) {
+        const gone = new Set(cardIds);
+        for (const r of recommendations.values()) {
+          const s = r.source;
+          if (s?.kind === 'card' && s.boardId === boardId && gone.has(s.cardId)) s.words = null;
+        }
+      },
+      visit: async (participantId) => copy(visits.get(participantId)),
+      async setVisit(participantId, visit) {
+        if (!participants.has(participantId)) throw new Error('FOREIGN KEY constraint failed');
+        visits.set(participantId, clone(visit));
       }
     },
     facilitation: {

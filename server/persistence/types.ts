@@ -10,6 +10,7 @@ import type { BallotEntry, VoteSubject, VoteSummary } from '../../src/lib/domain
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/domain/consent';
 import type { QuestionCheck } from '../../src/lib/domain/question';
+import type { Recommendation, TimelineEntry, Visit } from '../../src/lib/domain/outcomes';
 
 export interface WorkshopRecord {
   id: string;
@@ -17,7 +18,7 @@ export interface WorkshopRecord {
   question: string;
   code: string;
   createdAt: number;
-  /** When the facilitator ended it; retention deletes ended workshops after N days. */
+  /** When the facilitator ended it; retention deletes ended workshops N days after their last activity. */
   endedAt?: number | null;
   /**
    * The background to the question, in plain words (prepared before the session). Stores always
@@ -29,6 +30,17 @@ export interface WorkshopRecord {
    * made it. Stores always answer with it (null for a workshop made before it existed).
    */
   questionCheck?: QuestionCheck | null;
+  /**
+   * The workshop of the same group this one follows (POST /api/workshops with `after`), for its
+   * "Since last time"; null otherwise. Stores always answer with it; a new workshop may leave it out.
+   */
+  after?: string | null;
+  /**
+   * The group it belongs to: the id of the group's first workshop (the one `after` chains lead
+   * back to), or null for a workshop that follows none (its group is itself). Links between
+   * recommendations may cross workshops of one group. Stores always answer with it.
+   */
+  group?: string | null;
 }
 
 export interface BoardRecord {
@@ -201,6 +213,12 @@ export interface BoardLog {
   pendingCount(boardId: string): Promise<number>;
   /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */
   authors(workshopId: string): Promise<CardAuthorRecord[]>;
+  /**
+   * When any of the workshop's boards last changed, as far as the log knows: the latest moment one
+   * of them was compacted (which happens once its room closes after edits, and every
+   * COMPACT_EVERY updates) or first stored; null when none was. For retention (after the end).
+   */
+  lastChange(workshopId: string): Promise<number | null>;
   /** A board's authorship records and the ids of its removed cards (oldest first), for its room. */
   cardRecords(boardId: string): Promise<BoardCardRecords>;
 }
@@ -221,7 +239,7 @@ export interface WorkshopStore {
   setQuestion(workshopId: string, text: { question: string; context: string; check: QuestionCheck }): Promise<void>;
   /**
    * Deletes the workshop and everything in it: boards, their logs and snapshots, people, drafts,
-   * hidden and removed cards, notices, votes, agreed key points, consent rounds, the glossary, state. Only its id
+   * hidden and removed cards, notices, votes, agreed key points, consent rounds, the glossary, recommendations with their timelines, state. Only its id
    * and the time are kept (deletedAt), so pages can say so.
    */
   delete(workshopId: string): Promise<void>;
@@ -229,6 +247,8 @@ export interface WorkshopStore {
   deletedAt(workshopId: string): Promise<number | null>;
   /** Ids of workshops ended before `before` (ms since epoch). */
   endedBefore(before: number): Promise<string[]>;
+  /** The workshops of a group: its first (whose id is `groupId`) and every one whose group it is, oldest first. */
+  group(groupId: string): Promise<WorkshopRecord[]>;
 }
 
 /** Participants, their sessions, and the invites that let people join. */
@@ -259,7 +279,7 @@ export interface PeopleStore {
   revokeSession(sessionHash: string, at: number): Promise<void>;
   /**
    * Deletes a participant and what is tied to them (sessions, drafts, authorship records, ballots,
-   * consent answers, their notices and the removed cards they wrote).
+   * consent answers, their notices, the removed cards they wrote and their visits to the outcomes).
    */
   delete(participantId: string): Promise<void>;
   invite(token: string): Promise<InviteRecord | null>;
@@ -467,6 +487,40 @@ export interface PresentLinkStore {
   replace(link: PresentLinkRecord): Promise<void>;
 }
 
+/** A recommendation's timeline entry, as stored: with its workshop, so a workshop's entries are read at once. */
+export interface TimelineEntryRecord extends TimelineEntry {
+  workshopId: string;
+}
+
+/**
+ * "You said, we did": recommendations and their append-only timelines (src/lib/domain/outcomes.ts),
+ * and when each person last looked at them. Nothing here changes or deletes an entry: a correction
+ * is a new entry. Deleted with the workshop; a person's visits with the person.
+ */
+export interface OutcomeStore {
+  /** Adds a recommendation under its workshop's next number (in one transaction); resolves with it, numbered. */
+  create(rec: Omit<Recommendation, 'number'>): Promise<Recommendation>;
+  get(id: string): Promise<Recommendation | null>;
+  /** A workshop's recommendations, by number. */
+  list(workshopId: string): Promise<Recommendation[]>;
+  /**
+   * Appends an entry to its recommendation's timeline, numbered `afterSeq + 1`, if the timeline's
+   * last entry is still `afterSeq` (0: none); resolves null, changing nothing, when it has moved on
+   * (someone else's change got there first). Rejects an entry whose workshop is not its
+   * recommendation's.
+   */
+  append(entry: Omit<TimelineEntryRecord, 'seq'>, afterSeq: number): Promise<TimelineEntryRecord | null>;
+  /** A workshop's timeline entries, by recommendation number, then seq. */
+  timeline(workshopId: string): Promise<TimelineEntryRecord[]>;
+  /** When a recommendation of the workshop was last made or changed; null when it has none. */
+  lastChange(workshopId: string): Promise<number | null>;
+  /** Takes these cards' words out of the sources of the board's recommendations (their writer removed them). */
+  forgetSources(boardId: string, cardIds: readonly string[]): Promise<void>;
+  /** A person's last look at their workshop's outcomes; null before their first. */
+  visit(participantId: string): Promise<Visit | null>;
+  setVisit(participantId: string, visit: Visit): Promise<void>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -531,6 +585,7 @@ export interface Store {
   keyPoints: KeyPointStore;
   consent: ConsentStore;
   glossary: GlossaryStore;
+  outcomes: OutcomeStore;
   facilitation: FacilitationStateStore;
   present: PresentLinkStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */

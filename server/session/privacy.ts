@@ -1,9 +1,11 @@
 // A person's and a workshop's data leaving: "remove my name and my cards", ending a workshop,
 // deleting it (now, or after the retention period). A person's ballots in an open vote go with
 // them (the store deletes them with the person), and so do their answers in an open consent round.
+// Retention counts from a workshop's last activity (src/lib/domain/retention.ts), not its end.
 import { endedState, forgetAnswers, withoutParticipant } from '../../src/lib/domain/facilitation';
+import { isDue, retentionOf, type ActivityFacts } from '../../src/lib/domain/retention';
 import type { CommandResult } from '../../src/lib/protocol/session';
-import type { ParticipantRecord } from '../persistence/types';
+import type { ParticipantRecord, Store } from '../persistence/types';
 import { done, type SessionContext } from './context';
 import { closeOpenVotes } from './votes';
 import { closeOpenConsent } from './keypoints';
@@ -20,8 +22,10 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
   for (const board of await ctx.store.workshops.boards(workshopId)) {
     const ids = mine.filter((a) => a.boardId === board.id).map((a) => a.cardId);
     if (!ids.length) continue;
-    // Their words go from agreed versions of the key points too (the versions keep the rest).
+    // Their words go from agreed versions of the key points too (the versions keep the rest), and
+    // from the sources of recommendations made from their cards.
     await ctx.store.keyPoints.forgetSources(board.id, ids);
+    await ctx.store.outcomes.forgetSources(board.id, ids);
     await ctx.boards.edit(board.id, (b) => ids.forEach((id) => b.delete(id)));
   }
   const state = withoutParticipant(await ctx.states.get(workshopId), participant.id);
@@ -72,9 +76,37 @@ export async function deleteWorkshop(ctx: SessionContext, workshopId: string, me
   });
 }
 
-/** Deletes workshops that ended more than `days` ago. Resolves with how many. */
+/**
+ * What retention counts from: the end, the last change to the boards (or key points agreed), and
+ * the last change to the recommendations and their timelines.
+ */
+export async function activityOf(store: Store, workshopId: string): Promise<ActivityFacts> {
+  const [workshop, boardAt, versions, outcomesAt] = await Promise.all([
+    store.workshops.get(workshopId),
+    store.boards.lastChange(workshopId),
+    store.keyPoints.versions(workshopId),
+    store.outcomes.lastChange(workshopId)
+  ]);
+  const agreedAt = versions.reduce<number | null>((at, v) => (at === null || v.agreedAt > at ? v.agreedAt : at), null);
+  return {
+    endedAt: workshop?.endedAt ?? null,
+    boardAt: agreedAt !== null && (boardAt === null || agreedAt > boardAt) ? agreedAt : boardAt,
+    outcomesAt
+  };
+}
+
+/**
+ * Deletes ended workshops whose last activity is more than `days` ago (a workshop ended that long
+ * ago whose recommendations a decision maker updated last week stays). Resolves with how many.
+ */
 export async function sweepRetention(ctx: SessionContext, days: number, now = Date.now()): Promise<number> {
-  const ids = await ctx.store.workshops.endedBefore(now - days * 24 * 3600_000);
-  for (const id of ids) await deleteWorkshop(ctx, id, 'This workshop has ended and its data has been deleted.');
-  return ids.length;
+  // Activity is never before the end, so only workshops ended that long ago can be due.
+  const candidates = await ctx.store.workshops.endedBefore(now - days * 24 * 3600_000);
+  let deleted = 0;
+  for (const id of candidates) {
+    if (!isDue(retentionOf(await activityOf(ctx.store, id), days), now)) continue;
+    await deleteWorkshop(ctx, id, 'This workshop has ended and its data has been deleted.');
+    deleted++;
+  }
+  return deleted;
 }

@@ -11,6 +11,7 @@ import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentEntry } from '../../src/lib/domain/consent';
+import type { Recommendation } from '../../src/lib/domain/outcomes';
 
 export interface OpenedStore {
   store: Store;
@@ -1349,6 +1350,204 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       expect((await store.glossary.list('w2')).map((e) => [e.workshopId, e.explanation])).toEqual([['w2', 'In w2']]);
       expect((await store.workshops.get('w1'))?.questionCheck).toEqual(check(4));
       expect((await store.workshops.get('w2'))?.questionCheck).toEqual(check(5));
+    });
+
+    const recommendation = (id: string, extra: Partial<Recommendation> = {}): Omit<Recommendation, 'number'> => ({
+      id,
+      workshopId: 'w1',
+      text: `Recommendation ${id}`,
+      addressedTo: 'Head of Probation, North East',
+      source: null,
+      createdAt: 10,
+      createdBy: 'decisionMaker',
+      ...extra
+    });
+    const timelineEntry = (recommendationId: string, at: number, explanation = 'Because', workshopId = 'w1') => ({
+      recommendationId,
+      workshopId,
+      at,
+      by: 'decisionMaker' as const,
+      change: { kind: 'status' as const, status: 'piloting' as const, explanation, corrects: null }
+    });
+
+    it("[ST55] numbers a workshop's recommendations 1, 2... and lists them by number; refuses one for a workshop that is not there", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      expect(await store.outcomes.create(recommendation('r1'))).toMatchObject({ id: 'r1', number: 1 });
+      expect(await store.outcomes.create(recommendation('x1', { workshopId: 'w2' }))).toMatchObject({ number: 1 });
+      const source = { kind: 'keyPoint' as const, boardId: 'w1-b1', pointId: 'k1', version: 2, words: 'Paid peer roles' };
+      expect(await store.outcomes.create(recommendation('r2', { source }))).toEqual({ ...recommendation('r2', { source }), number: 2 });
+      expect((await store.outcomes.list('w1')).map((r) => [r.id, r.number])).toEqual([
+        ['r1', 1],
+        ['r2', 2]
+      ]);
+      expect(await store.outcomes.get('r2')).toMatchObject({
+        source,
+        addressedTo: 'Head of Probation, North East',
+        createdBy: 'decisionMaker'
+      });
+      expect(await store.outcomes.get('nope')).toBeNull();
+      await expect(store.outcomes.create(recommendation('r3', { workshopId: 'w9' }))).rejects.toThrow();
+      await expect(store.outcomes.create(recommendation('r1'))).rejects.toThrow();
+      expect(await store.outcomes.list('w9')).toEqual([]);
+    });
+
+    it('[ST56] appends timeline entries numbered 1, 2... only after the last one it was told of; a late writer gets null and writes nothing', async () => {
+      const store = await fresh();
+      await store.outcomes.create(recommendation('r1'));
+      await store.outcomes.create(recommendation('r2'));
+      expect(await store.outcomes.append(timelineEntry('r1', 20, 'First'), 0)).toMatchObject({ seq: 1, at: 20, by: 'decisionMaker' });
+      expect(await store.outcomes.append(timelineEntry('r2', 21), 0)).toMatchObject({ seq: 1 });
+      expect(await store.outcomes.append(timelineEntry('r1', 22, 'Second'), 1)).toMatchObject({ seq: 2 });
+      // Someone else's change got there first: nothing is written.
+      expect(await store.outcomes.append(timelineEntry('r1', 23, 'Late'), 1)).toBeNull();
+      expect(await store.outcomes.append(timelineEntry('r1', 23, 'Ahead'), 5)).toBeNull();
+      const timeline = await store.outcomes.timeline('w1');
+      expect(timeline.map((e) => [e.recommendationId, e.seq, e.change.kind === 'status' ? e.change.explanation : ''])).toEqual([
+        ['r1', 1, 'First'],
+        ['r1', 2, 'Second'],
+        ['r2', 1, 'Because']
+      ]);
+      expect(timeline[0]).toEqual({ ...timelineEntry('r1', 20, 'First'), seq: 1 });
+    });
+
+    it("[ST57] refuses an entry for a recommendation that is not there, or said to be another workshop's", async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.outcomes.create(recommendation('r1'));
+      await expect(store.outcomes.append(timelineEntry('nope', 20), 0)).rejects.toThrow();
+      await expect(store.outcomes.append(timelineEntry('r1', 20, 'x', 'w2'), 0)).rejects.toThrow();
+      expect(await store.outcomes.timeline('w1')).toEqual([]);
+      expect(await store.outcomes.timeline('w2')).toEqual([]);
+    });
+
+    it('[ST58] of two appends after the same entry at once, exactly one is kept', async () => {
+      const store = await fresh();
+      await store.outcomes.create(recommendation('r1'));
+      const got = await Promise.all([
+        store.outcomes.append(timelineEntry('r1', 20, 'A'), 0),
+        store.outcomes.append(timelineEntry('r1', 20, 'B'), 0)
+      ]);
+      expect(got.filter((e) => e !== null)).toHaveLength(1);
+      expect(await store.outcomes.timeline('w1')).toHaveLength(1);
+    });
+
+    it("[ST59] says when a workshop's recommendations last changed: made, or an entry appended", async () => {
+      const store = await fresh();
+      expect(await store.outcomes.lastChange('w1')).toBeNull();
+      await store.outcomes.create(recommendation('r1', { createdAt: 50 }));
+      expect(await store.outcomes.lastChange('w1')).toBe(50);
+      await store.outcomes.append(timelineEntry('r1', 70), 0);
+      expect(await store.outcomes.lastChange('w1')).toBe(70);
+      await store.outcomes.create(recommendation('r2', { createdAt: 60 }));
+      expect(await store.outcomes.lastChange('w1')).toBe(70);
+    });
+
+    it("[ST60] forgets the words of removed cards in the sources of that board's recommendations only", async () => {
+      const store = await fresh();
+      const card = (cardId: string, boardId = 'w1-b1') => ({ kind: 'card' as const, boardId, cardId, words: `words of ${cardId}` });
+      const point = { kind: 'keyPoint' as const, boardId: 'w1-b1', pointId: 'c1', version: 1, words: 'a point' };
+      await store.outcomes.create(recommendation('r1', { source: card('c1') }));
+      await store.outcomes.create(recommendation('r2', { source: card('c2') }));
+      await store.outcomes.create(recommendation('r3', { source: point }));
+      await store.outcomes.create(recommendation('r4', { source: card('c1', 'other-board') }));
+      await store.outcomes.forgetSources('w1-b1', ['c1']);
+      const sources = (await store.outcomes.list('w1')).map((r) => r.source?.words);
+      expect(sources).toEqual([null, 'words of c2', 'a point', 'words of c1']);
+      // The recommendation's own words stay: they are its maker's.
+      expect((await store.outcomes.get('r1'))?.text).toBe('Recommendation r1');
+    });
+
+    it("[ST61] keeps each person's last look at the outcomes, and forgets it with them", async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      expect(await store.outcomes.visit('p1')).toBeNull();
+      await store.outcomes.setVisit('p1', { seenAt: 10, since: null });
+      await store.outcomes.setVisit('p1', { seenAt: 20, since: 10 });
+      expect(await store.outcomes.visit('p1')).toEqual({ seenAt: 20, since: 10 });
+      await expect(store.outcomes.setVisit('nobody', { seenAt: 1, since: null })).rejects.toThrow();
+      await store.people.delete('p1');
+      expect(await store.outcomes.visit('p1')).toBeNull();
+    });
+
+    it('[ST62] deleting a workshop deletes its recommendations, timelines and visits, and nothing of another workshop', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.people.add(ann, 'hash1');
+      await store.outcomes.setVisit('p1', { seenAt: 10, since: null });
+      await store.outcomes.create(recommendation('r1'));
+      await store.outcomes.append(timelineEntry('r1', 20), 0);
+      await store.outcomes.create(recommendation('x1', { workshopId: 'w2' }));
+      await store.outcomes.append(timelineEntry('x1', 21, 'kept', 'w2'), 0);
+      await store.workshops.delete('w1');
+      expect(await store.outcomes.list('w1')).toEqual([]);
+      expect(await store.outcomes.timeline('w1')).toEqual([]);
+      expect(await store.outcomes.get('r1')).toBeNull();
+      expect(await store.outcomes.visit('p1')).toBeNull();
+      expect(await store.outcomes.lastChange('w1')).toBeNull();
+      expect((await store.outcomes.list('w2')).map((r) => r.id)).toEqual(['x1']);
+      expect((await store.outcomes.timeline('w2')).map((e) => e.seq)).toEqual([1]);
+    });
+
+    it('[ST63] keeps which workshop one follows and its group, and lists a group oldest first', async () => {
+      const store = await fresh();
+      expect(await store.workshops.get('w1')).toMatchObject({ after: null, group: null });
+      const next = (id: string, code: string, after: string, createdAt: number) => {
+        const f = workshopFixture(id, code);
+        return { ...f, workshop: { ...f.workshop, createdAt, after, group: 'w1' } };
+      };
+      await store.workshops.create(next('w3', 'XYZ345', 'w2', 30));
+      await store.workshops.create(next('w2', 'XYZ234', 'w1', 20));
+      await store.workshops.create(workshopFixture('w4', 'XYZ456'));
+      expect(await store.workshops.get('w2')).toMatchObject({ after: 'w1', group: 'w1' });
+      expect((await store.workshops.group('w1')).map((w) => w.id)).toEqual(['w1', 'w2', 'w3']);
+      expect((await store.workshops.group('w4')).map((w) => w.id)).toEqual(['w4']);
+      expect(await store.workshops.group('nope')).toEqual([]);
+    });
+
+    it("[ST64] says when a workshop's boards last changed: their latest compaction or first snapshot", async () => {
+      const store = await fresh();
+      expect(await store.boards.lastChange('w1')).toBeNull();
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('one') }]);
+      // Appends alone are not counted: a board's changes count once its room folds them into its snapshot.
+      expect(await store.boards.lastChange('w1')).toBeNull();
+      const before = Date.now();
+      const loaded = await store.boards.load('w1-b1');
+      const doc = new Y.Doc();
+      for (const u of loaded.updates) Y.applyUpdate(doc, u);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(doc), loaded.lastUpdateId);
+      const at = await store.boards.lastChange('w1');
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(Date.now());
+      const f = workshopFixture('w2', 'XYZ234');
+      await store.workshops.create({
+        ...f,
+        contents: { boards: [{ boardId: 'w2-b1', snapshot: Y.encodeStateAsUpdate(doc) }], facilitation: null, votes: [] }
+      });
+      expect(await store.boards.lastChange('w2')).toBeGreaterThanOrEqual(before);
+    });
+
+    it('[ST65] hands out copies of recommendations, entries and visits', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      const source = { kind: 'card' as const, boardId: 'w1-b1', cardId: 'c1', words: 'card words' };
+      const made = await store.outcomes.create(recommendation('r1', { source }));
+      made.text = 'Changed';
+      (made.source as { words: string }).words = 'Changed';
+      const appended = (await store.outcomes.append(timelineEntry('r1', 20), 0))!;
+      (appended.change as { explanation: string }).explanation = 'Changed';
+      const listed = await store.outcomes.list('w1');
+      listed[0].addressedTo = 'Changed';
+      (await store.outcomes.timeline('w1'))[0].at = 0;
+      await store.outcomes.setVisit('p1', { seenAt: 10, since: null });
+      (await store.outcomes.visit('p1'))!.seenAt = 0;
+      expect(await store.outcomes.get('r1')).toMatchObject({
+        text: 'Recommendation r1',
+        addressedTo: 'Head of Probation, North East',
+        source
+      });
+      expect((await store.outcomes.timeline('w1'))[0]).toMatchObject({ at: 20, change: { explanation: 'Because' } });
+      expect(await store.outcomes.visit('p1')).toEqual({ seenAt: 10, since: null });
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

@@ -94,6 +94,25 @@ test.describe('axe finds no WCAG 2.2 A or AA violation', () => {
       await context.close();
     });
   }
+  test('on “What happened to our ideas” as its facilitator, with nothing yet, and its empty summary', async ({
+    page,
+    context,
+    request
+  }) => {
+    const workshop = await createWorkshop(request);
+    await joinWithLink(context, workshop.links.facilitator, 'Fatima');
+    await page.goto(`/w/${workshop.id}/outcomes`);
+    await expect(page.getByRole('heading', { name: 'Add a recommendation' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Start the next workshop of this group' })).toBeVisible();
+    await expect(page.getByText('This workshop is kept while it is open.')).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the outcomes page of a new workshop (facilitator)');
+    await page.getByRole('button', { name: 'Start the next workshop' }).click();
+    await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the outcomes page with errors in the next workshop form');
+    await page.goto(`/w/${workshop.id}/outcomes/summary`);
+    await expect(page.getByText('No recommendations have been made yet.')).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'the empty outcomes summary');
+  });
 
   test('on the privacy page', async ({ page }) => {
     await page.goto('/privacy');

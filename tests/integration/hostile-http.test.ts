@@ -278,6 +278,115 @@ describe('HTTP API', () => {
     await afterwards();
   });
 
+  it('[L-OUT-1, L-OUT-2, L-OUT-3, L-OUT-6, L-OUT-7] recommendations: broken, oversized, forged and misdirected bodies are refused in JSON; nothing is written', async () => {
+    board = await boardWithHonestPair(server);
+    const w = board.workshop;
+    const dm = (await api(server.url, '/api/join', { token: tokenOf(w.links.decisionMaker), name: 'Dee' })).body.sessionToken as string;
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${dm}` };
+    const made = await post(`/api/workshops/${w.id}/recommendations`, JSON.stringify({ text: 'Fine', addressedTo: 'HMPPS' }), auth);
+    expect(made.status).toBe(201);
+    const rec = (await made.json()).recommendation.id as string;
+    const updates = `/api/workshops/${w.id}/recommendations/${rec}/updates`;
+    await expectError(await post(updates, '{"status": "piloting", "expl', auth), 400, 'invalid_json');
+    await expectError(await post(updates, '<update/>', { ...auth, 'content-type': 'application/xml' }), 415, 'invalid_json');
+    for (const body of ['[]', 'null', '"piloting"']) await expectError(await post(updates, body, auth), 400, 'invalid_input');
+    await expectError(
+      await post(updates, JSON.stringify({ status: 'piloting', explanation: 'x'.repeat(20 * 1024) }), auth),
+      413,
+      'payload_too_large'
+    );
+    await expectError(
+      await post(updates, JSON.stringify({ status: { $ne: null }, explanation: 'x' }), auth),
+      400,
+      'invalid_input',
+      'status'
+    );
+    await expectError(
+      await post(updates, JSON.stringify({ status: 'piloting', explanation: ['x'] }), auth),
+      400,
+      'invalid_input',
+      'explanation'
+    );
+    await expectError(await post(updates, JSON.stringify({ kind: '__proto__', explanation: 'x' }), auth), 400, 'invalid_input', 'kind');
+    await expectError(
+      await post(updates, JSON.stringify({ status: 'heard', explanation: 'x', corrects: { seq: 1 } }), auth),
+      400,
+      'invalid_input',
+      'corrects'
+    );
+    await expectError(
+      await post(updates, JSON.stringify({ kind: 'link', to: '../../etc', explanation: 'x' }), auth),
+      400,
+      'invalid_input',
+      'to'
+    );
+    // Ids that are not this workshop's, or not ids at all.
+    for (const id of ['nope', '..%2F..%2Fetc', 'x'.repeat(300)]) {
+      await expectError(
+        await post(`/api/workshops/${w.id}/recommendations/${id}/updates`, JSON.stringify({ status: 'heard', explanation: 'x' }), auth),
+        404,
+        'not_found'
+      );
+    }
+    // A session of this workshop naming another workshop's id in the path: sign in there first.
+    await expectError(
+      await post(`/api/workshops/not-this-one/recommendations`, JSON.stringify({ text: 'x', addressedTo: 'y' }), auth),
+      401,
+      'not_signed_in'
+    );
+    await expectError(
+      await post(
+        `/api/workshops/${w.id}/recommendations`,
+        JSON.stringify({ text: 'x', addressedTo: 'y', from: { kind: 'card', boardId: board.boardId, cardId: 'c', extra: 1 } }),
+        auth
+      ),
+      400,
+      'invalid_input',
+      'from'
+    );
+    await expectError(
+      await post(`/api/workshops/${w.id}/recommendations`, JSON.stringify({ text: 'x', addressedTo: 'a'.repeat(121) }), auth),
+      400,
+      'invalid_input',
+      'addressedTo'
+    );
+    // A member (Mallory) may not, however it is dressed up.
+    const mallory = { 'content-type': 'application/json', authorization: `Bearer ${board.mallory.sessionToken}` };
+    await expectError(
+      await post(
+        updates,
+        JSON.stringify({ status: 'embedded', explanation: 'I say so', by: 'decisionMaker', role: 'facilitator' }),
+        mallory
+      ),
+      403,
+      'forbidden'
+    );
+    await expectError(
+      await post('/api/workshops', JSON.stringify({ title: 'T', question: 'Q', after: w.id }), mallory),
+      403,
+      'forbidden',
+      'after'
+    );
+    await expectError(
+      await post('/api/workshops', JSON.stringify({ title: 'T', question: 'Q', after: { id: w.id } })),
+      400,
+      'invalid_input',
+      'after'
+    );
+    const read = await (
+      await fetch(`${server.url}/api/workshops/${w.id}/outcomes.json`, { headers: { authorization: `Bearer ${dm}` } })
+    ).json();
+    expect(read.recommendations).toHaveLength(1);
+    expect(read.recommendations[0].timeline).toEqual([]);
+    await expectError(
+      await fetch(`${server.url}/api/workshops/${w.id}/outcomes.pdf?version=hard`, { headers: { authorization: `Bearer ${dm}` } }),
+      400,
+      'invalid_input',
+      'version'
+    );
+    await afterwards();
+  });
+
   it('[L-ARCHIVE-10] an export for a workshop the caller is not in, or with a forged token, says only "sign in"', async () => {
     board = await boardWithHonestPair(server);
     const path = `/api/workshops/${board.workshop.id}/briefing.json`;

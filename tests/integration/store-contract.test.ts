@@ -131,6 +131,46 @@ describe('sqlite file', () => {
     db.close();
   });
 
+  it('[ST66] keeps every timeline entry, in order, across a reopen, and the file itself refuses to rewrite one', async () => {
+    const file = path.join(tempDataDir('roundtable-store-'), 'timeline.sqlite');
+    const store = openSqliteStore(file);
+    await store.workshops.create(workshopFixture());
+    await store.outcomes.create({
+      id: 'r1',
+      workshopId: 'w1',
+      text: 'Pay peer workers',
+      addressedTo: 'Head of Probation',
+      source: null,
+      createdAt: 1,
+      createdBy: 'decisionMaker'
+    });
+    const statuses = ['heard', 'underConsideration', 'piloting'] as const;
+    for (const [i, status] of statuses.entries()) {
+      await store.outcomes.append(
+        {
+          recommendationId: 'r1',
+          workshopId: 'w1',
+          at: 10 + i,
+          by: 'decisionMaker',
+          change: { kind: 'status', status, explanation: `Step ${i}`, corrects: null }
+        },
+        i
+      );
+    }
+    await store.close();
+    const db = new Database(file);
+    expect(() => db.prepare("UPDATE recommendation_entries SET change = '{}' WHERE seq = 1").run()).toThrow(/append-only/);
+    db.close();
+    const again = openSqliteStore(file);
+    const timeline = await again.outcomes.timeline('w1');
+    expect(timeline.map((e) => [e.seq, e.change.kind === 'status' && e.change.status])).toEqual([
+      [1, 'heard'],
+      [2, 'underConsideration'],
+      [3, 'piloting']
+    ]);
+    await again.close();
+  });
+
   it('refuses to open a database from a newer version', () => {
     const file = path.join(tempDataDir('roundtable-store-'), 'newer.sqlite');
     const db = new Database(file);

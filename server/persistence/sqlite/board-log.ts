@@ -73,6 +73,9 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
     ),
     removedOfBoard: db.prepare<[string], { card_id: string }>(
       'SELECT card_id FROM removed_cards WHERE board_id = ? ORDER BY removed_at, rowid'
+    ),
+    lastChange: db.prepare<[string], { at: number | null }>(
+      'SELECT MAX(s.updated_at) AS at FROM board_snapshots s JOIN boards b ON b.id = s.board_id WHERE b.workshop_id = ?'
     )
   };
 
@@ -164,6 +167,7 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
       authors: q.authorsOfBoard.all(boardId).map((r) => ({ cardId: r.card_id, participantId: r.participant_id })),
       removed: q.removedOfBoard.all(boardId).map((r) => r.card_id)
     }),
+    lastChange: async (workshopId) => q.lastChange.get(workshopId)?.at ?? null,
     authors: async (workshopId) =>
       q.authors
         .all(workshopId)

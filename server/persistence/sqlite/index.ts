@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts and present.ts.
+// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts, present.ts and outcomes.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +16,7 @@ import { closedVoteWriter, sqliteVotes } from './votes';
 import { agreedVersionWriter, closedConsentWriter, sqliteKeyPoints } from './keypoints';
 import { sqlitePresentLinks } from './present';
 import { glossaryWriter, sqliteGlossary } from './glossary';
+import { sqliteOutcomes } from './outcomes';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -92,6 +93,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     ...sqliteKeyPoints(db),
     ...sqlitePresentLinks(db),
     ...sqliteGlossary(db),
+    outcomes: sqliteOutcomes(db),
     async ping() {
       if (wal.broken) throw wal.broken;
       ping.get();

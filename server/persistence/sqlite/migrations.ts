@@ -210,10 +210,43 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX glossary_terms_by_key ON glossary_terms(workshop_id, term_key);
   `,
-  // 10 belongs to "you said, we did" on another branch, which replaces this empty one when it
-  // merges. A database made on this branch alone (tests, development) has run it empty: throw it
-  // away after the merge.
-  /* 10: kept for "you said, we did" */ ``,
+  /*
+   * 10: "you said, we did": recommendations, their append-only timelines and each person's last
+   * look at them; a workshop may follow an earlier one of its group (after_id, group_id).
+   */ `
+  ALTER TABLE workshops ADD COLUMN after_id TEXT;
+  ALTER TABLE workshops ADD COLUMN group_id TEXT;
+  CREATE INDEX workshops_by_group ON workshops(group_id) WHERE group_id IS NOT NULL;
+  CREATE TABLE recommendations (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    addressed_to TEXT NOT NULL,
+    source TEXT,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    UNIQUE (workshop_id, number)
+  );
+  CREATE TABLE recommendation_entries (
+    recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq > 0),
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    by_role TEXT NOT NULL,
+    change TEXT NOT NULL,
+    PRIMARY KEY (recommendation_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX recommendation_entries_by_workshop ON recommendation_entries(workshop_id);
+  -- A timeline is append-only: nothing may rewrite an entry (a correction is a new entry).
+  CREATE TRIGGER recommendation_entries_append_only BEFORE UPDATE ON recommendation_entries
+  BEGIN SELECT RAISE(ABORT, 'a recommendation timeline is append-only'); END;
+  CREATE TABLE outcome_visits (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    seen_at INTEGER NOT NULL,
+    since INTEGER
+  );
+  `,
   /*
    * 11: present links (/p/<token>: the present view of one workshop and nothing else). At most one
    * works per workshop (a partial unique index); renewing turns it off and adds another.

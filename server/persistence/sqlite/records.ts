@@ -40,6 +40,8 @@ interface WorkshopRow {
   ended_at: number | null;
   context: string;
   question_check: string | null;
+  after_id: string | null;
+  group_id: string | null;
 }
 interface BoardRow {
   id: string;
@@ -91,7 +93,9 @@ const toWorkshop = (r: WorkshopRow): WorkshopRecord => ({
   createdAt: r.created_at,
   endedAt: r.ended_at,
   context: r.context,
-  questionCheck: r.question_check ? (JSON.parse(r.question_check) as QuestionCheck) : null
+  questionCheck: r.question_check ? (JSON.parse(r.question_check) as QuestionCheck) : null,
+  after: r.after_id,
+  group: r.group_id
 });
 const toBoard = (r: BoardRow): BoardRecord => ({ id: r.id, workshopId: r.workshop_id, title: r.title, position: r.position });
 const toInvite = (r: InviteRow): InviteRecord => ({
@@ -197,8 +201,8 @@ export function sqliteRecords(
 } {
   const q = {
     insertWorkshop: db.prepare(
-      `INSERT INTO workshops (id, title, question, code, created_at, context, question_check)
-       VALUES (@id, @title, @question, @code, @createdAt, @context, @questionCheck)`
+      `INSERT INTO workshops (id, title, question, code, created_at, context, question_check, after_id, group_id)
+       VALUES (@id, @title, @question, @code, @createdAt, @context, @questionCheck, @after, @group)`
     ),
     setQuestion: db.prepare('UPDATE workshops SET question = @question, context = @context, question_check = @check WHERE id = @id'),
     insertBoard: db.prepare('INSERT INTO boards (id, workshop_id, title, position) VALUES (@id, @workshopId, @title, @position)'),
@@ -215,6 +219,7 @@ export function sqliteRecords(
     markDeleted: db.prepare('INSERT OR REPLACE INTO deleted_workshops (id, deleted_at) VALUES (@id, @at)'),
     deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_workshops WHERE id = ?'),
     endedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE ended_at IS NOT NULL AND ended_at < ?'),
+    group: db.prepare<[string, string], WorkshopRow>('SELECT * FROM workshops WHERE id = ? OR group_id = ? ORDER BY created_at, rowid'),
 
     invite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token = ?'),
     invites: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE workshop_id = ? ORDER BY created_at'),
@@ -305,7 +310,9 @@ export function sqliteRecords(
       code: w.code,
       createdAt: w.createdAt,
       context: w.context ?? '',
-      questionCheck: w.questionCheck ? JSON.stringify(w.questionCheck) : null
+      questionCheck: w.questionCheck ? JSON.stringify(w.questionCheck) : null,
+      after: w.after ?? null,
+      group: w.group ?? null
     });
     for (const b of input.boards) q.insertBoard.run(b);
     for (const i of input.invites) q.insertInvite.run(i);
@@ -384,7 +391,8 @@ export function sqliteRecords(
         void q.setQuestion.run({ id, question, context, check: JSON.stringify(check) }),
       delete: async (id) => deleteWorkshop(id),
       deletedAt: async (id) => q.deletedAt.get(id)?.deleted_at ?? null,
-      endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id)
+      endedBefore: async (before) => q.endedBefore.all(before).map((r) => r.id),
+      group: async (groupId) => q.group.all(groupId, groupId).map(toWorkshop)
     },
     people: {
       add: async (p, hash) => addParticipant(p, hash),

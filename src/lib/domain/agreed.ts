@@ -135,11 +135,20 @@ export function agreedWords(v: Pick<AgreedVersion, 'number' | 'agreedAt'>, timeZ
 }
 
 /** "1 Dec 14:05". */
+// One pair of formatters per time zone: making one costs far more than using it.
+const shortFormats = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
 export function shortDate(at: number, timeZone?: string): string {
+  let f = shortFormats.get(timeZone ?? '');
+  if (!f) {
+    f = {
+      day: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }),
+      time: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone })
+    };
+    shortFormats.set(timeZone ?? '', f);
+  }
   const d = new Date(at);
-  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d);
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(d);
-  return `${day} ${time}`;
+  return `${f.day.format(d)} ${f.time.format(d)}`;
 }
 
 /** A source's kind from its id. */

@@ -15,6 +15,7 @@ import type { Command, CommandResult } from '$lib/protocol/session';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
 import type { PresentCredentials, PresentViewer } from '../../../server/present';
 import type { PresentView } from '$lib/protocol/session';
+import type { OutcomeService } from '../../../server/outcomes';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer };
 
@@ -29,7 +30,15 @@ export interface App {
   trustProxy: boolean;
   /** PUBLIC_URL, when set. */
   publicUrl: string | null;
-  createWorkshop(input: { title: unknown; question: unknown; context?: unknown }, address: string): Promise<CreatedWorkshop>;
+  /**
+   * With `after`, the next workshop of that one's group: `sessionIn` gives this request's session
+   * in a workshop, and only a facilitator of `after` may (401 without a session there, 403 otherwise).
+   */
+  createWorkshop(
+    input: { title: unknown; question: unknown; context?: unknown; after?: unknown },
+    address: string,
+    sessionIn?: (workshopId: string) => Promise<SessionInfo | null>
+  ): Promise<CreatedWorkshop>;
   /** Refused (403 forbidden) for a device whose person was removed from the workshop. */
   join(target: JoinTarget, name: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }>;
   /** Whether the person using this device was removed from the workshop (sets the marker when it learns so). */
@@ -76,6 +85,12 @@ export interface App {
   command(participantId: string, command: Command): Promise<CommandResult>;
   /** The workshop's question, its background, glossary and plain words check, as stored (null when it is gone). */
   question(workshopId: string): Promise<QuestionInfo | null>;
+  /**
+   * "You said, we did": recommendations and their timelines (report, create, change), each
+   * person's last look, what to make one from, "Since last time", and when the workshop will be
+   * deleted. Who may is checked inside (server/outcomes.ts); the summary's PDF is briefingPdf.
+   */
+  outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
 }
 
 const KEY = Symbol.for('roundtable.app');

@@ -25,6 +25,8 @@ export function createdBody(base: string, created: CreatedWorkshop) {
     question: created.workshop.question,
     code: created.workshop.code,
     boards: created.boards.map((b) => ({ id: b.id, title: b.title })),
+    // The workshop it follows (POST /api/workshops with `after`), or null.
+    after: created.workshop.after ?? null,
     links: { ...inviteLinks(base, created.invites), present: presentLink(base, created.present) }
   };
 }

@@ -46,8 +46,11 @@ function disposition(kind: 'inline' | 'attachment', b: Briefing, version: Briefi
   );
 }
 
-/** The briefing as a whole HTML file: the print view's blocks and styles, nothing to run. */
-export function briefingHtml(doc: BriefingDocument): string {
+/**
+ * A document as a whole HTML file: the print view's blocks and styles, nothing to run. The
+ * briefing's, and the outcomes summary's (`label` names which in the page's title).
+ */
+export function briefingHtml(doc: BriefingDocument, label = 'briefing'): string {
   const { head, body } = render(BriefingDocumentView, { props: { doc } });
   const title = doc.title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   return `<!doctype html>
@@ -55,7 +58,7 @@ export function briefingHtml(doc: BriefingDocument): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} – briefing</title>
+<title>${title} – ${label}</title>
 <style>body{margin:0;padding:1.5rem;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;background:#fff}@media print{body{padding:0}}</style>
 ${head}
 </head>
@@ -67,6 +70,13 @@ ${body}
 </html>
 `;
 }
+
+/** A file of words and styles: nothing in it may run or load anything. */
+export const FILE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The content type of each of a document's formats. */
+export const FORMAT_TYPES = TYPES;
 
 const refuse = (status: number, code: string, message: string, field?: string) =>
   json({ error: { code, message, ...(field ? { field } : {}) } }, { status, headers: { 'cache-control': 'no-store' } });
@@ -121,9 +131,7 @@ async function briefingFile(event: Pick<RequestEvent, 'params' | 'locals' | 'url
         headers: {
           ...headers,
           'content-disposition': disposition('inline', model, version, 'html'),
-          // A file of words and styles: nothing in it may run or load anything.
-          'content-security-policy':
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+          'content-security-policy': FILE_CSP
         }
       });
     default: {

@@ -2,6 +2,7 @@
 // explains why (deleted, removed) or how to join instead of showing anything, and deletes cookies
 // that no longer work.
 import { ROLE_LABEL } from '$lib/domain/roles';
+import { mayAnswer } from '$lib/domain/outcomes';
 import { clearSessionCookies, deviceOf, ensureHereCookie } from '$lib/server/links';
 import { sessionCookieName } from '$lib/server/credentials';
 
@@ -22,7 +23,12 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const [boards, question] = await Promise.all([locals.app.boards(workshop.id), locals.app.question(workshop.id)]);
+  const [boards, question, report, sinceLastTime] = await Promise.all([
+    locals.app.boards(workshop.id),
+    locals.app.question(workshop.id),
+    locals.app.outcomes.report(workshop.id),
+    locals.app.outcomes.sinceLastTime(workshop)
+  ]);
   // Which boards this page keeps on the device, so the service worker can delete their copies
   // when it finds the device signed out (the cached page keeps its headers).
   setHeaders({ 'x-roundtable-boards': boards.map((b) => b.id).join(',') });
@@ -40,6 +46,14 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     },
     boards: boards.map((b) => b.id),
     board: { id: boards[0].id, title: boards[0].title },
+    // "What happened to our ideas" (/w/<id>/outcomes): offered once there is something to read, and to those who answer.
+    outcomes: {
+      recommendations: report?.counts.total ?? 0,
+      offered: !!workshop.endedAt || !!report?.counts.total || mayAnswer(participant)
+    },
+    // The earlier workshop of the group's recommendations, for a workshop that follows one.
+    sinceLastTime,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     me: {
       id: participant.id,
       name: participant.name,

@@ -4,6 +4,7 @@ import { formatCode } from '$lib/domain/join-code';
 import { GONE_TEXT } from '$lib/protocol/errors';
 import type { Role } from '$lib/domain/roles';
 import { inviteLink, presentLink, qrDataUrl } from '$lib/server/links';
+import { retentionWords } from '$lib/domain/retention';
 
 export const load = async ({ params, locals, url, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store' });
@@ -34,6 +35,8 @@ export const load = async ({ params, locals, url, setHeaders }) => {
     links: { member: memberLink, decisionMaker: link('decisionMaker'), observer: link('observer'), facilitator: link('facilitator') },
     // For the screen at the front of the room: shows the question and how to join, and names nobody.
     present: presentLink(base, await app.presentToken(params.workshopId)),
-    qr: memberLink ? await qrDataUrl(memberLink) : null
+    qr: memberLink ? await qrDataUrl(memberLink) : null,
+    // When retention deletes it, and why (counted from its last activity, not its end).
+    retention: retentionWords(await app.outcomes.retention(session.workshop.id))
   };
 };
