@@ -44,6 +44,31 @@ export async function resendAgreedNaming(ctx: SessionContext, workshopId: string
   for (const v of naming) ctx.notifier()?.agreedKeyPoints(workshopId, publicVersion(v, hidden));
 }
 
+/**
+ * "Remove my name and my cards": their words go from the agreed versions of a board's key points
+ * (the versions keep the rest), and everyone's open page is sent each version that named them
+ * again, so nobody keeps seeing them until a reload (pages replace versions by board and number).
+ */
+export async function forgetAgreedWords(
+  ctx: SessionContext,
+  workshopId: string,
+  boardId: string,
+  cardIds: readonly string[]
+): Promise<void> {
+  const gone = new Set(cardIds);
+  const naming = (await ctx.store.keyPoints.versions(workshopId))
+    .filter(
+      (v) => v.boardId === boardId && v.points.some((p) => p.sources.some((s) => s.kind === 'card' && gone.has(s.id) && s.text !== null))
+    )
+    .map((v) => v.number);
+  await ctx.store.keyPoints.forgetSources(boardId, cardIds);
+  if (!naming.length) return;
+  const hidden = await hiddenByBoard(ctx, workshopId);
+  for (const v of await ctx.store.keyPoints.versions(workshopId)) {
+    if (v.boardId === boardId && naming.includes(v.number)) ctx.notifier()?.agreedKeyPoints(workshopId, publicVersion(v, hidden));
+  }
+}
+
 export async function agreeKeyPoints(
   ctx: SessionContext,
   actor: ParticipantRecord,

@@ -8,7 +8,7 @@ import type { CommandResult } from '../../src/lib/protocol/session';
 import type { ParticipantRecord, Store } from '../persistence/types';
 import { done, type SessionContext } from './context';
 import { closeOpenVotes } from './votes';
-import { closeOpenConsent } from './keypoints';
+import { closeOpenConsent, forgetAgreedWords } from './keypoints';
 
 /**
  * "Remove my name and my cards": deletes the cards recorded as theirs, their drafts and their
@@ -22,9 +22,9 @@ export async function forget(ctx: SessionContext, participant: ParticipantRecord
   for (const board of await ctx.store.workshops.boards(workshopId)) {
     const ids = mine.filter((a) => a.boardId === board.id).map((a) => a.cardId);
     if (!ids.length) continue;
-    // Their words go from agreed versions of the key points too (the versions keep the rest), and
-    // from the sources of recommendations made from their cards.
-    await ctx.store.keyPoints.forgetSources(board.id, ids);
+    // Their words go from agreed versions of the key points too (the versions keep the rest, and
+    // open pages are sent them again), and from the sources of recommendations made from their cards.
+    await forgetAgreedWords(ctx, workshopId, board.id, ids);
     await ctx.store.outcomes.forgetSources(board.id, ids);
     await ctx.boards.edit(board.id, (b) => ids.forEach((id) => b.delete(id)));
   }

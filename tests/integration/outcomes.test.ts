@@ -375,6 +375,41 @@ describe('retention counts from the last activity', () => {
 });
 
 describe('privacy', () => {
+  it("a writer who removes their cards has their words taken out of the agreed key points on everyone's open page, not only after a reload", async () => {
+    const p = await workshop();
+    const boardId = p.w.boards[0].id;
+    const { connectBoard } = await import('../helpers/clients');
+    const { writeCard } = await import('../../src/lib/board/schema');
+    const board = connectBoard(server.wsUrl, boardId, p.member);
+    await board.synced;
+    const cardId = writeCard(board.doc, { lane: 'problems', text: 'Words only Mo wrote' });
+    const peer = server.running.realtime.session.boards;
+    for (let i = 0; !(await peer.read(boardId, (b) => b.has(cardId))); i++) {
+      if (i > 500) throw new Error('the card never reached the server');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    board.destroy();
+    await peer.edit(boardId, (b) => b.addKeyPoint('Letters nobody can read', [cardId]));
+    const facilitator = await connectSession(server.url, p.w.id, p.facilitator);
+    expect(await facilitator.run({ type: 'keypoints.agree', boardId })).toEqual({ ok: true, number: 1 });
+    const heardAgreed = () => facilitator.heard.filter((h) => h.event === 'agreedKeyPoints').map((h) => JSON.stringify(h.args[0]));
+    expect(heardAgreed().at(-1)).toContain('Words only Mo wrote');
+
+    const mo = await connectSession(server.url, p.w.id, p.member);
+    expect(await mo.run({ type: 'me.forget' })).toEqual({ ok: true });
+    mo.disconnect();
+    // The facilitator's open page is sent the agreed version again, without Mo's words.
+    for (let i = 0; heardAgreed().at(-1)!.includes('Words only Mo wrote'); i++) {
+      if (i > 250) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const last = JSON.parse(heardAgreed().at(-1)!);
+    expect(last).toMatchObject({ boardId, number: 1 });
+    expect(JSON.stringify(last)).not.toContain('Words only Mo wrote');
+    expect(last.points[0].sources).toEqual([expect.objectContaining({ kind: 'card', id: cardId, text: null })]);
+    facilitator.disconnect();
+  });
+
   it('a writer who removes their cards takes their words out of the sources of recommendations made from them', async () => {
     const p = await workshop();
     const boardId = p.w.boards[0].id;
