@@ -87,6 +87,15 @@ export async function agreeKeyPoints(
       `This board has ${board.keyPoints.length} key points. Agree at most ${KEY_POINT_RULES.maxPoints} at once: merge or delete some first.`
     );
   }
+  // A point can link more than a version keeps (through the document, or from an archive, which
+  // takes up to 500): never agree part of what it says it comes from.
+  const crowded = board.keyPoints.findIndex((p) => p.sources.length > KEY_POINT_RULES.maxSources);
+  if (crowded >= 0) {
+    return fail(
+      'not_allowed_now',
+      `Key point ${crowded + 1} comes from ${board.keyPoints[crowded].sources.length} cards and themes. An agreed version keeps at most ${KEY_POINT_RULES.maxSources}: group its cards into a theme and link the theme, or unlink some, then mark them agreed.`
+    );
+  }
   const versions = (await ctx.store.keyPoints.versions(workshopId)).filter((v) => v.boardId === boardId);
   const last = versions[versions.length - 1];
   if (last && sameAsAgreed(last, board.keyPoints)) {

@@ -374,6 +374,30 @@ describe('retention counts from the last activity', () => {
   });
 });
 
+describe('agreeing key points', () => {
+  it('[L-KEY-2] refuses a point with more sources than an agreed version keeps, saying what to do, rather than dropping some silently', async () => {
+    const p = await workshop();
+    const boardId = p.w.boards[0].id;
+    const peer = server.running.realtime.session.boards;
+    const many = Array.from({ length: 101 }, (_, i) => `card${i}`);
+    await peer.edit(boardId, (b) => b.addKeyPoint('Nobody reads the letters', many));
+    const socket = await connectSession(server.url, p.w.id, p.facilitator);
+    expect(await socket.run({ type: 'keypoints.agree', boardId })).toEqual({
+      ok: false,
+      error: {
+        code: 'not_allowed_now',
+        message:
+          'Key point 1 comes from 101 cards and themes. An agreed version keeps at most 100: group its cards into a theme and link the theme, or unlink some, then mark them agreed.'
+      }
+    });
+    // At the limit it is agreed, every source kept.
+    await peer.edit(boardId, (b) => b.setSources(b.keyPoints()[0].id, many.slice(0, 100)));
+    expect(await socket.run({ type: 'keypoints.agree', boardId })).toEqual({ ok: true, number: 1 });
+    expect((await server.running.realtime.store.keyPoints.versions(p.w.id))[0].points[0].sources).toHaveLength(100);
+    socket.disconnect();
+  });
+});
+
 describe('privacy', () => {
   it("a writer who removes their cards has their words taken out of the agreed key points on everyone's open page, not only after a reload", async () => {
     const p = await workshop();
