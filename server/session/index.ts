@@ -35,7 +35,8 @@ import { PRESENT_TEXT, type PresentCredentials, type PresentViewer } from '../pr
 
 /** A participant's socket, or a present screen's (which is nobody, and may send nothing). */
 export type SocketData =
-  { kind: 'participant'; session: SessionInfo; bucket: TokenBucket } | { kind: 'present'; viewer: PresentViewer; bucket: TokenBucket };
+  | { kind: 'participant'; session: SessionInfo; bucket: TokenBucket }
+  | { kind: 'present'; viewer: PresentViewer; credentials: PresentCredentials; bucket: TokenBucket };
 
 export type SessionServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -167,7 +168,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       };
       deps.presentViewer(workshopId, credentials).then(
         (viewer) => {
-          socket.data = { kind: 'present', viewer, bucket: bucket() };
+          socket.data = { kind: 'present', viewer, credentials, bucket: bucket() };
           next();
         },
         (err: unknown) => {
@@ -290,6 +291,19 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
   function presentScreen(socket: SessionSocket, viewer: PresentViewer): void {
     const workshopId = viewer.workshop.id;
     void socket.join([presentRoom(workshopId), viewer.via === 'link' ? presentLinkRoom(workshopId) : presentOfRoom(viewer.participantId)]);
+    // Checked again once it is in its rooms: a renewal of the link (or its facilitator losing the
+    // role) after the handshake's check but before this join closed the rooms without this screen
+    // in them, and it stayed on with the old link.
+    if (socket.data.kind === 'present') {
+      deps.presentViewer(workshopId, socket.data.credentials).then(
+        () => undefined,
+        (err: unknown) => {
+          if (!socket.connected) return;
+          socket.emit('removed', { message: AppError.is(err) ? err.message : PRESENT_TEXT.replaced });
+          setImmediate(() => socket.disconnect(true));
+        }
+      );
+    }
     deps.present.build(workshopId).then(
       (view) => view && socket.emit('present', view),
       (err: unknown) => deps.logger.error({ err }, 'could not send the present view to a new screen')
