@@ -287,7 +287,7 @@ export class ForumService {
       );
     const ids = ['workshopId', 'boardId', 'pointId'] as const;
     for (const k of ids) {
-      if (typeof input[k] !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(input[k] as string))
+      if (typeof input[k] !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(input[k]))
         throw new AppError('invalid_input', `${k} must be the id of an agreed key point's ${k.replace('Id', '')}.`, 400, k);
     }
     const { workshopId, boardId, pointId } = input as Record<(typeof ids)[number], string>;
