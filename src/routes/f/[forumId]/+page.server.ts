@@ -26,7 +26,7 @@ export const load = async ({ params, locals, setHeaders, url }) => {
   return {
     signedIn: true as const,
     ...overview,
-    links: { facilitator: forumLink(base, token), join: childLinks.map((t) => forumJoinLink(base, t)) },
+    links: { facilitator: forumLink(base, token ?? ''), join: childLinks.map((t) => forumJoinLink(base, t)) },
     done: url.searchParams.get('done'),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone
   };

@@ -52,49 +52,66 @@ type Values = Record<string, string>;
 const refuse = (status: number, action: string, message: string, values: Values = {}, fieldId = `${action}-form`) =>
   fail(status, { action, errors: { [fieldId]: message }, values });
 
-/** A board command from this page's form, as if sent on the facilitator's socket. */
-async function run(locals: App.Locals, workshopId: string, action: string, command: (boardId: string) => Command) {
+/** The facilitator's session of a form post, or the refusal the page shows. */
+async function facilitator(locals: App.Locals, workshopId: string, action: string, values: Values = {}) {
   const session = await locals.who.session(workshopId);
-  if (!session) return { refused: refuse(401, action, 'Sign in to this workshop first: use your invite link.') };
-  if (session.participant.role !== 'facilitator') return { refused: refuse(403, action, 'Only the facilitator can do that.') };
-  const boardId = (await locals.app.boards(session.workshop.id))[0]?.id ?? '';
-  const result = await locals.app.command(session.participant.id, command(boardId));
-  if (!result.ok) {
-    const status = result.error.code === 'forbidden' ? 403 : result.error.code === 'invalid_payload' ? 400 : 409;
-    return { refused: refuse(status, action, result.error.message) };
-  }
+  if (!session) return { refused: refuse(401, action, 'Sign in to this workshop first: use your invite link.', values) };
+  if (session.participant.role !== 'facilitator') return { refused: refuse(403, action, 'Only the facilitator can do that.', values) };
   return { session };
+}
+
+/** A board command from this page's form, as if sent on the facilitator's socket: its refusal as the page shows it. */
+async function run(locals: App.Locals, participantId: string, workshopId: string, action: string, command: (boardId: string) => Command) {
+  const boardId = (await locals.app.boards(workshopId))[0]?.id ?? '';
+  const result = await locals.app.command(participantId, command(boardId));
+  if (result.ok) return null;
+  const status = result.error.code === 'forbidden' ? 403 : result.error.code === 'invalid_payload' ? 400 : 409;
+  return refuse(status, action, result.error.message);
 }
 
 export const actions = {
   bring: async ({ params, request, locals }) => {
     const form = await request.formData();
+    const { session, refused } = await facilitator(locals, params.workshopId, 'bring');
+    if (refused) return refused;
     const pointIds = form.getAll('point').filter((v): v is string => typeof v === 'string');
     if (!pointIds.length) return refuse(400, 'bring', 'Choose at least one point to bring onto the board.', {}, 'bring-points');
-    const { refused } = await run(locals, params.workshopId, 'bring', (boardId) => ({
+    const failed = await run(locals, session.participant.id, session.workshop.id, 'bring', (boardId) => ({
       type: 'rollup.bring',
       boardId,
       lane: 'problems',
       pointIds
     }));
-    if (refused) return refused;
+    if (failed) return failed;
     redirect(303, `/w/${params.workshopId}/rollup?done=brought#on-the-board`);
   },
 
   merge: async ({ params, request, locals }) => {
     const form = await request.formData();
+    const { session, refused } = await facilitator(locals, params.workshopId, 'merge');
+    if (refused) return refused;
     const cardIds = form.getAll('card').filter((v): v is string => typeof v === 'string');
     if (cardIds.length < 2) return refuse(400, 'merge', 'Choose at least two cards to merge.', {}, 'merge-cards');
-    const { refused } = await run(locals, params.workshopId, 'merge', (boardId) => ({ type: 'rollup.merge', boardId, cardIds }));
-    if (refused) return refused;
+    const failed = await run(locals, session.participant.id, session.workshop.id, 'merge', (boardId) => ({
+      type: 'rollup.merge',
+      boardId,
+      cardIds
+    }));
+    if (failed) return failed;
     redirect(303, `/w/${params.workshopId}/rollup?done=merged#on-the-board`);
   },
 
   unmerge: async ({ params, request, locals }) => {
     const form = await request.formData();
-    const cardId = field(form, 'card');
-    const { refused } = await run(locals, params.workshopId, 'unmerge', (boardId) => ({ type: 'rollup.unmerge', boardId, cardId }));
+    const { session, refused } = await facilitator(locals, params.workshopId, 'unmerge');
     if (refused) return refused;
+    const cardId = field(form, 'card');
+    const failed = await run(locals, session.participant.id, session.workshop.id, 'unmerge', (boardId) => ({
+      type: 'rollup.unmerge',
+      boardId,
+      cardId
+    }));
+    if (failed) return failed;
     redirect(303, `/w/${params.workshopId}/rollup?done=unmerged#on-the-board`);
   },
 
@@ -102,10 +119,8 @@ export const actions = {
   forum: async ({ params, request, locals }) => {
     const form = await request.formData();
     const values = { link: field(form, 'forum-link') };
-    const session = await locals.who.session(params.workshopId);
-    if (!session) return refuse(401, 'forum', 'Sign in to this workshop first: use your invite link.', values);
-    if (session.participant.role !== 'facilitator')
-      return refuse(403, 'forum', 'Only the facilitator can add this workshop to a forum.', values);
+    const { session, refused } = await facilitator(locals, params.workshopId, 'forum', values);
+    if (refused) return refused;
     try {
       await locals.app.forums.addWorkshop(session.workshop.id, tokenOf(values.link));
     } catch (err) {
