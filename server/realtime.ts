@@ -37,6 +37,7 @@ import { exportArchive, importArchive } from './archive';
 import { keyPointSupport, workshopBriefing } from './briefing/build';
 import { PdfRenderer } from './briefing/pdf';
 import { OutcomeService } from './outcomes';
+import { ForumService } from './forums';
 
 export interface Realtime {
   config: Config;
@@ -116,6 +117,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
   states.openConsent = (workshopId, participants) => turnout.openConsent(workshopId, participants);
+  const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
   const context: SessionContext = {
     store,
     states,
@@ -126,7 +128,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     release,
     turnout,
     notifier: () => notifier,
-    logger
+    logger,
+    forums
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
@@ -193,7 +196,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     presentView: (workshopId) => presentViews.build(workshopId),
     command: (participantId, command) => dispatcher.handle(participantId, command),
     question: (workshopId) => questionInfo(store, workshopId),
-    outcomes
+    outcomes,
+    forums
   };
 
   const realtime: Realtime = {
