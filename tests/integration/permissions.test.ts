@@ -496,6 +496,7 @@ const EXAMPLES = {
   'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
   'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true },
   'me.away': { command: () => ({ type: 'me.away' }) },
+  'me.back': { command: () => ({ type: 'me.back' }) },
   'vote.open': {
     command: (w) => ({ type: 'vote.open', boardId: w.boardId, on: { kind: 'cards' }, votesPerPerson: 3 }),
     before: async (w) => void (await freshCard(w))

@@ -2,6 +2,7 @@
 // joining), so they can be paid or thanked. Pure: the choices and their words, the check of what
 // someone asks for, and how connected time becomes joined, left and minutes active.
 import { normaliseName } from './names';
+import { ROLE_LABEL, type Role } from './roles';
 import { LIMITS } from './text';
 
 export const THANKS_CHOICES = ['payment', 'voucher', 'none'] as const;
@@ -89,4 +90,26 @@ export function attendance(intervals: readonly Interval[], now: number, period: 
     activeMs,
     minutes: Math.round(activeMs / 60_000)
   };
+}
+
+/** One row of the facilitator's export: the name given for the record, never the display name. */
+export interface TimeRow extends Attendance {
+  name: string;
+  role: Role;
+  choice: ThanksChoice;
+}
+
+/** The export's header and cells, with moments written by `date` (the caller guards cells against formula injection). */
+export function timeTable(rows: readonly TimeRow[], date: (ms: number) => string): string[][] {
+  return [
+    ['Name for the record', 'Role', 'Thanks', 'Joined (UTC)', 'Left (UTC)', 'Minutes active'],
+    ...rows.map((r) => [
+      r.name,
+      ROLE_LABEL[r.role],
+      THANKS_LABEL[r.choice],
+      r.joinedAt === null ? '' : date(r.joinedAt),
+      r.leftAt === null ? (r.joinedAt === null ? '' : 'Still here') : date(r.leftAt),
+      String(r.minutes)
+    ])
+  ];
 }
