@@ -1,13 +1,17 @@
 // The store contract (tests/contract/store-contract.ts) run against the Postgres store on a real
 // Postgres (tests/helpers/postgres.ts), each store in a schema of its own. Then what only Postgres
 // does: its migrations table, refusing a newer schema, the append-only timeline in the database
-// itself, a clear message for a database it cannot reach.
+// itself, a clear message for a database it cannot reach, a failing health check once it is gone.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openPostgresStore } from '../../server/persistence/postgres/index';
 import { MIGRATIONS } from '../../server/persistence/postgres/migrations';
 import { storeContract, workshopFixture } from '../contract/store-contract';
 import { testDatabase, type TestDatabase } from '../helpers/postgres';
+import { freePort, spawnServer } from '../helpers/process-server';
+import { tempDataDir } from '../helpers/server';
 
 let database: Promise<TestDatabase> | null = null;
 const db = () => (database ??= testDatabase());
@@ -80,5 +84,41 @@ describe('postgres database', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/Could not open the Postgres database at 127\.0\.0\.1:1\/roundtable/);
     expect((failure as Error).message).not.toMatch(/secret-password/);
+  });
+});
+
+describe('a server on Postgres', () => {
+  it('that cannot reach its database says so and does not start (never half-working)', async () => {
+    const dataDir = tempDataDir('roundtable-pg-unreachable-');
+    const failure = await spawnServer(dataDir, await freePort(), {
+      DATABASE_URL: 'postgres://rt:secret-password@127.0.0.1:1/roundtable'
+    }).catch((err: Error) => err);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(
+      /Roundtable could not start: Could not open the Postgres database at 127\.0\.0\.1:1\/roundtable/
+    );
+    expect((failure as Error).message).not.toMatch(/secret-password/);
+    expect(fs.existsSync(path.join(dataDir, 'roundtable.sqlite'))).toBe(false);
+  });
+
+  it('fails its health check once its database is gone, as /healthz reports', async () => {
+    const { url, freshSchema } = await db();
+    const warnings: string[] = [];
+    const logger = { warn: (_d: object, m: string) => void warnings.push(m), error: (_d: object, m: string) => void warnings.push(m) };
+    const store = await openPostgresStore(url, { schema: await freshSchema(), logger });
+    await store.ping();
+    const name = new URL(url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: url.replace(`/${name}`, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+    database = null; // later tests in this file get a new one
+    await expect(store.ping()).rejects.toThrow();
+    // The idle connection Postgres cut was reported, and did not take the process down.
+    expect(warnings).toContain('a Postgres connection was lost; it will be replaced');
+    await store.close();
   });
 });
