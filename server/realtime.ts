@@ -38,6 +38,7 @@ import { exportArchive, importArchive } from './archive';
 import { keyPointSupport, workshopBriefing } from './briefing/build';
 import { PdfRenderer } from './briefing/pdf';
 import { OutcomeService } from './outcomes';
+import { ForumService } from './forums';
 
 export interface Realtime {
   config: Config;
@@ -129,6 +130,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
   states.openConsent = (workshopId, participants) => turnout.openConsent(workshopId, participants);
+  const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
   const context: SessionContext = {
     store,
     states,
@@ -139,7 +141,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     release,
     turnout,
     notifier: () => notifier,
-    logger
+    logger,
+    forums
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
@@ -206,7 +209,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     presentView: (workshopId) => presentViews.build(workshopId),
     command: (participantId, command) => dispatcher.handle(participantId, command),
     question: (workshopId) => questionInfo(store, workshopId),
-    outcomes
+    outcomes,
+    forums
   };
 
   const realtime: Realtime = {

@@ -8,6 +8,7 @@ import type { BoardConnections, BoardPeer, Notifier } from './ports';
 import type { Release } from './release';
 import type { FacilitationStates } from './states';
 import type { Turnout } from './turnout';
+import type { ForumService } from '../forums';
 
 export interface SessionContext {
   store: Store;
@@ -21,6 +22,8 @@ export interface SessionContext {
   turnout: Turnout;
   notifier: () => Notifier | null;
   logger: Logger;
+  /** Forums: roll-up onto a board (rollup.bring, merge, unmerge). */
+  forums: ForumService;
 }
 
 export const fail = (code: CommandError['code'], message: string): CommandFailure => ({ ok: false, error: { code, message } });

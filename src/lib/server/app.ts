@@ -16,6 +16,7 @@ import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } fr
 import type { PresentCredentials, PresentViewer } from '../../../server/present';
 import type { PresentView } from '$lib/protocol/session';
 import type { OutcomeService } from '../../../server/outcomes';
+import type { ForumService } from '../../../server/forums';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer };
 
@@ -91,6 +92,28 @@ export interface App {
    * deleted. Who may is checked inside (server/outcomes.ts); the summary's PDF is briefingPdf.
    */
   outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
+  /**
+   * Forums: making one, who its facilitators are (its link), its workshops, joining a parent,
+   * sharing points up and withdrawing them, what a forum sees, and a workshop's rolled-up cards
+   * with where they came from (server/forums.ts). Who may is checked inside, from the forum link.
+   */
+  forums: Pick<
+    ForumService,
+    | 'create'
+    | 'open'
+    | 'facilitator'
+    | 'childLink'
+    | 'joinParent'
+    | 'addWorkshop'
+    | 'adopt'
+    | 'share'
+    | 'withdraw'
+    | 'overview'
+    | 'sharedView'
+    | 'rollupScope'
+    | 'rollupOptions'
+    | 'rollupCards'
+  >;
 }
 
 const KEY = Symbol.for('roundtable.app');
