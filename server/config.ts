@@ -25,6 +25,11 @@ export interface Config {
   sqliteSynchronous: Synchronous;
   /** Stored updates per board before they are folded into a snapshot. */
   compactEvery: number;
+  /**
+   * DATABASE_URL: a Postgres database to use as the store instead of the SQLite file (several
+   * server processes can share one). Null: SQLite in DATA_DIR, the laptop default.
+   */
+  databaseUrl: string | null;
   limits: Limits;
 }
 
@@ -123,6 +128,7 @@ const KNOWN = new Set([
   'RETENTION_DAYS',
   'SQLITE_SYNCHRONOUS',
   'COMPACT_EVERY',
+  'DATABASE_URL',
   ...Object.values(LIMIT_SPECS).map((s) => s.env)
 ]);
 
@@ -185,6 +191,31 @@ function origin(name: string, raw: string): string {
   return url.origin;
 }
 
+/** An address with its password hidden, for messages. */
+function withoutPassword(raw: string): string {
+  return raw.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
+/** DATABASE_URL: a postgres:// (or postgresql://) address with a database name, or nothing. */
+function databaseUrl(raw: string | undefined): string | null {
+  if (!set(raw)) return null;
+  const value = raw.trim();
+  const example = 'postgres://user:password@host:5432/roundtable';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`DATABASE_URL must be a Postgres address like ${example}, got "${withoutPassword(value)}"`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// (like ${example}), got "${withoutPassword(value)}"`);
+  }
+  if (!url.pathname || url.pathname === '/') {
+    throw new ConfigError(`DATABASE_URL must name the database after the host (like ${example}), got "${withoutPassword(value)}"`);
+  }
+  return value;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const name of Object.keys(env)) {
     if ((name.startsWith('LIMIT_') || name.startsWith('SQLITE_')) && !KNOWN.has(name)) {
@@ -218,6 +249,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Case does not matter ("full" is FULL); anything else is refused, never quietly NORMAL.
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', (s) => s.toUpperCase()),
     compactEvery: whole(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     limits
   };
 }

@@ -33,6 +33,7 @@ import {
   type VoteRecord,
   type WorkshopRecord
 } from './types';
+import { foldBoard } from './fold';
 
 /** A copy, so callers can never change what the store holds by changing what it returned. */
 const clone = <T>(v: T): T => structuredClone(v);
@@ -148,19 +149,29 @@ export function openMemoryStore(): Store {
       durable: async () => open(),
       async load(boardId) {
         const snap = snapshots.get(boardId);
-        const list = (updates.get(boardId) ?? []).filter((u) => u.id > (snap?.uptoId ?? 0));
+        const list = updates.get(boardId) ?? [];
         return {
           snapshot: snap ? snap.data.slice() : null,
           updates: list.map((u) => u.data.slice()),
           lastUpdateId: list.length ? list[list.length - 1].id : (snap?.uptoId ?? 0)
         };
       },
-      async compact(boardId, snapshot, uptoId) {
+      // One thread is the board's lock: nothing can append between the read and the write below.
+      async compact(boardId, snapshot) {
         if (!boards.has(boardId)) return;
-        snapshots.set(boardId, { data: snapshot.slice(), uptoId, at: Date.now() });
+        const folded = updates.get(boardId) ?? [];
+        const snap = snapshots.get(boardId);
+        const data = foldBoard(
+          snapshot,
+          snap?.data ?? null,
+          folded.map((u) => u.data)
+        );
+        const uptoId = Math.max(snap?.uptoId ?? 0, ...folded.map((u) => u.id));
+        snapshots.set(boardId, { data: data === snapshot ? snapshot.slice() : data, uptoId, at: Date.now() });
+        const gone = new Set(folded.map((u) => u.id));
         updates.set(
           boardId,
-          (updates.get(boardId) ?? []).filter((u) => u.id > uptoId)
+          (updates.get(boardId) ?? []).filter((u) => !gone.has(u.id))
         );
       },
       pendingCount: async (boardId) => (updates.get(boardId) ?? []).length,

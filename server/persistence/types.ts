@@ -176,9 +176,9 @@ export interface WorkshopContents {
 export interface StoredBoard {
   /** The compacted state, or null when the board was never compacted. */
   snapshot: Uint8Array | null;
-  /** Updates appended after the snapshot, oldest first. */
+  /** Updates stored and not yet folded into the snapshot, by id. */
   updates: Uint8Array[];
-  /** Id of the newest update included above (0 when none). */
+  /** The highest id among those updates, or the highest folded into the snapshot (0 when none). */
   lastUpdateId: number;
 }
 
@@ -205,12 +205,16 @@ export interface BoardLog {
    * Updates are relayed only after it resolves. Rejects if the disk reports an error.
    */
   durable(): Promise<void>;
+  /** The board's snapshot and every update stored for it (read at one moment: never half of a compaction). */
   load(boardId: string): Promise<StoredBoard>;
   /**
-   * Replaces the snapshot with `snapshot`, which must contain every update with id <= uptoId,
-   * and deletes those updates, in one transaction.
+   * Folds `snapshot` (the caller's whole document, which may also hold edits not stored yet), the
+   * stored snapshot and every update stored for the board into a new snapshot (foldBoard), and
+   * deletes exactly the updates it read, in one transaction under the board's lock. An update
+   * another writer commits meanwhile is not read, so it stays. Nothing here trusts ids as a
+   * cursor: with several writers, sequence ids commit out of order.
    */
-  compact(boardId: string, snapshot: Uint8Array, uptoId: number): Promise<void>;
+  compact(boardId: string, snapshot: Uint8Array): Promise<void>;
   /** Number of updates stored after the snapshot. */
   pendingCount(boardId: string): Promise<number>;
   /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */

@@ -255,15 +255,16 @@ export class RelayQueue {
   }
 
   /**
-   * Folds a room's update log into one snapshot, between commits. The snapshot holds at least
-   * every stored update (it is the whole document, pending edits included).
+   * Folds a room's update log into one snapshot, between commits. The store merges the room's
+   * whole document (pending edits included) with what it has stored, so an edit another process
+   * stored that this room has not received yet is kept.
    */
   compact(room: Room): Promise<void> {
     return this.exclusive(async () => {
       if (!this.opts.isCurrent(room) || room.updatesSinceSnapshot === 0) return;
       try {
         const snapshot = Y.encodeStateAsUpdate(room.doc);
-        await this.opts.log.compact(room.boardId, snapshot, room.lastStoredId);
+        await this.opts.log.compact(room.boardId, snapshot);
         room.updatesSinceSnapshot = 0;
         room.approxBytes = snapshot.length;
         // Joiners get this same snapshot, unless it holds edits not stored yet.
