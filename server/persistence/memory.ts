@@ -769,6 +769,7 @@ export function openMemoryStore(): Store {
         for (const r of remove) rollups.delete(`${r.boardId}/${r.cardId}`);
         for (const r of add) rollups.set(`${r.boardId}/${r.cardId}`, clone(r));
       }
+    },
     involvement: {
       async add(record) {
         const p = participants.get(record.participantId);

@@ -632,6 +632,8 @@ export interface ForumStore {
   rollups(workshopId: string): Promise<RollupCardRecord[]>;
   /** Removes these cards' records and adds others, in one transaction (a roll-up, a merge, an unmerge). */
   replaceRollups(remove: ReadonlyArray<{ boardId: string; cardId: string }>, add: readonly RollupCardRecord[]): Promise<void>;
+}
+
 /**
  * Someone who ticked "Record my time" when joining: the name for the record (not their display
  * name, and never stored beside anything they wrote) and how they would like to be thanked.
