@@ -25,6 +25,8 @@ export interface Config {
   sqliteSynchronous: Synchronous;
   /** Stored updates per board before they are folded into a snapshot. */
   compactEvery: number;
+  /** Redis, for what several processes share (REDIS_URL); null runs one process on its own. */
+  redisUrl: string | null;
   limits: Limits;
 }
 
@@ -113,6 +115,7 @@ const KNOWN = new Set([
   'RETENTION_DAYS',
   'SQLITE_SYNCHRONOUS',
   'COMPACT_EVERY',
+  'REDIS_URL',
   ...Object.values(LIMIT_SPECS).map((s) => s.env)
 ]);
 
@@ -175,6 +178,22 @@ function origin(name: string, raw: string): string {
   return url.origin;
 }
 
+/** REDIS_URL: redis:// or rediss:// with a host; anything else stops the server at start. */
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`REDIS_URL must be an address like redis://localhost:6379, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// and name a host, got "${url.protocol}//${url.host}"`);
+  }
+  return raw;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const name of Object.keys(env)) {
     if ((name.startsWith('LIMIT_') || name.startsWith('SQLITE_')) && !KNOWN.has(name)) {
@@ -208,6 +227,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Case does not matter ("full" is FULL); anything else is refused, never quietly NORMAL.
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', (s) => s.toUpperCase()),
     compactEvery: whole(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
+    redisUrl: redisUrl(env),
     limits
   };
 }

@@ -5,7 +5,7 @@
 // of its own kind: it joins only its workshop's present rooms, hears only `present`, counts as
 // nobody, and has every command refused.
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
   PROTOCOL_VERSION,
@@ -74,6 +74,8 @@ export interface SessionServerDeps {
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
+  /** socket.io's adapter across processes (the Redis streams adapter with REDIS_URL). */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface SessionTransport {
@@ -86,6 +88,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: deps.limits.socketPayloadBytes,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     allowRequest: (req, callback) => {
       const ok = deps.originAllowed(req);
       callback(ok ? null : 'Connections from other websites are not allowed.', ok);
@@ -122,9 +125,10 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
         const s = io.sockets.sockets.get(socket);
         if (s?.data.kind !== 'participant') continue;
         s.data.session = { ...s.data.session, participant };
-        if (participant.role === 'facilitator') void s.join(facilitatorRoom(participant.workshopId));
-        else void s.leave(facilitatorRoom(participant.workshopId));
       }
+      // Through the adapter, so their sockets on other processes join or leave too.
+      if (participant.role === 'facilitator') io.in(room).socketsJoin(facilitatorRoom(participant.workshopId));
+      else io.in(room).socketsLeave(facilitatorRoom(participant.workshopId));
       // A present screen opened with the facilitator's session goes with the role.
       if (participant.role !== 'facilitator') closeRoom(presentOfRoom(participant.id), PRESENT_TEXT.notFacilitator);
     },
