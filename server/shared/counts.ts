@@ -50,7 +50,8 @@ export class RedisConnectionCounts extends LocalConnectionCounts {
       const all = await this.redis.client.hgetall(key(participantId));
       const alive = await this.redis.alive(Object.keys(all));
       let total = local;
-      for (const [processId, n] of Object.entries(all)) if (processId !== this.redis.processId && alive.has(processId)) total += Number(n) || 0;
+      for (const [processId, n] of Object.entries(all))
+        if (processId !== this.redis.processId && alive.has(processId)) total += Number(n) || 0;
       return total;
     } catch {
       return local;
@@ -70,7 +71,10 @@ export class RedisConnectionCounts extends LocalConnectionCounts {
   private write(participantId: string, n: number): void {
     if (this.redis.client.status !== 'ready') return;
     const k = key(participantId);
-    const done = n > 0 ? this.redis.client.multi().hset(k, this.redis.processId, n).expire(k, TTL_SECONDS).exec() : this.redis.client.hdel(k, this.redis.processId);
+    const done =
+      n > 0
+        ? this.redis.client.multi().hset(k, this.redis.processId, n).expire(k, TTL_SECONDS).exec()
+        : this.redis.client.hdel(k, this.redis.processId);
     done.catch(() => undefined);
   }
 }

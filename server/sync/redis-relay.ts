@@ -124,7 +124,7 @@ export class RedisRelay extends LocalRelay {
       const boards = [...this.cursors.keys()];
       try {
         this.blocked = true;
-        const answer = (await this.reader.xreadBuffer(
+        const answer = await this.reader.xreadBuffer(
           'COUNT',
           READ_COUNT,
           'BLOCK',
@@ -132,7 +132,7 @@ export class RedisRelay extends LocalRelay {
           'STREAMS',
           ...boards.map(streamKey),
           ...boards.map((b) => this.cursors.get(b)!)
-        ));
+        );
         this.blocked = false;
         for (const [key, entries] of answer ?? []) this.deliver(key.toString().slice(STREAM_PREFIX.length), entries);
       } catch (err) {
