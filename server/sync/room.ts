@@ -355,7 +355,9 @@ export class Room {
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
       if (owner && owner !== conn) continue;
-      if (this.remoteOwners.has(entry.clientId)) continue;
+      // A page that held this id through another process has come here (that process died, or
+      // the proxy sent it elsewhere): the connection here speaks for it from now on.
+      if (!owner && entry.state !== null) this.remoteOwners.delete(entry.clientId);
       if (!owner) {
         if (entry.state === null || conn.clientIds.size >= maxIds) continue;
         const before = this.claimedBy.get(entry.clientId);
@@ -400,7 +402,6 @@ export class Room {
 
   /** Whether another live connection owns this Yjs client id in presence, or another participant did. */
   ownedByAnother(clientId: number, conn: SyncConnection): boolean {
-    if (this.remoteOwners.has(clientId)) return true;
     const owner = this.owners.get(clientId);
     if (owner !== undefined) return owner !== conn;
     const before = this.claimedBy.get(clientId);
