@@ -43,6 +43,7 @@ import { RedisRelay } from './sync/redis-relay';
 import { RedisConnectionCounts } from './shared/counts';
 import { memoryLimiters, redisLimiters } from './shared/limiters';
 import { Bus } from './shared/bus';
+import { SharedOnline } from './shared/online';
 import type { BoardConnections } from './session/ports';
 
 export interface Realtime {
@@ -83,6 +84,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   // Without a configured public URL, links use the address the server was reached on first.
   let linkBase: string | null = config.publicUrl;
   let notifier: Notifier | null = null;
+  let sharedOnline: SharedOnline | null = null;
   const allowed = (req: IncomingMessage) => originAllowed(nodeRequest(req), config.publicUrl, config.extraOrigins);
 
   const states = new FacilitationStates(store, logger, () => notifier);
@@ -165,6 +167,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
           return sync.closeParticipant(event.participantId, event.reason);
         case 'dropBoards':
           return sync.dropBoards(event.boardIds);
+        case 'online':
+        case 'hello':
+          return; // server/shared/online.ts
         default: {
           const never: never = event;
           return never;
@@ -296,7 +301,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         limits: config.limits,
         logger,
         // socket.io across processes; the streams adapter (unlike pub/sub) survives a Redis restart.
-        adapter: redis ? createAdapter(redis.client) : undefined
+        adapter: redis ? createAdapter(redis.client) : undefined,
+        shareOnline: redis && bus ? (local) => (sharedOnline = new SharedOnline(redis, bus, local)) : undefined
       });
       notifier = transport.notifier;
       realtime.io = transport.io;
@@ -330,6 +336,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       await release.close();
       await sync.close();
       if (realtime.io) await realtime.io.close();
+      sharedOnline?.close();
       bus?.close();
       await redis?.close();
       await store.close();

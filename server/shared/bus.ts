@@ -9,25 +9,38 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ParticipantRecord } from '../persistence/types';
 import type { SharedRedis } from './redis';
+import type { OnlineHere } from './online';
 
 export type BusEvent =
   | { kind: 'state'; workshopId: string }
   | { kind: 'participant'; participant: ParticipantRecord }
   | { kind: 'close'; participantId: string; reason: 'removed' | 'forbidden' }
-  | { kind: 'dropBoards'; boardIds: string[] };
+  | { kind: 'dropBoards'; boardIds: string[] }
+  | { kind: 'online'; workshopId: string; from: string; here: OnlineHere }
+  | { kind: 'hello' };
 
 const CHANNEL = 'rt:events';
 
 export class Bus {
   private subscriber: Redis;
   private handlers: ((event: BusEvent) => void)[] = [];
+  private subscribedListeners: (() => void)[] = [];
 
   constructor(
     private redis: SharedRedis,
     private logger: Logger
   ) {
     this.subscriber = redis.duplicate('events');
-    this.subscriber.subscribe(CHANNEL).catch((err: unknown) => logger.error({ err }, 'could not subscribe to Redis events'));
+    this.subscriber.subscribe(CHANNEL).then(
+      () => this.subscribedListeners.forEach((l) => l()),
+      (err: unknown) => logger.error({ err }, 'could not subscribe to Redis events')
+    );
+    // ioredis subscribes again by itself after a reconnect, as the connection becomes ready.
+    let first = true;
+    this.subscriber.on('ready', () => {
+      if (first) return void (first = false);
+      setTimeout(() => this.subscribedListeners.forEach((l) => l()), 100).unref();
+    });
     this.subscriber.on('message', (_channel: string, raw: string) => {
       let message: { from: string; event: BusEvent };
       try {
@@ -50,6 +63,11 @@ export class Bus {
     this.redis.client
       .publish(CHANNEL, JSON.stringify({ from: this.redis.processId, event }))
       .catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'could not tell the other processes'));
+  }
+
+  /** Calls `listener` once this process hears events (at start, and again after each reconnect). */
+  onSubscribed(listener: () => void): void {
+    this.subscribedListeners.push(listener);
   }
 
   on(handler: (event: BusEvent) => void): void {

@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { HEARTBEAT_EVERY_MS, type SharedRedis } from '../shared/redis';
-import { LocalRelay, type BoardSubscriber } from './relay';
+import { LocalRelay, type BoardSubscriber, type PresenceNews } from './relay';
 import type { SealedUpdate } from './room';
 
 const STREAM_PREFIX = 'rt:board:';
@@ -72,8 +72,8 @@ export class RedisRelay extends LocalRelay {
     super.publish(boardId, update);
   }
 
-  override publishPresence(boardId: string, update: Uint8Array): void {
-    this.append(boardId, 'p', update);
+  override publishPresence(boardId: string, news: PresenceNews): void {
+    this.append(boardId, 'p', news.update, JSON.stringify(news.owners));
   }
 
   override subscribe(boardId: string, subscriber: BoardSubscriber): () => void {
@@ -88,7 +88,7 @@ export class RedisRelay extends LocalRelay {
     };
   }
 
-  private append(boardId: string, kind: Kind, data: Uint8Array): void {
+  private append(boardId: string, kind: Kind, data: Uint8Array, owners = ''): void {
     this.redis.client
       .xadd(
         streamKey(boardId),
@@ -100,6 +100,8 @@ export class RedisRelay extends LocalRelay {
         this.redis.processId,
         'k',
         kind,
+        'o',
+        owners,
         'd',
         Buffer.from(data.buffer, data.byteOffset, data.byteLength)
       )
@@ -157,7 +159,8 @@ export class RedisRelay extends LocalRelay {
       for (const s of this.subscribers.get(boardId) ?? []) {
         try {
           if (kind === 'u') s.remote?.(data);
-          else if (kind === 'p') s.remotePresence?.(from, data);
+          else if (kind === 'p')
+            s.remotePresence?.(from, { update: data, owners: JSON.parse(f.o?.toString() || '{}') as Record<string, string> });
         } catch (err) {
           // A malformed entry must not stop the board's other entries, or other boards.
           this.logger.error({ err, boardId }, 'could not apply an update from another process');

@@ -6,6 +6,13 @@
 // cluster).
 import type { SealedUpdate } from './room';
 
+/** Presence changed on one process: an awareness update, and whose page each client id is. */
+export interface PresenceNews {
+  update: Uint8Array;
+  /** Client id -> participant id. */
+  owners: Record<string, string>;
+}
+
 /** A room, as a relay sees it. Only `sealed` is needed in one process. */
 export interface BoardSubscriber {
   /** This process's durable update. */
@@ -13,7 +20,7 @@ export interface BoardSubscriber {
   /** Another process's durable update (stored there before it was appended to the stream). */
   remote?(update: Uint8Array): void;
   /** Presence (an awareness update) from people on another process. */
-  remotePresence?(processId: string, update: Uint8Array): void;
+  remotePresence?(processId: string, news: PresenceNews): void;
   /** A process stopped answering its heartbeat: its people leave presence. */
   processGone?(processId: string): void;
   /** Updates may have been missed (Redis went away): read the board back from the store. */
@@ -28,7 +35,7 @@ export interface BoardRelay {
   /** Whether presence goes to other processes (publishPresence does something). */
   readonly sharesPresence: boolean;
   /** Presence changed by people on this process, for other processes' rooms of the board. */
-  publishPresence(boardId: string, update: Uint8Array): void;
+  publishPresence(boardId: string, news: PresenceNews): void;
   /** Calls `subscriber` with every update published for `boardId`; returns the unsubscribe. */
   subscribe(boardId: string, subscriber: BoardSubscriber): () => void;
   close(): Promise<void>;
@@ -43,7 +50,7 @@ export class LocalRelay implements BoardRelay {
     for (const s of this.subscribers.get(boardId) ?? []) s.sealed(update);
   }
 
-  publishPresence(_boardId: string, _update: Uint8Array): void {
+  publishPresence(_boardId: string, _news: PresenceNews): void {
     // One process: presence is relayed by the room itself.
   }
 

@@ -15,6 +15,7 @@ import {
   type AwarenessEntry
 } from './messages';
 import { sanitisePresence, type PresenceIdentity } from './presence';
+import type { PresenceNews } from './relay';
 import { SyncConnection, prepare, type Outgoing } from './connection';
 import { authorsOf, boundSnapshot, cardsAddedIn, cardsOf, cardsRemovedIn } from '../../src/lib/board/schema';
 import { REMOVED_RULES, removedByOf } from '../../src/lib/domain/removed';
@@ -115,7 +116,7 @@ export class Room {
   /** Set when a remote update changed the doc (see applyRemote). */
   private remoteChanged = false;
   /** Client ids whose presence came from another process, and which one. */
-  private remoteOwners = new Map<number, string>();
+  private remoteOwners = new Map<number, { processId: string; participantId: string }>();
   /** Which participant first published presence for each client id in this room (one entry per page load). */
   private claimedBy = new Map<number, string>();
 
@@ -357,7 +358,12 @@ export class Room {
       if (owner && owner !== conn) continue;
       // A page that held this id through another process has come here (that process died, or
       // the proxy sent it elsewhere): the connection here speaks for it from now on.
-      if (!owner && entry.state !== null) this.remoteOwners.delete(entry.clientId);
+      // Another participant's page echoing what it was sent is not: that id stays theirs.
+      const remote = this.remoteOwners.get(entry.clientId);
+      if (!owner && remote) {
+        if (remote.participantId !== conn.participant.id || entry.state === null) continue;
+        this.remoteOwners.delete(entry.clientId);
+      }
       if (!owner) {
         if (entry.state === null || conn.clientIds.size >= maxIds) continue;
         const before = this.claimedBy.get(entry.clientId);
@@ -487,13 +493,15 @@ export class Room {
   }
 
   /** Presence from people on another process: applied, and relayed to everyone here. */
-  applyRemotePresence(processId: string, update: Uint8Array): void {
+  applyRemotePresence(processId: string, news: PresenceNews): void {
+    const update = news.update;
     const decoded = decodeAwarenessIds(update);
     // An id a connection here owns is this process's to say; another process cannot take it over.
     if (decoded.some((id) => this.owners.has(id))) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
     for (const id of decoded) {
-      if (this.awareness.states.has(id)) this.remoteOwners.set(id, processId);
+      const participantId = news.owners[String(id)];
+      if (this.awareness.states.has(id) && participantId) this.remoteOwners.set(id, { processId, participantId });
       else this.remoteOwners.delete(id);
     }
     const ids = decoded.filter((id) => this.awareness.meta.has(id));
@@ -504,7 +512,7 @@ export class Room {
 
   /** A process stopped answering: the people it held leave this room's presence. */
   dropRemoteProcess(processId: string): void {
-    const gone = [...this.remoteOwners].filter(([, p]) => p === processId).map(([id]) => id);
+    const gone = [...this.remoteOwners].filter(([, o]) => o.processId === processId).map(([id]) => id);
     if (!gone.length) return;
     for (const id of gone) this.remoteOwners.delete(id);
     const present = gone.filter((id) => this.awareness.states.has(id));
@@ -516,7 +524,7 @@ export class Room {
 
   /** The processes whose people are in this room's presence. */
   remoteProcesses(): Set<string> {
-    return new Set(this.remoteOwners.values());
+    return new Set([...this.remoteOwners.values()].map((o) => o.processId));
   }
 
   /** Resolves once every update applied so far (up to `seq`) is durable. */
@@ -550,7 +558,7 @@ export class Room {
    * With `forOthers`, returns the change as an awareness update for the other processes (every
    * id in it changed here: remote presence is relayed as it arrives, in applyRemotePresence).
    */
-  relayPresence(forOthers = false): Uint8Array | null {
+  relayPresence(forOthers = false): PresenceNews | null {
     if (!this.presenceChanged.size) return null;
     // An id without a clock cannot be encoded; skip it rather than stop the relay.
     const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
@@ -566,7 +574,13 @@ export class Room {
       if (others.length) conn.relay(prepare(encodeAwarenessMessage(this.awareness, others)), null);
     }
     this.presenceChanged.clear();
-    return forOthers && ids.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+    if (!forOthers || !ids.length) return null;
+    const owners: Record<string, string> = {};
+    for (const id of ids) {
+      const by = this.claimedBy.get(id);
+      if (by) owners[String(id)] = by;
+    }
+    return { update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids), owners };
   }
 
   /** Everyone's presence as one message (for a reader that was caught up). */

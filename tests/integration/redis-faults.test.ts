@@ -26,6 +26,15 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000, wha
   }
 }
 
+function namesSeenBy(client: BoardClient): string[] {
+  const names: string[] = [];
+  client.provider.awareness.getStates().forEach((state) => {
+    const user = (state as { user?: { name?: unknown } }).user;
+    if (typeof user?.name === 'string') names.push(user.name);
+  });
+  return names;
+}
+
 const ENV = { LIMIT_RELEASE_WINDOW_MS: '200', LIMIT_PING_INTERVAL_MS: '1000' };
 
 describe('faults with several processes', () => {
@@ -63,7 +72,13 @@ describe('faults with several processes', () => {
       const j = await join(p.url, w.links.member, name);
       writers.push({ name, client: board(p, boardId, j.sessionToken), on: p });
     }
-    await Promise.all(writers.map((x) => x.client.synced));
+    // Someone on C who is only looking, and does not come back after the kill.
+    const goneJoin = await join(c.url, w.links.member, 'Gone');
+    const gone = board(c, boardId, goneJoin.sessionToken);
+    await Promise.all([...writers.map((x) => x.client.synced), gone.synced]);
+    gone.provider.awareness.setLocalState({ user: { name: 'Gone', role: 'member', color: '#000' }, editing: null });
+    const watcher = writers[0].client;
+    await waitFor(() => namesSeenBy(watcher).includes('Gone'), 5000, 'presence from C seen on A');
     const PER_WRITER = 30;
     // The proxy would send the killed process's people to another one: so does their page here.
     for (const x of writers) if (x.on === c) x.client.provider.serverUrl = `${a.wsUrl}/sync`;
@@ -75,6 +90,7 @@ describe('faults with several processes', () => {
           // Half-way: what every page has now must survive the kill.
           seenAtKill = new Map(writers.map((y) => [y.name, new Set(texts(y.client))]));
           c.child.kill('SIGKILL');
+          gone.provider.shouldConnect = false;
         }
         await sleep(15);
       }
@@ -91,8 +107,9 @@ describe('faults with several processes', () => {
     const fresh = board(b, boardId, late.sessionToken);
     await fresh.synced;
     await waitFor(() => texts(fresh).length === everything.length, 10_000, 'a newcomer has every card');
-    // The killed process's heartbeat stopped: its people left presence on the others (they are
-    // back through A under the same ids, so only the ones who did not come back would be missing).
+    // The killed process's heartbeat stopped: the person who did not come back leaves presence
+    // on the others (within the heartbeat's time to live).
+    await waitFor(() => !namesSeenBy(watcher).includes('Gone'), 10_000, "the killed process's people leave presence");
     expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
   }, 60_000);
 

@@ -124,6 +124,20 @@ describe('two processes sharing one Redis', () => {
     await member.stateWhere((s) => s.phaseIndex === 1);
   });
 
+  it('[L-REDIS-8] shows the facilitator on one process who is online on the other, and when they leave', async () => {
+    const w = await createWorkshop(a.url);
+    const fay = await join(a.url, w.links.facilitator, 'Fay');
+    const facilitator = await session(a, w.id, fay.sessionToken);
+    const bo = await join(b.url, w.links.member, 'Bo');
+    const member = await connectSession(b.url, w.id, bo.sessionToken);
+    type View = { roster: { name: string; online: boolean }[] };
+    const latestView = () => [...facilitator.heard].reverse().find((h) => h.event === 'facilitator')?.args[0] as View | undefined;
+    const boOnline = () => latestView()?.roster.find((p) => p.name === 'Bo')?.online;
+    await waitFor(() => boOnline() === true);
+    member.disconnect();
+    await waitFor(() => boOnline() === false);
+  });
+
   it('[L-REDIS-4] counts connections per session and wrong join codes across both processes', async () => {
     const w = await createWorkshop(a.url);
     const boardId = w.boards[0].id;
