@@ -15,9 +15,12 @@ function roundtableRealtime(): Plugin {
       // Loaded through Vite rather than imported here, so loading this config never reads the
       // server's files (Vite's config loader warns about their extensionless imports).
       const { readConfig } = (await server.ssrLoadModule('/server/config.ts')) as typeof import('./server/config');
-      const { createRealtime } = (await server.ssrLoadModule('/server/realtime.ts')) as typeof import('./server/realtime');
+      const { createRealtime, openStore } = (await server.ssrLoadModule('/server/realtime.ts')) as typeof import('./server/realtime');
+      const { createLogger } = (await server.ssrLoadModule('/server/logger.ts')) as typeof import('./server/logger');
       const { provideApp } = (await server.ssrLoadModule('/src/lib/server/app.ts')) as typeof import('./src/lib/server/app');
-      const realtime = createRealtime(readConfig());
+      const config = readConfig();
+      const logger = createLogger(config.logLevel);
+      const realtime = createRealtime(config, { store: await openStore(config, logger), logger });
       provideApp(realtime.app);
       realtime.attach(server.httpServer as import('node:http').Server);
       server.middlewares.use((req, res, next) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: installs what the tests need (npm packages, Debian's Chromium and poppler-utils), then runs the type
+# npm test: installs what the tests need (npm packages, Debian's Chromium, poppler-utils and postgresql), then runs the type
 # check, the format check and the linter, the unit and integration tests (vitest), the browser
 # tests (Playwright) and a quick bench.
 set -euo pipefail
@@ -34,6 +34,15 @@ fi
 if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   if ! install_debian poppler-utils; then
     echo "pdftotext and pdfinfo are missing. Install them with: sudo apt-get install poppler-utils" >&2
+    exit 1
+  fi
+fi
+
+# Postgres for the tests of the Postgres store (a throwaway cluster per run: tests/helpers/postgres.ts).
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${POSTGRES_BIN:-}" ]; then
+  if ! install_debian postgresql; then
+    echo "Postgres is missing. Install it with: sudo apt-get install postgresql" >&2
+    echo "(or point POSTGRES_BIN at the folder holding initdb, pg_ctl and postgres), then run npm test again." >&2
     exit 1
   fi
 fi

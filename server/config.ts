@@ -27,6 +27,11 @@ export interface Config {
   compactEvery: number;
   /** Redis, for what several processes share (REDIS_URL); null runs one process on its own. */
   redisUrl: string | null;
+  /**
+   * DATABASE_URL: a Postgres database to use as the store instead of the SQLite file (several
+   * server processes can share one). Null: SQLite in DATA_DIR, the laptop default.
+   */
+  databaseUrl: string | null;
   limits: Limits;
 }
 
@@ -116,6 +121,7 @@ const KNOWN = new Set([
   'SQLITE_SYNCHRONOUS',
   'COMPACT_EVERY',
   'REDIS_URL',
+  'DATABASE_URL',
   ...Object.values(LIMIT_SPECS).map((s) => s.env)
 ]);
 
@@ -194,6 +200,31 @@ function redisUrl(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+/** An address with its password hidden, for messages. */
+function withoutPassword(raw: string): string {
+  return raw.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
+/** DATABASE_URL: a postgres:// (or postgresql://) address with a database name, or nothing. */
+function databaseUrl(raw: string | undefined): string | null {
+  if (!set(raw)) return null;
+  const value = raw.trim();
+  const example = 'postgres://user:password@host:5432/roundtable';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`DATABASE_URL must be a Postgres address like ${example}, got "${withoutPassword(value)}"`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// (like ${example}), got "${withoutPassword(value)}"`);
+  }
+  if (!url.pathname || url.pathname === '/') {
+    throw new ConfigError(`DATABASE_URL must name the database after the host (like ${example}), got "${withoutPassword(value)}"`);
+  }
+  return value;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const name of Object.keys(env)) {
     if ((name.startsWith('LIMIT_') || name.startsWith('SQLITE_')) && !KNOWN.has(name)) {
@@ -228,6 +259,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', (s) => s.toUpperCase()),
     compactEvery: whole(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
     redisUrl: redisUrl(env),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     limits
   };
 }

@@ -4,7 +4,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readConfig, type Config } from './config';
-import { createRealtime, type Realtime } from './realtime';
+import { createRealtime, openStore, type Realtime } from './realtime';
+import { createLogger } from './logger';
+import { describeDatabase } from './persistence/postgres/index';
 import { lanAddress } from './origins';
 import { provideApp } from '../src/lib/server/app';
 import { nodeRequest, requestScheme } from '../src/lib/server/credentials';
@@ -31,7 +33,8 @@ export async function startServer(config: Config, handlerPath: string): Promise<
   // API limit nearly everywhere, the board document limit for an archive being imported. The
   // adapter's one limit for every route (512 KiB by default) would refuse archives.
   process.env.BODY_SIZE_LIMIT ??= 'Infinity';
-  const realtime = createRealtime(config);
+  const logger = createLogger(config.logLevel);
+  const realtime = createRealtime(config, { store: await openStore(config, logger), logger });
   provideApp(realtime.app);
   const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: Handler };
   const server = http.createServer((req, res) => {
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nRoundtable is running.\n  Open: ${running.url}\n` +
       (lan ? `  Phones on the same Wi-Fi use: http://${lan}:${port}\n` : '') +
-      `  Data folder: ${config.dataDir}\n\n`
+      (config.databaseUrl ? `  Database: Postgres at ${describeDatabase(config.databaseUrl)}\n\n` : `  Data folder: ${config.dataDir}\n\n`)
   );
   let stopping = false;
   const stop = (signal: string) => {

@@ -14,6 +14,7 @@ import type { Config } from './config';
 import { createLogger } from './logger';
 import { openMemoryStore } from './persistence/memory';
 import { databasePath, openSqliteStore } from './persistence/sqlite/index';
+import { openPostgresStore } from './persistence/postgres/index';
 import type { Store } from './persistence/types';
 import { originAllowed, shareableOrigin } from './origins';
 import { Dispatcher } from './session/dispatch';
@@ -68,12 +69,24 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(config: Config, options: { store?: 'sqlite' | 'memory'; logger?: Logger } = {}): Realtime {
+/**
+ * The store the settings choose: Postgres when DATABASE_URL is set (connected and migrated before
+ * this resolves, so a server that cannot store anything never starts), else the SQLite file in
+ * DATA_DIR.
+ */
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (config.databaseUrl) return openPostgresStore(config.databaseUrl, { logger });
+  return openSqliteStore(databasePath(config.dataDir), { synchronous: config.sqliteSynchronous, logger });
+}
+
+export function createRealtime(config: Config, options: { store?: 'sqlite' | 'memory' | Store; logger?: Logger } = {}): Realtime {
   const logger = options.logger ?? createLogger(config.logLevel);
   const store =
-    options.store === 'memory'
-      ? openMemoryStore()
-      : openSqliteStore(databasePath(config.dataDir), { synchronous: config.sqliteSynchronous, logger });
+    typeof options.store === 'object'
+      ? options.store
+      : options.store === 'memory'
+        ? openMemoryStore()
+        : openSqliteStore(databasePath(config.dataDir), { synchronous: config.sqliteSynchronous, logger });
   // With REDIS_URL, several processes share the workshops (docs/DEPLOY.md): board updates and
   // presence through RedisRelay, socket.io through its Redis streams adapter, the events below
   // through the Bus, rate limits and connection counts in Redis. Without it, nothing changes.

@@ -87,7 +87,7 @@ const countAll = (ballots: BallotEntry[]): VoteSummary => {
   };
 };
 
-export function storeContract(name: string, open: () => OpenedStore): void {
+export function storeContract(name: string, open: () => OpenedStore | Promise<OpenedStore>): void {
   describe(`${name} store`, () => {
     let opened: OpenedStore | undefined;
     afterEach(async () => {
@@ -95,7 +95,7 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       opened = undefined;
     });
     const fresh = async (): Promise<Store> => {
-      opened = open();
+      opened = await open();
       await opened.store.workshops.create(workshopFixture());
       return opened.store;
     };

@@ -1,20 +1,25 @@
 // Nothing anyone has seen is ever lost: the server stores an update before relaying it, so after
 // SIGKILL in the middle of a burst of edits from several clients, every edit that reached another
 // client is there after a restart. `npm run soak` repeats this (SOAK_TRIALS) and reports the count.
+// The same trial runs once over Postgres (DATABASE_URL, a real throwaway cluster): there an edit is
+// relayed only after its transaction commits.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, boardToJSON, cardsOf } from '../../src/lib/board/schema';
 import { tempDataDir } from '../helpers/server';
 import { freePort, spawnServer } from '../helpers/process-server';
 import { connectBoard, createWorkshop, join, until } from '../helpers/clients';
+import { testDatabase } from '../helpers/postgres';
 
 const TRIALS = Number(process.env.SOAK_TRIALS ?? 1);
 
-async function trial(): Promise<{ seen: number; lost: string[] }> {
+async function trial(store: Record<string, string> = {}): Promise<{ seen: number; lost: string[]; dataDir: string }> {
   const dataDir = tempDataDir('roundtable-durability-');
   const port = await freePort();
   // Compact every few updates, so the kill often lands during or right after a compaction.
-  const env = { COMPACT_EVERY: '3' };
+  const env = { COMPACT_EVERY: '3', ...store };
   let server = await spawnServer(dataDir, port, env);
   const w = await createWorkshop(server.url);
   const boardId = w.boards[0].id;
@@ -57,7 +62,7 @@ async function trial(): Promise<{ seen: number; lost: string[] }> {
   fresh.destroy();
   server.child.kill('SIGTERM');
   await server.exited;
-  return { seen: seen.size, lost: [...seen].filter((t) => !stored.has(t)) };
+  return { seen: seen.size, lost: [...seen].filter((t) => !stored.has(t)), dataDir };
 }
 
 describe('durability', () => {
@@ -108,4 +113,14 @@ describe('durability', () => {
     },
     60_000 + TRIALS * 30_000
   );
+
+  it('keeps every edit another client had received after SIGKILL mid-burst, on Postgres', async () => {
+    // The server keeps its tables in the database's default schema (public).
+    const { url } = await testDatabase();
+    const result = await trial({ DATABASE_URL: url });
+    expect(result.seen).toBeGreaterThanOrEqual(60);
+    expect(result.lost).toEqual([]);
+    // Everything was in Postgres: no SQLite file was made beside it.
+    expect(fs.existsSync(path.join(result.dataDir, 'roundtable.sqlite'))).toBe(false);
+  }, 60_000);
 });

@@ -57,4 +57,27 @@ describe('configuration', () => {
     ]);
     expect(() => readConfig({ ALLOWED_ORIGINS: 'ftp://a.example' })).toThrow(/ALLOWED_ORIGINS/);
   });
+
+  it('reads DATABASE_URL: a postgres:// address naming a database selects Postgres; anything else is refused without showing its password', () => {
+    expect(readConfig({}).databaseUrl).toBeNull();
+    expect(readConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeNull();
+    const url = 'postgres://rt:pw@db.example:5432/roundtable';
+    expect(readConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(readConfig({ DATABASE_URL: 'postgresql://db.example/roundtable' }).databaseUrl).toBe('postgresql://db.example/roundtable');
+    for (const bad of [
+      'mysql://rt:hunter2@db.example/roundtable',
+      'not a url',
+      'postgres://rt:hunter2@db.example',
+      'postgres://rt:hunter2@db.example/'
+    ]) {
+      let message = '';
+      try {
+        readConfig({ DATABASE_URL: bad });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, bad).toMatch(/^DATABASE_URL must/);
+      expect(message, bad).not.toMatch(/hunter2/);
+    }
+  });
 });

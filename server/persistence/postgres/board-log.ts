@@ -1,0 +1,140 @@
+// The board log in Postgres. An append is one transaction: the updates (one statement for the
+// whole batch), the card authors and the Removed cards they caused; a board or person deleted
+// while their edits waited is skipped inside the statements, so one deletion never fails the
+// transaction carrying everyone else's edits. An edit is durable once its transaction commits
+// (synchronous_commit on), so durable() has nothing left to wait for.
+import type pg from 'pg';
+import type { BoardLog, StoredBoard } from '../types';
+import { bytes, first, sql, transaction, type Queryable } from './db';
+
+const q = {
+  // WITH ORDINALITY keeps the batch's order in the ids handed out.
+  append: sql<{ id: number }>(
+    `INSERT INTO board_updates (board_id, data)
+     SELECT u.board_id, u.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(board_id, data, n)
+     WHERE EXISTS (SELECT 1 FROM boards b WHERE b.id = u.board_id) ORDER BY u.n
+     RETURNING id`
+  ),
+  insertAuthors: sql(
+    `INSERT INTO card_authors (board_id, card_id, participant_id, created_at)
+     SELECT a.board_id, a.card_id, a.participant_id, a.created_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS a(board_id, card_id, participant_id, created_at)
+     WHERE EXISTS (SELECT 1 FROM boards b WHERE b.id = a.board_id) AND EXISTS (SELECT 1 FROM participants p WHERE p.id = a.participant_id)
+     ON CONFLICT (board_id, card_id) DO NOTHING`
+  ),
+  // A card removed again replaces its earlier record, and goes to the end of the board's list.
+  keepRemoved: sql(
+    `INSERT INTO removed_cards (board_id, card_id, card, author_id, removed_by, removed_at)
+     SELECT $1, $2, $3, $4, $5, $6
+     WHERE EXISTS (SELECT 1 FROM boards WHERE id = $1) AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM participants WHERE id = $4))
+     ON CONFLICT (board_id, card_id) DO UPDATE SET card = excluded.card, author_id = excluded.author_id,
+       removed_by = excluded.removed_by, removed_at = excluded.removed_at,
+       seq = nextval(pg_get_serial_sequence('removed_cards', 'seq'))`
+  ),
+  tellAuthor: sql(
+    `INSERT INTO card_notices (participant_id, board_id, card_id, kind, created_at)
+     SELECT $1, $2, $3, 'removed', $4
+     WHERE EXISTS (SELECT 1 FROM boards WHERE id = $2) AND EXISTS (SELECT 1 FROM participants WHERE id = $1)
+     ON CONFLICT (participant_id, board_id, card_id, kind) DO UPDATE SET created_at = excluded.created_at`
+  ),
+  dropRemoved: sql('DELETE FROM removed_cards WHERE board_id = $1 AND card_id = $2'),
+  dropRemovedNotices: sql("DELETE FROM card_notices WHERE board_id = $1 AND card_id = $2 AND kind = 'removed'"),
+  upsertSnapshot: sql(
+    `INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) SELECT $1, $2, $3, $4
+     WHERE EXISTS (SELECT 1 FROM boards WHERE id = $1)
+     ON CONFLICT (board_id) DO UPDATE SET data = excluded.data, upto_id = excluded.upto_id, updated_at = excluded.updated_at`
+  ),
+  deleteUpTo: sql('DELETE FROM board_updates WHERE board_id = $1 AND id <= $2'),
+  firstSnapshot: sql('INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES ($1, $2, 0, $3)'),
+  // One statement, so it reads one moment of the table: never a snapshot from before a
+  // compaction with the updates left after it.
+  load: sql<{ snapshot: boolean; id: number; data: Buffer }>(
+    `SELECT true AS snapshot, upto_id AS id, data FROM board_snapshots WHERE board_id = $1
+     UNION ALL
+     SELECT false AS snapshot, id, data FROM (SELECT id, data FROM board_updates WHERE board_id = $1 AND id > COALESCE((SELECT upto_id FROM board_snapshots WHERE board_id = $1), 0)) u
+     ORDER BY snapshot DESC, id`
+  ),
+  pendingCount: sql<{ n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = $1'),
+  authors: sql<{ board_id: string; card_id: string; participant_id: string; created_at: number }>(
+    'SELECT a.* FROM card_authors a JOIN boards b ON b.id = a.board_id WHERE b.workshop_id = $1'
+  ),
+  authorsOfBoard: sql<{ card_id: string; participant_id: string }>('SELECT card_id, participant_id FROM card_authors WHERE board_id = $1'),
+  removedOfBoard: sql<{ card_id: string }>('SELECT card_id FROM removed_cards WHERE board_id = $1 ORDER BY removed_at, seq'),
+  lastChange: sql<{ at: number | null }>(
+    'SELECT MAX(s.updated_at) AS at FROM board_snapshots s JOIN boards b ON b.id = s.board_id WHERE b.workshop_id = $1'
+  )
+};
+
+/** Writes a new board's first snapshot inside the transaction that creates the board (a workshop made from an archive). */
+export async function writeFirstSnapshot(c: Queryable, boardId: string, snapshot: Uint8Array): Promise<void> {
+  await q.firstSnapshot(c, [boardId, bytes(snapshot), Date.now()]);
+}
+
+export function postgresBoardLog(pool: pg.Pool): BoardLog {
+  return {
+    async append(batch, authors = [], removals = []) {
+      if (!batch.length && !authors.length && !removals.length) return 0;
+      return transaction(pool, async (c) => {
+        let last = 0;
+        if (batch.length) {
+          const ids = (await q.append(c, [batch.map((b) => b.boardId), batch.map((b) => bytes(b.update))])).rows.map((r) => r.id);
+          last = ids.length ? Math.max(...ids) : 0;
+        }
+        if (authors.length) {
+          await q.insertAuthors(c, [
+            authors.map((a) => a.boardId),
+            authors.map((a) => a.cardId),
+            authors.map((a) => a.participantId),
+            authors.map((a) => a.createdAt)
+          ]);
+        }
+        // After the authors: a card written and removed by someone else within one batch has both.
+        for (const change of removals) {
+          if (change.kind === 'dropped') {
+            await q.dropRemoved(c, [change.boardId, change.cardId]);
+            await q.dropRemovedNotices(c, [change.boardId, change.cardId]);
+            continue;
+          }
+          const r = change.record;
+          await q.keepRemoved(c, [r.boardId, r.cardId, JSON.stringify(r.card), r.authorId, r.removedBy, r.removedAt]);
+          if (r.authorId !== null) await q.tellAuthor(c, [r.authorId, r.boardId, r.cardId, r.removedAt]);
+        }
+        return last;
+      });
+    },
+    // The commit was the durable moment: Postgres answered COMMIT only once its WAL was flushed.
+    durable: async () => undefined,
+    async load(boardId): Promise<StoredBoard> {
+      const rows = (await q.load(pool, [boardId])).rows;
+      const snap = rows[0]?.snapshot ? rows[0] : null;
+      const updates = snap ? rows.slice(1) : rows;
+      return {
+        snapshot: snap ? new Uint8Array(snap.data) : null,
+        updates: updates.map((r) => new Uint8Array(r.data)),
+        lastUpdateId: updates.length ? updates[updates.length - 1].id : (snap?.id ?? 0)
+      };
+    },
+    async compact(boardId, snapshot, uptoId) {
+      await transaction(pool, async (c) => {
+        await q.upsertSnapshot(c, [boardId, bytes(snapshot), uptoId, Date.now()]);
+        await q.deleteUpTo(c, [boardId, uptoId]);
+      });
+    },
+    pendingCount: async (boardId) => (await first(q.pendingCount(pool, [boardId])))?.n ?? 0,
+    async cardRecords(boardId) {
+      const [authors, removed] = await Promise.all([q.authorsOfBoard(pool, [boardId]), q.removedOfBoard(pool, [boardId])]);
+      return {
+        authors: authors.rows.map((r) => ({ cardId: r.card_id, participantId: r.participant_id })),
+        removed: removed.rows.map((r) => r.card_id)
+      };
+    },
+    lastChange: async (workshopId) => (await first(q.lastChange(pool, [workshopId])))?.at ?? null,
+    authors: async (workshopId) =>
+      (await q.authors(pool, [workshopId])).rows.map((r) => ({
+        boardId: r.board_id,
+        cardId: r.card_id,
+        participantId: r.participant_id,
+        createdAt: r.created_at
+      }))
+  };
+}

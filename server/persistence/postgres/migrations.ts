@@ -1,0 +1,256 @@
+// Numbered migrations for Postgres, its own numbering: the table roundtable_migrations holds the
+// versions applied. Append only: never edit one that has shipped. The first is the whole schema
+// as of SQLite's migrations 1-11 (server/persistence/sqlite/migrations.ts); each later SQLite
+// migration gets a twin here. Differences from SQLite: BIGINT times and ids, BYTEA board data,
+// BOOLEAN flags, and a `seq` column (a sequence) where SQLite orders ties by rowid.
+export const MIGRATIONS: string[] = [
+  /* 1: everything of SQLite's 1-11 */ `
+  CREATE TABLE workshops (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    question TEXT NOT NULL,
+    code TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    context TEXT NOT NULL DEFAULT '',
+    question_check TEXT,
+    after_id TEXT,
+    group_id TEXT,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX workshops_by_group ON workshops(group_id) WHERE group_id IS NOT NULL;
+  CREATE INDEX workshops_ended ON workshops(ended_at) WHERE ended_at IS NOT NULL;
+  CREATE TABLE boards (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    position INTEGER NOT NULL
+  );
+  CREATE INDEX boards_by_workshop ON boards(workshop_id, position);
+  CREATE TABLE invites (
+    token TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX invites_by_workshop ON invites(workshop_id);
+  CREATE TABLE participants (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    removed_at BIGINT,
+    representative BOOLEAN NOT NULL DEFAULT false,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX participants_by_workshop ON participants(workshop_id);
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  );
+  CREATE INDEX sessions_by_participant ON sessions(participant_id);
+  CREATE TABLE board_updates (
+    id BIGSERIAL PRIMARY KEY,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    data BYTEA NOT NULL
+  );
+  CREATE INDEX board_updates_by_board ON board_updates(board_id, id);
+  CREATE TABLE board_snapshots (
+    board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
+    data BYTEA NOT NULL,
+    upto_id BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE workshop_state (
+    workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    version INTEGER NOT NULL
+  );
+  CREATE TABLE drafts (
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    draft_id TEXT NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    lane TEXT NOT NULL,
+    text TEXT NOT NULL,
+    anonymous BOOLEAN NOT NULL,
+    updated_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL,
+    PRIMARY KEY (participant_id, draft_id)
+  );
+  CREATE INDEX drafts_by_board ON drafts(board_id);
+  CREATE INDEX drafts_by_workshop ON drafts(workshop_id);
+  CREATE TABLE card_authors (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  CREATE INDEX card_authors_by_participant ON card_authors(participant_id);
+  CREATE TABLE hidden_cards (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    lane TEXT NOT NULL,
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    hidden_at BIGINT NOT NULL,
+    card TEXT,
+    seq BIGSERIAL NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  CREATE TABLE votes (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL,
+    items TEXT NOT NULL,
+    votes_per_person INTEGER NOT NULL,
+    max_per_item INTEGER NOT NULL,
+    opened_at BIGINT NOT NULL,
+    closed_at BIGINT,
+    labels TEXT,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX votes_by_workshop ON votes(workshop_id, opened_at);
+  CREATE INDEX votes_by_board ON votes(board_id);
+  CREATE UNIQUE INDEX one_open_vote_per_board ON votes(board_id) WHERE closed_at IS NULL;
+  CREATE TABLE vote_ballots (
+    vote_id TEXT NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (vote_id, participant_id, item_id)
+  );
+  CREATE INDEX vote_ballots_by_participant ON vote_ballots(participant_id);
+  CREATE TABLE vote_groups (
+    vote_id TEXT NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    eligible INTEGER NOT NULL,
+    voters INTEGER NOT NULL,
+    shown TEXT NOT NULL,
+    PRIMARY KEY (vote_id, role)
+  );
+  CREATE TABLE vote_tallies (
+    vote_id TEXT NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+    unit TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    votes INTEGER NOT NULL,
+    backers INTEGER NOT NULL,
+    PRIMARY KEY (vote_id, unit, item_id)
+  );
+  CREATE TABLE deleted_workshops (
+    id TEXT PRIMARY KEY,
+    deleted_at BIGINT NOT NULL
+  );
+  CREATE TABLE removed_cards (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    card TEXT NOT NULL,
+    author_id TEXT REFERENCES participants(id) ON DELETE CASCADE,
+    removed_by TEXT NOT NULL,
+    removed_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  CREATE INDEX removed_cards_by_author ON removed_cards(author_id) WHERE author_id IS NOT NULL;
+  CREATE TABLE card_notices (
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (participant_id, board_id, card_id, kind)
+  );
+  CREATE INDEX card_notices_by_card ON card_notices(board_id, card_id);
+  CREATE TABLE agreed_keypoints (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    agreed_at BIGINT NOT NULL,
+    points TEXT NOT NULL,
+    consent_id TEXT,
+    PRIMARY KEY (board_id, number)
+  );
+  CREATE INDEX agreed_keypoints_by_workshop ON agreed_keypoints(workshop_id);
+  CREATE TABLE consent_rounds (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    points TEXT NOT NULL,
+    opened_at BIGINT NOT NULL,
+    closed_at BIGINT,
+    summary TEXT,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX consent_rounds_by_workshop ON consent_rounds(workshop_id, opened_at);
+  CREATE INDEX consent_rounds_by_board ON consent_rounds(board_id);
+  CREATE UNIQUE INDEX one_open_consent_per_board ON consent_rounds(board_id) WHERE closed_at IS NULL;
+  CREATE TABLE consent_answers (
+    consent_id TEXT NOT NULL REFERENCES consent_rounds(id) ON DELETE CASCADE,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    answer TEXT NOT NULL CHECK (answer IN ('agree', 'live', 'object')),
+    PRIMARY KEY (consent_id, participant_id, point_id)
+  );
+  CREATE INDEX consent_answers_by_participant ON consent_answers(participant_id);
+  CREATE TABLE glossary_terms (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    term TEXT NOT NULL,
+    term_key TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (workshop_id, id)
+  );
+  CREATE UNIQUE INDEX glossary_terms_by_key ON glossary_terms(workshop_id, term_key);
+  CREATE TABLE recommendations (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    addressed_to TEXT NOT NULL,
+    source TEXT,
+    created_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    UNIQUE (workshop_id, number)
+  );
+  CREATE TABLE recommendation_entries (
+    recommendation_id TEXT NOT NULL REFERENCES recommendations(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq > 0),
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    at BIGINT NOT NULL,
+    by_role TEXT NOT NULL,
+    change TEXT NOT NULL,
+    PRIMARY KEY (recommendation_id, seq)
+  );
+  CREATE INDEX recommendation_entries_by_workshop ON recommendation_entries(workshop_id);
+  -- A timeline is append-only: nothing may rewrite an entry (a correction is a new entry).
+  CREATE FUNCTION recommendation_entries_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'a recommendation timeline is append-only';
+  END $$;
+  CREATE TRIGGER recommendation_entries_append_only BEFORE UPDATE ON recommendation_entries
+    FOR EACH ROW EXECUTE FUNCTION recommendation_entries_refuse_update();
+  CREATE TABLE outcome_visits (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    seen_at BIGINT NOT NULL,
+    since BIGINT
+  );
+  CREATE TABLE present_links (
+    token TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  );
+  CREATE INDEX present_links_by_workshop ON present_links(workshop_id);
+  CREATE UNIQUE INDEX one_present_link_per_workshop ON present_links(workshop_id) WHERE revoked_at IS NULL;
+  `
+];
