@@ -1,5 +1,5 @@
 // Issue 14, faults: separate server processes (node dist/server.js, tests/helpers/process-server.ts)
-// sharing one data folder and one real redis-server, with standard y-websocket pages and
+// sharing one real Postgres (DATABASE_URL, tests/helpers/postgres.ts) and one real redis-server, with standard y-websocket pages and
 // socket.io clients on them. One process is killed with SIGKILL during an edit burst; Redis is
 // killed and started again (empty) during a session; a process that cannot reach Redis says so
 // in /healthz. Nothing anyone had is lost in any of them.
@@ -11,6 +11,7 @@ import { tempDataDir } from '../helpers/server';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { connectBoard, connectSession, createWorkshop, join, type BoardClient, type SessionClient } from '../helpers/clients';
 import { startRedis, type TestRedis } from '../helpers/redis';
+import { testDatabase } from '../helpers/postgres';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const texts = (c: BoardClient) =>
@@ -40,13 +41,17 @@ const ENV = { LIMIT_RELEASE_WINDOW_MS: '200', LIMIT_PING_INTERVAL_MS: '1000' };
 describe('faults with several processes', () => {
   let redis: TestRedis;
   let dataDir: string;
+  let databaseUrl: string;
   const procs: ServerProcess[] = [];
   const boards: BoardClient[] = [];
   const sessions: SessionClient[] = [];
   beforeAll(async () => {
     redis = await startRedis();
     dataDir = tempDataDir();
-    for (let i = 0; i < 3; i++) procs.push(await spawnServer(dataDir, await freePort(), { ...ENV, REDIS_URL: redis.url }));
+    databaseUrl = (await testDatabase()).url;
+    for (let i = 0; i < 3; i++) {
+      procs.push(await spawnServer(dataDir, await freePort(), { ...ENV, REDIS_URL: redis.url, DATABASE_URL: databaseUrl }));
+    }
   });
   afterAll(async () => {
     for (const b of boards) b.destroy();

@@ -1,5 +1,5 @@
 // Issue 14: two server processes' worth of the real server (each its own realtime core, its own
-// http port), sharing one data folder and one real redis-server (tests/helpers/redis.ts). What one
+// http port), sharing one real Postgres (DATABASE_URL) and one real redis-server (tests/helpers/redis.ts). What one
 // process takes, people on the other see: board edits and presence (RedisRelay), commands'
 // results (socket.io's Redis streams adapter), locks (the refreshed facilitation state), the
 // limits (rate limits and connections per session counted in Redis), and /healthz says when Redis
@@ -9,6 +9,7 @@ import { addCard, readLanes } from '../../src/lib/board/schema';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { api, connectBoard, connectSession, createWorkshop, join, until, type BoardClient, type SessionClient } from '../helpers/clients';
 import { startRedis, type TestRedis } from '../helpers/redis';
+import { testDatabase } from '../helpers/postgres';
 import { ConfigError, readConfig } from '../../server/config';
 
 const texts = (c: BoardClient) =>
@@ -43,7 +44,12 @@ describe('two processes sharing one Redis', () => {
   beforeAll(async () => {
     redis = await startRedis();
     const dataDir = tempDataDir();
-    const env = { REDIS_URL: redis.url, LIMIT_CONNECTIONS_PER_SESSION: '2', LIMIT_CODE_GUESSES: '4' };
+    const env = {
+      REDIS_URL: redis.url,
+      DATABASE_URL: (await testDatabase()).url,
+      LIMIT_CONNECTIONS_PER_SESSION: '2',
+      LIMIT_CODE_GUESSES: '4'
+    };
     a = await startTestServer({ dataDir, env });
     b = await startTestServer({ dataDir, env });
   });
