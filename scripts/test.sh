@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: installs what the tests need (npm packages, Debian's Chromium, poppler-utils and postgresql), then runs the type
+# npm test: installs what the tests need (npm packages, Debian's Chromium, poppler-utils, postgresql and redis-server), then runs the type
 # check, the format check and the linter, the unit and integration tests (vitest), the browser
 # tests (Playwright) and a quick bench.
 set -euo pipefail
@@ -38,6 +38,15 @@ if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
   fi
 fi
 
+# Redis for the tests of several processes sharing workshops (a throwaway redis-server per test
+# file: tests/helpers/redis.ts; no daemon is used or needed).
+if [ ! -x "${REDIS_SERVER:-/usr/bin/redis-server}" ]; then
+  if ! install_debian redis-server; then
+    echo "redis-server is missing. Install it with: sudo apt-get install redis-server" >&2
+    echo "(or point REDIS_SERVER at a redis-server binary), then run npm test again." >&2
+    exit 1
+  fi
+fi
 # Postgres for the tests of the Postgres store (a throwaway cluster per run: tests/helpers/postgres.ts).
 if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${POSTGRES_BIN:-}" ]; then
   if ! install_debian postgresql; then

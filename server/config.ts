@@ -25,6 +25,8 @@ export interface Config {
   sqliteSynchronous: Synchronous;
   /** Stored updates per board before they are folded into a snapshot. */
   compactEvery: number;
+  /** Redis, for what several processes share (REDIS_URL); null runs one process on its own. */
+  redisUrl: string | null;
   /**
    * DATABASE_URL: a Postgres database to use as the store instead of the SQLite file (several
    * server processes can share one). Null: SQLite in DATA_DIR, the laptop default.
@@ -128,6 +130,7 @@ const KNOWN = new Set([
   'RETENTION_DAYS',
   'SQLITE_SYNCHRONOUS',
   'COMPACT_EVERY',
+  'REDIS_URL',
   'DATABASE_URL',
   ...Object.values(LIMIT_SPECS).map((s) => s.env)
 ]);
@@ -191,6 +194,22 @@ function origin(name: string, raw: string): string {
   return url.origin;
 }
 
+/** REDIS_URL: redis:// or rediss:// with a host; anything else stops the server at start. */
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`REDIS_URL must be an address like redis://localhost:6379, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// and name a host, got "${url.protocol}//${url.host}"`);
+  }
+  return raw;
+}
+
 /** An address with its password hidden, for messages. */
 function withoutPassword(raw: string): string {
   return raw.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
@@ -249,6 +268,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Case does not matter ("full" is FULL); anything else is refused, never quietly NORMAL.
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', (s) => s.toUpperCase()),
     compactEvery: whole(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
+    redisUrl: redisUrl(env),
     databaseUrl: databaseUrl(env.DATABASE_URL),
     limits
   };

@@ -33,6 +33,7 @@ import { keyPointsOnConnect } from './session/keypoints';
 import { questionInfo } from './session/question';
 import type { SessionContext } from './session/context';
 import { SyncHost } from './sync/host';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { WorkshopService } from './workshops';
 import { exportArchive, importArchive } from './archive';
 import { keyPointSupport, workshopBriefing } from './briefing/build';
@@ -42,6 +43,13 @@ import { ForumService } from './forums';
 import { InvolvementService } from './involvement';
 import { checkRecordTime } from '../src/lib/domain/involvement';
 import { AppError } from '../src/lib/protocol/errors';
+import { openRedis, type SharedRedis } from './shared/redis';
+import { RedisRelay } from './sync/redis-relay';
+import { RedisConnectionCounts } from './shared/counts';
+import { memoryLimiters, redisLimiters } from './shared/limiters';
+import { Bus } from './shared/bus';
+import { SharedOnline } from './shared/online';
+import type { BoardConnections } from './session/ports';
 
 export interface Realtime {
   config: Config;
@@ -83,10 +91,17 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       : options.store === 'memory'
         ? openMemoryStore()
         : openSqliteStore(databasePath(config.dataDir), { synchronous: config.sqliteSynchronous, logger });
-  const workshops = new WorkshopService(store, config.limits);
+  // With REDIS_URL, several processes share the workshops (docs/DEPLOY.md): board updates and
+  // presence through RedisRelay, socket.io through its Redis streams adapter, the events below
+  // through the Bus, rate limits and connection counts in Redis. Without it, nothing changes.
+  const redis: SharedRedis | null = config.redisUrl ? openRedis(config.redisUrl, logger) : null;
+  const bus = redis ? new Bus(redis, logger) : null;
+  const limiters = redis ? redisLimiters(redis) : memoryLimiters;
+  const workshops = new WorkshopService(store, config.limits, limiters);
   // Without a configured public URL, links use the address the server was reached on first.
   let linkBase: string | null = config.publicUrl;
   let notifier: Notifier | null = null;
+  let sharedOnline: SharedOnline | null = null;
   const allowed = (req: IncomingMessage) => originAllowed(nodeRequest(req), config.publicUrl, config.extraOrigins);
 
   const states = new FacilitationStates(store, logger, () => notifier);
@@ -96,6 +111,10 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     logger,
     trustProxy: config.trustProxy,
     compactEvery: config.compactEvery,
+    relay: redis ? new RedisRelay(redis, logger) : undefined,
+    sharedWriters: !!redis,
+    connectionCounts: redis ? new RedisConnectionCounts(redis) : undefined,
+    failedUpgrades: limiters('upgrade', config.limits.failedUpgradesPerMinute, 60),
     board: (id) => store.workshops.board(id),
     authenticate: (token) => workshops.authenticate(token),
     originAllowed: (facts) => originAllowed(facts, config.publicUrl, config.extraOrigins),
@@ -129,6 +148,54 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     views.schedule(workshopId);
     presentViews.schedule(workshopId);
   };
+  // Connections to change may be on any process: each change is made here and told to the others.
+  const connections: BoardConnections = bus
+    ? {
+        participantChanged: (participant) => {
+          sync.participantChanged(participant);
+          bus.publish({ kind: 'participant', participant });
+        },
+        // The other processes unlock when they refresh the state (below).
+        boardUnlocked: (boardId) => sync.boardUnlocked(boardId),
+        closeParticipant: (participantId, reason) => {
+          sync.closeParticipant(participantId, reason);
+          bus.publish({ kind: 'close', participantId, reason });
+        },
+        dropBoards: (boardIds) => {
+          sync.dropBoards(boardIds);
+          bus.publish({ kind: 'dropBoards', boardIds });
+        }
+      }
+    : sync;
+  if (bus && redis) {
+    states.onStored = (workshopId) => bus.publish({ kind: 'state', workshopId });
+    const refresh = (workshopId: string) =>
+      states.refresh(workshopId).then(
+        (unlocked) => unlocked.forEach((boardId) => sync.boardUnlocked(boardId)),
+        (err: unknown) => logger.error({ err, workshopId }, 'could not read a facilitation state again')
+      );
+    bus.on((event) => {
+      switch (event.kind) {
+        case 'state':
+          return void refresh(event.workshopId);
+        case 'participant':
+          return sync.participantChanged(event.participant);
+        case 'close':
+          return sync.closeParticipant(event.participantId, event.reason);
+        case 'dropBoards':
+          return sync.dropBoards(event.boardIds);
+        case 'online':
+        case 'hello':
+          return; // server/shared/online.ts
+        default: {
+          const never: never = event;
+          return never;
+        }
+      }
+    });
+    // Events sent while Redis was away are lost: every cached state is read again.
+    redis.onReconnect(() => states.cached().forEach((id) => void refresh(id)));
+  }
   const release = new Release(sync, config.limits.releaseWindowMs);
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
@@ -146,7 +213,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     views,
     present: presentViews,
     boards: sync,
-    connections: sync,
+    connections,
     release,
     turnout,
     notifier: () => notifier,
@@ -277,21 +344,30 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         attendance: involvement,
         originAllowed: allowed,
         limits: config.limits,
-        logger
+        logger,
+        // socket.io across processes; the streams adapter (unlike pub/sub) survives a Redis restart.
+        adapter: redis ? createAdapter(redis.client) : undefined,
+        shareOnline: redis && bus ? (local) => (sharedOnline = new SharedOnline(redis, bus, local)) : undefined
       });
       notifier = transport.notifier;
       realtime.io = transport.io;
     },
     health(req, res) {
       if (!req.url || (req.url !== '/healthz' && !req.url.startsWith('/healthz?'))) return false;
-      const answer = (ok: boolean) => {
+      const answer = (ok: boolean, problem?: string) => {
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ ok, rooms: sync.roomCount() }));
+        res.end(JSON.stringify(problem ? { ok, rooms: sync.roomCount(), problem } : { ok, rooms: sync.roomCount() }));
       };
-      store.ping().then(
-        () => answer(!closed),
-        () => answer(false)
-      );
+      void Promise.all([
+        store.ping().then(
+          () => null,
+          () => 'The store cannot be reached'
+        ),
+        redis ? redis.problem() : null
+      ]).then(([storeProblem, redisProblem]) => {
+        const problem = closed ? 'The server is shutting down' : (storeProblem ?? redisProblem ?? undefined);
+        answer(!problem, problem);
+      });
       return true;
     },
     async close() {
@@ -308,6 +384,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       // After socket.io, whose closing sockets start their grace: everyone's time closes now.
       await involvementStarted.catch(() => undefined);
       await involvement.stop();
+      sharedOnline?.close();
+      bus?.close();
+      await redis?.close();
       await store.close();
     }
   };

@@ -2,7 +2,8 @@
 // the landing and join pages. Also authenticates session tokens for every entry point
 // (HTTP hook, WebSocket upgrade, socket.io handshake) through one function. `address` is the
 // client's address by the one rule of src/lib/server/credentials.ts (clientAddress).
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from './shared/limiters';
 import { AppError, GONE_TEXT } from '../src/lib/protocol/errors';
 import { checkContext, checkQuestion, checkTitle } from '../src/lib/domain/text';
 import { checkExplanation, checkTerm } from '../src/lib/domain/glossary';
@@ -60,15 +61,17 @@ export interface DeviceFacts {
 
 export class WorkshopService {
   private joining = new KeyedQueue();
-  private createLimiter: RateLimiterMemory;
-  private codeLimiter: RateLimiterMemory;
+  private createLimiter: RateLimiterAbstract;
+  private codeLimiter: RateLimiterAbstract;
 
   constructor(
     private store: Store,
-    limits: Limits
+    limits: Limits,
+    /** Where the limits are counted: memory, or Redis to share them across processes. */
+    limiters: LimiterFactory = memoryLimiters
   ) {
-    this.createLimiter = new RateLimiterMemory({ points: limits.createPerHour, duration: 3600 });
-    this.codeLimiter = new RateLimiterMemory({ points: limits.codeGuessesPer10Min, duration: 600 });
+    this.createLimiter = limiters('create', limits.createPerHour, 3600);
+    this.codeLimiter = limiters('code', limits.codeGuessesPer10Min, 600);
   }
 
   /**
@@ -288,7 +291,7 @@ export class WorkshopService {
     }
   }
 
-  private async consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+  private async consume(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
     try {
       await limiter.consume(key);
     } catch {

@@ -5,7 +5,7 @@
 // of its own kind: it joins only its workshop's present rooms, hears only `present`, counts as
 // nobody, and has every command refused.
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
   PROTOCOL_VERSION,
@@ -32,6 +32,7 @@ import type { FacilitationStates } from './states';
 import type { FacilitatorViews } from './facilitator-view';
 import type { PresentViews } from './present-view';
 import { PRESENT_TEXT, type PresentCredentials, type PresentViewer } from '../present';
+import type { OnlineHere, SharedOnline } from '../shared/online';
 
 /** A participant's socket, or a present screen's (which is nobody, and may send nothing). */
 export type SocketData =
@@ -77,6 +78,10 @@ export interface SessionServerDeps {
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
+  /** socket.io's adapter across processes (the Redis streams adapter with REDIS_URL). */
+  adapter?: ServerOptions['adapter'];
+  /** Who is here on the other processes (REDIS_URL), given this process's part. */
+  shareOnline?: (local: () => Map<string, OnlineHere>) => SharedOnline;
 }
 
 export interface SessionTransport {
@@ -89,12 +94,33 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: deps.limits.socketPayloadBytes,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     allowRequest: (req, callback) => {
       const ok = deps.originAllowed(req);
       callback(ok ? null : 'Connections from other websites are not allowed.', ok);
     }
   });
   const online = new Map<string, Map<string, number>>(); // workshop -> participant -> sockets
+  const localRoomSize = (room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0;
+  /** This process's part of a workshop: who is here, facilitators and present screens. */
+  const here = (workshopId: string): OnlineHere => ({
+    participants: [...(online.get(workshopId)?.keys() ?? [])],
+    facilitators: localRoomSize(facilitatorRoom(workshopId)),
+    screens: localRoomSize(presentRoom(workshopId))
+  });
+  const shared =
+    deps.shareOnline?.(() => {
+      const all = new Map<string, OnlineHere>();
+      for (const room of io.sockets.adapter.rooms.keys()) {
+        const m = /^(?:workshop|present):(.+)$/.exec(room);
+        if (m && !all.has(m[1])) all.set(m[1], here(m[1]));
+      }
+      return all;
+    }) ?? null;
+  /** Tells the other processes this one's part of a workshop (after this tick: rooms are left by then). */
+  const onlineChanged = (workshopId: string) => {
+    if (shared) setImmediate(() => shared.changed(workshopId, here(workshopId)));
+  };
   /** Tells a room's sockets why they are closing, then closes them (after this tick, as for `removed`). */
   const closeRoom = (room: string, message: string) => {
     if (!io.sockets.adapter.rooms.get(room)?.size) return;
@@ -125,9 +151,11 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
         const s = io.sockets.sockets.get(socket);
         if (s?.data.kind !== 'participant') continue;
         s.data.session = { ...s.data.session, participant };
-        if (participant.role === 'facilitator') void s.join(facilitatorRoom(participant.workshopId));
-        else void s.leave(facilitatorRoom(participant.workshopId));
       }
+      // Through the adapter, so their sockets on other processes join or leave too.
+      if (participant.role === 'facilitator') io.in(room).socketsJoin(facilitatorRoom(participant.workshopId));
+      else io.in(room).socketsLeave(facilitatorRoom(participant.workshopId));
+      onlineChanged(participant.workshopId);
       // A present screen opened with the facilitator's session goes with the role.
       if (participant.role !== 'facilitator') closeRoom(presentOfRoom(participant.id), PRESENT_TEXT.notFacilitator);
     },
@@ -143,11 +171,17 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       closeRoom(presentRoom(workshopId), message);
       online.delete(workshopId);
     },
-    online: (workshopId) => new Set(online.get(workshopId)?.keys() ?? []),
+    online: (workshopId) => {
+      const ids = new Set(online.get(workshopId)?.keys() ?? []);
+      for (const other of shared?.elsewhere(workshopId) ?? []) for (const id of other.participants) ids.add(id);
+      return ids;
+    },
     present: (workshopId, view) => void io.to(presentRoom(workshopId)).emit('present', view),
-    presentScreens: (workshopId) => io.sockets.adapter.rooms.get(presentRoom(workshopId))?.size ?? 0,
+    presentScreens: (workshopId) =>
+      localRoomSize(presentRoom(workshopId)) + (shared?.elsewhere(workshopId).reduce((n, o) => n + o.screens, 0) ?? 0),
     presentLinkReplaced: (workshopId, message) => closeRoom(presentLinkRoom(workshopId), message),
-    hasFacilitators: (workshopId) => (io.sockets.adapter.rooms.get(facilitatorRoom(workshopId))?.size ?? 0) > 0
+    hasFacilitators: (workshopId) =>
+      localRoomSize(facilitatorRoom(workshopId)) > 0 || (shared?.elsewhere(workshopId).some((o) => o.facilitators > 0) ?? false)
   };
 
   io.use((socket, next) => {
@@ -203,6 +237,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     counts.set(participant.id, (counts.get(participant.id) ?? 0) + 1);
     online.set(workshop.id, counts);
     deps.attendance.connected(participant.id);
+    onlineChanged(workshop.id);
     deps.views.schedule(workshop.id);
     deps.present.schedule(workshop.id);
 
@@ -282,6 +317,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
       if (n <= 0) c.delete(participant.id);
       else c.set(participant.id, n);
       if (c.size === 0) online.delete(workshop.id);
+      onlineChanged(workshop.id);
       deps.views.schedule(workshop.id);
       deps.present.schedule(workshop.id);
     });
@@ -308,6 +344,8 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
         }
       );
     }
+    onlineChanged(workshopId);
+    socket.on('disconnect', () => onlineChanged(workshopId));
     deps.present.build(workshopId).then(
       (view) => view && socket.emit('present', view),
       (err: unknown) => deps.logger.error({ err }, 'could not send the present view to a new screen')

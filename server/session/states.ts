@@ -24,6 +24,8 @@ export class FacilitationStates {
   private cache = new Map<string, Cached>();
   private loading = new Map<string, Promise<Cached>>();
   private turns = new KeyedQueue();
+  /** Told after every stored save (with several processes, the others refresh: see refresh()). */
+  onStored: (workshopId: string) => void = () => undefined;
   /** Told after every save, to refresh the facilitators' view. */
   onSaved: (workshopId: string) => void = () => undefined;
   /** The open votes' public facts (turnout.ts), for `state`. */
@@ -59,6 +61,12 @@ export class FacilitationStates {
   }
 
   private async load(workshopId: string): Promise<Cached> {
+    const entry = await this.read(workshopId);
+    this.cache.set(workshopId, entry);
+    return entry;
+  }
+
+  private async read(workshopId: string): Promise<Cached> {
     const stored = await this.store.facilitation.get(workshopId);
     let state = initialState();
     if (stored) {
@@ -68,9 +76,7 @@ export class FacilitationStates {
         this.logger.error({ err, workshopId }, 'stored facilitation state is unreadable; starting fresh');
       }
     }
-    const entry = { state, version: stored?.version ?? 0 };
-    this.cache.set(workshopId, entry);
-    return entry;
+    return { state, version: stored?.version ?? 0 };
   }
 
   async get(workshopId: string): Promise<FacilitationState> {
@@ -89,10 +95,16 @@ export class FacilitationStates {
       entry.version = await this.store.facilitation.save(workshopId, JSON.stringify(state), entry.version);
     } catch (err) {
       // Another writer (another server process) saved first: take theirs, and refuse this one.
-      if (err instanceof VersionConflict) this.cache.delete(workshopId);
+      // Read into the entry rather than emptying the cache, so isLocked never answers from nothing.
+      if (err instanceof VersionConflict) {
+        const fresh = await this.read(workshopId).catch(() => null);
+        if (fresh) Object.assign(entry, fresh);
+        else this.cache.delete(workshopId);
+      }
       throw err;
     }
     entry.state = state;
+    this.onStored(workshopId);
     await this.publish(workshopId, participants);
     this.onSaved(workshopId);
   }
@@ -129,6 +141,30 @@ export class FacilitationStates {
       consent: await this.openConsent(workshopId, people),
       serverTime: Date.now()
     };
+  }
+
+  /**
+   * Another process stored a new state for this workshop: read it again (in the workshop's turn,
+   * so no command here is half-way through it). Resolves with the boards it unlocked.
+   */
+  refresh(workshopId: string): Promise<string[]> {
+    if (!this.cache.has(workshopId)) return Promise.resolve([]);
+    return this.exclusive(workshopId, async () => {
+      // Read into the cached entry, never through an empty cache: isLocked answers from it
+      // meanwhile, and must not say "unlocked" while the state is being read.
+      const fresh = await this.read(workshopId);
+      const entry = this.cache.get(workshopId);
+      if (!entry || fresh.version < entry.version) return [];
+      const before = entry.state.lockedBoards;
+      entry.state = fresh.state;
+      entry.version = fresh.version;
+      return before.filter((id) => !fresh.state.lockedBoards.includes(id));
+    });
+  }
+
+  /** The workshops whose state is cached (to refresh them all after Redis was away). */
+  cached(): string[] {
+    return [...this.cache.keys()];
   }
 
   /** A workshop was deleted: forget its state. */

@@ -6,7 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { LocalConnectionCounts, type ConnectionCounts } from '../shared/counts';
 import type { Logger } from 'pino';
 import { Board } from '../../src/lib/board/board';
 import { canEditBoard } from '../../src/lib/domain/roles';
@@ -39,8 +40,14 @@ export interface SyncHostOptions {
    * workshop's facilitation state is made ready (loaded) before its first connection opens.
    */
   locks: { isLocked(boardId: string, workshopId: string): boolean; ready(workshopId: string): Promise<void> };
-  /** Publishes durable updates to the rooms (in-process by default; Redis later). */
+  /** Publishes durable updates to the rooms (in-process by default; RedisRelay with REDIS_URL). */
   relay?: BoardRelay;
+  /** Other processes write the same boards (REDIS_URL): compaction reads the log back first. */
+  sharedWriters?: boolean;
+  /** Open connections per participant (across processes with REDIS_URL). */
+  connectionCounts?: ConnectionCounts;
+  /** Failed upgrades per address (shared across processes with REDIS_URL). */
+  failedUpgrades?: RateLimiterAbstract;
   /**
    * Cards someone took off a board that someone else wrote (kept in Removed cards), or that are
    * no longer kept (back on the board): once stored, so their authors and facilitators are told.
@@ -72,8 +79,8 @@ export class SyncHost implements BoardPeer, BoardConnections {
   private queue: RelayQueue;
   private relay: BoardRelay;
   /** Open sync connections per participant, for the per-session limit. */
-  private openByParticipant = new Map<string, number>();
-  private failedUpgrades: RateLimiterMemory;
+  private openByParticipant: ConnectionCounts;
+  private failedUpgrades: RateLimiterAbstract;
   private pingTimer: NodeJS.Timeout;
   private catchUpTimer: NodeJS.Timeout;
   private closing = false;
@@ -85,7 +92,8 @@ export class SyncHost implements BoardPeer, BoardConnections {
     // read, so offline work that can never fit is refused with "too large" (4413: a standard
     // client does not retry) rather than ws's own 1009, which y-websocket retries forever.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * opts.limits.maxDocBytes, perMessageDeflate: false });
-    this.failedUpgrades = new RateLimiterMemory({ points: opts.limits.failedUpgradesPerMinute, duration: 60 });
+    this.failedUpgrades = opts.failedUpgrades ?? new RateLimiterMemory({ points: opts.limits.failedUpgradesPerMinute, duration: 60 });
+    this.openByParticipant = opts.connectionCounts ?? new LocalConnectionCounts();
     this.relay = opts.relay ?? new LocalRelay();
     this.queue = new RelayQueue({
       log: opts.log,
@@ -93,6 +101,7 @@ export class SyncHost implements BoardPeer, BoardConnections {
       logger: opts.logger,
       stats: this.stats,
       compactEvery: opts.compactEvery,
+      sharedWriters: opts.sharedWriters,
       isCurrent: (room) => this.rooms.isCurrent(room),
       onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes),
       onChanged: (room) => opts.onBoardChanged?.(room.workshopId, room.boardId)
@@ -138,7 +147,7 @@ export class SyncHost implements BoardPeer, BoardConnections {
         originAllowed: (f) => this.opts.originAllowed(f),
         board: (id) => this.opts.board(id),
         authenticate: (token) => this.opts.authenticate(token),
-        openConnections: (id) => this.openByParticipant.get(id) ?? 0,
+        openConnections: (id) => this.openByParticipant.count(id),
         connectionsPerSession: this.opts.limits.connectionsPerSession
       }
     );
@@ -215,7 +224,7 @@ export class SyncHost implements BoardPeer, BoardConnections {
       messageBurst: limits.syncMessageBurst,
       maxBufferedBytes: limits.maxBufferedBytes
     });
-    this.openByParticipant.set(participant.id, (this.openByParticipant.get(participant.id) ?? 0) + 1);
+    this.openByParticipant.opened(participant.id);
     const decodeOptions: DecodeOptions = {
       ownedElsewhere: (clientId: number) => room.ownedByAnother(clientId, conn),
       maxPresenceBytes: limits.maxPresenceBytes
@@ -230,9 +239,7 @@ export class SyncHost implements BoardPeer, BoardConnections {
         if (ended) return;
         ended = true;
         conn.ended();
-        const n = (this.openByParticipant.get(participant.id) ?? 1) - 1;
-        if (n > 0) this.openByParticipant.set(participant.id, n);
-        else this.openByParticipant.delete(participant.id);
+        this.openByParticipant.closed(participant.id);
         room.remove(conn);
         this.rooms.idleIfUnused(room);
       }

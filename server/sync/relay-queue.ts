@@ -36,6 +36,11 @@ export interface RelayQueueOptions {
   relay: BoardRelay;
   logger: Logger;
   stats: SyncStats;
+  /**
+   * Other processes write the same boards (REDIS_URL): compaction reads the log back first. (The
+   * store's compact must still delete only rows it was given; see docs/ARCHITECTURE.md.)
+   */
+  sharedWriters?: boolean;
   /** Compact a board's update log into a snapshot after this many stored updates. */
   compactEvery: number;
   /** Whether a room is still the registry's (a dropped room is never saved again). */
@@ -199,7 +204,8 @@ export class RelayQueue {
         const withPresence = this.closing || this.presenceDue(room) <= now + 1;
         if (withPresence && room.hasPendingPresence()) {
           this.lastPresence.set(room, now);
-          room.relayPresence();
+          const forOthers = room.relayPresence(this.opts.relay.sharesPresence);
+          if (forOthers) this.opts.relay.publishPresence(room.boardId, forOthers);
         }
         if (room.hasPendingPresence()) presenceLater.push(room);
       } catch (err) {

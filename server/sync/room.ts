@@ -4,6 +4,7 @@
 // relays them once they are durable; the registry (rooms.ts) loads and unloads rooms.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
 import {
   encodeAwarenessEntries,
   encodeAwarenessMessage,
@@ -14,6 +15,7 @@ import {
   type AwarenessEntry
 } from './messages';
 import { sanitisePresence, type PresenceIdentity } from './presence';
+import type { PresenceNews } from './relay';
 import { SyncConnection, prepare, type Outgoing } from './connection';
 import { authorsOf, boundSnapshot, cardsAddedIn, cardsOf, cardsRemovedIn } from '../../src/lib/board/schema';
 import { REMOVED_RULES, removedByOf } from '../../src/lib/domain/removed';
@@ -32,6 +34,8 @@ export interface SealedUpdate {
   /** The board's state vector before these updates (where a reader that misses them catches up from). */
   before: Uint8Array;
   bytes: number;
+  /** The Yjs update itself (what a relay across processes carries). */
+  update: Uint8Array;
 }
 
 /** What the relay queue takes from a room for one commit. */
@@ -61,6 +65,19 @@ export interface TakenWork {
 export type RoomState =
   { kind: 'live' } | { kind: 'idle'; timer: NodeJS.Timeout } | { kind: 'unloading'; done: Promise<void> } | { kind: 'dropped' };
 
+/** The client ids an awareness update speaks for. */
+function decodeAwarenessIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const n = decoding.readVarUint(decoder);
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder); // clock
+    decoding.readVarString(decoder); // state, as JSON
+  }
+  return ids;
+}
+
 /** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
 
@@ -80,6 +97,13 @@ function presenceClockNow(): number {
 /** Marks the updates that were not sent by one connection (the server's peer, the store). */
 const OTHER = Symbol('other');
 
+/**
+ * Origin of updates another server process stored and relayed (or this one reloaded from the
+ * store): applied and relayed here, never stored again, and their authors and removals are the
+ * storing process's to record.
+ */
+export const REMOTE_ORIGIN = 'remote';
+
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -89,6 +113,10 @@ export class Room {
   holds = 0;
   /** Which connection owns which Yjs client id in presence (an id has at most one owner). */
   private owners = new Map<number, SyncConnection>();
+  /** Set when a remote update changed the doc (see applyRemote). */
+  private remoteChanged = false;
+  /** Client ids whose presence came from another process, and which one. */
+  private remoteOwners = new Map<number, { processId: string; participantId: string }>();
   /** Which participant first published presence for each client id in this room (one entry per page load). */
   private claimedBy = new Map<number, string>();
 
@@ -137,6 +165,11 @@ export class Room {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.changedSinceFullState += update.length;
       if (this.approxBytes > SNAPSHOT_AHEAD_BYTES) this.snapshotWhenQuiet();
+      if (origin === REMOTE_ORIGIN) {
+        this.approxBytes += update.length;
+        this.remoteChanged = true;
+        return;
+      }
       this.pending.push(update);
       this.appliedSeq++;
       this.approxBytes += update.length;
@@ -153,6 +186,12 @@ export class Room {
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
       const now = Date.now();
       const added = cardsAddedIn(tr);
+      if (tr.origin === REMOTE_ORIGIN) {
+        // Stored by the process that took the edit; this room's maps only follow.
+        for (const a of authorsOf(tr)) if (!this.authors.has(a.cardId)) this.authors.set(a.cardId, a.participantId);
+        for (const cardId of added) this.removed.delete(cardId);
+        return;
+      }
       if (tr.origin instanceof SyncConnection) {
         const by = tr.origin.participant;
         for (const { id, snapshot } of cardsRemovedIn(tr)) {
@@ -317,6 +356,14 @@ export class Room {
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
       if (owner && owner !== conn) continue;
+      // A page that held this id through another process has come here (that process died, or
+      // the proxy sent it elsewhere): the connection here speaks for it from now on.
+      // Another participant's page echoing what it was sent is not: that id stays theirs.
+      const remote = this.remoteOwners.get(entry.clientId);
+      if (!owner && remote) {
+        if (remote.participantId !== conn.participant.id || entry.state === null) continue;
+        this.remoteOwners.delete(entry.clientId);
+      }
       if (!owner) {
         if (entry.state === null || conn.clientIds.size >= maxIds) continue;
         const before = this.claimedBy.get(entry.clientId);
@@ -421,7 +468,63 @@ export class Room {
     this.updatesSinceSnapshot++;
     const before = this.sealedVector;
     this.sealedVector = work.after ?? Y.encodeStateVector(this.doc);
-    return { message: prepare(encodeUpdate(work.update)), soleSender: work.soleSender, before, bytes: work.update.length };
+    return {
+      message: prepare(encodeUpdate(work.update)),
+      soleSender: work.soleSender,
+      before,
+      bytes: work.update.length,
+      update: work.update
+    };
+  }
+
+  /**
+   * An update that is durable already (another process stored it, or it was read back from the
+   * store): applied as a remote one and relayed to everyone here. What the doc has already is a
+   * no-op for Yjs, so an update that arrives twice costs nothing but its decoding.
+   */
+  applyRemote(update: Uint8Array): void {
+    const before = Y.encodeStateVector(this.doc);
+    this.remoteChanged = false;
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    // Yjs emits 'update' only when the doc changed: nothing new, nothing to tell anyone.
+    if (!this.remoteChanged) return;
+    const sealed: SealedUpdate = { message: prepare(encodeUpdate(update)), soleSender: null, before, bytes: update.length, update };
+    this.relaySealed(sealed);
+  }
+
+  /** Presence from people on another process: applied, and relayed to everyone here. */
+  applyRemotePresence(processId: string, news: PresenceNews): void {
+    const update = news.update;
+    const decoded = decodeAwarenessIds(update);
+    // An id a connection here owns is this process's to say; another process cannot take it over.
+    if (decoded.some((id) => this.owners.has(id))) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+    for (const id of decoded) {
+      const participantId = news.owners[String(id)];
+      if (this.awareness.states.has(id) && participantId) this.remoteOwners.set(id, { processId, participantId });
+      else this.remoteOwners.delete(id);
+    }
+    const ids = decoded.filter((id) => this.awareness.meta.has(id));
+    if (!ids.length) return;
+    const message = prepare(encodeAwarenessMessage(this.awareness, ids));
+    for (const conn of this.connections) conn.relay(message, null);
+  }
+
+  /** A process stopped answering: the people it held leave this room's presence. */
+  dropRemoteProcess(processId: string): void {
+    const gone = [...this.remoteOwners].filter(([, o]) => o.processId === processId).map(([id]) => id);
+    if (!gone.length) return;
+    for (const id of gone) this.remoteOwners.delete(id);
+    const present = gone.filter((id) => this.awareness.states.has(id));
+    if (!present.length) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, present, REMOTE_ORIGIN);
+    const message = prepare(encodeAwarenessMessage(this.awareness, present));
+    for (const conn of this.connections) conn.relay(message, null);
+  }
+
+  /** The processes whose people are in this room's presence. */
+  remoteProcesses(): Set<string> {
+    return new Set([...this.remoteOwners.values()].map((o) => o.processId));
   }
 
   /** Resolves once every update applied so far (up to `seq`) is durable. */
@@ -450,9 +553,13 @@ export class Room {
     for (const conn of this.connections) if (conn !== sealed.soleSender) conn.relay(sealed.message, sealed.before, sealed.bytes);
   }
 
-  /** Relays presence changed since the last call. Presence is never stored, so it need not wait. */
-  relayPresence(): void {
-    if (!this.presenceChanged.size) return;
+  /**
+   * Relays presence changed since the last call. Presence is never stored, so it need not wait.
+   * With `forOthers`, returns the change as an awareness update for the other processes (every
+   * id in it changed here: remote presence is relayed as it arrives, in applyRemotePresence).
+   */
+  relayPresence(forOthers = false): PresenceNews | null {
+    if (!this.presenceChanged.size) return null;
     // An id without a clock cannot be encoded; skip it rather than stop the relay.
     const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
     const senders = new Set(this.presenceChanged.values());
@@ -467,6 +574,13 @@ export class Room {
       if (others.length) conn.relay(prepare(encodeAwarenessMessage(this.awareness, others)), null);
     }
     this.presenceChanged.clear();
+    if (!forOthers || !ids.length) return null;
+    const owners: Record<string, string> = {};
+    for (const id of ids) {
+      const by = this.claimedBy.get(id);
+      if (by) owners[String(id)] = by;
+    }
+    return { update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids), owners };
   }
 
   /** Everyone's presence as one message (for a reader that was caught up). */

@@ -2,6 +2,7 @@
 // unloaded (after a last save and compaction) a moment after its last connection and server
 // edit leave, and dropped without saving when its board is deleted.
 import type { Logger } from 'pino';
+import * as Y from 'yjs';
 import type { BoardLog } from '../persistence/types';
 import type { BoardRelay } from './relay';
 import { Room } from './room';
@@ -75,10 +76,34 @@ export class RoomRegistry {
     room.loadCardRecords(records);
     this.unsubscribe.set(
       room,
-      this.opts.relay.subscribe(boardId, (update) => room.relaySealed(update))
+      this.opts.relay.subscribe(boardId, {
+        sealed: (update) => room.relaySealed(update),
+        remote: (update) => room.applyRemote(update),
+        remotePresence: (processId, update) => room.applyRemotePresence(processId, update),
+        processGone: (processId) => room.dropRemoteProcess(processId),
+        remoteProcesses: () => room.remoteProcesses(),
+        resync: () => void this.resync(room)
+      })
     );
     this.rooms.set(boardId, room);
     return room;
+  }
+
+  /**
+   * Reads a board back from the store into its room (as a remote update: nothing is stored
+   * again), so whatever other processes stored while their relays could not reach this one
+   * arrives; what the room has already costs nothing.
+   */
+  async resync(room: Room): Promise<void> {
+    if (!this.isCurrent(room)) return;
+    try {
+      const stored = await this.opts.log.load(room.boardId);
+      const all = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+      if (!all.length || !this.isCurrent(room)) return;
+      room.applyRemote(all.length === 1 ? all[0] : Y.mergeUpdates(all));
+    } catch (err) {
+      this.opts.logger.error({ err, boardId: room.boardId }, 'could not read a board back from the store');
+    }
   }
 
   private hold(room: Room): void {

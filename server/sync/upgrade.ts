@@ -21,7 +21,7 @@ export interface UpgradeLookups {
   /** The live participant a session token belongs to, with their workshop's id. */
   authenticate(token: string | null): Promise<{ participant: ParticipantRecord } | null>;
   /** Open sync connections this participant holds now, and how many one may hold. */
-  openConnections(participantId: string): number;
+  openConnections(participantId: string): number | Promise<number>;
   connectionsPerSession: number;
 }
 
@@ -46,7 +46,7 @@ export async function authorizeUpgrade(req: UpgradeRequest, look: UpgradeLookups
   const session = await look.authenticate(sessionToken(req.facts, board.workshopId, url.searchParams.get('token')));
   if (!session) return refuse(401, 'not_signed_in', 'Join the workshop first: your session is missing or has ended.');
   if (session.participant.workshopId !== board.workshopId) return refuse(403, 'forbidden', 'Your session is for another workshop.');
-  if (look.openConnections(session.participant.id) >= look.connectionsPerSession) {
+  if ((await look.openConnections(session.participant.id)) >= look.connectionsPerSession) {
     return refuse(429, 'rate_limited', 'Too many open connections for one person. Close some tabs.');
   }
   return { ok: true, board, participant: session.participant };

@@ -1,0 +1,201 @@
+// Issue 14: two server processes' worth of the real server (each its own realtime core, its own
+// http port), sharing one real Postgres (DATABASE_URL) and one real redis-server (tests/helpers/redis.ts). What one
+// process takes, people on the other see: board edits and presence (RedisRelay), commands'
+// results (socket.io's Redis streams adapter), locks (the refreshed facilitation state), the
+// limits (rate limits and connections per session counted in Redis), and /healthz says when Redis
+// is away. The same rules with separate OS processes, and killing them, are in redis-faults.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCard, readLanes } from '../../src/lib/board/schema';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
+import { api, connectBoard, connectSession, createWorkshop, join, until, type BoardClient, type SessionClient } from '../helpers/clients';
+import { startRedis, type TestRedis } from '../helpers/redis';
+import { testDatabase } from '../helpers/postgres';
+import { ConfigError, readConfig } from '../../server/config';
+
+const texts = (c: BoardClient) =>
+  Object.values(readLanes(c.doc))
+    .flat()
+    .map((card) => card.text.toString())
+    .sort();
+
+function namesSeenBy(client: BoardClient): string[] {
+  const names: string[] = [];
+  client.provider.awareness.getStates().forEach((state) => {
+    const user = (state as { user?: { name?: unknown } }).user;
+    if (typeof user?.name === 'string') names.push(user.name);
+  });
+  return names.sort();
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('two processes sharing one Redis', () => {
+  let redis: TestRedis;
+  let a: TestServer;
+  let b: TestServer;
+  const open: { destroy(): void }[] = [];
+  const sessions: SessionClient[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    const dataDir = tempDataDir();
+    const env = {
+      REDIS_URL: redis.url,
+      DATABASE_URL: (await testDatabase()).url,
+      LIMIT_CONNECTIONS_PER_SESSION: '2',
+      LIMIT_CODE_GUESSES: '4'
+    };
+    a = await startTestServer({ dataDir, env });
+    b = await startTestServer({ dataDir, env });
+  });
+  afterAll(async () => {
+    for (const c of open) c.destroy();
+    for (const s of sessions) s.disconnect();
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
+  });
+
+  const board = (server: TestServer, boardId: string, token: string) => {
+    const c = connectBoard(server.wsUrl, boardId, token);
+    open.push(c);
+    return c;
+  };
+  const session = async (server: TestServer, workshopId: string, token: string) => {
+    const s = await connectSession(server.url, workshopId, token);
+    sessions.push(s);
+    return s;
+  };
+
+  it('[L-REDIS-2] relays edits and presence from one process to the other, both ways', async () => {
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const ann = await join(a.url, w.links.member, 'Ann');
+    const bo = await join(b.url, w.links.member, 'Bo');
+    const onA = board(a, boardId, ann.sessionToken);
+    const onB = board(b, boardId, bo.sessionToken);
+    await Promise.all([onA.synced, onB.synced]);
+    addCard(onA.doc, 'problems', 'From process A');
+    await until(onB.doc, () => texts(onB).includes('From process A'));
+    addCard(onB.doc, 'solutions', 'From process B');
+    await until(onA.doc, () => texts(onA).includes('From process B'));
+    onA.provider.awareness.setLocalState({ user: { name: 'Ann', role: 'member', color: '#000' }, editing: null });
+    onB.provider.awareness.setLocalState({ user: { name: 'Bo', role: 'member', color: '#000' }, editing: null });
+    await waitFor(() => namesSeenBy(onA).join() === 'Ann,Bo' && namesSeenBy(onB).join() === 'Ann,Bo');
+    // Someone who leaves one process leaves the other's presence too.
+    onB.provider.awareness.setLocalState(null);
+    await waitFor(() => namesSeenBy(onA).join() === 'Ann');
+    // A newcomer on B loads the board from the store and has both cards.
+    const cy = await join(b.url, w.links.member, 'Cy');
+    const late = board(b, boardId, cy.sessionToken);
+    await late.synced;
+    expect(texts(late)).toEqual(['From process A', 'From process B']);
+  });
+
+  it('[L-REDIS-3] tells people on the other process what a command did, and a lock set on one holds on the other', async () => {
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const fay = await join(a.url, w.links.facilitator, 'Fay');
+    const ann = await join(b.url, w.links.member, 'Ann');
+    const facilitator = await session(a, w.id, fay.sessionToken);
+    const member = await session(b, w.id, ann.sessionToken);
+    const facBoard = board(a, boardId, fay.sessionToken);
+    const annBoard = board(b, boardId, ann.sessionToken);
+    await Promise.all([facBoard.synced, annBoard.synced]);
+
+    expect((await facilitator.run({ type: 'board.lock', boardId, locked: true })).ok).toBe(true);
+    // The member, on the other process, hears it through the streams adapter.
+    await member.stateWhere((s) => s.lockedBoards.includes(boardId));
+    // And process B refuses her edit: it is never stored, never relayed.
+    addCard(annBoard.doc, 'problems', 'Typed while locked');
+    const fromFacilitator = addCard(facBoard.doc, 'problems', 'The facilitator may write');
+    await until(annBoard.doc, () => readLanes(annBoard.doc).problems.some((c) => c.id === fromFacilitator));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(texts(facBoard)).toEqual(['The facilitator may write']);
+
+    // Unlocked on A: B asks her page for what it kept, and it reaches the facilitator.
+    expect((await facilitator.run({ type: 'board.lock', boardId, locked: false })).ok).toBe(true);
+    await until(facBoard.doc, () => texts(facBoard).includes('Typed while locked'));
+
+    // A command through B moves the state A holds too (compare-and-set on the version).
+    const hand = await member.run({ type: 'hand.raise' });
+    expect(hand.ok).toBe(true);
+    await facilitator.stateWhere((s) => s.queue.some((q) => q.name === 'Ann'));
+    expect((await facilitator.run({ type: 'phase.go', index: 1 })).ok).toBe(true);
+    await member.stateWhere((s) => s.phaseIndex === 1);
+  });
+
+  it('[L-REDIS-8] shows the facilitator on one process who is online on the other, and when they leave', async () => {
+    const w = await createWorkshop(a.url);
+    const fay = await join(a.url, w.links.facilitator, 'Fay');
+    const facilitator = await session(a, w.id, fay.sessionToken);
+    const bo = await join(b.url, w.links.member, 'Bo');
+    const member = await connectSession(b.url, w.id, bo.sessionToken);
+    type View = { roster: { name: string; online: boolean }[] };
+    const latestView = () => [...facilitator.heard].reverse().find((h) => h.event === 'facilitator')?.args[0] as View | undefined;
+    const boOnline = () => latestView()?.roster.find((p) => p.name === 'Bo')?.online;
+    await waitFor(() => boOnline() === true);
+    member.disconnect();
+    await waitFor(() => boOnline() === false);
+  });
+
+  it('[L-REDIS-4] counts connections per session and wrong join codes across both processes', async () => {
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const ann = await join(a.url, w.links.member, 'Ann');
+    const first = board(a, boardId, ann.sessionToken);
+    const second = board(b, boardId, ann.sessionToken);
+    await Promise.all([first.synced, second.synced]);
+    // A third connection, on either process, is one too many (LIMIT_CONNECTIONS_PER_SESSION=2).
+    const status = await upgradeStatus(a.url, boardId, ann.sessionToken);
+    expect(status).toBe(429);
+
+    // Wrong join codes: two on each process use up the four (LIMIT_CODE_GUESSES=4).
+    const guess = (server: TestServer) => api(server.url, '/api/join', { code: 'ZZZ-ZZZ', name: 'Guesser' });
+    for (const server of [a, b, a, b]) expect((await guess(server)).status).not.toBe(429);
+    expect((await guess(a)).status).toBe(429);
+    expect((await guess(b)).status).toBe(429);
+  });
+
+  it('[L-REDIS-5] answers /healthz with 503 and a reason while Redis is away, and 200 once it is back', async () => {
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
+    await redis.stop();
+    await waitFor(async () => (await fetch(`${a.url}/healthz`)).status === 503);
+    const body = (await (await fetch(`${b.url}/healthz`)).json()) as { ok: boolean; problem?: string };
+    expect(body.ok).toBe(false);
+    expect(body.problem).toMatch(/Redis/);
+    await redis.start();
+    await waitFor(async () => (await fetch(`${a.url}/healthz`)).status === 200 && (await fetch(`${b.url}/healthz`)).status === 200, 10_000);
+  });
+
+  it('[L-REDIS-1] refuses a REDIS_URL it cannot use, at start, naming the variable', () => {
+    expect(() => readConfig({ REDIS_URL: 'localhost:6379' })).toThrow(ConfigError);
+    expect(() => readConfig({ REDIS_URL: 'http://localhost:6379' })).toThrow(/REDIS_URL must start with redis:\/\//);
+    expect(() => readConfig({ REDIS_URL: 'redis://user:secret@' })).toThrow(/REDIS_URL/);
+    expect(() => readConfig({ REDIS_URL: 'redis://user:secret@' })).not.toThrow(/secret/);
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(readConfig({}).redisUrl).toBeNull();
+  });
+});
+
+/** The HTTP status a sync upgrade gets (101 when it opens). */
+async function upgradeStatus(base: string, boardId: string, token: string): Promise<number> {
+  const { default: WebSocket } = await import('ws');
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/sync/${boardId}?token=${token}`);
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('error', () => undefined);
+  });
+}
