@@ -19,6 +19,8 @@ import {
   type DraftRecord,
   type GlossaryRecord,
   type HiddenCardRecord,
+  type AttendanceInterval,
+  type InvolvementRecord,
   type InviteRecord,
   type ParticipantRecord,
   type PresentLinkRecord,
@@ -84,6 +86,9 @@ export function openMemoryStore(): Store {
   const forumWorkshops = new Map<string, ForumWorkshopRecord>(); // workshopId -> its forum
   const sharedPoints = new Map<string, SharedPointRecord>(); // id -> point, in the order shared
   const rollups = new Map<string, RollupCardRecord>(); // boardId + '/' + cardId
+  // Involvement records and their intervals (oldest first), by participant.
+  const involvement = new Map<string, { record: InvolvementRecord; intervals: AttendanceInterval[] }>();
+  const withTime = (e: { record: InvolvementRecord; intervals: AttendanceInterval[] }) => clone({ ...e.record, intervals: e.intervals });
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -101,6 +106,7 @@ export function openMemoryStore(): Store {
     for (const [k, r] of removed) if (r.authorId === id) removed.delete(k);
     for (const [k, a] of answers) if (a.participantId === id) answers.delete(k);
     visits.delete(id);
+    involvement.delete(id);
   };
 
   return {
@@ -763,6 +769,53 @@ export function openMemoryStore(): Store {
         for (const r of remove) rollups.delete(`${r.boardId}/${r.cardId}`);
         for (const r of add) rollups.set(`${r.boardId}/${r.cardId}`, clone(r));
       }
+    },
+    involvement: {
+      async add(record) {
+        const p = participants.get(record.participantId);
+        if (!p || p.workshopId !== record.workshopId) throw new Error('FOREIGN KEY constraint failed');
+        if (involvement.has(record.participantId)) throw new Error('UNIQUE constraint failed: involvement_records');
+        involvement.set(record.participantId, { record: clone(record), intervals: [] });
+      },
+      get: async (participantId) => {
+        const e = involvement.get(participantId);
+        return e ? withTime(e) : null;
+      },
+      list: async (workshopId) =>
+        [...involvement.values()]
+          .filter((e) => e.record.workshopId === workshopId)
+          .sort((a, b) => a.record.createdAt - b.record.createdAt)
+          .map(withTime),
+      async open(participantId, at) {
+        const e = involvement.get(participantId);
+        if (!e || e.intervals.some((i) => i.end === null)) return false;
+        e.intervals.push({ start: at, end: null, seenAt: at });
+        e.intervals.sort((a, b) => a.start - b.start);
+        return true;
+      },
+      async seen(participantIds, at) {
+        for (const id of participantIds) {
+          const i = involvement.get(id)?.intervals.find((x) => x.end === null);
+          if (i) i.seenAt = Math.max(i.start, at);
+        }
+      },
+      async close(participantId, at) {
+        const i = involvement.get(participantId)?.intervals.find((x) => x.end === null);
+        if (!i) return false;
+        i.end = Math.max(i.start, at);
+        return true;
+      },
+      async closeStale() {
+        let n = 0;
+        for (const e of involvement.values())
+          for (const i of e.intervals)
+            if (i.end === null) {
+              i.end = i.seenAt;
+              n++;
+            }
+        return n;
+      },
+      clear: async (participantId) => involvement.delete(participantId)
     },
     async ping() {
       open();

@@ -12,6 +12,7 @@ import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/do
 import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { Recommendation, TimelineEntry, Visit } from '../../src/lib/domain/outcomes';
 import type { ForumLevel, PointBacking } from '../../src/lib/domain/forums';
+import type { ThanksChoice } from '../../src/lib/domain/involvement';
 
 export interface WorkshopRecord {
   id: string;
@@ -633,6 +634,57 @@ export interface ForumStore {
   replaceRollups(remove: ReadonlyArray<{ boardId: string; cardId: string }>, add: readonly RollupCardRecord[]): Promise<void>;
 }
 
+/**
+ * Someone who ticked "Record my time" when joining: the name for the record (not their display
+ * name, and never stored beside anything they wrote) and how they would like to be thanked.
+ */
+export interface InvolvementRecord {
+  participantId: string;
+  workshopId: string;
+  name: string;
+  choice: ThanksChoice;
+  createdAt: number;
+}
+
+/** One stretch of a person's connected time; `end` is null while it is open. */
+export interface AttendanceInterval {
+  start: number;
+  end: number | null;
+  /** While open: when the server last saw the person here (a restart closes it there). */
+  seenAt: number;
+}
+
+/** A record with its intervals, oldest first. */
+export interface InvolvementWithTime extends InvolvementRecord {
+  intervals: AttendanceInterval[];
+}
+
+/**
+ * Involvement records and the attendance behind them, kept apart from everything a person wrote
+ * (no card, draft or answer refers to them, nor they to one). Only people who asked have a record,
+ * and only a record has intervals. Deleted with the person (clear, forget) and the workshop.
+ */
+export interface InvolvementStore {
+  /** Stores someone's request. Rejects when the participant does not exist or already has a record. */
+  add(record: InvolvementRecord): Promise<void>;
+  get(participantId: string): Promise<InvolvementWithTime | null>;
+  /** A workshop's records, oldest first, each with its intervals. */
+  list(workshopId: string): Promise<InvolvementWithTime[]>;
+  /**
+   * Opens an interval at `at`. Resolves false, storing nothing, when the person has no record
+   * (never asked, or cleared it) or already has an open interval.
+   */
+  open(participantId: string, at: number): Promise<boolean>;
+  /** Notes that these people's open intervals were still open at `at`. */
+  seen(participantIds: readonly string[], at: number): Promise<void>;
+  /** Closes the person's open interval at `at` (never before its start); false when none is open. */
+  close(participantId: string, at: number): Promise<boolean>;
+  /** Closes every open interval at the last moment it was seen (after a restart); resolves with how many. */
+  closeStale(): Promise<number>;
+  /** Deletes the person's record and every interval of it; false when there was none. */
+  clear(participantId: string): Promise<boolean>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -701,6 +753,7 @@ export interface Store {
   facilitation: FacilitationStateStore;
   present: PresentLinkStore;
   forums: ForumStore;
+  involvement: InvolvementStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**

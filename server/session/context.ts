@@ -4,7 +4,7 @@ import type { CommandError, CommandFailure, CommandResult } from '../../src/lib/
 import type { Store } from '../persistence/types';
 import type { FacilitatorViews } from './facilitator-view';
 import type { PresentViews } from './present-view';
-import type { BoardConnections, BoardPeer, Notifier } from './ports';
+import type { AttendancePort, BoardConnections, BoardPeer, Notifier } from './ports';
 import type { Release } from './release';
 import type { FacilitationStates } from './states';
 import type { Turnout } from './turnout';
@@ -21,6 +21,8 @@ export interface SessionContext {
   release: Release;
   turnout: Turnout;
   notifier: () => Notifier | null;
+  /** Involvement records' attendance: breaks and returns. */
+  attendance: AttendancePort;
   logger: Logger;
   /** Forums: roll-up onto a board (rollup.bring, merge, unmerge). */
   forums: ForumService;

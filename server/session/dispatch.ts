@@ -84,8 +84,14 @@ export class Dispatcher {
       case 'round.open':
       case 'round.answer':
       case 'round.close':
-      case 'me.away':
         return this.pure(participant, command);
+      case 'me.away':
+        // Whatever the queue makes of it, a break stops the person's recorded time.
+        ctx.attendance.stepAway(participant.id);
+        return this.pure(participant, command);
+      case 'me.back':
+        ctx.attendance.back(participant.id);
+        return Promise.resolve(done);
       case 'participant.setRole':
         return setRole(ctx, participant, command.participantId, command.role);
       case 'participant.remove':

@@ -11,6 +11,7 @@ import {
   type ForumLinkRecord,
   type ForumRecord,
   type GlossaryRecord,
+  type InvolvementRecord,
   type RemovedCardRecord,
   type SharedPointRecord,
   type Store,
@@ -1858,6 +1859,106 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
         }
       });
     }
+    const timeOf = (participantId = 'p1', extra: Partial<InvolvementRecord> = {}): InvolvementRecord => ({
+      participantId,
+      workshopId: 'w1',
+      name: 'Ann Smith',
+      choice: 'payment',
+      createdAt: 3,
+      ...extra
+    });
+
+    it('[ST90] keeps an involvement record for a participant of its workshop only, once', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await expect(store.involvement.add(timeOf('nobody'))).rejects.toThrow();
+      await expect(store.involvement.add(timeOf('p1', { workshopId: 'w2' }))).rejects.toThrow();
+      await store.involvement.add(timeOf());
+      await expect(store.involvement.add(timeOf('p1', { name: 'Again' }))).rejects.toThrow();
+      expect(await store.involvement.get('p1')).toEqual({ ...timeOf(), intervals: [] });
+      expect(await store.involvement.get('p2')).toBeNull();
+      expect(await store.involvement.list('w1')).toEqual([{ ...timeOf(), intervals: [] }]);
+    });
+
+    it('[ST91] opens an interval only for someone with a record, one at a time, and closes it never before its start', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.involvement.add(timeOf());
+      expect(await store.involvement.open('p2', 10)).toBe(false);
+      expect(await store.involvement.open('p1', 10)).toBe(true);
+      expect(await store.involvement.open('p1', 11)).toBe(false);
+      await store.involvement.seen(['p1', 'p2'], 40);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: null, seenAt: 40 }]);
+      expect(await store.involvement.close('p1', 70)).toBe(true);
+      expect(await store.involvement.close('p1', 80)).toBe(false);
+      expect(await store.involvement.open('p1', 100)).toBe(true);
+      expect(await store.involvement.close('p1', 90)).toBe(true);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([
+        { start: 10, end: 70, seenAt: 40 },
+        { start: 100, end: 100, seenAt: 100 }
+      ]);
+      expect(await store.involvement.get('p2')).toBeNull();
+    });
+
+    it('[ST92] closes intervals left open (a restart) where they were last seen', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.involvement.add(timeOf());
+      await store.involvement.open('p1', 10);
+      await store.involvement.seen(['p1'], 55);
+      expect(await store.involvement.closeStale()).toBe(1);
+      expect(await store.involvement.closeStale()).toBe(0);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: 55, seenAt: 55 }]);
+    });
+
+    it('[ST93] clearing deletes the record and its intervals, and nothing else; a cleared person gets no new intervals', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.involvement.add(timeOf());
+      await store.involvement.add(timeOf('p2', { name: 'Bo Jones', choice: 'voucher', createdAt: 4 }));
+      await store.involvement.open('p1', 10);
+      await store.involvement.open('p2', 10);
+      expect(await store.involvement.clear('p1')).toBe(true);
+      expect(await store.involvement.clear('p1')).toBe(false);
+      expect(await store.involvement.get('p1')).toBeNull();
+      expect(await store.involvement.open('p1', 20)).toBe(false);
+      expect(await store.involvement.get('p1')).toBeNull();
+      expect((await store.involvement.list('w1')).map((r) => [r.participantId, r.intervals.length])).toEqual([['p2', 1]]);
+      expect((await store.people.get('p1'))?.name).toBe('Ann');
+    });
+
+    it('[ST94] records go with their person (deleted) and with their workshop, and lists stay per workshop', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ789'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.people.add({ ...ann, id: 'p3', workshopId: 'w2', name: 'Cy' }, 'hash3');
+      await store.involvement.add(timeOf());
+      await store.involvement.add(timeOf('p2', { createdAt: 4 }));
+      await store.involvement.add(timeOf('p3', { workshopId: 'w2' }));
+      await store.involvement.open('p2', 10);
+      await store.people.delete('p1');
+      expect(await store.involvement.get('p1')).toBeNull();
+      expect((await store.involvement.list('w1')).map((r) => r.participantId)).toEqual(['p2']);
+      await store.workshops.delete('w1');
+      expect(await store.involvement.get('p2')).toBeNull();
+      expect(await store.involvement.list('w1')).toEqual([]);
+      expect((await store.involvement.list('w2')).map((r) => r.participantId)).toEqual(['p3']);
+    });
+
+    it('[ST95] hands out copies of involvement records', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.involvement.add(timeOf());
+      await store.involvement.open('p1', 10);
+      const got = (await store.involvement.get('p1'))!;
+      got.name = 'Changed';
+      got.intervals[0].start = 0;
+      (await store.involvement.list('w1'))[0].intervals.pop();
+      expect(await store.involvement.get('p1')).toEqual({ ...timeOf(), intervals: [{ start: 10, end: null, seenAt: 10 }] });
+    });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();

@@ -555,6 +555,7 @@ const EXAMPLES = {
   'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
   'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true },
   'me.away': { command: () => ({ type: 'me.away' }) },
+  'me.back': { command: () => ({ type: 'me.back' }) },
   'vote.open': {
     command: (w) => ({ type: 'vote.open', boardId: w.boardId, on: { kind: 'cards' }, votesPerPerson: 3 }),
     before: async (w) => void (await freshCard(w))
@@ -1029,6 +1030,40 @@ const HTTP: Record<string, HttpRow> = {
         expect(JSON.parse(answer.text).entry).toMatchObject({ status: 'piloting', explanation: 'Two prisons from May' });
       else refusalCode(answer);
     }
+  },
+  // Involvement records (issue 13, item 6): nobody in the matrix ticked "Record my time", so
+  // live people have no record (404 not_recorded); the export is the facilitator's alone.
+  'GET /api/workshops/[id]/involvement.csv': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/involvement.csv` }),
+    expect: facilitatorOnly(200, 403, 401),
+    check: (answer) => {
+      if (answer.status === 200) expect(answer.text.trim().split('\r\n')).toEqual([expect.stringContaining('"Name for the record"')]);
+      else refusalCode(answer);
+    }
+  },
+  'GET /api/workshops/[id]/time-record': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/time-record` }),
+    expect: live(404, 401),
+    check: (answer) => expect(JSON.parse(answer.text).error.code).toBe(answer.status === 404 ? 'not_recorded' : 'not_signed_in')
+  },
+  'DELETE /api/workshops/[id]/time-record': {
+    request: (w) => ({ method: 'DELETE', path: `/api/workshops/${w.a.id}/time-record` }),
+    expect: live(404, 401),
+    check: (answer) => expect(JSON.parse(answer.text).error.code).toBe(answer.status === 404 ? 'not_recorded' : 'not_signed_in')
+  },
+  'GET /w/[workshopId]/time': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/time`, page: true }),
+    expect: everyone(200),
+    check: (answer, who) => {
+      if (isLive(who)) expect(answer.text).toContain('You did not tick');
+      else expect(answer.text).not.toContain('You did not tick');
+    }
+  },
+  'POST /w/[workshopId]/time?/clear': {
+    // Clears only the sender's own record (none here); always back to the page.
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/time?/clear`, form: {} }),
+    expect: everyone(303),
+    check: (answer, _who, w) => expect(answer.headers.get('location')).toBe(`/w/${w.a.id}/time?cleared`)
   },
   'GET /w/[workshopId]/outcomes': {
     // 200 for everyone: without a session the page explains how to join. Who it shows is in its data.

@@ -312,5 +312,28 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (board_id, card_id)
   ) WITHOUT ROWID;
   CREATE INDEX rollup_cards_by_workshop ON rollup_cards(workshop_id);
+  `,
+  /*
+   * 13 (issue 13's involvement records; forums' 12 goes before it when merged): the time of people
+   * who asked for it to be recorded, kept apart from anything they wrote: no card, draft or answer
+   * refers to these tables, nor they to one. An interval is open (ended_at NULL) while the person
+   * is connected; at most one is open per person; seen_at is where a restart closes it.
+   */ `
+  CREATE TABLE involvement_records (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    choice TEXT NOT NULL CHECK (choice IN ('payment', 'voucher', 'none')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX involvement_records_by_workshop ON involvement_records(workshop_id, created_at);
+  CREATE TABLE attendance_intervals (
+    participant_id TEXT NOT NULL REFERENCES involvement_records(participant_id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX attendance_intervals_by_participant ON attendance_intervals(participant_id, started_at);
+  CREATE UNIQUE INDEX one_open_interval_per_person ON attendance_intervals(participant_id) WHERE ended_at IS NULL;
   `
 ];

@@ -71,6 +71,8 @@ export const COMMANDS = {
   'workshop.delete': { who: 'facilitator', board: none, afterEnd: true },
   'me.forget': { who: 'anyone', board: none, afterEnd: true },
   'me.away': { who: 'anyone', board: none, afterEnd: true },
+  // Changes nothing of the workshop, only whether a person's time is being recorded.
+  'me.back': { who: 'anyone', board: none, afterEnd: true },
   'vote.open': { who: 'facilitator', board: named },
   // A vote belongs to one workshop: the handler refuses another workshop's vote as unknown.
   'vote.cast': { who: 'contributor', board: none },

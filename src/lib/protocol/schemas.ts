@@ -117,6 +117,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('me.forget') }),
   /** Anyone: I am stepping away (a break, or leaving the board): lower my hand, end my turn uncounted. */
   z.object({ type: z.literal('me.away') }),
+  /** Anyone: I am back from a break (an involvement record counts my time again). */
+  z.object({ type: z.literal('me.back') }),
   /** Facilitator: open a dot vote on a board's cards or themes; answered with the vote's id. */
   z.strictObject({
     type: z.literal('vote.open'),

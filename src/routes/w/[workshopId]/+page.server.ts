@@ -23,11 +23,15 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const [boards, question, report, sinceLastTime] = await Promise.all([
+  const [boards, question, report, sinceLastTime, recordingTime] = await Promise.all([
     locals.app.boards(workshop.id),
     locals.app.question(workshop.id),
     locals.app.outcomes.report(workshop.id),
-    locals.app.outcomes.sinceLastTime(workshop)
+    locals.app.outcomes.sinceLastTime(workshop),
+    locals.app.involvement.mine(participant.id).then(
+      () => true,
+      () => false
+    )
   ]);
   // Which boards this page keeps on the device, so the service worker can delete their copies
   // when it finds the device signed out (the cached page keeps its headers).
@@ -53,6 +57,8 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     },
     // The earlier workshop of the group's recommendations, for a workshop that follows one.
     sinceLastTime,
+    // Whether this person asked for their time to be recorded (the link to "Your time record").
+    recordingTime,
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     me: {
       id: participant.id,
