@@ -75,6 +75,14 @@ export interface Limits {
    * Votes' turnout changes are published at multiples of it too (server/session/turnout.ts).
    */
   releaseWindowMs: number;
+  /**
+   * Involvement records: a person's attendance interval stays open this long after their last
+   * session socket closes, so a dropped signal or a reload does not split it (it then closes at
+   * the moment the socket closed).
+   */
+  attendanceGraceMs: number;
+  /** How often open attendance intervals are marked as seen: what a crash can lose of someone's time. */
+  attendanceHeartbeatMs: number;
 }
 
 interface LimitSpec {
@@ -105,7 +113,9 @@ export const LIMIT_SPECS: { [K in keyof Limits]: LimitSpec } = {
   httpBodyBytes: { env: 'LIMIT_HTTP_BODY_BYTES', default: 16 * 1024, min: 1024, max: 16 * MiB },
   pingIntervalMs: { env: 'LIMIT_PING_INTERVAL_MS', default: 30_000, min: 100, max: 3_600_000 },
   unloadDelayMs: { env: 'LIMIT_UNLOAD_DELAY_MS', default: 2000, min: 0, max: 3_600_000 },
-  releaseWindowMs: { env: 'LIMIT_RELEASE_WINDOW_MS', default: 3000, min: 0, max: 600_000 }
+  releaseWindowMs: { env: 'LIMIT_RELEASE_WINDOW_MS', default: 3000, min: 0, max: 600_000 },
+  attendanceGraceMs: { env: 'LIMIT_ATTENDANCE_GRACE_MS', default: 120_000, min: 0, max: 3_600_000 },
+  attendanceHeartbeatMs: { env: 'LIMIT_ATTENDANCE_HEARTBEAT_MS', default: 60_000, min: 100, max: 3_600_000 }
 };
 
 /** Every variable the server reads (LIMIT_* ones in LIMIT_SPECS), for the unknown-name check. */

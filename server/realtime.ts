@@ -46,6 +46,10 @@ import { memoryLimiters, redisLimiters } from './shared/limiters';
 import { Bus } from './shared/bus';
 import { SharedOnline } from './shared/online';
 import type { BoardConnections } from './session/ports';
+import { ForumService } from './forums';
+import { InvolvementService } from './involvement';
+import { checkRecordTime } from '../src/lib/domain/involvement';
+import { AppError } from '../src/lib/protocol/errors';
 
 export interface Realtime {
   config: Config;
@@ -108,7 +112,6 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     trustProxy: config.trustProxy,
     compactEvery: config.compactEvery,
     relay: redis ? new RedisRelay(redis, logger) : undefined,
-    sharedWriters: !!redis,
     connectionCounts: redis ? new RedisConnectionCounts(redis) : undefined,
     failedUpgrades: limiters('upgrade', config.limits.failedUpgradesPerMinute, 60),
     board: (id) => store.workshops.board(id),
@@ -196,6 +199,13 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
   states.openConsent = (workshopId, participants) => turnout.openConsent(workshopId, participants);
+  const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
+  const involvement = new InvolvementService(store, logger, {
+    graceMs: config.limits.attendanceGraceMs,
+    heartbeatMs: config.limits.attendanceHeartbeatMs
+  });
+  const involvementStarted = involvement.start();
+  involvementStarted.catch((err: unknown) => logger.error({ err }, 'could not close the attendance left open by the last run'));
   const context: SessionContext = {
     store,
     states,
@@ -206,7 +216,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     release,
     turnout,
     notifier: () => notifier,
-    logger
+    logger,
+    forums,
+    attendance: involvement
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
@@ -236,7 +248,19 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     createWorkshop: (input, address, sessionIn) => workshops.create(input, address, undefined, sessionIn),
-    join: (target, name, address, device) => workshops.join(target, name, address, device),
+    async join(target, name, address, device, recordTime) {
+      // "Record my time" is checked before anyone joins, so a refusal leaves nobody half joined.
+      if (recordTime) {
+        const checked = checkRecordTime(recordTime.name, recordTime.choice);
+        if (!checked.ok) {
+          const [field, message] = Object.entries(checked.errors)[0];
+          throw new AppError('invalid_input', message, 400, field);
+        }
+      }
+      const joined = await workshops.join(target, name, address, device);
+      if (recordTime) await involvement.optIn(joined.participant, recordTime.name, recordTime.choice);
+      return joined;
+    },
     removedHere: (workshopId, device) => workshops.removedHere(workshopId, device),
     deletedAt: (workshopId) => workshops.deletedAt(workshopId),
     resolveInvite: (target, address) => workshops.resolve(target, address),
@@ -273,7 +297,13 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     presentView: (workshopId) => presentViews.build(workshopId),
     command: (participantId, command) => dispatcher.handle(participantId, command),
     question: (workshopId) => questionInfo(store, workshopId),
-    outcomes
+    outcomes,
+    forums,
+    involvement: {
+      mine: (participantId) => involvement.mine(participantId),
+      clear: (participantId) => involvement.clear(participantId),
+      rows: (workshopId, period) => involvement.rows(workshopId, period)
+    }
   };
 
   const realtime: Realtime = {
@@ -310,6 +340,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
         noticesOnConnect: (participant) => noticesOf(context, participant.id),
         keyPointsOnConnect: (participant) => keyPointsOnConnect(context, participant),
         questionOnConnect: (workshopId) => questionInfo(store, workshopId),
+        attendance: involvement,
         originAllowed: allowed,
         limits: config.limits,
         logger,
@@ -352,6 +383,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       sharedOnline?.close();
       bus?.close();
       await redis?.close();
+      // After socket.io, whose closing sockets start their grace: everyone's time closes now.
+      await involvementStarted.catch(() => undefined);
+      await involvement.stop();
       await store.close();
     }
   };

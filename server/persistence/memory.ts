@@ -19,13 +19,21 @@ import {
   type DraftRecord,
   type GlossaryRecord,
   type HiddenCardRecord,
+  type AttendanceInterval,
+  type InvolvementRecord,
   type InviteRecord,
   type ParticipantRecord,
   type PresentLinkRecord,
+  type ForumLinkRecord,
+  type ForumRecord,
+  type ForumWorkshopRecord,
+  type RollupCardRecord,
+  type SharedPointRecord,
   type Store,
   type VoteRecord,
   type WorkshopRecord
 } from './types';
+import { foldBoard } from './fold';
 
 /** A copy, so callers can never change what the store holds by changing what it returned. */
 const clone = <T>(v: T): T => structuredClone(v);
@@ -73,6 +81,14 @@ export function openMemoryStore(): Store {
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
   const presentLinks = new Map<string, PresentLinkRecord>(); // token -> link
   const workingLink = (workshopId: string) => [...presentLinks.values()].find((l) => l.workshopId === workshopId && l.revokedAt === null);
+  const forums = new Map<string, ForumRecord>();
+  const forumLinks = new Map<string, ForumLinkRecord>(); // token -> link
+  const forumWorkshops = new Map<string, ForumWorkshopRecord>(); // workshopId -> its forum
+  const sharedPoints = new Map<string, SharedPointRecord>(); // id -> point, in the order shared
+  const rollups = new Map<string, RollupCardRecord>(); // boardId + '/' + cardId
+  // Involvement records and their intervals (oldest first), by participant.
+  const involvement = new Map<string, { record: InvolvementRecord; intervals: AttendanceInterval[] }>();
+  const withTime = (e: { record: InvolvementRecord; intervals: AttendanceInterval[] }) => clone({ ...e.record, intervals: e.intervals });
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -90,6 +106,7 @@ export function openMemoryStore(): Store {
     for (const [k, r] of removed) if (r.authorId === id) removed.delete(k);
     for (const [k, a] of answers) if (a.participantId === id) answers.delete(k);
     visits.delete(id);
+    involvement.delete(id);
   };
 
   return {
@@ -132,19 +149,29 @@ export function openMemoryStore(): Store {
       durable: async () => open(),
       async load(boardId) {
         const snap = snapshots.get(boardId);
-        const list = (updates.get(boardId) ?? []).filter((u) => u.id > (snap?.uptoId ?? 0));
+        const list = updates.get(boardId) ?? [];
         return {
           snapshot: snap ? snap.data.slice() : null,
           updates: list.map((u) => u.data.slice()),
           lastUpdateId: list.length ? list[list.length - 1].id : (snap?.uptoId ?? 0)
         };
       },
-      async compact(boardId, snapshot, uptoId) {
+      // One thread is the board's lock: nothing can append between the read and the write below.
+      async compact(boardId, snapshot) {
         if (!boards.has(boardId)) return;
-        snapshots.set(boardId, { data: snapshot.slice(), uptoId, at: Date.now() });
+        const folded = updates.get(boardId) ?? [];
+        const snap = snapshots.get(boardId);
+        const data = foldBoard(
+          snapshot,
+          snap?.data ?? null,
+          folded.map((u) => u.data)
+        );
+        const uptoId = Math.max(snap?.uptoId ?? 0, ...folded.map((u) => u.id));
+        snapshots.set(boardId, { data: data === snapshot ? snapshot.slice() : data, uptoId, at: Date.now() });
+        const gone = new Set(folded.map((u) => u.id));
         updates.set(
           boardId,
-          (updates.get(boardId) ?? []).filter((u) => u.id > uptoId)
+          (updates.get(boardId) ?? []).filter((u) => !gone.has(u.id))
         );
       },
       pendingCount: async (boardId) => (updates.get(boardId) ?? []).length,
@@ -279,6 +306,9 @@ export function openMemoryStore(): Store {
         for (const [k, e] of glossary) if (e.workshopId === id) glossary.delete(k);
         for (const [k, r] of recommendations) if (r.workshopId === id) recommendations.delete(k);
         for (let i = entries.length - 1; i >= 0; i--) if (entries[i].workshopId === id) entries.splice(i, 1);
+        // Its place in a forum and its rolled-up cards go with it; points it shared stay the forum's (docs/API.md, "Forums").
+        forumWorkshops.delete(id);
+        for (const [k, r] of rollups) if (r.workshopId === id) rollups.delete(k);
       },
       deletedAt: async (id) => deleted.get(id) ?? null,
       endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id),
@@ -654,6 +684,138 @@ export function openMemoryStore(): Store {
         if (working) working.revokedAt = link.createdAt;
         presentLinks.set(link.token, clone(link));
       }
+    },
+    forums: {
+      async create(forum, links) {
+        if (forums.has(forum.id) || links.some((l) => forumLinks.has(l.token))) throw new Error('UNIQUE constraint failed: forums');
+        if (forum.parentId !== null && !forums.has(forum.parentId)) throw new Error('FOREIGN KEY constraint failed');
+        forums.set(forum.id, clone(forum));
+        for (const l of links) forumLinks.set(l.token, clone({ ...l, forumId: forum.id }));
+      },
+      get: async (id) => copy(forums.get(id)),
+      children: async (forumId) =>
+        [...forums.values()]
+          .filter((f) => f.parentId === forumId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
+      async setParent(forumId, parentId) {
+        if (parentId !== null && !forums.has(parentId)) throw new Error('FOREIGN KEY constraint failed');
+        const f = forums.get(forumId);
+        if (f) f.parentId = parentId;
+      },
+      async addLink(link) {
+        if (!forums.has(link.forumId)) throw new Error('FOREIGN KEY constraint failed');
+        if (forumLinks.has(link.token)) throw new Error('UNIQUE constraint failed: forum_links');
+        forumLinks.set(link.token, clone(link));
+      },
+      link: async (token) => copy(forumLinks.get(token)),
+      links: async (forumId) =>
+        [...forumLinks.values()]
+          .filter((l) => l.forumId === forumId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
+      async revokeLink(token, at) {
+        const l = forumLinks.get(token);
+        if (l && l.revokedAt === null) l.revokedAt = at;
+      },
+      async addWorkshop(link) {
+        if (!forums.has(link.forumId) || !workshops.has(link.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (forumWorkshops.has(link.workshopId)) return false;
+        forumWorkshops.set(link.workshopId, clone(link));
+        return true;
+      },
+      workshops: async (forumId) =>
+        [...forumWorkshops.values()]
+          .filter((w) => w.forumId === forumId)
+          .sort((a, b) => a.addedAt - b.addedAt)
+          .map(clone),
+      forumOf: async (workshopId) => forumWorkshops.get(workshopId)?.forumId ?? null,
+      async share(point) {
+        if (!forums.has(point.forumId)) throw new Error('FOREIGN KEY constraint failed');
+        const live = [...sharedPoints.values()].find(
+          (p) =>
+            p.withdrawnAt === null &&
+            p.forumId === point.forumId &&
+            p.boardId === point.boardId &&
+            p.pointId === point.pointId &&
+            p.version === point.version
+        );
+        if (live) return clone(live);
+        if (sharedPoints.has(point.id)) throw new Error('UNIQUE constraint failed: shared_points');
+        sharedPoints.set(point.id, clone(point));
+        return clone(point);
+      },
+      async withdraw(id, at) {
+        const p = sharedPoints.get(id);
+        if (!p) return null;
+        if (p.withdrawnAt === null) p.withdrawnAt = at;
+        return clone(p);
+      },
+      async sharedBy(forumIds) {
+        const ids = new Set(forumIds);
+        return [...sharedPoints.values()]
+          .filter((p) => ids.has(p.forumId))
+          .sort((a, b) => a.sharedAt - b.sharedAt)
+          .map(clone);
+      },
+      sharedPoints: async (ids) => [...new Set(ids)].flatMap((id) => (sharedPoints.has(id) ? [clone(sharedPoints.get(id)!)] : [])),
+      rollups: async (workshopId) =>
+        [...rollups.values()]
+          .filter((r) => r.workshopId === workshopId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
+      async replaceRollups(remove, add) {
+        for (const r of add) if (!boards.has(r.boardId) || !workshops.has(r.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        for (const r of remove) rollups.delete(`${r.boardId}/${r.cardId}`);
+        for (const r of add) rollups.set(`${r.boardId}/${r.cardId}`, clone(r));
+      }
+    },
+    involvement: {
+      async add(record) {
+        const p = participants.get(record.participantId);
+        if (!p || p.workshopId !== record.workshopId) throw new Error('FOREIGN KEY constraint failed');
+        if (involvement.has(record.participantId)) throw new Error('UNIQUE constraint failed: involvement_records');
+        involvement.set(record.participantId, { record: clone(record), intervals: [] });
+      },
+      get: async (participantId) => {
+        const e = involvement.get(participantId);
+        return e ? withTime(e) : null;
+      },
+      list: async (workshopId) =>
+        [...involvement.values()]
+          .filter((e) => e.record.workshopId === workshopId)
+          .sort((a, b) => a.record.createdAt - b.record.createdAt)
+          .map(withTime),
+      async open(participantId, at) {
+        const e = involvement.get(participantId);
+        if (!e || e.intervals.some((i) => i.end === null)) return false;
+        e.intervals.push({ start: at, end: null, seenAt: at });
+        e.intervals.sort((a, b) => a.start - b.start);
+        return true;
+      },
+      async seen(participantIds, at) {
+        for (const id of participantIds) {
+          const i = involvement.get(id)?.intervals.find((x) => x.end === null);
+          if (i) i.seenAt = Math.max(i.start, at);
+        }
+      },
+      async close(participantId, at) {
+        const i = involvement.get(participantId)?.intervals.find((x) => x.end === null);
+        if (!i) return false;
+        i.end = Math.max(i.start, at);
+        return true;
+      },
+      async closeStale() {
+        let n = 0;
+        for (const e of involvement.values())
+          for (const i of e.intervals)
+            if (i.end === null) {
+              i.end = i.seenAt;
+              n++;
+            }
+        return n;
+      },
+      clear: async (participantId) => involvement.delete(participantId)
     },
     async ping() {
       open();

@@ -11,6 +11,8 @@ import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/domain/consent';
 import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { Recommendation, TimelineEntry, Visit } from '../../src/lib/domain/outcomes';
+import type { ForumLevel, PointBacking } from '../../src/lib/domain/forums';
+import type { ThanksChoice } from '../../src/lib/domain/involvement';
 
 export interface WorkshopRecord {
   id: string;
@@ -174,9 +176,9 @@ export interface WorkshopContents {
 export interface StoredBoard {
   /** The compacted state, or null when the board was never compacted. */
   snapshot: Uint8Array | null;
-  /** Updates appended after the snapshot, oldest first. */
+  /** Updates stored and not yet folded into the snapshot, by id. */
   updates: Uint8Array[];
-  /** Id of the newest update included above (0 when none). */
+  /** The highest id among those updates, or the highest folded into the snapshot (0 when none). */
   lastUpdateId: number;
 }
 
@@ -203,12 +205,16 @@ export interface BoardLog {
    * Updates are relayed only after it resolves. Rejects if the disk reports an error.
    */
   durable(): Promise<void>;
+  /** The board's snapshot and every update stored for it (read at one moment: never half of a compaction). */
   load(boardId: string): Promise<StoredBoard>;
   /**
-   * Replaces the snapshot with `snapshot`, which must contain every update with id <= uptoId,
-   * and deletes those updates, in one transaction.
+   * Folds `snapshot` (the caller's whole document, which may also hold edits not stored yet), the
+   * stored snapshot and every update stored for the board into a new snapshot (foldBoard), and
+   * deletes exactly the updates it read, in one transaction under the board's lock. An update
+   * another writer commits meanwhile is not read, so it stays. Nothing here trusts ids as a
+   * cursor: with several writers, sequence ids commit out of order.
    */
-  compact(boardId: string, snapshot: Uint8Array, uptoId: number): Promise<void>;
+  compact(boardId: string, snapshot: Uint8Array): Promise<void>;
   /** Number of updates stored after the snapshot. */
   pendingCount(boardId: string): Promise<number>;
   /** Who wrote which (non-anonymous) card, for the facilitator's participation balance. */
@@ -521,6 +527,164 @@ export interface OutcomeStore {
   setVisit(participantId: string, visit: Visit): Promise<void>;
 }
 
+/** A forum: a named group at a level that workshops belong to; it may join a parent forum (docs/ARCHITECTURE.md, "Forums"). */
+export interface ForumRecord {
+  id: string;
+  name: string;
+  level: ForumLevel;
+  /** The forum it joined (a join-as-child link of that forum's), or null. */
+  parentId: string | null;
+  createdAt: number;
+}
+
+/**
+ * A forum's capability link: `facilitator` (/forum/<token>: acts as the forum's facilitator), or
+ * `child` (a forum's facilitator gives it to another forum's, which then joins this one as its
+ * child). Kept as invite links are (the token itself), so the forum page can show it again.
+ */
+export interface ForumLinkRecord {
+  token: string;
+  forumId: string;
+  kind: 'facilitator' | 'child';
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** A workshop that belongs to a forum (a workshop belongs to one at most). */
+export interface ForumWorkshopRecord {
+  forumId: string;
+  workshopId: string;
+  addedAt: number;
+}
+
+/**
+ * An agreed key point a forum's facilitator shared with the parent forum, frozen as it was agreed
+ * (words, date, backing: counts only), with where it came from: its workshop (id and title then)
+ * and, for a point agreed on a board that rolled up points from child forums, the shared points
+ * behind it (`origins`). Withdrawing keeps the record with `withdrawnAt`, so the parent shows it as
+ * withdrawn rather than silently gone, and its provenance stays whole.
+ */
+export interface SharedPointRecord {
+  id: string;
+  /** The forum that shared it (the workshop's forum). */
+  forumId: string;
+  workshopId: string;
+  workshopTitle: string;
+  boardId: string;
+  pointId: string;
+  /** The agreed version it is from. */
+  version: number;
+  text: string;
+  agreedAt: number;
+  backing: PointBacking;
+  /** Shared points of child forums this point was rolled up from (empty for a local point). */
+  origins: string[];
+  sharedAt: number;
+  withdrawnAt: number | null;
+}
+
+/**
+ * A card a roll-up put on a board, and the shared points it stands for: one, or several once
+ * merged. The card's words are in the board document; where they came from is kept here, by the
+ * server, so nobody can change a card's provenance by editing the board.
+ */
+export interface RollupCardRecord {
+  boardId: string;
+  cardId: string;
+  workshopId: string;
+  sources: string[];
+  createdAt: number;
+}
+
+/** Forums, their links and workshops, the key points they share up, and rolled-up cards' provenance. */
+export interface ForumStore {
+  /** Creates a forum with its first links in one transaction. */
+  create(forum: ForumRecord, links: ForumLinkRecord[]): Promise<void>;
+  get(id: string): Promise<ForumRecord | null>;
+  /** The forums that joined this one, oldest first. */
+  children(forumId: string): Promise<ForumRecord[]>;
+  /** Sets (or, with null, clears) a forum's parent. The caller checks the rules (src/lib/domain/forums.ts). */
+  setParent(forumId: string, parentId: string | null): Promise<void>;
+  addLink(link: ForumLinkRecord): Promise<void>;
+  /** The link a token stands for, turned off or not; null when no forum link has it. */
+  link(token: string): Promise<ForumLinkRecord | null>;
+  /** A forum's links, oldest first. */
+  links(forumId: string): Promise<ForumLinkRecord[]>;
+  revokeLink(token: string, at: number): Promise<void>;
+  /** Adds a workshop to a forum; resolves false, changing nothing, when it already belongs to one. Rejects for an unknown forum or workshop. */
+  addWorkshop(link: ForumWorkshopRecord): Promise<boolean>;
+  /** A forum's workshops, oldest first. */
+  workshops(forumId: string): Promise<ForumWorkshopRecord[]>;
+  /** The forum a workshop belongs to, or null. */
+  forumOf(workshopId: string): Promise<string | null>;
+  /**
+   * Shares a point; when the same agreed point (forum, board, point, version) is already shared and
+   * not withdrawn, resolves with that one, storing nothing.
+   */
+  share(point: SharedPointRecord): Promise<SharedPointRecord>;
+  /** Withdraws a shared point (kept, marked); resolves with it, or null when there is no such point. Withdrawing twice keeps the first time. */
+  withdraw(id: string, at: number): Promise<SharedPointRecord | null>;
+  /** The points these forums shared, withdrawn ones too, oldest first. */
+  sharedBy(forumIds: readonly string[]): Promise<SharedPointRecord[]>;
+  /** Shared points by id (unknown ids are left out), in no particular order. */
+  sharedPoints(ids: readonly string[]): Promise<SharedPointRecord[]>;
+  /** A workshop's rolled-up cards, oldest first. */
+  rollups(workshopId: string): Promise<RollupCardRecord[]>;
+  /** Removes these cards' records and adds others, in one transaction (a roll-up, a merge, an unmerge). */
+  replaceRollups(remove: ReadonlyArray<{ boardId: string; cardId: string }>, add: readonly RollupCardRecord[]): Promise<void>;
+}
+
+/**
+ * Someone who ticked "Record my time" when joining: the name for the record (not their display
+ * name, and never stored beside anything they wrote) and how they would like to be thanked.
+ */
+export interface InvolvementRecord {
+  participantId: string;
+  workshopId: string;
+  name: string;
+  choice: ThanksChoice;
+  createdAt: number;
+}
+
+/** One stretch of a person's connected time; `end` is null while it is open. */
+export interface AttendanceInterval {
+  start: number;
+  end: number | null;
+  /** While open: when the server last saw the person here (a restart closes it there). */
+  seenAt: number;
+}
+
+/** A record with its intervals, oldest first. */
+export interface InvolvementWithTime extends InvolvementRecord {
+  intervals: AttendanceInterval[];
+}
+
+/**
+ * Involvement records and the attendance behind them, kept apart from everything a person wrote
+ * (no card, draft or answer refers to them, nor they to one). Only people who asked have a record,
+ * and only a record has intervals. Deleted with the person (clear, forget) and the workshop.
+ */
+export interface InvolvementStore {
+  /** Stores someone's request. Rejects when the participant does not exist or already has a record. */
+  add(record: InvolvementRecord): Promise<void>;
+  get(participantId: string): Promise<InvolvementWithTime | null>;
+  /** A workshop's records, oldest first, each with its intervals. */
+  list(workshopId: string): Promise<InvolvementWithTime[]>;
+  /**
+   * Opens an interval at `at`. Resolves false, storing nothing, when the person has no record
+   * (never asked, or cleared it) or already has an open interval.
+   */
+  open(participantId: string, at: number): Promise<boolean>;
+  /** Notes that these people's open intervals were still open at `at`. */
+  seen(participantIds: readonly string[], at: number): Promise<void>;
+  /** Closes the person's open interval at `at` (never before its start); false when none is open. */
+  close(participantId: string, at: number): Promise<boolean>;
+  /** Closes every open interval at the last moment it was seen (after a restart); resolves with how many. */
+  closeStale(): Promise<number>;
+  /** Deletes the person's record and every interval of it; false when there was none. */
+  clear(participantId: string): Promise<boolean>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -588,6 +752,8 @@ export interface Store {
   outcomes: OutcomeStore;
   facilitation: FacilitationStateStore;
   present: PresentLinkStore;
+  forums: ForumStore;
+  involvement: InvolvementStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**

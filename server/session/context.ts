@@ -4,10 +4,11 @@ import type { CommandError, CommandFailure, CommandResult } from '../../src/lib/
 import type { Store } from '../persistence/types';
 import type { FacilitatorViews } from './facilitator-view';
 import type { PresentViews } from './present-view';
-import type { BoardConnections, BoardPeer, Notifier } from './ports';
+import type { AttendancePort, BoardConnections, BoardPeer, Notifier } from './ports';
 import type { Release } from './release';
 import type { FacilitationStates } from './states';
 import type { Turnout } from './turnout';
+import type { ForumService } from '../forums';
 
 export interface SessionContext {
   store: Store;
@@ -20,7 +21,11 @@ export interface SessionContext {
   release: Release;
   turnout: Turnout;
   notifier: () => Notifier | null;
+  /** Involvement records' attendance: breaks and returns. */
+  attendance: AttendancePort;
   logger: Logger;
+  /** Forums: roll-up onto a board (rollup.bring, merge, unmerge). */
+  forums: ForumService;
 }
 
 export const fail = (code: CommandError['code'], message: string): CommandFailure => ({ ok: false, error: { code, message } });

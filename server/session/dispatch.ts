@@ -20,6 +20,7 @@ import { changeVote, closeVote, openVote } from './votes';
 import { agreeKeyPoints, answerConsent, closeConsent, openConsent, setRepresentative } from './keypoints';
 import { showOnPresent } from './present';
 import { putTerm, removeTerm, setQuestion } from './question';
+import { bringIn, mergeCards, unmergeCard } from './rollup';
 
 /** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
 const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
@@ -83,8 +84,14 @@ export class Dispatcher {
       case 'round.open':
       case 'round.answer':
       case 'round.close':
-      case 'me.away':
         return this.pure(participant, command);
+      case 'me.away':
+        // Whatever the queue makes of it, a break stops the person's recorded time.
+        ctx.attendance.stepAway(participant.id);
+        return this.pure(participant, command);
+      case 'me.back':
+        ctx.attendance.back(participant.id);
+        return Promise.resolve(done);
       case 'participant.setRole':
         return setRole(ctx, participant, command.participantId, command.role);
       case 'participant.remove':
@@ -143,6 +150,12 @@ export class Dispatcher {
         return putTerm(ctx, participant, command);
       case 'glossary.remove':
         return removeTerm(ctx, participant, command.termId);
+      case 'rollup.bring':
+        return bringIn(ctx, participant, command);
+      case 'rollup.merge':
+        return mergeCards(ctx, participant, command);
+      case 'rollup.unmerge':
+        return unmergeCard(ctx, participant, command);
       default: {
         const never: never = command;
         return never;

@@ -72,6 +72,8 @@ export interface SessionServerDeps {
   ) => Promise<{ mine: MyConsent[]; results: ConsentResults[]; agreed: AgreedVersion[] }>;
   /** The workshop's question, background and glossary as they are now (null once it is gone). */
   questionOnConnect: (workshopId: string) => Promise<QuestionInfo | null>;
+  /** A participant's session socket connected or disconnected (involvement records' attendance). */
+  attendance: { connected(participantId: string): void; disconnected(participantId: string): void };
   originAllowed: (req: import('node:http').IncomingMessage) => boolean;
   limits: Limits;
   logger: Logger;
@@ -234,6 +236,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     counts.set(participant.id, (counts.get(participant.id) ?? 0) + 1);
     online.set(workshop.id, counts);
     onlineChanged(workshop.id);
+    deps.attendance.connected(participant.id);
     deps.views.schedule(workshop.id);
     deps.present.schedule(workshop.id);
 
@@ -306,6 +309,7 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     });
 
     socket.on('disconnect', () => {
+      deps.attendance.disconnected(participant.id);
       const c = online.get(workshop.id);
       if (!c) return;
       const n = (c.get(participant.id) ?? 1) - 1;

@@ -76,3 +76,11 @@ export interface Notifier {
   /** Whether any facilitator of the workshop is connected now. */
   hasFacilitators(workshopId: string): boolean;
 }
+
+/** What session control tells the involvement records (server/involvement.ts) about a person's breaks. */
+export interface AttendancePort {
+  /** A break, or leaving (me.away): their time stops counting now. */
+  stepAway(participantId: string): void;
+  /** Back from a break (me.back). */
+  back(participantId: string): void;
+}

@@ -36,11 +36,6 @@ export interface RelayQueueOptions {
   relay: BoardRelay;
   logger: Logger;
   stats: SyncStats;
-  /**
-   * Other processes write the same boards (REDIS_URL): compaction reads the log back first. (The
-   * store's compact must still delete only rows it was given; see docs/ARCHITECTURE.md.)
-   */
-  sharedWriters?: boolean;
   /** Compact a board's update log into a snapshot after this many stored updates. */
   compactEvery: number;
   /** Whether a room is still the registry's (a dropped room is never saved again). */
@@ -204,8 +199,7 @@ export class RelayQueue {
         const withPresence = this.closing || this.presenceDue(room) <= now + 1;
         if (withPresence && room.hasPendingPresence()) {
           this.lastPresence.set(room, now);
-          const forOthers = room.relayPresence(this.opts.relay.sharesPresence);
-          if (forOthers) this.opts.relay.publishPresence(room.boardId, forOthers);
+          room.relayPresence();
         }
         if (room.hasPendingPresence()) presenceLater.push(room);
       } catch (err) {
@@ -261,24 +255,16 @@ export class RelayQueue {
   }
 
   /**
-   * Folds a room's update log into one snapshot, between commits. The snapshot holds at least
-   * every stored update (it is the whole document, pending edits included).
+   * Folds a room's update log into one snapshot, between commits. The store merges the room's
+   * whole document (pending edits included) with what it has stored, so an edit another process
+   * stored that this room has not received yet is kept.
    */
   compact(room: Room): Promise<void> {
     return this.exclusive(async () => {
       if (!this.opts.isCurrent(room) || room.updatesSinceSnapshot === 0) return;
       try {
-        let upto = room.lastStoredId;
-        if (this.opts.sharedWriters) {
-          // Other processes append to this board too, and their updates may not have reached
-          // this room yet: read the log back first, so the snapshot holds every row it replaces.
-          const stored = await this.opts.log.load(room.boardId);
-          const all = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-          if (all.length) room.applyRemote(all.length === 1 ? all[0] : Y.mergeUpdates(all));
-          upto = Math.max(upto, stored.lastUpdateId);
-        }
         const snapshot = Y.encodeStateAsUpdate(room.doc);
-        await this.opts.log.compact(room.boardId, snapshot, upto);
+        await this.opts.log.compact(room.boardId, snapshot);
         room.updatesSinceSnapshot = 0;
         room.approxBytes = snapshot.length;
         // Joiners get this same snapshot, unless it holds edits not stored yet.

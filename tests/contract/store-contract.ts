@@ -6,7 +6,18 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { CardSnapshot } from '../../src/lib/board/schema';
-import { VersionConflict, type GlossaryRecord, type RemovedCardRecord, type Store, type VoteRecord } from '../../server/persistence/types';
+import {
+  VersionConflict,
+  type ForumLinkRecord,
+  type ForumRecord,
+  type GlossaryRecord,
+  type InvolvementRecord,
+  type RemovedCardRecord,
+  type SharedPointRecord,
+  type Store,
+  type VoteRecord
+} from '../../server/persistence/types';
+import type { PointBacking } from '../../src/lib/domain/forums';
 import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
@@ -17,6 +28,8 @@ export interface OpenedStore {
   store: Store;
   /** The database file, for stores that have one (durability rules differ slightly). */
   file?: string;
+  /** Another store on the same data, as another server process would open it (stores that allow several writers). */
+  another?: () => Promise<Store>;
 }
 
 export function workshopFixture(id = 'w1', code = 'ABC234') {
@@ -87,7 +100,11 @@ const countAll = (ballots: BallotEntry[]): VoteSummary => {
   };
 };
 
-export function storeContract(name: string, open: () => OpenedStore | Promise<OpenedStore>): void {
+/**
+ * `severalWriters`: the store may be shared by several server processes at once (Postgres), and
+ * its factory gives `another` store on the same data; the rules for concurrent writers run too.
+ */
+export function storeContract(name: string, open: () => OpenedStore | Promise<OpenedStore>, severalWriters = false): void {
   describe(`${name} store`, () => {
     let opened: OpenedStore | undefined;
     afterEach(async () => {
@@ -265,7 +282,7 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       expect(loaded.lastUpdateId).toBe(last);
 
       const snapshot = Y.encodeStateAsUpdate(doc);
-      await store.boards.compact('w1-b1', snapshot, last);
+      await store.boards.compact('w1-b1', snapshot);
       const u3 = textUpdate('!', doc);
       const last3 = await store.boards.append([{ boardId: 'w1-b1', update: u3 }]);
       loaded = await store.boards.load('w1-b1');
@@ -317,10 +334,10 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
     it('[ST10] keeps updates stored after a snapshot was taken', async () => {
       const store = await fresh();
       const doc = new Y.Doc();
-      const first = await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('a', doc) }]);
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('a', doc) }]);
       const snap = Y.encodeStateAsUpdate(doc);
       await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('b', doc) }]); // arrives while compacting
-      await store.boards.compact('w1-b1', snap, first);
+      await store.boards.compact('w1-b1', snap);
       const loaded = await store.boards.load('w1-b1');
       const reloaded = new Y.Doc();
       Y.applyUpdate(reloaded, loaded.snapshot!);
@@ -1201,6 +1218,206 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       expect(await store.present.current('w1')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
     });
 
+    // ---- Forums (migration 12) ----------------------------------------------------------------
+
+    const forum = (id: string, level: ForumRecord['level'] = 'local', createdAt = 5): ForumRecord => ({
+      id,
+      name: `Forum ${id}`,
+      level,
+      parentId: null,
+      createdAt
+    });
+    const forumLink = (token: string, forumId: string, kind: ForumLinkRecord['kind'] = 'facilitator', createdAt = 5): ForumLinkRecord => ({
+      token,
+      forumId,
+      kind,
+      createdAt,
+      revokedAt: null
+    });
+    const backing = (people: number): PointBacking => ({
+      cards: people + 1,
+      people,
+      withoutName: 1,
+      earlier: 0,
+      votes: { total: 9, byGroup: { member: 6, decisionMaker: 3, facilitator: null } }
+    });
+    const shared = (id: string, forumId: string, extra: Partial<SharedPointRecord> = {}): SharedPointRecord => ({
+      id,
+      forumId,
+      workshopId: 'w1',
+      workshopTitle: 'T',
+      boardId: 'w1-b1',
+      pointId: `k-${id}`,
+      version: 1,
+      text: `Point ${id}`,
+      agreedAt: 7,
+      backing: backing(4),
+      origins: [],
+      sharedAt: 8,
+      withdrawnAt: null,
+      ...extra
+    });
+
+    it('[ST73] keeps a forum with its links, finds a link by its token, and a forum token is no invite, session or present link', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1'), [forumLink('f1-facilitator-token-xxxxxx', 'f1')]);
+      expect(await store.forums.get('f1')).toEqual(forum('f1'));
+      expect(await store.forums.get('nope')).toBeNull();
+      expect(await store.forums.link('f1-facilitator-token-xxxxxx')).toEqual(forumLink('f1-facilitator-token-xxxxxx', 'f1'));
+      expect(await store.forums.link('w1-fac-token-xxxxxxxxxxxxxxx')).toBeNull();
+      expect(await store.people.invite('f1-facilitator-token-xxxxxx')).toBeNull();
+      expect(await store.present.byToken('f1-facilitator-token-xxxxxx')).toBeNull();
+      // The same id or token twice is refused, changing nothing.
+      await expect(store.forums.create(forum('f1', 'national'), [])).rejects.toThrow();
+      await expect(store.forums.create(forum('f2'), [forumLink('f1-facilitator-token-xxxxxx', 'f2')])).rejects.toThrow();
+      expect(await store.forums.get('f2')).toBeNull();
+      expect((await store.forums.get('f1'))?.level).toBe('local');
+    });
+
+    it('[ST74] adds links of both kinds, lists them oldest first, and turns one off', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1', 'regional'), [forumLink('f1-facilitator-token-xxxxxx', 'f1')]);
+      await store.forums.addLink(forumLink('f1-child-token-xxxxxxxxxxxx', 'f1', 'child', 6));
+      await expect(store.forums.addLink(forumLink('f9-child-token-xxxxxxxxxxxx', 'no-such-forum', 'child'))).rejects.toThrow();
+      expect((await store.forums.links('f1')).map((l) => [l.kind, l.token])).toEqual([
+        ['facilitator', 'f1-facilitator-token-xxxxxx'],
+        ['child', 'f1-child-token-xxxxxxxxxxxx']
+      ]);
+      await store.forums.revokeLink('f1-child-token-xxxxxxxxxxxx', 9);
+      await store.forums.revokeLink('f1-child-token-xxxxxxxxxxxx', 12);
+      expect((await store.forums.link('f1-child-token-xxxxxxxxxxxx'))?.revokedAt).toBe(9);
+      expect((await store.forums.link('f1-facilitator-token-xxxxxx'))?.revokedAt).toBeNull();
+    });
+
+    it("[ST75] sets and clears a parent, and lists a forum's children oldest first", async () => {
+      const store = await fresh();
+      await store.forums.create(forum('r1', 'regional', 1), []);
+      await store.forums.create(forum('l2', 'local', 3), []);
+      await store.forums.create(forum('l1', 'local', 2), []);
+      await store.forums.setParent('l2', 'r1');
+      await store.forums.setParent('l1', 'r1');
+      expect((await store.forums.children('r1')).map((f) => f.id)).toEqual(['l1', 'l2']);
+      expect((await store.forums.get('l1'))?.parentId).toBe('r1');
+      await expect(store.forums.setParent('l1', 'no-such-forum')).rejects.toThrow();
+      await store.forums.setParent('l1', null);
+      expect((await store.forums.children('r1')).map((f) => f.id)).toEqual(['l2']);
+      expect((await store.forums.get('l1'))?.parentId).toBeNull();
+    });
+
+    it('[ST76] a workshop belongs to one forum at most; its forum is found from the workshop', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.forums.create(forum('f1'), []);
+      await store.forums.create(forum('f2'), []);
+      expect(await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w2', addedAt: 4 })).toBe(true);
+      expect(await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w1', addedAt: 3 })).toBe(true);
+      expect(await store.forums.addWorkshop({ forumId: 'f2', workshopId: 'w1', addedAt: 5 })).toBe(false);
+      expect(await store.forums.forumOf('w1')).toBe('f1');
+      expect(await store.forums.forumOf('nope')).toBeNull();
+      expect((await store.forums.workshops('f1')).map((w) => w.workshopId)).toEqual(['w1', 'w2']);
+      expect(await store.forums.workshops('f2')).toEqual([]);
+      await store.workshops.create(workshopFixture('w3', 'QRS234'));
+      await expect(store.forums.addWorkshop({ forumId: 'no-such-forum', workshopId: 'w3', addedAt: 5 })).rejects.toThrow();
+      expect(await store.forums.forumOf('w3')).toBeNull();
+    });
+
+    it('[ST77] shares a point once while it is live, keeps it withdrawn (not gone), and shares it anew after', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1'), []);
+      expect(await store.forums.share(shared('s1', 'f1'))).toEqual(shared('s1', 'f1'));
+      // The same agreed point again: the first is kept, nothing more is stored.
+      expect((await store.forums.share(shared('s2', 'f1', { pointId: 'k-s1' }))).id).toBe('s1');
+      expect((await store.forums.sharedBy(['f1'])).map((p) => p.id)).toEqual(['s1']);
+      expect(await store.forums.withdraw('s1', 20)).toEqual(shared('s1', 'f1', { withdrawnAt: 20 }));
+      expect((await store.forums.withdraw('s1', 30))?.withdrawnAt).toBe(20);
+      expect(await store.forums.withdraw('nope', 30)).toBeNull();
+      expect((await store.forums.share(shared('s3', 'f1', { pointId: 'k-s1', sharedAt: 21 }))).id).toBe('s3');
+      expect((await store.forums.sharedBy(['f1'])).map((p) => [p.id, p.withdrawnAt])).toEqual([
+        ['s1', 20],
+        ['s3', null]
+      ]);
+      await expect(store.forums.share(shared('s4', 'no-such-forum'))).rejects.toThrow();
+    });
+
+    it('[ST78] reads shared points by forum and by id, with their backing and origins exactly as shared', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1'), []);
+      await store.forums.create(forum('f2'), []);
+      await store.forums.create(forum('r1', 'regional'), []);
+      await store.forums.share(shared('a', 'f1', { sharedAt: 1 }));
+      await store.forums.share(shared('b', 'f2', { sharedAt: 2, backing: backing(11) }));
+      await store.forums.share(shared('c', 'r1', { sharedAt: 3, origins: ['a', 'b'] }));
+      expect((await store.forums.sharedBy(['f1', 'f2'])).map((p) => p.id)).toEqual(['a', 'b']);
+      expect(await store.forums.sharedBy([])).toEqual([]);
+      const byId = await store.forums.sharedPoints(['c', 'b', 'nope', 'b']);
+      expect(byId.map((p) => p.id).sort()).toEqual(['b', 'c']);
+      expect(byId.find((p) => p.id === 'b')?.backing).toEqual(backing(11));
+      expect(byId.find((p) => p.id === 'c')?.origins).toEqual(['a', 'b']);
+    });
+
+    it("[ST79] keeps rolled-up cards' sources, replaces them in one step (merge, unmerge), and refuses a board that is not there", async () => {
+      const store = await fresh();
+      const rollup = (cardId: string, sources: string[], createdAt = 5) => ({
+        boardId: 'w1-b1',
+        cardId,
+        workshopId: 'w1',
+        sources,
+        createdAt
+      });
+      await store.forums.replaceRollups([], [rollup('c1', ['a'], 1), rollup('c2', ['b'], 2)]);
+      expect(await store.forums.rollups('w1')).toEqual([rollup('c1', ['a'], 1), rollup('c2', ['b'], 2)]);
+      await store.forums.replaceRollups(
+        [
+          { boardId: 'w1-b1', cardId: 'c1' },
+          { boardId: 'w1-b1', cardId: 'c2' }
+        ],
+        [rollup('m1', ['a', 'b'], 3)]
+      );
+      expect(await store.forums.rollups('w1')).toEqual([rollup('m1', ['a', 'b'], 3)]);
+      await expect(
+        store.forums.replaceRollups([{ boardId: 'w1-b1', cardId: 'm1' }], [{ ...rollup('x', ['a']), boardId: 'no-such-board' }])
+      ).rejects.toThrow();
+      // A refusal changes nothing: the merged card is still there.
+      expect(await store.forums.rollups('w1')).toEqual([rollup('m1', ['a', 'b'], 3)]);
+    });
+
+    it('[ST80] deleting a workshop takes its place in a forum and its rolled-up cards, and leaves the points its forum shared', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.forums.create(forum('f1'), []);
+      await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w1', addedAt: 1 });
+      await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w2', addedAt: 2 });
+      await store.forums.share(shared('s1', 'f1'));
+      await store.forums.replaceRollups([], [{ boardId: 'w1-b1', cardId: 'c1', workshopId: 'w1', sources: ['s9'], createdAt: 1 }]);
+      await store.workshops.delete('w1');
+      expect(await store.forums.forumOf('w1')).toBeNull();
+      expect((await store.forums.workshops('f1')).map((w) => w.workshopId)).toEqual(['w2']);
+      expect(await store.forums.rollups('w1')).toEqual([]);
+      expect((await store.forums.sharedPoints(['s1']))[0]).toMatchObject({ workshopId: 'w1', workshopTitle: 'T', text: 'Point s1' });
+    });
+
+    it('[ST81] hands out copies of forums, links, shared points and rolled-up cards', async () => {
+      const store = await fresh();
+      const given = forum('f1');
+      await store.forums.create(given, [forumLink('f1-facilitator-token-xxxxxx', 'f1')]);
+      given.name = 'Changed';
+      (await store.forums.get('f1'))!.name = 'Changed';
+      (await store.forums.link('f1-facilitator-token-xxxxxx'))!.revokedAt = 1;
+      const point = shared('s1', 'f1');
+      const kept = await store.forums.share(point);
+      point.origins.push('x');
+      kept.backing.people = 99;
+      (await store.forums.sharedBy(['f1']))[0].text = 'Changed';
+      const sources = ['a'];
+      await store.forums.replaceRollups([], [{ boardId: 'w1-b1', cardId: 'c1', workshopId: 'w1', sources, createdAt: 1 }]);
+      sources.push('b');
+      (await store.forums.rollups('w1'))[0].sources.push('c');
+      expect((await store.forums.get('f1'))?.name).toBe('Forum f1');
+      expect((await store.forums.link('f1-facilitator-token-xxxxxx'))?.revokedAt).toBeNull();
+      expect((await store.forums.sharedPoints(['s1']))[0]).toEqual(shared('s1', 'f1'));
+      expect((await store.forums.rollups('w1'))[0].sources).toEqual(['a']);
+    });
+
     // ---- The question's background and check, and the glossary (migration 9) ----------------
 
     const check = (words: number, at = 50): QuestionCheck => ({
@@ -1515,7 +1732,7 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       const loaded = await store.boards.load('w1-b1');
       const doc = new Y.Doc();
       for (const u of loaded.updates) Y.applyUpdate(doc, u);
-      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(doc), loaded.lastUpdateId);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(doc));
       const at = await store.boards.lastChange('w1');
       expect(at).toBeGreaterThanOrEqual(before);
       expect(at).toBeLessThanOrEqual(Date.now());
@@ -1548,6 +1765,199 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       });
       expect((await store.outcomes.timeline('w1'))[0]).toMatchObject({ at: 20, change: { explanation: 'Because' } });
       expect(await store.outcomes.visit('p1')).toEqual({ seenAt: 10, since: null });
+    });
+
+    // ---- Several writers on one board (issue 14: several server processes) ----------------------
+
+    /** One writer's edit: a key of its own in the map `m`, so a merge keeps everyone's exactly. */
+    const edit = (doc: Y.Doc, key: string): Uint8Array => {
+      let captured: Uint8Array | null = null;
+      doc.once('update', (u: Uint8Array) => (captured = u));
+      doc.getMap('m').set(key, key);
+      return captured!;
+    };
+    const keysOf = (stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): string[] => {
+      const doc = new Y.Doc();
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+      return [...doc.getMap('m').keys()].sort();
+    };
+
+    it('[ST110] compaction keeps every stored update, also those its snapshot does not hold (another writer stored them)', async () => {
+      const store = await fresh();
+      const mine = new Y.Doc();
+      const theirs = new Y.Doc();
+      // Another process stores its edit first; this one has not received it yet.
+      await store.boards.append([{ boardId: 'w1-b1', update: edit(theirs, 'theirs-1') }]);
+      await store.boards.append([{ boardId: 'w1-b1', update: edit(mine, 'mine-1') }]);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(mine));
+      expect(keysOf(await store.boards.load('w1-b1'))).toEqual(['mine-1', 'theirs-1']);
+      // A later compaction by the other writer, which never saw this one's edit, keeps it too.
+      await store.boards.append([{ boardId: 'w1-b1', update: edit(theirs, 'theirs-2') }]);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(theirs));
+      const loaded = await store.boards.load('w1-b1');
+      expect(keysOf(loaded)).toEqual(['mine-1', 'theirs-1', 'theirs-2']);
+      // Folded updates are gone from the log (they are in the snapshot).
+      expect(loaded.updates).toEqual([]);
+      expect(await store.boards.pendingCount('w1-b1')).toBe(0);
+    });
+
+    it('[ST113] of two saves of the facilitation state from the same version at once, exactly one wins', async () => {
+      const store = await fresh();
+      const other = opened!.another ? await opened!.another() : store;
+      try {
+        for (const expected of [0, 1]) {
+          const saves = await Promise.allSettled([
+            store.facilitation.save('w1', `{"by":"a","from":${expected}}`, expected),
+            other.facilitation.save('w1', `{"by":"b","from":${expected}}`, expected)
+          ]);
+          const won = saves.filter((s) => s.status === 'fulfilled');
+          expect(won).toHaveLength(1);
+          expect(won[0].value).toBe(expected + 1);
+          const lost = saves.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+          expect(lost.reason).toBeInstanceOf(VersionConflict);
+          const kept = await other.facilitation.get('w1');
+          expect(kept?.version).toBe(expected + 1);
+          expect(JSON.parse(kept!.json)).toMatchObject({ from: expected });
+        }
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    if (severalWriters) {
+      it('[ST111] two stores on one database appending at once while both compact lose nothing committed, and a load never misses a committed update', async () => {
+        const a = await fresh();
+        const b = await opened!.another!();
+        try {
+          const docA = new Y.Doc();
+          const docB = new Y.Doc();
+          const committed = new Set<string>();
+          const writer = async (store: Store, doc: Y.Doc, name: string) => {
+            for (let i = 0; i < 40; i++) {
+              const key = `${name}-${i}`;
+              await store.boards.append([{ boardId: 'w1-b1', update: edit(doc, key) }]);
+              committed.add(key);
+              // Each compacts now and then from its own document alone, as a process does.
+              if (i % 7 === 3) await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(doc));
+            }
+          };
+          const reader = async () => {
+            for (let i = 0; i < 15; i++) {
+              const before = [...committed];
+              const seen = new Set(keysOf(await b.boards.load('w1-b1')));
+              const missing = before.filter((k) => !seen.has(k));
+              expect(missing).toEqual([]);
+            }
+          };
+          await Promise.all([writer(a, docA, 'a'), writer(b, docB, 'b'), reader()]);
+          const all = keysOf(await a.boards.load('w1-b1'));
+          expect(all).toHaveLength(80);
+          expect(all).toEqual([...committed].sort());
+        } finally {
+          await b.close();
+        }
+      });
+    }
+    const timeOf = (participantId = 'p1', extra: Partial<InvolvementRecord> = {}): InvolvementRecord => ({
+      participantId,
+      workshopId: 'w1',
+      name: 'Ann Smith',
+      choice: 'payment',
+      createdAt: 3,
+      ...extra
+    });
+
+    it('[ST90] keeps an involvement record for a participant of its workshop only, once', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await expect(store.involvement.add(timeOf('nobody'))).rejects.toThrow();
+      await expect(store.involvement.add(timeOf('p1', { workshopId: 'w2' }))).rejects.toThrow();
+      await store.involvement.add(timeOf());
+      await expect(store.involvement.add(timeOf('p1', { name: 'Again' }))).rejects.toThrow();
+      expect(await store.involvement.get('p1')).toEqual({ ...timeOf(), intervals: [] });
+      expect(await store.involvement.get('p2')).toBeNull();
+      expect(await store.involvement.list('w1')).toEqual([{ ...timeOf(), intervals: [] }]);
+    });
+
+    it('[ST91] opens an interval only for someone with a record, one at a time, and closes it never before its start', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.involvement.add(timeOf());
+      expect(await store.involvement.open('p2', 10)).toBe(false);
+      expect(await store.involvement.open('p1', 10)).toBe(true);
+      expect(await store.involvement.open('p1', 11)).toBe(false);
+      await store.involvement.seen(['p1', 'p2'], 40);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: null, seenAt: 40 }]);
+      expect(await store.involvement.close('p1', 70)).toBe(true);
+      expect(await store.involvement.close('p1', 80)).toBe(false);
+      expect(await store.involvement.open('p1', 100)).toBe(true);
+      expect(await store.involvement.close('p1', 90)).toBe(true);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([
+        { start: 10, end: 70, seenAt: 40 },
+        { start: 100, end: 100, seenAt: 100 }
+      ]);
+      expect(await store.involvement.get('p2')).toBeNull();
+    });
+
+    it('[ST92] closes intervals left open (a restart) where they were last seen', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.involvement.add(timeOf());
+      await store.involvement.open('p1', 10);
+      await store.involvement.seen(['p1'], 55);
+      expect(await store.involvement.closeStale()).toBe(1);
+      expect(await store.involvement.closeStale()).toBe(0);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: 55, seenAt: 55 }]);
+    });
+
+    it('[ST93] clearing deletes the record and its intervals, and nothing else; a cleared person gets no new intervals', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.involvement.add(timeOf());
+      await store.involvement.add(timeOf('p2', { name: 'Bo Jones', choice: 'voucher', createdAt: 4 }));
+      await store.involvement.open('p1', 10);
+      await store.involvement.open('p2', 10);
+      expect(await store.involvement.clear('p1')).toBe(true);
+      expect(await store.involvement.clear('p1')).toBe(false);
+      expect(await store.involvement.get('p1')).toBeNull();
+      expect(await store.involvement.open('p1', 20)).toBe(false);
+      expect(await store.involvement.get('p1')).toBeNull();
+      expect((await store.involvement.list('w1')).map((r) => [r.participantId, r.intervals.length])).toEqual([['p2', 1]]);
+      expect((await store.people.get('p1'))?.name).toBe('Ann');
+    });
+
+    it('[ST94] records go with their person (deleted) and with their workshop, and lists stay per workshop', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ789'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.people.add({ ...ann, id: 'p3', workshopId: 'w2', name: 'Cy' }, 'hash3');
+      await store.involvement.add(timeOf());
+      await store.involvement.add(timeOf('p2', { createdAt: 4 }));
+      await store.involvement.add(timeOf('p3', { workshopId: 'w2' }));
+      await store.involvement.open('p2', 10);
+      await store.people.delete('p1');
+      expect(await store.involvement.get('p1')).toBeNull();
+      expect((await store.involvement.list('w1')).map((r) => r.participantId)).toEqual(['p2']);
+      await store.workshops.delete('w1');
+      expect(await store.involvement.get('p2')).toBeNull();
+      expect(await store.involvement.list('w1')).toEqual([]);
+      expect((await store.involvement.list('w2')).map((r) => r.participantId)).toEqual(['p3']);
+    });
+
+    it('[ST95] hands out copies of involvement records', async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.involvement.add(timeOf());
+      await store.involvement.open('p1', 10);
+      const got = (await store.involvement.get('p1'))!;
+      got.name = 'Changed';
+      got.intervals[0].start = 0;
+      (await store.involvement.list('w1'))[0].intervals.pop();
+      expect(await store.involvement.get('p1')).toEqual({ ...timeOf(), intervals: [{ start: 10, end: null, seenAt: 10 }] });
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

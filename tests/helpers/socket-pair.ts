@@ -376,7 +376,7 @@ export function withDiskGate(store: Store, gate = new DiskGate()): { store: Stor
       return inner.durable();
     },
     load: (boardId) => inner.load(boardId),
-    compact: (boardId, snapshot, uptoId) => inner.compact(boardId, snapshot, uptoId),
+    compact: (boardId, snapshot) => inner.compact(boardId, snapshot),
     pendingCount: (boardId) => inner.pendingCount(boardId),
     authors: (workshopId) => inner.authors(workshopId)
   };

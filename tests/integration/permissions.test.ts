@@ -120,6 +120,13 @@ interface World {
   presentSocket: PresentClient;
   /** A recommendation of A (made by its facilitator), that the outcomes endpoints name. */
   recommendation: string;
+  /**
+   * Roll-up (set up by the rollup rows' `before`): A in a regional forum that a local forum joined,
+   * the points that local forum shared, the cards brought onto A's board and a merged one.
+   */
+  rollup: { points: string[]; cards: string[]; merged: string };
+  /** A forum made for the matrix, and its facilitator link's token (no identity of A presents it). */
+  forum: { id: string; token: string };
 }
 
 let server: TestServer;
@@ -216,7 +223,12 @@ async function world(target: Target = server): Promise<World> {
     { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitator.token}` } }
   );
   if (made.status !== 201) throw new Error(`could not make a recommendation: ${JSON.stringify(made.body)}`);
+  // A forum (issue 13): its endpoints take its forum link, which none of A's identities holds.
+  const forumMade = await api(target.url, '/api/forums', { name: 'Matrix forum', level: 'regional' });
+  if (forumMade.status !== 201) throw new Error(`could not make a forum: ${JSON.stringify(forumMade.body)}`);
+  const forumLinkMade = forumMade.body.links.facilitator as string;
   return {
+    forum: { id: forumMade.body.id as string, token: forumLinkMade.slice(forumLinkMade.lastIndexOf('/') + 1) },
     target,
     a,
     boardId,
@@ -237,7 +249,8 @@ async function world(target: Target = server): Promise<World> {
     otherSocket,
     presentToken,
     presentSocket,
-    recommendation: made.body.recommendation.id as string
+    recommendation: made.body.recommendation.id as string,
+    rollup: { points: ['no-point-yet'], cards: ['no-card-yet', 'no-card-either'], merged: 'no-card-yet' }
   };
 }
 
@@ -351,6 +364,59 @@ interface Example<K extends CommandType> {
   namesTerm?: true;
   /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
   fresh?: true;
+}
+
+let rollupCount = 0;
+
+/**
+ * A in a regional forum that a local forum joined, and two points the local forum shared (written
+ * to the store directly: the forum endpoints have their own tests), for rollup.bring.
+ */
+async function sharedPointsFor(w: World): Promise<void> {
+  const store = server.running.realtime.store;
+  const n = ++rollupCount;
+  const region = `perm-region-${n}`;
+  const local = `perm-local-${n}`;
+  if (!(await store.forums.forumOf(w.a.id))) {
+    await store.forums.create({ id: region, name: 'Region', level: 'regional', parentId: null, createdAt: 1 }, []);
+    await store.forums.addWorkshop({ forumId: region, workshopId: w.a.id, addedAt: 1 });
+  }
+  const forumId = (await store.forums.forumOf(w.a.id))!;
+  await store.forums.create({ id: local, name: 'Local', level: 'local', parentId: forumId, createdAt: 2 }, []);
+  const point = (id: string) => ({
+    id,
+    forumId: local,
+    workshopId: 'elsewhere',
+    workshopTitle: 'A local workshop',
+    boardId: 'elsewhere-board',
+    pointId: id,
+    version: 1,
+    text: `Shared point ${id}`,
+    agreedAt: 3,
+    backing: { cards: 2, people: 2, withoutName: 0, earlier: 0, votes: null },
+    origins: [],
+    sharedAt: 4,
+    withdrawnAt: null
+  });
+  await store.forums.share(point(`perm-point-${n}-a`));
+  await store.forums.share(point(`perm-point-${n}-b`));
+  w.rollup.points = [`perm-point-${n}-a`, `perm-point-${n}-b`];
+}
+
+/** Two rolled-up cards on A's board, for rollup.merge. */
+async function rolledUpCardsFor(w: World): Promise<void> {
+  await sharedPointsFor(w);
+  const result = await send(w.setup, { type: 'rollup.bring', boardId: w.boardId, lane: 'problems', pointIds: w.rollup.points });
+  if (!result.ok || !('cardIds' in result)) throw new Error(`could not bring points in: ${JSON.stringify(result)}`);
+  w.rollup.cards = result.cardIds;
+}
+
+/** A merged card on A's board, for rollup.unmerge. */
+async function mergedCardFor(w: World): Promise<void> {
+  await rolledUpCardsFor(w);
+  const result = await send(w.setup, { type: 'rollup.merge', boardId: w.boardId, cardIds: w.rollup.cards });
+  if (!result.ok || !('cardId' in result)) throw new Error(`could not merge: ${JSON.stringify(result)}`);
+  w.rollup.merged = result.cardId;
 }
 
 /** Not silent writing, the board open, cards without names allowed: what card.addAnonymous needs. */
@@ -496,6 +562,7 @@ const EXAMPLES = {
   'workshop.delete': { command: () => ({ type: 'workshop.delete' }), fresh: true },
   'me.forget': { command: () => ({ type: 'me.forget' }), fresh: true },
   'me.away': { command: () => ({ type: 'me.away' }) },
+  'me.back': { command: () => ({ type: 'me.back' }) },
   'vote.open': {
     command: (w) => ({ type: 'vote.open', boardId: w.boardId, on: { kind: 'cards' }, votesPerPerson: 3 }),
     before: async (w) => void (await freshCard(w))
@@ -552,7 +619,19 @@ const EXAMPLES = {
     }),
     before: termsFor,
     namesTerm: true
-  }
+  },
+  'rollup.bring': {
+    command: (w) => ({ type: 'rollup.bring', boardId: w.boardId, lane: 'problems', pointIds: w.rollup.points }),
+    before: async (w) => {
+      await expectOk(w.setup, { type: 'board.lock', boardId: w.boardId, locked: false });
+      await sharedPointsFor(w);
+    }
+  },
+  'rollup.merge': {
+    command: (w) => ({ type: 'rollup.merge', boardId: w.boardId, cardIds: w.rollup.cards }),
+    before: rolledUpCardsFor
+  },
+  'rollup.unmerge': { command: (w) => ({ type: 'rollup.unmerge', boardId: w.boardId, cardId: w.rollup.merged }), before: mergedCardFor }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];
@@ -959,6 +1038,40 @@ const HTTP: Record<string, HttpRow> = {
       else refusalCode(answer);
     }
   },
+  // Involvement records (issue 13, item 6): nobody in the matrix ticked "Record my time", so
+  // live people have no record (404 not_recorded); the export is the facilitator's alone.
+  'GET /api/workshops/[id]/involvement.csv': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/involvement.csv` }),
+    expect: facilitatorOnly(200, 403, 401),
+    check: (answer) => {
+      if (answer.status === 200) expect(answer.text.trim().split('\r\n')).toEqual([expect.stringContaining('"Name for the record"')]);
+      else refusalCode(answer);
+    }
+  },
+  'GET /api/workshops/[id]/time-record': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/time-record` }),
+    expect: live(404, 401),
+    check: (answer) => expect(JSON.parse(answer.text).error.code).toBe(answer.status === 404 ? 'not_recorded' : 'not_signed_in')
+  },
+  'DELETE /api/workshops/[id]/time-record': {
+    request: (w) => ({ method: 'DELETE', path: `/api/workshops/${w.a.id}/time-record` }),
+    expect: live(404, 401),
+    check: (answer) => expect(JSON.parse(answer.text).error.code).toBe(answer.status === 404 ? 'not_recorded' : 'not_signed_in')
+  },
+  'GET /w/[workshopId]/time': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/time`, page: true }),
+    expect: everyone(200),
+    check: (answer, who) => {
+      if (isLive(who)) expect(answer.text).toContain('You did not tick');
+      else expect(answer.text).not.toContain('You did not tick');
+    }
+  },
+  'POST /w/[workshopId]/time?/clear': {
+    // Clears only the sender's own record (none here); always back to the page.
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/time?/clear`, form: {} }),
+    expect: everyone(303),
+    check: (answer, _who, w) => expect(answer.headers.get('location')).toBe(`/w/${w.a.id}/time?cleared`)
+  },
   'GET /w/[workshopId]/outcomes': {
     // 200 for everyone: without a session the page explains how to join. Who it shows is in its data.
     request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/outcomes`, page: true }),
@@ -1093,6 +1206,110 @@ const HTTP: Record<string, HttpRow> = {
       void who;
       void w;
     }
+  },
+  // Forums (issue 13): a forum's own endpoints and page take its forum link (Bearer or its cookie),
+  // which no identity of a workshop holds: every one of them is refused, whatever its role.
+  'POST /api/forums': {
+    request: () => ({ method: 'POST', path: '/api/forums', json: { name: 'Made by a script', level: 'local' } }),
+    expect: everyone(201)
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['GET', '/api/forums/[id]', '', undefined],
+        ['POST', '/api/forums/[id]/workshops', '/workshops', { title: 'T', question: 'Q?' }],
+        ['POST', '/api/forums/[id]/child-links', '/child-links', {}],
+        ['POST', '/api/forums/[id]/parent', '/parent', { link: 'x' }],
+        ['POST', '/api/forums/[id]/shared', '/shared', { workshopId: 'a', boardId: 'b', pointId: 'c' }],
+        ['POST', '/api/forums/[id]/shared/[pointId]/withdraw', '/shared/nope/withdraw', {}],
+        ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined]
+      ] as const
+    ).map(([method, route, tail, json]): [string, HttpRow] => [
+      `${method} ${route}`,
+      {
+        request: (w) => ({ method, path: `/api/forums/${w.forum.id}${tail}`, ...(json === undefined ? {} : { json }) }),
+        expect: everyone(401),
+        check: refusalCode
+      }
+    ])
+  ),
+  // A workshop's facilitator adds it to a forum with the forum's link.
+  'POST /api/forums/workshops': {
+    request: (w) => ({ method: 'POST', path: '/api/forums/workshops', json: { workshopId: w.a.id, link: `/forum/${w.forum.token}` } }),
+    expect: facilitatorOnly(200, 403, 401),
+    fresh: ['facilitator'],
+    check: (answer, _who, w) => {
+      if (answer.status === 200)
+        expect(JSON.parse(answer.text)).toEqual({ forum: { id: w.forum.id, name: 'Matrix forum', level: 'regional' } });
+      else refusalCode(answer);
+    }
+  },
+  'GET /api/workshops/[id]/rollups': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/rollups` }),
+    expect: live(200, 401),
+    check: (answer, who) => {
+      if (answer.status !== 200) return refusalCode(answer);
+      const body = JSON.parse(answer.text);
+      expect(body.cards).toEqual([]);
+      // What could be brought in is the facilitator's only.
+      if (who === 'facilitator') expect(body.options).toMatchObject({ children: [] });
+      else expect(body.options).toBeNull();
+    }
+  },
+  'GET /forum/[token]': {
+    // Anyone with the link gets the forum's cookie, and is sent to the forum's page.
+    request: (w) => ({ method: 'GET', path: `/forum/${w.forum.token}`, page: true }),
+    expect: everyone(303),
+    check: (answer, _who, w) => {
+      expect(answer.headers.get('location')).toBe(`/f/${w.forum.id}`);
+      expect(answer.headers.getSetCookie().some((c) => c.startsWith(`rt_forum_${w.forum.id}=${w.forum.token}`))).toBe(true);
+    }
+  },
+  'GET /f/[forumId]': {
+    // 200 for everyone: without the forum link the page says to open it, and shows nothing of the forum.
+    request: (w) => ({ method: 'GET', path: `/f/${w.forum.id}`, page: true }),
+    expect: everyone(200),
+    check: (answer) => {
+      expect(answer.text).toContain('Open your forum link first');
+      expect(answer.text).not.toContain('Matrix forum');
+    }
+  },
+  ...Object.fromEntries(
+    (['share', 'withdraw', 'childLink', 'join', 'workshop'] as const).map((action): [string, HttpRow] => [
+      `POST /f/[forumId]?/${action}`,
+      {
+        request: (w) => ({ method: 'POST', path: `/f/${w.forum.id}?/${action}`, form: { point: 'a:b:c', shared: 'x', 'join-link': 'x' } }),
+        expect: everyone(401)
+      }
+    ])
+  ),
+  'GET /w/[workshopId]/rollup': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/rollup`, page: true }),
+    expect: everyone(200),
+    check: (answer, who) => {
+      if (isLive(who)) expect(answer.text).toContain('Points from other forums');
+      else expect(answer.text).not.toContain('On the board');
+    }
+  },
+  // A in no forum: the facilitator is past who-may and hears the rule's refusal; the rest are refused first.
+  'POST /w/[workshopId]/rollup?/bring': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/bring`, form: { point: 'no-such-point' } }),
+    expect: facilitatorOnly(409, 403, 401),
+    check: (answer, who) => {
+      if (who === 'facilitator') expect(answer.text).toContain('not part of a forum');
+    }
+  },
+  'POST /w/[workshopId]/rollup?/merge': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/merge`, form: { card: 'one-card' } }),
+    expect: facilitatorOnly(400, 403, 401)
+  },
+  'POST /w/[workshopId]/rollup?/unmerge': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/unmerge`, form: { card: 'nope' } }),
+    expect: facilitatorOnly(409, 403, 401)
+  },
+  'POST /w/[workshopId]/rollup?/forum': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/forum`, form: { 'forum-link': 'nonsense' } }),
+    expect: facilitatorOnly(400, 403, 401)
   },
   'POST /api/workshops': {
     request: () => ({ method: 'POST', path: '/api/workshops', json: { title: 'Made by a script', question: 'Why?' } }),

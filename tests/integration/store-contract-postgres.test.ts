@@ -2,10 +2,12 @@
 // Postgres (tests/helpers/postgres.ts), each store in a schema of its own. Then what only Postgres
 // does: its migrations table, refusing a newer schema, the append-only timeline in the database
 // itself, a clear message for a database it cannot reach, a failing health check once it is gone.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
+import * as Y from 'yjs';
 import { openPostgresStore } from '../../server/persistence/postgres/index';
 import { MIGRATIONS } from '../../server/persistence/postgres/migrations';
 import { storeContract, workshopFixture } from '../contract/store-contract';
@@ -16,10 +18,15 @@ import { tempDataDir } from '../helpers/server';
 let database: Promise<TestDatabase> | null = null;
 const db = () => (database ??= testDatabase());
 
-storeContract('postgres', async () => {
-  const { url, freshSchema } = await db();
-  return { store: await openPostgresStore(url, { schema: await freshSchema() }) };
-});
+storeContract(
+  'postgres',
+  async () => {
+    const { url, freshSchema } = await db();
+    const schema = await freshSchema();
+    return { store: await openPostgresStore(url, { schema }), another: () => openPostgresStore(url, { schema }) };
+  },
+  true
+);
 
 describe('postgres database', () => {
   it('records each migration once, and two stores opening at once migrate once', async () => {
@@ -68,6 +75,21 @@ describe('postgres database', () => {
     }
   });
 
+  it('backs up with pg_dump while open: a dump pg_restore can read, with the tables and the rows', async () => {
+    const { url, freshSchema } = await db();
+    const schema = await freshSchema();
+    const store = await openPostgresStore(url, { schema });
+    await store.workshops.create(workshopFixture());
+    const file = path.join(tempDataDir('roundtable-pg-backup-'), 'backup.dump');
+    await store.backup(file);
+    await store.close();
+    const listing = execFileSync('pg_restore', ['--list', file], { encoding: 'utf8' });
+    expect(listing).toMatch(/TABLE DATA .*workshops/);
+    expect(listing).toMatch(/TABLE DATA .*board_updates/);
+    const data = execFileSync('pg_restore', ['--data-only', `--table=workshops`, '--file=-', file], { encoding: 'utf8' });
+    expect(data).toContain('ABC234');
+  });
+
   it('refuses a database from a newer version, and says where it could not connect (without a password)', async () => {
     const { url, port, freshSchema } = await db();
     const schema = await freshSchema();
@@ -84,6 +106,51 @@ describe('postgres database', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/Could not open the Postgres database at 127\.0\.0\.1:1\/roundtable/);
     expect((failure as Error).message).not.toMatch(/secret-password/);
+  });
+});
+
+describe('postgres with several writers', () => {
+  it('[ST112] an update committed after a later-numbered one was stored and compacted is loaded, and kept by the next compaction', async () => {
+    const { url, freshSchema } = await db();
+    const schema = await freshSchema();
+    const store = await openPostgresStore(url, { schema });
+    await store.workshops.create(workshopFixture());
+    const slow = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await slow.connect();
+    try {
+      // Another process's append takes its id, then waits before committing.
+      const theirs = new Y.Doc();
+      theirs.getMap('m').set('slow', 'slow');
+      await slow.query('BEGIN');
+      const { rows } = await slow.query<{ id: string }>('INSERT INTO board_updates (board_id, data) VALUES ($1, $2) RETURNING id', [
+        'w1-b1',
+        Buffer.from(Y.encodeStateAsUpdate(theirs))
+      ]);
+      // Meanwhile this one stores an edit with a higher id, and compacts.
+      const mine = new Y.Doc();
+      let update: Uint8Array | null = null;
+      mine.once('update', (u: Uint8Array) => (update = u));
+      mine.getMap('m').set('fast', 'fast');
+      const last = await store.boards.append([{ boardId: 'w1-b1', update: update! }]);
+      expect(last).toBeGreaterThan(Number(rows[0].id));
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(mine));
+      await slow.query('COMMIT');
+      // The lower id committed last: "ids after the snapshot's" would never show it.
+      const keys = async () => {
+        const stored = await store.boards.load('w1-b1');
+        const doc = new Y.Doc();
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+        for (const u of stored.updates) Y.applyUpdate(doc, u);
+        return [...doc.getMap('m').keys()].sort();
+      };
+      expect(await keys()).toEqual(['fast', 'slow']);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(mine));
+      expect(await keys()).toEqual(['fast', 'slow']);
+      expect(await store.boards.pendingCount('w1-b1')).toBe(0);
+    } finally {
+      await slow.end();
+      await store.close();
+    }
   });
 });
 

@@ -5,7 +5,8 @@
 // (synchronous_commit on), so durable() has nothing left to wait for.
 import type pg from 'pg';
 import type { BoardLog, StoredBoard } from '../types';
-import { bytes, first, sql, transaction, type Queryable } from './db';
+import { foldBoard } from '../fold';
+import { LOCK, bytes, first, lock, sql, transaction, type Queryable } from './db';
 
 const q = {
   // WITH ORDINALITY keeps the batch's order in the ids handed out.
@@ -44,14 +45,17 @@ const q = {
      WHERE EXISTS (SELECT 1 FROM boards WHERE id = $1)
      ON CONFLICT (board_id) DO UPDATE SET data = excluded.data, upto_id = excluded.upto_id, updated_at = excluded.updated_at`
   ),
-  deleteUpTo: sql('DELETE FROM board_updates WHERE board_id = $1 AND id <= $2'),
+  deleteFolded: sql('DELETE FROM board_updates WHERE id = ANY($1::bigint[])'),
+  snapshotToFold: sql<{ data: Buffer; upto_id: number }>('SELECT data, upto_id FROM board_snapshots WHERE board_id = $1'),
+  updatesToFold: sql<{ id: number; data: Buffer }>('SELECT id, data FROM board_updates WHERE board_id = $1 ORDER BY id'),
   firstSnapshot: sql('INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES ($1, $2, 0, $3)'),
-  // One statement, so it reads one moment of the table: never a snapshot from before a
-  // compaction with the updates left after it.
+  // One statement, so it reads one moment of the tables: never a snapshot from before a
+  // compaction with the updates left after it. Every update stored is unfolded (compaction
+  // deletes what it folds), whatever its id.
   load: sql<{ snapshot: boolean; id: number; data: Buffer }>(
     `SELECT true AS snapshot, upto_id AS id, data FROM board_snapshots WHERE board_id = $1
      UNION ALL
-     SELECT false AS snapshot, id, data FROM (SELECT id, data FROM board_updates WHERE board_id = $1 AND id > COALESCE((SELECT upto_id FROM board_snapshots WHERE board_id = $1), 0)) u
+     SELECT false AS snapshot, id, data FROM board_updates WHERE board_id = $1
      ORDER BY snapshot DESC, id`
   ),
   pendingCount: sql<{ n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = $1'),
@@ -114,10 +118,22 @@ export function postgresBoardLog(pool: pg.Pool): BoardLog {
         lastUpdateId: updates.length ? updates[updates.length - 1].id : (snap?.id ?? 0)
       };
     },
-    async compact(boardId, snapshot, uptoId) {
+    // Under the board's advisory lock (another process compacting the same board waits), from the
+    // rows in the database: each statement here sees every update committed before it began, and
+    // an update committed after the read below is not deleted, so it is kept for the next one.
+    async compact(boardId, snapshot) {
       await transaction(pool, async (c) => {
-        await q.upsertSnapshot(c, [boardId, bytes(snapshot), uptoId, Date.now()]);
-        await q.deleteUpTo(c, [boardId, uptoId]);
+        await lock(c, LOCK.board, boardId);
+        const snap = await first(q.snapshotToFold(c, [boardId]));
+        const rows = (await q.updatesToFold(c, [boardId])).rows;
+        const data = foldBoard(
+          snapshot,
+          snap ? new Uint8Array(snap.data) : null,
+          rows.map((r) => new Uint8Array(r.data))
+        );
+        const uptoId = Math.max(snap?.upto_id ?? 0, ...rows.map((r) => r.id));
+        await q.upsertSnapshot(c, [boardId, bytes(data), uptoId, Date.now()]);
+        if (rows.length) await q.deleteFolded(c, [rows.map((r) => r.id)]);
       });
     },
     pendingCount: async (boardId) => (await first(q.pendingCount(pool, [boardId])))?.n ?? 0,

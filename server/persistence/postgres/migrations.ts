@@ -252,5 +252,79 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX present_links_by_workshop ON present_links(workshop_id);
   CREATE UNIQUE INDEX one_present_link_per_workshop ON present_links(workshop_id) WHERE revoked_at IS NULL;
+  `,
+  /* 2: SQLite's 12: forums, their links and workshops, the key points they share up, rolled-up cards' sources */ `
+  CREATE TABLE forums (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL,
+    parent_id TEXT REFERENCES forums(id),
+    created_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX forums_by_parent ON forums(parent_id) WHERE parent_id IS NOT NULL;
+  CREATE TABLE forum_links (
+    token TEXT PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX forum_links_by_forum ON forum_links(forum_id);
+  CREATE TABLE forum_workshops (
+    workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    added_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX forum_workshops_by_forum ON forum_workshops(forum_id);
+  CREATE TABLE shared_points (
+    id TEXT PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    workshop_id TEXT NOT NULL,
+    workshop_title TEXT NOT NULL,
+    board_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    agreed_at BIGINT NOT NULL,
+    backing TEXT NOT NULL,
+    origins TEXT NOT NULL,
+    shared_at BIGINT NOT NULL,
+    withdrawn_at BIGINT,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX shared_points_by_forum ON shared_points(forum_id, shared_at);
+  CREATE UNIQUE INDEX one_live_share ON shared_points(forum_id, board_id, point_id, version) WHERE withdrawn_at IS NULL;
+  CREATE TABLE rollup_cards (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    sources TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
+  CREATE INDEX rollup_cards_by_workshop ON rollup_cards(workshop_id);
+  `,
+  /* 3: SQLite's 13: involvement records and their connected intervals, apart from anything people wrote */ `
+  CREATE TABLE involvement_records (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    choice TEXT NOT NULL CHECK (choice IN ('payment', 'voucher', 'none')),
+    created_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX involvement_records_by_workshop ON involvement_records(workshop_id, created_at);
+  CREATE TABLE attendance_intervals (
+    participant_id TEXT NOT NULL REFERENCES involvement_records(participant_id) ON DELETE CASCADE,
+    started_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    seen_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX attendance_intervals_by_participant ON attendance_intervals(participant_id, started_at);
+  CREATE UNIQUE INDEX one_open_interval_per_person ON attendance_intervals(participant_id) WHERE ended_at IS NULL;
   `
 ];

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { BoardLog, CardAuthorRecord, RemovalChange, StoredBoard } from '../types';
 import type { WalSync } from './wal-sync';
+import { foldBoard } from '../fold';
 
 type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array }>;
 
@@ -59,11 +60,13 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
       `INSERT INTO board_snapshots (board_id, data, upto_id, updated_at) VALUES (@boardId, @data, @uptoId, @now)
        ON CONFLICT(board_id) DO UPDATE SET data = excluded.data, upto_id = excluded.upto_id, updated_at = excluded.updated_at`
     ),
-    deleteUpTo: log.prepare('DELETE FROM board_updates WHERE board_id = @boardId AND id <= @uptoId'),
-    snapshot: db.prepare<[string], { data: Buffer; upto_id: number }>('SELECT data, upto_id FROM board_snapshots WHERE board_id = ?'),
-    updatesAfter: db.prepare<[string, number], { id: number; data: Buffer }>(
-      'SELECT id, data FROM board_updates WHERE board_id = ? AND id > ? ORDER BY id'
+    deleteUpdate: log.prepare('DELETE FROM board_updates WHERE id = ?'),
+    snapshotToFold: log.prepare<[string], { data: Buffer; upto_id: number }>(
+      'SELECT data, upto_id FROM board_snapshots WHERE board_id = ?'
     ),
+    updatesToFold: log.prepare<[string], { id: number; data: Buffer }>('SELECT id, data FROM board_updates WHERE board_id = ? ORDER BY id'),
+    snapshot: db.prepare<[string], { data: Buffer; upto_id: number }>('SELECT data, upto_id FROM board_snapshots WHERE board_id = ?'),
+    updates: db.prepare<[string], { id: number; data: Buffer }>('SELECT id, data FROM board_updates WHERE board_id = ? ORDER BY id'),
     pendingCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
     authors: db.prepare<[string], { board_id: string; card_id: string; participant_id: string; created_at: number }>(
       'SELECT a.* FROM card_authors a JOIN boards b ON b.id = a.board_id WHERE b.workshop_id = ?'
@@ -135,14 +138,24 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
 
   // On the log connection too: a compaction replaces updates by a snapshot of them in one
   // transaction, so if a power cut undoes it before the next sync, the updates are still there.
-  const compactTx = log.transaction((boardId: string, snapshot: Uint8Array, uptoId: number) => {
-    q.upsertSnapshot.run({ boardId, data: snapshot, uptoId, now: Date.now() });
-    q.deleteUpTo.run({ boardId, uptoId });
+  // The log connection is the board log's one writer, and this runs without yielding, so nothing
+  // is appended between reading the updates and deleting exactly those.
+  const compactTx = log.transaction((boardId: string, snapshot: Uint8Array) => {
+    const snap = q.snapshotToFold.get(boardId);
+    const rows = q.updatesToFold.all(boardId);
+    const data = foldBoard(
+      snapshot,
+      snap ? new Uint8Array(snap.data) : null,
+      rows.map((r) => new Uint8Array(r.data))
+    );
+    const uptoId = Math.max(snap?.upto_id ?? 0, ...rows.map((r) => r.id));
+    q.upsertSnapshot.run({ boardId, data, uptoId, now: Date.now() });
+    for (const r of rows) q.deleteUpdate.run(r.id);
   });
 
   const loadTx = db.transaction((boardId: string): StoredBoard => {
     const snap = q.snapshot.get(boardId);
-    const rows = q.updatesAfter.all(boardId, snap?.upto_id ?? 0);
+    const rows = q.updates.all(boardId);
     return {
       snapshot: snap ? new Uint8Array(snap.data) : null,
       updates: rows.map((r) => new Uint8Array(r.data)),
@@ -159,8 +172,8 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
     },
     durable: () => wal.durable(),
     load: async (boardId) => loadTx(boardId),
-    async compact(boardId, snapshot, uptoId) {
-      compactTx(boardId, snapshot, uptoId);
+    async compact(boardId, snapshot) {
+      compactTx(boardId, snapshot);
     },
     pendingCount: async (boardId) => q.pendingCount.get(boardId)?.n ?? 0,
     cardRecords: async (boardId) => ({

@@ -657,6 +657,8 @@ export class BoardPage implements BoardActions {
 
   backFromBreak = async (): Promise<void> => {
     this.onBreak = false;
+    // Counts this person's time again, if it is being recorded (not announced when it fails).
+    void this.session?.run({ type: 'me.back' });
     await tick();
     // The board is drawn again: the same button, found by id, or the first control there.
     const id = this.beforeBreak?.id;

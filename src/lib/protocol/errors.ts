@@ -6,6 +6,7 @@ export type ApiErrorCode =
   | 'invalid_input'
   | 'invalid_archive'
   | 'not_found'
+  | 'not_recorded'
   | 'unknown_invite'
   | 'revoked_invite'
   | 'unknown_code'

@@ -16,8 +16,10 @@ import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } fr
 import type { PresentCredentials, PresentViewer } from '../../../server/present';
 import type { PresentView } from '$lib/protocol/session';
 import type { OutcomeService } from '../../../server/outcomes';
+import type { ForumService } from '../../../server/forums';
+import type { InvolvementService, MyTimeRecord } from '../../../server/involvement';
 
-export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer };
+export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer, MyTimeRecord };
 
 export interface AppLogger {
   error(details: object, message: string): void;
@@ -40,7 +42,18 @@ export interface App {
     sessionIn?: (workshopId: string) => Promise<SessionInfo | null>
   ): Promise<CreatedWorkshop>;
   /** Refused (403 forbidden) for a device whose person was removed from the workshop. */
-  join(target: JoinTarget, name: unknown, address: string, device?: DeviceFacts): Promise<Joined & { workshop: WorkshopRecord }>;
+  /**
+   * Refused (403 forbidden) for a device whose person was removed from the workshop. With
+   * `recordTime` ("Record my time"), their attendance is kept for an involvement record: a
+   * missing name or choice is refused (400, `field` recordName or thanks) before anyone joins.
+   */
+  join(
+    target: JoinTarget,
+    name: unknown,
+    address: string,
+    device?: DeviceFacts,
+    recordTime?: { name: unknown; choice: unknown } | null
+  ): Promise<Joined & { workshop: WorkshopRecord }>;
   /** Whether the person using this device was removed from the workshop (sets the marker when it learns so). */
   removedHere(workshopId: string, device: DeviceFacts): Promise<boolean>;
   /** When the workshop was deleted, or null. */
@@ -91,6 +104,30 @@ export interface App {
    * deleted. Who may is checked inside (server/outcomes.ts); the summary's PDF is briefingPdf.
    */
   outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
+  /**
+   * Forums: making one, who its facilitators are (its link), its workshops, joining a parent,
+   * sharing points up and withdrawing them, what a forum sees, and a workshop's rolled-up cards
+   * with where they came from (server/forums.ts). Who may is checked inside, from the forum link.
+   */
+  forums: Pick<
+    ForumService,
+    | 'create'
+    | 'open'
+    | 'facilitator'
+    | 'childLink'
+    | 'joinParent'
+    | 'addWorkshop'
+    | 'adopt'
+    | 'share'
+    | 'withdraw'
+    | 'overview'
+    | 'sharedView'
+    | 'rollupScope'
+    | 'rollupOptions'
+    | 'rollupCards'
+  >;
+  /** Involvement records: a person's own (refused with 404 not_recorded when they did not ask), clearing it, the export's rows. */
+  involvement: Pick<InvolvementService, 'mine' | 'clear' | 'rows'>;
 }
 
 const KEY = Symbol.for('roundtable.app');

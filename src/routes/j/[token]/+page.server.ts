@@ -2,6 +2,7 @@
 import { fail, redirect, type Actions } from '@sveltejs/kit';
 import { AppError, GONE_TEXT } from '$lib/protocol/errors';
 import { ROLE_LABEL } from '$lib/domain/roles';
+import { checkRecordTime } from '$lib/domain/involvement';
 import { field } from '$lib/server/http';
 import { deviceOf, setSessionCookie } from '$lib/server/links';
 
@@ -32,6 +33,15 @@ export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
     const name = field(form, 'name');
+    // "Record my time" is optional and unticked unless the person ticks it.
+    const asked = field(form, 'recordTime') === 'yes';
+    const recordName = field(form, 'recordName');
+    const thanks = field(form, 'thanks');
+    const kept = { name, recordTime: asked, recordName, thanks };
+    if (asked) {
+      const checked = checkRecordTime(recordName, thanks);
+      if (!checked.ok) return fail(400, { errors: checked.errors, ...kept });
+    }
     let workshopId: string;
     try {
       const { app, who } = event.locals;
@@ -39,14 +49,15 @@ export const actions: Actions = {
         { token: event.params.token ?? '' },
         name,
         who.address(),
-        deviceOf(event.cookies, event.url, who.token)
+        deviceOf(event.cookies, event.url, who.token),
+        asked ? { name: recordName, choice: thanks } : null
       );
       setSessionCookie(event.cookies, event.url, joined.workshop.id, joined.sessionToken);
       workshopId = joined.workshop.id;
     } catch (err) {
       // A removed person's device: the page says so instead of the form.
-      if (AppError.is(err) && err.code === 'forbidden') return fail(403, { removed: err.message, name });
-      if (AppError.is(err)) return fail(err.status, { errors: { [err.field ?? 'name']: err.message }, name });
+      if (AppError.is(err) && err.code === 'forbidden') return fail(403, { removed: err.message, ...kept });
+      if (AppError.is(err)) return fail(err.status, { errors: { [err.field ?? 'name']: err.message }, ...kept });
       throw err;
     }
     redirect(303, `/w/${workshopId}`);
