@@ -199,7 +199,8 @@ export class RelayQueue {
         const withPresence = this.closing || this.presenceDue(room) <= now + 1;
         if (withPresence && room.hasPendingPresence()) {
           this.lastPresence.set(room, now);
-          room.relayPresence();
+          const forOthers = room.relayPresence(this.opts.relay.sharesPresence);
+          if (forOthers) this.opts.relay.publishPresence(room.boardId, forOthers);
         }
         if (room.hasPendingPresence()) presenceLater.push(room);
       } catch (err) {
