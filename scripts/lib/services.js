@@ -76,7 +76,14 @@ export async function startPostgres(started, tmp, database = 'roundtable') {
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
   run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
-  started.push({ name: 'Postgres', stop: () => run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-m', 'fast', 'stop']) });
+  const pgCtl = (...args) => run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), ...args]);
+  started.push({
+    name: 'Postgres',
+    stop: () => pgCtl('-m', 'fast', 'stop'),
+    // For the fault tests: a crash (immediate stop) and a start again on the same port.
+    crash: () => pgCtl('-m', 'immediate', 'stop'),
+    start: () => pgCtl('-o', options, '-l', path.join(dir, 'log'), '-w', 'start')
+  });
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
