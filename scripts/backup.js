@@ -6,6 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
+// With DATABASE_URL the database is Postgres, whose own tool makes a consistent copy while the
+// server runs; this script only knows the SQLite file.
+if (process.env.DATABASE_URL?.trim()) {
+  console.error('The database is Postgres (DATABASE_URL). Back it up with pg_dump, for example:');
+  console.error('  pg_dump --format=custom --file=roundtable.dump "$DATABASE_URL"');
+  process.exit(1);
+}
 const dataDir = path.resolve(process.env.DATA_DIR || './data');
 const source = path.join(dataDir, 'roundtable.sqlite');
 if (!fs.existsSync(source)) {

@@ -11,6 +11,8 @@
 //   node scripts/bench.js --duration 10   shorter measurement windows (figures are then not comparable)
 //   node scripts/bench.js --build         rebuild first (otherwise the existing build is measured)
 //   node scripts/bench.js --no-wait       do not wait for the machine to be idle before a scenario
+//   node scripts/bench.js --processes 1,2,3  the workshop scenario over 1, 2 and 3 processes sharing
+//                                            Redis and Postgres (scripts/bench/processes.js)
 //
 // See docs/PERFORMANCE.md for what each scenario measures and the figures on the 2-core machine.
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -45,6 +47,7 @@ const { values: opts } = parseArgs({
     build: { type: 'boolean', default: false },
     'no-wait': { type: 'boolean', default: false },
     duration: { type: 'string' },
+    processes: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
     help: { type: 'boolean', short: 'h', default: false }
   }
@@ -53,12 +56,19 @@ if (opts.help) {
   const head = fs
     .readFileSync(fileURLToPath(import.meta.url), 'utf8')
     .split('\n')
-    .slice(1, 15);
+    .slice(1, 18);
   console.log(head.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
 
 const QUICK = opts.quick;
+if (opts.processes) {
+  const counts = opts.processes.split(',').map(Number);
+  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) fail('--processes takes counts like 1,2,3');
+  const { runProcesses } = await import('./bench/processes.js');
+  await runProcesses(ROOT, counts, { quick: QUICK, out: opts.out });
+  process.exit(0);
+}
 const only = opts.only ? opts.only.split(',').map((s) => ALIASES[s.trim()] ?? s.trim()) : ALL;
 for (const s of only) if (!ALL.includes(s)) fail(`unknown scenario "${s}"; choose from ${ALL.join(', ')}`);
 const durationOverride = opts.duration ? Number(opts.duration) : null;

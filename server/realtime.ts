@@ -39,10 +39,6 @@ import { exportArchive, importArchive } from './archive';
 import { keyPointSupport, workshopBriefing } from './briefing/build';
 import { PdfRenderer } from './briefing/pdf';
 import { OutcomeService } from './outcomes';
-import { ForumService } from './forums';
-import { InvolvementService } from './involvement';
-import { checkRecordTime } from '../src/lib/domain/involvement';
-import { AppError } from '../src/lib/protocol/errors';
 import { openRedis, type SharedRedis } from './shared/redis';
 import { RedisRelay } from './sync/redis-relay';
 import { RedisConnectionCounts } from './shared/counts';
@@ -50,6 +46,10 @@ import { memoryLimiters, redisLimiters } from './shared/limiters';
 import { Bus } from './shared/bus';
 import { SharedOnline } from './shared/online';
 import type { BoardConnections } from './session/ports';
+import { ForumService } from './forums';
+import { InvolvementService } from './involvement';
+import { checkRecordTime } from '../src/lib/domain/involvement';
+import { AppError } from '../src/lib/protocol/errors';
 
 export interface Realtime {
   config: Config;
@@ -112,7 +112,6 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     trustProxy: config.trustProxy,
     compactEvery: config.compactEvery,
     relay: redis ? new RedisRelay(redis, logger) : undefined,
-    sharedWriters: !!redis,
     connectionCounts: redis ? new RedisConnectionCounts(redis) : undefined,
     failedUpgrades: limiters('upgrade', config.limits.failedUpgradesPerMinute, 60),
     board: (id) => store.workshops.board(id),
@@ -217,9 +216,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     release,
     turnout,
     notifier: () => notifier,
-    attendance: involvement,
     logger,
-    forums
+    forums,
+    attendance: involvement
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
@@ -381,12 +380,12 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       await release.close();
       await sync.close();
       if (realtime.io) await realtime.io.close();
-      // After socket.io, whose closing sockets start their grace: everyone's time closes now.
-      await involvementStarted.catch(() => undefined);
-      await involvement.stop();
       sharedOnline?.close();
       bus?.close();
       await redis?.close();
+      // After socket.io, whose closing sockets start their grace: everyone's time closes now.
+      await involvementStarted.catch(() => undefined);
+      await involvement.stop();
       await store.close();
     }
   };

@@ -43,6 +43,9 @@ const stats = {
   hist: new Histogram(),
   /** The same latencies split by who received them: y-websocket clients, or raw watchers. */
   histByKind: { real: new Histogram(), write: new Histogram(), watch: new Histogram() },
+  /** With several server processes (cfg.senderProc): latencies of pairs on one process, and across. */
+  histSame: new Histogram(),
+  histCross: new Histogram(),
   delivered: 0,
   deliveredInWindow: 0,
   sent: 0,
@@ -85,6 +88,7 @@ function receive(c, buf, arrival) {
     if (!win || sentUs < win.start || sentUs > win.end) return;
     stats.hist.add(arrival - sentUs);
     stats.histByKind[c.kind === 'real' ? 'real' : c.kind === 'write' ? 'write' : 'watch'].add(arrival - sentUs);
+    if (cfg.senderProc) (cfg.senderProc[sender] === c.proc ? stats.histSame : stats.histCross).add(arrival - sentUs);
     stats.delivered++;
     if (arrival <= win.end) stats.deliveredInWindow++;
   });
@@ -238,7 +242,7 @@ function startRaw(c, t0 = nowUs()) {
   c.presence = presenceJson(c);
   c.synced = false;
   return new Promise((resolve) => {
-    const url = `${cfg.wsBase}/sync/${c.boardId}${c.token ? `?token=${encodeURIComponent(c.token)}` : ''}`;
+    const url = `${c.wsBase ?? cfg.wsBase}/sync/${c.boardId}${c.token ? `?token=${encodeURIComponent(c.token)}` : ''}`;
     const ws = new WebSocket(url, { perMessageDeflate: false });
     c.ws = ws;
     const timer = setTimeout(() => {
@@ -406,6 +410,8 @@ async function run(m) {
     type: 'done',
     hist: stats.hist.toJSON(),
     histByKind: { real: stats.histByKind.real.toJSON(), write: stats.histByKind.write.toJSON(), watch: stats.histByKind.watch.toJSON() },
+    histSame: stats.histSame.toJSON(),
+    histCross: stats.histCross.toJSON(),
     delivered: stats.delivered,
     deliveredInWindow: stats.deliveredInWindow,
     sent: stats.sent,

@@ -236,8 +236,8 @@ export function createSessionServer(http: HttpServer, deps: SessionServerDeps): 
     const counts = online.get(workshop.id) ?? new Map<string, number>();
     counts.set(participant.id, (counts.get(participant.id) ?? 0) + 1);
     online.set(workshop.id, counts);
-    deps.attendance.connected(participant.id);
     onlineChanged(workshop.id);
+    deps.attendance.connected(participant.id);
     deps.views.schedule(workshop.id);
     deps.present.schedule(workshop.id);
 

@@ -42,8 +42,6 @@ export interface SyncHostOptions {
   locks: { isLocked(boardId: string, workshopId: string): boolean; ready(workshopId: string): Promise<void> };
   /** Publishes durable updates to the rooms (in-process by default; RedisRelay with REDIS_URL). */
   relay?: BoardRelay;
-  /** Other processes write the same boards (REDIS_URL): compaction reads the log back first. */
-  sharedWriters?: boolean;
   /** Open connections per participant (across processes with REDIS_URL). */
   connectionCounts?: ConnectionCounts;
   /** Failed upgrades per address (shared across processes with REDIS_URL). */
@@ -101,7 +99,6 @@ export class SyncHost implements BoardPeer, BoardConnections {
       logger: opts.logger,
       stats: this.stats,
       compactEvery: opts.compactEvery,
-      sharedWriters: opts.sharedWriters,
       isCurrent: (room) => this.rooms.isCurrent(room),
       onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes),
       onChanged: (room) => opts.onBoardChanged?.(room.workshopId, room.boardId)

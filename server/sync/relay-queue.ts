@@ -36,11 +36,6 @@ export interface RelayQueueOptions {
   relay: BoardRelay;
   logger: Logger;
   stats: SyncStats;
-  /**
-   * Other processes write the same boards (REDIS_URL): compaction reads the log back first. (The
-   * store's compact must still delete only rows it was given; see docs/ARCHITECTURE.md.)
-   */
-  sharedWriters?: boolean;
   /** Compact a board's update log into a snapshot after this many stored updates. */
   compactEvery: number;
   /** Whether a room is still the registry's (a dropped room is never saved again). */

@@ -1767,6 +1767,98 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       expect(await store.outcomes.visit('p1')).toEqual({ seenAt: 10, since: null });
     });
 
+    // ---- Several writers on one board (issue 14: several server processes) ----------------------
+
+    /** One writer's edit: a key of its own in the map `m`, so a merge keeps everyone's exactly. */
+    const edit = (doc: Y.Doc, key: string): Uint8Array => {
+      let captured: Uint8Array | null = null;
+      doc.once('update', (u: Uint8Array) => (captured = u));
+      doc.getMap('m').set(key, key);
+      return captured!;
+    };
+    const keysOf = (stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): string[] => {
+      const doc = new Y.Doc();
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+      return [...doc.getMap('m').keys()].sort();
+    };
+
+    it('[ST110] compaction keeps every stored update, also those its snapshot does not hold (another writer stored them)', async () => {
+      const store = await fresh();
+      const mine = new Y.Doc();
+      const theirs = new Y.Doc();
+      // Another process stores its edit first; this one has not received it yet.
+      await store.boards.append([{ boardId: 'w1-b1', update: edit(theirs, 'theirs-1') }]);
+      await store.boards.append([{ boardId: 'w1-b1', update: edit(mine, 'mine-1') }]);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(mine));
+      expect(keysOf(await store.boards.load('w1-b1'))).toEqual(['mine-1', 'theirs-1']);
+      // A later compaction by the other writer, which never saw this one's edit, keeps it too.
+      await store.boards.append([{ boardId: 'w1-b1', update: edit(theirs, 'theirs-2') }]);
+      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(theirs));
+      const loaded = await store.boards.load('w1-b1');
+      expect(keysOf(loaded)).toEqual(['mine-1', 'theirs-1', 'theirs-2']);
+      // Folded updates are gone from the log (they are in the snapshot).
+      expect(loaded.updates).toEqual([]);
+      expect(await store.boards.pendingCount('w1-b1')).toBe(0);
+    });
+
+    it('[ST113] of two saves of the facilitation state from the same version at once, exactly one wins', async () => {
+      const store = await fresh();
+      const other = opened!.another ? await opened!.another() : store;
+      try {
+        for (const expected of [0, 1]) {
+          const saves = await Promise.allSettled([
+            store.facilitation.save('w1', `{"by":"a","from":${expected}}`, expected),
+            other.facilitation.save('w1', `{"by":"b","from":${expected}}`, expected)
+          ]);
+          const won = saves.filter((s) => s.status === 'fulfilled');
+          expect(won).toHaveLength(1);
+          expect(won[0].value).toBe(expected + 1);
+          const lost = saves.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+          expect(lost.reason).toBeInstanceOf(VersionConflict);
+          const kept = await other.facilitation.get('w1');
+          expect(kept?.version).toBe(expected + 1);
+          expect(JSON.parse(kept!.json)).toMatchObject({ from: expected });
+        }
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    if (severalWriters) {
+      it('[ST111] two stores on one database appending at once while both compact lose nothing committed, and a load never misses a committed update', async () => {
+        const a = await fresh();
+        const b = await opened!.another!();
+        try {
+          const docA = new Y.Doc();
+          const docB = new Y.Doc();
+          const committed = new Set<string>();
+          const writer = async (store: Store, doc: Y.Doc, name: string) => {
+            for (let i = 0; i < 40; i++) {
+              const key = `${name}-${i}`;
+              await store.boards.append([{ boardId: 'w1-b1', update: edit(doc, key) }]);
+              committed.add(key);
+              // Each compacts now and then from its own document alone, as a process does.
+              if (i % 7 === 3) await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(doc));
+            }
+          };
+          const reader = async () => {
+            for (let i = 0; i < 15; i++) {
+              const before = [...committed];
+              const seen = new Set(keysOf(await b.boards.load('w1-b1')));
+              const missing = before.filter((k) => !seen.has(k));
+              expect(missing).toEqual([]);
+            }
+          };
+          await Promise.all([writer(a, docA, 'a'), writer(b, docB, 'b'), reader()]);
+          const all = keysOf(await a.boards.load('w1-b1'));
+          expect(all).toHaveLength(80);
+          expect(all).toEqual([...committed].sort());
+        } finally {
+          await b.close();
+        }
+      });
+    }
     const timeOf = (participantId = 'p1', extra: Partial<InvolvementRecord> = {}): InvolvementRecord => ({
       participantId,
       workshopId: 'w1',
@@ -1867,98 +1959,6 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       (await store.involvement.list('w1'))[0].intervals.pop();
       expect(await store.involvement.get('p1')).toEqual({ ...timeOf(), intervals: [{ start: 10, end: null, seenAt: 10 }] });
     });
-    // ---- Several writers on one board (issue 14: several server processes) ----------------------
-
-    /** One writer's edit: a key of its own in the map `m`, so a merge keeps everyone's exactly. */
-    const edit = (doc: Y.Doc, key: string): Uint8Array => {
-      let captured: Uint8Array | null = null;
-      doc.once('update', (u: Uint8Array) => (captured = u));
-      doc.getMap('m').set(key, key);
-      return captured!;
-    };
-    const keysOf = (stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): string[] => {
-      const doc = new Y.Doc();
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-      for (const u of stored.updates) Y.applyUpdate(doc, u);
-      return [...doc.getMap('m').keys()].sort();
-    };
-
-    it('[ST110] compaction keeps every stored update, also those its snapshot does not hold (another writer stored them)', async () => {
-      const store = await fresh();
-      const mine = new Y.Doc();
-      const theirs = new Y.Doc();
-      // Another process stores its edit first; this one has not received it yet.
-      await store.boards.append([{ boardId: 'w1-b1', update: edit(theirs, 'theirs-1') }]);
-      await store.boards.append([{ boardId: 'w1-b1', update: edit(mine, 'mine-1') }]);
-      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(mine));
-      expect(keysOf(await store.boards.load('w1-b1'))).toEqual(['mine-1', 'theirs-1']);
-      // A later compaction by the other writer, which never saw this one's edit, keeps it too.
-      await store.boards.append([{ boardId: 'w1-b1', update: edit(theirs, 'theirs-2') }]);
-      await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(theirs));
-      const loaded = await store.boards.load('w1-b1');
-      expect(keysOf(loaded)).toEqual(['mine-1', 'theirs-1', 'theirs-2']);
-      // Folded updates are gone from the log (they are in the snapshot).
-      expect(loaded.updates).toEqual([]);
-      expect(await store.boards.pendingCount('w1-b1')).toBe(0);
-    });
-
-    it('[ST113] of two saves of the facilitation state from the same version at once, exactly one wins', async () => {
-      const store = await fresh();
-      const other = opened!.another ? await opened!.another() : store;
-      try {
-        for (const expected of [0, 1]) {
-          const saves = await Promise.allSettled([
-            store.facilitation.save('w1', `{"by":"a","from":${expected}}`, expected),
-            other.facilitation.save('w1', `{"by":"b","from":${expected}}`, expected)
-          ]);
-          const won = saves.filter((s) => s.status === 'fulfilled');
-          expect(won).toHaveLength(1);
-          expect(won[0].value).toBe(expected + 1);
-          const lost = saves.find((s) => s.status === 'rejected') as PromiseRejectedResult;
-          expect(lost.reason).toBeInstanceOf(VersionConflict);
-          const kept = await other.facilitation.get('w1');
-          expect(kept?.version).toBe(expected + 1);
-          expect(JSON.parse(kept!.json)).toMatchObject({ from: expected });
-        }
-      } finally {
-        if (other !== store) await other.close();
-      }
-    });
-
-    if (severalWriters) {
-      it('[ST111] two stores on one database appending at once while both compact lose nothing committed, and a load never misses a committed update', async () => {
-        const a = await fresh();
-        const b = await opened!.another!();
-        try {
-          const docA = new Y.Doc();
-          const docB = new Y.Doc();
-          const committed = new Set<string>();
-          const writer = async (store: Store, doc: Y.Doc, name: string) => {
-            for (let i = 0; i < 40; i++) {
-              const key = `${name}-${i}`;
-              await store.boards.append([{ boardId: 'w1-b1', update: edit(doc, key) }]);
-              committed.add(key);
-              // Each compacts now and then from its own document alone, as a process does.
-              if (i % 7 === 3) await store.boards.compact('w1-b1', Y.encodeStateAsUpdate(doc));
-            }
-          };
-          const reader = async () => {
-            for (let i = 0; i < 15; i++) {
-              const before = [...committed];
-              const seen = new Set(keysOf(await b.boards.load('w1-b1')));
-              const missing = before.filter((k) => !seen.has(k));
-              expect(missing).toEqual([]);
-            }
-          };
-          await Promise.all([writer(a, docA, 'a'), writer(b, docB, 'b'), reader()]);
-          const all = keysOf(await a.boards.load('w1-b1'));
-          expect(all).toHaveLength(80);
-          expect(all).toEqual([...committed].sort());
-        } finally {
-          await b.close();
-        }
-      });
-    }
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();

@@ -5,6 +5,8 @@
 // in /healthz. Nothing anyone had is lost in any of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { addCard, readLanes } from '../../src/lib/board/schema';
 import { tempDataDir } from '../helpers/server';
@@ -12,6 +14,7 @@ import { freePort, spawnServer, type ServerProcess } from '../helpers/process-se
 import { connectBoard, connectSession, createWorkshop, join, type BoardClient, type SessionClient } from '../helpers/clients';
 import { startRedis, type TestRedis } from '../helpers/redis';
 import { testDatabase } from '../helpers/postgres';
+import { startPostgres, type StartedService } from '../../scripts/lib/services.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const texts = (c: BoardClient) =>
@@ -188,4 +191,61 @@ describe('faults with several processes', () => {
       await exited;
     }
   }, 30_000);
+});
+
+describe('Postgres restarting under several processes', () => {
+  const started: StartedService[] = [];
+  let redis: TestRedis;
+  let tmp: string;
+  const procs: ServerProcess[] = [];
+  const boards: BoardClient[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-pg-restart-'));
+    // A Postgres of this test's own: the run's shared one must not be restarted under other files.
+    const url = await startPostgres(started, tmp);
+    for (let i = 0; i < 2; i++)
+      procs.push(await spawnServer(tempDataDir(), await freePort(), { ...ENV, REDIS_URL: redis.url, DATABASE_URL: url }));
+  });
+  afterAll(async () => {
+    for (const b of boards) b.destroy();
+    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => undefined);
+    await redis?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('[L-REDIS-9] holds edits while Postgres is down (relaying none), and delivers them all once it is back', async () => {
+    const [a, b] = procs;
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const tokens = await Promise.all(
+      ['Ann', 'Bo', 'Cy'].map(async (n, i) => (await join([a, a, b][i].url, w.links.member, n)).sessionToken)
+    );
+    const writer = connectBoard(a.wsUrl, boardId, tokens[0]);
+    const sameProcess = connectBoard(a.wsUrl, boardId, tokens[1]);
+    const otherProcess = connectBoard(b.wsUrl, boardId, tokens[2]);
+    boards.push(writer, sameProcess, otherProcess);
+    await Promise.all([writer.synced, sameProcess.synced, otherProcess.synced]);
+    addCard(writer.doc, 'problems', 'before');
+    await waitFor(() => texts(otherProcess).includes('before'), 5000, 'relayed before');
+
+    const pgServer = started.find((s) => s.name === 'Postgres')!;
+    pgServer.crash!();
+    addCard(writer.doc, 'problems', 'while the database is down');
+    await sleep(1500);
+    // Not stored, so relayed to nobody: not on the same process, not on the other.
+    expect(texts(sameProcess)).not.toContain('while the database is down');
+    expect(texts(otherProcess)).not.toContain('while the database is down');
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(503);
+
+    pgServer.start!();
+    await waitFor(
+      () => texts(sameProcess).includes('while the database is down') && texts(otherProcess).includes('while the database is down'),
+      20_000,
+      'delivered once the database is back'
+    );
+    await waitFor(async () => (await fetch(`${a.url}/healthz`)).status === 200, 10_000, 'healthy again');
+  }, 60_000);
 });

@@ -2,6 +2,7 @@
 // Postgres (tests/helpers/postgres.ts), each store in a schema of its own. Then what only Postgres
 // does: its migrations table, refusing a newer schema, the append-only timeline in the database
 // itself, a clear message for a database it cannot reach, a failing health check once it is gone.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,21 @@ describe('postgres database', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('backs up with pg_dump while open: a dump pg_restore can read, with the tables and the rows', async () => {
+    const { url, freshSchema } = await db();
+    const schema = await freshSchema();
+    const store = await openPostgresStore(url, { schema });
+    await store.workshops.create(workshopFixture());
+    const file = path.join(tempDataDir('roundtable-pg-backup-'), 'backup.dump');
+    await store.backup(file);
+    await store.close();
+    const listing = execFileSync('pg_restore', ['--list', file], { encoding: 'utf8' });
+    expect(listing).toMatch(/TABLE DATA .*workshops/);
+    expect(listing).toMatch(/TABLE DATA .*board_updates/);
+    const data = execFileSync('pg_restore', ['--data-only', `--table=workshops`, '--file=-', file], { encoding: 'utf8' });
+    expect(data).toContain('ABC234');
   });
 
   it('refuses a database from a newer version, and says where it could not connect (without a password)', async () => {

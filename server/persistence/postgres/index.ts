@@ -4,7 +4,7 @@
 // transactions wherever SQLite has one. Every commit is flushed before Postgres answers it
 // (synchronous_commit on, the default), so a write is durable when its promise resolves and
 // durable() has nothing to wait for. The nouns are built in board-log.ts, records.ts, votes.ts,
-// keypoints.ts, glossary.ts, present.ts, outcomes.ts and forums.ts.
+// keypoints.ts, glossary.ts, present.ts, outcomes.ts, forums.ts and involvement.ts.
 import { execFile } from 'node:child_process';
 import pg from 'pg';
 import type { Store, StoreLogger } from '../types';
@@ -18,6 +18,7 @@ import { postgresGlossary, writeGlossaryEntry } from './glossary';
 import { postgresPresentLinks } from './present';
 import { postgresOutcomes } from './outcomes';
 import { postgresForums } from './forums';
+import { postgresInvolvement } from './involvement';
 
 export interface PostgresOptions {
   /** Where warnings go (the server's logger); defaults to the console. */
@@ -86,6 +87,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     ...postgresGlossary(pool),
     outcomes: postgresOutcomes(pool),
     ...postgresForums(pool),
+    ...postgresInvolvement(pool),
     async ping() {
       await ping(pool);
     },

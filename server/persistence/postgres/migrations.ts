@@ -306,5 +306,25 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (board_id, card_id)
   );
   CREATE INDEX rollup_cards_by_workshop ON rollup_cards(workshop_id);
+  `,
+  /* 3: SQLite's 13: involvement records and their connected intervals, apart from anything people wrote */ `
+  CREATE TABLE involvement_records (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    choice TEXT NOT NULL CHECK (choice IN ('payment', 'voucher', 'none')),
+    created_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX involvement_records_by_workshop ON involvement_records(workshop_id, created_at);
+  CREATE TABLE attendance_intervals (
+    participant_id TEXT NOT NULL REFERENCES involvement_records(participant_id) ON DELETE CASCADE,
+    started_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    seen_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX attendance_intervals_by_participant ON attendance_intervals(participant_id, started_at);
+  CREATE UNIQUE INDEX one_open_interval_per_person ON attendance_intervals(participant_id) WHERE ended_at IS NULL;
   `
 ];

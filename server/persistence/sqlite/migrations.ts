@@ -313,7 +313,7 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rollup_cards_by_workshop ON rollup_cards(workshop_id);
   `,
-  /**
+  /*
    * 13 (issue 13's involvement records; forums' 12 goes before it when merged): the time of people
    * who asked for it to be recorded, kept apart from anything they wrote: no card, draft or answer
    * refers to these tables, nor they to one. An interval is open (ended_at NULL) while the person

@@ -23,16 +23,16 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const [boards, question, report, sinceLastTime, forum, recordingTime] = await Promise.all([
+  const [boards, question, report, sinceLastTime, recordingTime, forum] = await Promise.all([
     locals.app.boards(workshop.id),
     locals.app.question(workshop.id),
     locals.app.outcomes.report(workshop.id),
     locals.app.outcomes.sinceLastTime(workshop),
-    locals.app.forums.rollupScope(workshop.id),
     locals.app.involvement.mine(participant.id).then(
       () => true,
       () => false
-    )
+    ),
+    locals.app.forums.rollupScope(workshop.id)
   ]);
   // Which boards this page keeps on the device, so the service worker can delete their copies
   // when it finds the device signed out (the cached page keeps its headers).

@@ -1,0 +1,15 @@
+// Types of services.js, for the tests that import it (tests/integration/redis-faults.test.ts).
+export interface StartedService {
+  name: string;
+  stop(): unknown;
+  /** Postgres only: an immediate stop (a crash), and a start again on the same port. */
+  crash?(): unknown;
+  start?(): unknown;
+}
+export function sleep(ms: number): Promise<void>;
+export function freePort(): Promise<number>;
+export function answers(port: number): Promise<boolean>;
+export function postgresBin(): string;
+export function startRedis(started: StartedService[]): Promise<string>;
+export function startPostgres(started: StartedService[], tmp: string, database?: string): Promise<string>;
+export function stopChild(child: import('node:child_process').ChildProcess): Promise<unknown>;
