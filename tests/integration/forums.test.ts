@@ -450,7 +450,10 @@ describe('forums carry agreed key points up with their sources', () => {
       status: 400,
       body: { error: { code: 'invalid_input', message: FORUM_TEXT.levelMissing, field: 'level' } }
     });
-    const notJson = await api(server.url, '/api/forums', '<name>x</name>', { method: 'POST', headers: { 'content-type': 'application/xml' } });
+    const notJson = await api(server.url, '/api/forums', '<name>x</name>', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' }
+    });
     expect(notJson.status).toBe(415);
     expect(notJson.body.error.code).toBe('invalid_json');
     const f = await forum('Lonely forum', 'local');
