@@ -170,17 +170,48 @@ test.describe('on a desktop', () => {
   });
 
   test("the regional forum's page says what it says, ranked, with the tree of where each point came from", async ({ browser }) => {
+    // The regional workshop merges the two letter points and agrees a key point on the merged card.
+    const kit = await join(BASE, regional.links.facilitator, `Kit ${++facilitators}`);
+    const rolled = (await call(`/api/workshops/${regional.id}/rollups`, undefined, kit.sessionToken)).body.cards as {
+      cardId: string;
+      boardId: string;
+      text: string;
+    }[];
+    const letters = rolled.filter((c) => c.text === 'Letters are too hard to read' || c.text === 'Probation letters use jargon');
+    const socket = await connectSession(BASE, regional.id, kit.sessionToken);
+    const merged = await socket.run({ type: 'rollup.merge', boardId: letters[0].boardId, cardIds: letters.map((c) => c.cardId) });
+    expect(merged.ok).toBe(true);
+    const board = connectBoard(WS, letters[0].boardId, kit.sessionToken);
+    await board.synced;
+    const cardId = (merged as { cardId: string }).cardId;
+    await until(board.doc, () => new Board(board.doc).has(cardId));
+    new Board(board.doc).addKeyPoint('Write to people in plain words', [cardId]);
+    const check = connectBoard(WS, letters[0].boardId, kit.sessionToken);
+    await until(check.doc, () => new Board(check.doc).keyPoints().length === 1);
+    expect((await socket.run({ type: 'keypoints.agree', boardId: letters[0].boardId })).ok).toBe(true);
+    socket.disconnect();
+    board.destroy();
+    check.destroy();
+
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`/forum/${region.token}`);
     await expect(page).toHaveURL(`/f/${region.id}`);
     await expect(page.getByRole('heading', { level: 1, name: 'Yorkshire regional forum' })).toBeVisible();
-    await expect(page.locator('.points > li')).toHaveCount(3);
-    await expectNoAccessibilityViolations(page, "a regional forum's page");
+    // The three shared points and the regional one, which two groups raised: first.
+    await expect(page.locator('.points > li')).toHaveCount(4);
     const first = page.locator('.points > li').first();
+    await expect(first).toContainText('Write to people in plain words');
+    await expect(first).toContainText('Raised by 2 groups');
+    await expectNoAccessibilityViolations(page, "a regional forum's page");
     await tabTo(page, first.locator('summary'));
     await page.keyboard.press('Enter');
     await expect(first.getByRole('heading', { name: 'The groups that agreed it' })).toBeVisible();
+    // The tree from the local groups up: drawn, and as a list.
+    await expect(first.locator('.picture .row')).toHaveCount(2);
+    await expect(first.locator('.picture .row').nth(1).locator('.box')).toHaveCount(2);
+    await expect(first.locator('.forum-tree .visually-hidden ul ul li')).toHaveCount(2);
+    await expect(first.locator('.forum-tree .visually-hidden')).toContainText('Leeds lived experience forum (Local forum), Leeds, March');
     await expectNoAccessibilityViolations(page, "a regional forum's page with where a point came from open");
     await context.close();
   });
