@@ -40,6 +40,7 @@ import { OutcomeService } from './outcomes';
 import { InvolvementService } from './involvement';
 import { checkRecordTime } from '../src/lib/domain/involvement';
 import { AppError } from '../src/lib/protocol/errors';
+import { ForumService } from './forums';
 
 export interface Realtime {
   config: Config;
@@ -125,6 +126,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   });
   const involvementStarted = involvement.start();
   involvementStarted.catch((err: unknown) => logger.error({ err }, 'could not close the attendance left open by the last run'));
+  const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
   const context: SessionContext = {
     store,
     states,
@@ -136,7 +138,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     turnout,
     notifier: () => notifier,
     attendance: involvement,
-    logger
+    logger,
+    forums
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
@@ -220,7 +223,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       mine: (participantId) => involvement.mine(participantId),
       clear: (participantId) => involvement.clear(participantId),
       rows: (workshopId, period) => involvement.rows(workshopId, period)
-    }
+    },
+    forums
   };
 
   const realtime: Realtime = {

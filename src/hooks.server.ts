@@ -10,9 +10,10 @@ import { limitBody } from '$lib/server/http';
 
 /**
  * Pages that carry a capability (an invite or present token, or what leads to one: the present
- * view shows the member link as a QR code): never stored anywhere.
+ * view shows the member link as a QR code; a forum's page shows its join links): never stored anywhere.
  */
-const CAPABILITY_PAGE = /^\/(j\/[^/]+|p\/[^/]+|join|w\/[^/]+\/(invite|present))(\/__data\.json)?\/?$/;
+const CAPABILITY_PAGE =
+  /^\/(j\/[^/]+|p\/[^/]+|join|w\/[^/]+\/(invite|present|rollup)|forum\/[^/]+|forum\/join\/[^/]+|f\/[^/]+)(\/__data\.json)?\/?$/;
 
 const provide: Handle = async ({ event, resolve }) => {
   const app = useApp();

@@ -24,6 +24,11 @@ import {
   type InviteRecord,
   type ParticipantRecord,
   type PresentLinkRecord,
+  type ForumLinkRecord,
+  type ForumRecord,
+  type ForumWorkshopRecord,
+  type RollupCardRecord,
+  type SharedPointRecord,
   type Store,
   type VoteRecord,
   type WorkshopRecord
@@ -78,6 +83,11 @@ export function openMemoryStore(): Store {
   // Involvement records and their intervals (oldest first), by participant.
   const involvement = new Map<string, { record: InvolvementRecord; intervals: AttendanceInterval[] }>();
   const withTime = (e: { record: InvolvementRecord; intervals: AttendanceInterval[] }) => clone({ ...e.record, intervals: e.intervals });
+  const forums = new Map<string, ForumRecord>();
+  const forumLinks = new Map<string, ForumLinkRecord>(); // token -> link
+  const forumWorkshops = new Map<string, ForumWorkshopRecord>(); // workshopId -> its forum
+  const sharedPoints = new Map<string, SharedPointRecord>(); // id -> point, in the order shared
+  const rollups = new Map<string, RollupCardRecord>(); // boardId + '/' + cardId
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -285,6 +295,9 @@ export function openMemoryStore(): Store {
         for (const [k, e] of glossary) if (e.workshopId === id) glossary.delete(k);
         for (const [k, r] of recommendations) if (r.workshopId === id) recommendations.delete(k);
         for (let i = entries.length - 1; i >= 0; i--) if (entries[i].workshopId === id) entries.splice(i, 1);
+        // Its place in a forum and its rolled-up cards go with it; points it shared stay the forum's (docs/API.md, "Forums").
+        forumWorkshops.delete(id);
+        for (const [k, r] of rollups) if (r.workshopId === id) rollups.delete(k);
       },
       deletedAt: async (id) => deleted.get(id) ?? null,
       endedBefore: async (before) => [...workshops.values()].filter((w) => w.endedAt && w.endedAt < before).map((w) => w.id),
@@ -707,6 +720,91 @@ export function openMemoryStore(): Store {
         return n;
       },
       clear: async (participantId) => involvement.delete(participantId)
+    },
+    forums: {
+      async create(forum, links) {
+        if (forums.has(forum.id) || links.some((l) => forumLinks.has(l.token))) throw new Error('UNIQUE constraint failed: forums');
+        if (forum.parentId !== null && !forums.has(forum.parentId)) throw new Error('FOREIGN KEY constraint failed');
+        forums.set(forum.id, clone(forum));
+        for (const l of links) forumLinks.set(l.token, clone({ ...l, forumId: forum.id }));
+      },
+      get: async (id) => copy(forums.get(id)),
+      children: async (forumId) =>
+        [...forums.values()]
+          .filter((f) => f.parentId === forumId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
+      async setParent(forumId, parentId) {
+        if (parentId !== null && !forums.has(parentId)) throw new Error('FOREIGN KEY constraint failed');
+        const f = forums.get(forumId);
+        if (f) f.parentId = parentId;
+      },
+      async addLink(link) {
+        if (!forums.has(link.forumId)) throw new Error('FOREIGN KEY constraint failed');
+        if (forumLinks.has(link.token)) throw new Error('UNIQUE constraint failed: forum_links');
+        forumLinks.set(link.token, clone(link));
+      },
+      link: async (token) => copy(forumLinks.get(token)),
+      links: async (forumId) =>
+        [...forumLinks.values()]
+          .filter((l) => l.forumId === forumId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
+      async revokeLink(token, at) {
+        const l = forumLinks.get(token);
+        if (l && l.revokedAt === null) l.revokedAt = at;
+      },
+      async addWorkshop(link) {
+        if (!forums.has(link.forumId) || !workshops.has(link.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        if (forumWorkshops.has(link.workshopId)) return false;
+        forumWorkshops.set(link.workshopId, clone(link));
+        return true;
+      },
+      workshops: async (forumId) =>
+        [...forumWorkshops.values()]
+          .filter((w) => w.forumId === forumId)
+          .sort((a, b) => a.addedAt - b.addedAt)
+          .map(clone),
+      forumOf: async (workshopId) => forumWorkshops.get(workshopId)?.forumId ?? null,
+      async share(point) {
+        if (!forums.has(point.forumId)) throw new Error('FOREIGN KEY constraint failed');
+        const live = [...sharedPoints.values()].find(
+          (p) =>
+            p.withdrawnAt === null &&
+            p.forumId === point.forumId &&
+            p.boardId === point.boardId &&
+            p.pointId === point.pointId &&
+            p.version === point.version
+        );
+        if (live) return clone(live);
+        if (sharedPoints.has(point.id)) throw new Error('UNIQUE constraint failed: shared_points');
+        sharedPoints.set(point.id, clone(point));
+        return clone(point);
+      },
+      async withdraw(id, at) {
+        const p = sharedPoints.get(id);
+        if (!p) return null;
+        if (p.withdrawnAt === null) p.withdrawnAt = at;
+        return clone(p);
+      },
+      async sharedBy(forumIds) {
+        const ids = new Set(forumIds);
+        return [...sharedPoints.values()]
+          .filter((p) => ids.has(p.forumId))
+          .sort((a, b) => a.sharedAt - b.sharedAt)
+          .map(clone);
+      },
+      sharedPoints: async (ids) => [...new Set(ids)].flatMap((id) => (sharedPoints.has(id) ? [clone(sharedPoints.get(id)!)] : [])),
+      rollups: async (workshopId) =>
+        [...rollups.values()]
+          .filter((r) => r.workshopId === workshopId)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone),
+      async replaceRollups(remove, add) {
+        for (const r of add) if (!boards.has(r.boardId) || !workshops.has(r.workshopId)) throw new Error('FOREIGN KEY constraint failed');
+        for (const r of remove) rollups.delete(`${r.boardId}/${r.cardId}`);
+        for (const r of add) rollups.set(`${r.boardId}/${r.cardId}`, clone(r));
+      }
     },
     async ping() {
       open();

@@ -12,6 +12,7 @@ import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/do
 import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { Recommendation, TimelineEntry, Visit } from '../../src/lib/domain/outcomes';
 import type { ThanksChoice } from '../../src/lib/domain/involvement';
+import type { ForumLevel, PointBacking } from '../../src/lib/domain/forums';
 
 export interface WorkshopRecord {
   id: string;
@@ -573,6 +574,113 @@ export interface InvolvementStore {
   clear(participantId: string): Promise<boolean>;
 }
 
+/** A forum: a named group at a level that workshops belong to; it may join a parent forum (docs/ARCHITECTURE.md, "Forums"). */
+export interface ForumRecord {
+  id: string;
+  name: string;
+  level: ForumLevel;
+  /** The forum it joined (a join-as-child link of that forum's), or null. */
+  parentId: string | null;
+  createdAt: number;
+}
+
+/**
+ * A forum's capability link: `facilitator` (/forum/<token>: acts as the forum's facilitator), or
+ * `child` (a forum's facilitator gives it to another forum's, which then joins this one as its
+ * child). Kept as invite links are (the token itself), so the forum page can show it again.
+ */
+export interface ForumLinkRecord {
+  token: string;
+  forumId: string;
+  kind: 'facilitator' | 'child';
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** A workshop that belongs to a forum (a workshop belongs to one at most). */
+export interface ForumWorkshopRecord {
+  forumId: string;
+  workshopId: string;
+  addedAt: number;
+}
+
+/**
+ * An agreed key point a forum's facilitator shared with the parent forum, frozen as it was agreed
+ * (words, date, backing: counts only), with where it came from: its workshop (id and title then)
+ * and, for a point agreed on a board that rolled up points from child forums, the shared points
+ * behind it (`origins`). Withdrawing keeps the record with `withdrawnAt`, so the parent shows it as
+ * withdrawn rather than silently gone, and its provenance stays whole.
+ */
+export interface SharedPointRecord {
+  id: string;
+  /** The forum that shared it (the workshop's forum). */
+  forumId: string;
+  workshopId: string;
+  workshopTitle: string;
+  boardId: string;
+  pointId: string;
+  /** The agreed version it is from. */
+  version: number;
+  text: string;
+  agreedAt: number;
+  backing: PointBacking;
+  /** Shared points of child forums this point was rolled up from (empty for a local point). */
+  origins: string[];
+  sharedAt: number;
+  withdrawnAt: number | null;
+}
+
+/**
+ * A card a roll-up put on a board, and the shared points it stands for: one, or several once
+ * merged. The card's words are in the board document; where they came from is kept here, by the
+ * server, so nobody can change a card's provenance by editing the board.
+ */
+export interface RollupCardRecord {
+  boardId: string;
+  cardId: string;
+  workshopId: string;
+  sources: string[];
+  createdAt: number;
+}
+
+/** Forums, their links and workshops, the key points they share up, and rolled-up cards' provenance. */
+export interface ForumStore {
+  /** Creates a forum with its first links in one transaction. */
+  create(forum: ForumRecord, links: ForumLinkRecord[]): Promise<void>;
+  get(id: string): Promise<ForumRecord | null>;
+  /** The forums that joined this one, oldest first. */
+  children(forumId: string): Promise<ForumRecord[]>;
+  /** Sets (or, with null, clears) a forum's parent. The caller checks the rules (src/lib/domain/forums.ts). */
+  setParent(forumId: string, parentId: string | null): Promise<void>;
+  addLink(link: ForumLinkRecord): Promise<void>;
+  /** The link a token stands for, turned off or not; null when no forum link has it. */
+  link(token: string): Promise<ForumLinkRecord | null>;
+  /** A forum's links, oldest first. */
+  links(forumId: string): Promise<ForumLinkRecord[]>;
+  revokeLink(token: string, at: number): Promise<void>;
+  /** Adds a workshop to a forum; resolves false, changing nothing, when it already belongs to one. Rejects for an unknown forum or workshop. */
+  addWorkshop(link: ForumWorkshopRecord): Promise<boolean>;
+  /** A forum's workshops, oldest first. */
+  workshops(forumId: string): Promise<ForumWorkshopRecord[]>;
+  /** The forum a workshop belongs to, or null. */
+  forumOf(workshopId: string): Promise<string | null>;
+  /**
+   * Shares a point; when the same agreed point (forum, board, point, version) is already shared and
+   * not withdrawn, resolves with that one, storing nothing.
+   */
+  share(point: SharedPointRecord): Promise<SharedPointRecord>;
+  /** Withdraws a shared point (kept, marked); resolves with it, or null when there is no such point. Withdrawing twice keeps the first time. */
+  withdraw(id: string, at: number): Promise<SharedPointRecord | null>;
+  /** The points these forums shared, withdrawn ones too, oldest first. */
+  sharedBy(forumIds: readonly string[]): Promise<SharedPointRecord[]>;
+  /** Shared points by id (unknown ids are left out), in no particular order. */
+  sharedPoints(ids: readonly string[]): Promise<SharedPointRecord[]>;
+  /** A workshop's rolled-up cards, oldest first. */
+  rollups(workshopId: string): Promise<RollupCardRecord[]>;
+  /** Removes these cards' records and adds others, in one transaction (a roll-up, a merge, an unmerge). */
+  replaceRollups(remove: ReadonlyArray<{ boardId: string; cardId: string }>, add: readonly RollupCardRecord[]): Promise<void>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -641,6 +749,7 @@ export interface Store {
   facilitation: FacilitationStateStore;
   present: PresentLinkStore;
   involvement: InvolvementStore;
+  forums: ForumStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**

@@ -8,6 +8,7 @@ import type { AttendancePort, BoardConnections, BoardPeer, Notifier } from './po
 import type { Release } from './release';
 import type { FacilitationStates } from './states';
 import type { Turnout } from './turnout';
+import type { ForumService } from '../forums';
 
 export interface SessionContext {
   store: Store;
@@ -23,6 +24,8 @@ export interface SessionContext {
   /** Involvement records' attendance: breaks and returns. */
   attendance: AttendancePort;
   logger: Logger;
+  /** Forums: roll-up onto a board (rollup.bring, merge, unmerge). */
+  forums: ForumService;
 }
 
 export const fail = (code: CommandError['code'], message: string): CommandFailure => ({ ok: false, error: { code, message } });

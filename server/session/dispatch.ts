@@ -20,6 +20,7 @@ import { changeVote, closeVote, openVote } from './votes';
 import { agreeKeyPoints, answerConsent, closeConsent, openConsent, setRepresentative } from './keypoints';
 import { showOnPresent } from './present';
 import { putTerm, removeTerm, setQuestion } from './question';
+import { bringIn, mergeCards, unmergeCard } from './rollup';
 
 /** The answer to anything that would change a workshop after its end (the command table's `afterEnd`). */
 const ENDED = 'This workshop has ended. Nothing can be added or changed now, but you can still read the board.';
@@ -149,6 +150,12 @@ export class Dispatcher {
         return putTerm(ctx, participant, command);
       case 'glossary.remove':
         return removeTerm(ctx, participant, command.termId);
+      case 'rollup.bring':
+        return bringIn(ctx, participant, command);
+      case 'rollup.merge':
+        return mergeCards(ctx, participant, command);
+      case 'rollup.unmerge':
+        return unmergeCard(ctx, participant, command);
       default: {
         const never: never = command;
         return never;

@@ -8,12 +8,16 @@ import * as Y from 'yjs';
 import type { CardSnapshot } from '../../src/lib/board/schema';
 import {
   VersionConflict,
+  type ForumLinkRecord,
+  type ForumRecord,
   type GlossaryRecord,
   type InvolvementRecord,
   type RemovedCardRecord,
+  type SharedPointRecord,
   type Store,
   type VoteRecord
 } from '../../server/persistence/types';
+import type { PointBacking } from '../../src/lib/domain/forums';
 import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { BallotEntry, VoteSummary } from '../../src/lib/domain/votes';
 import type { AgreedVersion } from '../../src/lib/domain/agreed';
@@ -1206,6 +1210,206 @@ export function storeContract(name: string, open: () => OpenedStore): void {
       (await store.present.current('w1'))!.revokedAt = 99;
       (await store.present.byToken('w1-present-token-xxxxxxxxx'))!.revokedAt = 99;
       expect(await store.present.current('w1')).toEqual(presentLink('w1-present-token-xxxxxxxxx'));
+    });
+
+    // ---- Forums (migration 12) ----------------------------------------------------------------
+
+    const forum = (id: string, level: ForumRecord['level'] = 'local', createdAt = 5): ForumRecord => ({
+      id,
+      name: `Forum ${id}`,
+      level,
+      parentId: null,
+      createdAt
+    });
+    const forumLink = (token: string, forumId: string, kind: ForumLinkRecord['kind'] = 'facilitator', createdAt = 5): ForumLinkRecord => ({
+      token,
+      forumId,
+      kind,
+      createdAt,
+      revokedAt: null
+    });
+    const backing = (people: number): PointBacking => ({
+      cards: people + 1,
+      people,
+      withoutName: 1,
+      earlier: 0,
+      votes: { total: 9, byGroup: { member: 6, decisionMaker: 3, facilitator: null } }
+    });
+    const shared = (id: string, forumId: string, extra: Partial<SharedPointRecord> = {}): SharedPointRecord => ({
+      id,
+      forumId,
+      workshopId: 'w1',
+      workshopTitle: 'T',
+      boardId: 'w1-b1',
+      pointId: `k-${id}`,
+      version: 1,
+      text: `Point ${id}`,
+      agreedAt: 7,
+      backing: backing(4),
+      origins: [],
+      sharedAt: 8,
+      withdrawnAt: null,
+      ...extra
+    });
+
+    it('[ST73] keeps a forum with its links, finds a link by its token, and a forum token is no invite, session or present link', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1'), [forumLink('f1-facilitator-token-xxxxxx', 'f1')]);
+      expect(await store.forums.get('f1')).toEqual(forum('f1'));
+      expect(await store.forums.get('nope')).toBeNull();
+      expect(await store.forums.link('f1-facilitator-token-xxxxxx')).toEqual(forumLink('f1-facilitator-token-xxxxxx', 'f1'));
+      expect(await store.forums.link('w1-fac-token-xxxxxxxxxxxxxxx')).toBeNull();
+      expect(await store.people.invite('f1-facilitator-token-xxxxxx')).toBeNull();
+      expect(await store.present.byToken('f1-facilitator-token-xxxxxx')).toBeNull();
+      // The same id or token twice is refused, changing nothing.
+      await expect(store.forums.create(forum('f1', 'national'), [])).rejects.toThrow();
+      await expect(store.forums.create(forum('f2'), [forumLink('f1-facilitator-token-xxxxxx', 'f2')])).rejects.toThrow();
+      expect(await store.forums.get('f2')).toBeNull();
+      expect((await store.forums.get('f1'))?.level).toBe('local');
+    });
+
+    it('[ST74] adds links of both kinds, lists them oldest first, and turns one off', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1', 'regional'), [forumLink('f1-facilitator-token-xxxxxx', 'f1')]);
+      await store.forums.addLink(forumLink('f1-child-token-xxxxxxxxxxxx', 'f1', 'child', 6));
+      await expect(store.forums.addLink(forumLink('f9-child-token-xxxxxxxxxxxx', 'no-such-forum', 'child'))).rejects.toThrow();
+      expect((await store.forums.links('f1')).map((l) => [l.kind, l.token])).toEqual([
+        ['facilitator', 'f1-facilitator-token-xxxxxx'],
+        ['child', 'f1-child-token-xxxxxxxxxxxx']
+      ]);
+      await store.forums.revokeLink('f1-child-token-xxxxxxxxxxxx', 9);
+      await store.forums.revokeLink('f1-child-token-xxxxxxxxxxxx', 12);
+      expect((await store.forums.link('f1-child-token-xxxxxxxxxxxx'))?.revokedAt).toBe(9);
+      expect((await store.forums.link('f1-facilitator-token-xxxxxx'))?.revokedAt).toBeNull();
+    });
+
+    it("[ST75] sets and clears a parent, and lists a forum's children oldest first", async () => {
+      const store = await fresh();
+      await store.forums.create(forum('r1', 'regional', 1), []);
+      await store.forums.create(forum('l2', 'local', 3), []);
+      await store.forums.create(forum('l1', 'local', 2), []);
+      await store.forums.setParent('l2', 'r1');
+      await store.forums.setParent('l1', 'r1');
+      expect((await store.forums.children('r1')).map((f) => f.id)).toEqual(['l1', 'l2']);
+      expect((await store.forums.get('l1'))?.parentId).toBe('r1');
+      await expect(store.forums.setParent('l1', 'no-such-forum')).rejects.toThrow();
+      await store.forums.setParent('l1', null);
+      expect((await store.forums.children('r1')).map((f) => f.id)).toEqual(['l2']);
+      expect((await store.forums.get('l1'))?.parentId).toBeNull();
+    });
+
+    it('[ST76] a workshop belongs to one forum at most; its forum is found from the workshop', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.forums.create(forum('f1'), []);
+      await store.forums.create(forum('f2'), []);
+      expect(await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w2', addedAt: 4 })).toBe(true);
+      expect(await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w1', addedAt: 3 })).toBe(true);
+      expect(await store.forums.addWorkshop({ forumId: 'f2', workshopId: 'w1', addedAt: 5 })).toBe(false);
+      expect(await store.forums.forumOf('w1')).toBe('f1');
+      expect(await store.forums.forumOf('nope')).toBeNull();
+      expect((await store.forums.workshops('f1')).map((w) => w.workshopId)).toEqual(['w1', 'w2']);
+      expect(await store.forums.workshops('f2')).toEqual([]);
+      await store.workshops.create(workshopFixture('w3', 'QRS234'));
+      await expect(store.forums.addWorkshop({ forumId: 'no-such-forum', workshopId: 'w3', addedAt: 5 })).rejects.toThrow();
+      expect(await store.forums.forumOf('w3')).toBeNull();
+    });
+
+    it('[ST77] shares a point once while it is live, keeps it withdrawn (not gone), and shares it anew after', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1'), []);
+      expect(await store.forums.share(shared('s1', 'f1'))).toEqual(shared('s1', 'f1'));
+      // The same agreed point again: the first is kept, nothing more is stored.
+      expect((await store.forums.share(shared('s2', 'f1', { pointId: 'k-s1' }))).id).toBe('s1');
+      expect((await store.forums.sharedBy(['f1'])).map((p) => p.id)).toEqual(['s1']);
+      expect(await store.forums.withdraw('s1', 20)).toEqual(shared('s1', 'f1', { withdrawnAt: 20 }));
+      expect((await store.forums.withdraw('s1', 30))?.withdrawnAt).toBe(20);
+      expect(await store.forums.withdraw('nope', 30)).toBeNull();
+      expect((await store.forums.share(shared('s3', 'f1', { pointId: 'k-s1', sharedAt: 21 }))).id).toBe('s3');
+      expect((await store.forums.sharedBy(['f1'])).map((p) => [p.id, p.withdrawnAt])).toEqual([
+        ['s1', 20],
+        ['s3', null]
+      ]);
+      await expect(store.forums.share(shared('s4', 'no-such-forum'))).rejects.toThrow();
+    });
+
+    it('[ST78] reads shared points by forum and by id, with their backing and origins exactly as shared', async () => {
+      const store = await fresh();
+      await store.forums.create(forum('f1'), []);
+      await store.forums.create(forum('f2'), []);
+      await store.forums.create(forum('r1', 'regional'), []);
+      await store.forums.share(shared('a', 'f1', { sharedAt: 1 }));
+      await store.forums.share(shared('b', 'f2', { sharedAt: 2, backing: backing(11) }));
+      await store.forums.share(shared('c', 'r1', { sharedAt: 3, origins: ['a', 'b'] }));
+      expect((await store.forums.sharedBy(['f1', 'f2'])).map((p) => p.id)).toEqual(['a', 'b']);
+      expect(await store.forums.sharedBy([])).toEqual([]);
+      const byId = await store.forums.sharedPoints(['c', 'b', 'nope', 'b']);
+      expect(byId.map((p) => p.id).sort()).toEqual(['b', 'c']);
+      expect(byId.find((p) => p.id === 'b')?.backing).toEqual(backing(11));
+      expect(byId.find((p) => p.id === 'c')?.origins).toEqual(['a', 'b']);
+    });
+
+    it("[ST79] keeps rolled-up cards' sources, replaces them in one step (merge, unmerge), and refuses a board that is not there", async () => {
+      const store = await fresh();
+      const rollup = (cardId: string, sources: string[], createdAt = 5) => ({
+        boardId: 'w1-b1',
+        cardId,
+        workshopId: 'w1',
+        sources,
+        createdAt
+      });
+      await store.forums.replaceRollups([], [rollup('c1', ['a'], 1), rollup('c2', ['b'], 2)]);
+      expect(await store.forums.rollups('w1')).toEqual([rollup('c1', ['a'], 1), rollup('c2', ['b'], 2)]);
+      await store.forums.replaceRollups(
+        [
+          { boardId: 'w1-b1', cardId: 'c1' },
+          { boardId: 'w1-b1', cardId: 'c2' }
+        ],
+        [rollup('m1', ['a', 'b'], 3)]
+      );
+      expect(await store.forums.rollups('w1')).toEqual([rollup('m1', ['a', 'b'], 3)]);
+      await expect(
+        store.forums.replaceRollups([{ boardId: 'w1-b1', cardId: 'm1' }], [{ ...rollup('x', ['a']), boardId: 'no-such-board' }])
+      ).rejects.toThrow();
+      // A refusal changes nothing: the merged card is still there.
+      expect(await store.forums.rollups('w1')).toEqual([rollup('m1', ['a', 'b'], 3)]);
+    });
+
+    it('[ST80] deleting a workshop takes its place in a forum and its rolled-up cards, and leaves the points its forum shared', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'XYZ234'));
+      await store.forums.create(forum('f1'), []);
+      await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w1', addedAt: 1 });
+      await store.forums.addWorkshop({ forumId: 'f1', workshopId: 'w2', addedAt: 2 });
+      await store.forums.share(shared('s1', 'f1'));
+      await store.forums.replaceRollups([], [{ boardId: 'w1-b1', cardId: 'c1', workshopId: 'w1', sources: ['s9'], createdAt: 1 }]);
+      await store.workshops.delete('w1');
+      expect(await store.forums.forumOf('w1')).toBeNull();
+      expect((await store.forums.workshops('f1')).map((w) => w.workshopId)).toEqual(['w2']);
+      expect(await store.forums.rollups('w1')).toEqual([]);
+      expect((await store.forums.sharedPoints(['s1']))[0]).toMatchObject({ workshopId: 'w1', workshopTitle: 'T', text: 'Point s1' });
+    });
+
+    it('[ST81] hands out copies of forums, links, shared points and rolled-up cards', async () => {
+      const store = await fresh();
+      const given = forum('f1');
+      await store.forums.create(given, [forumLink('f1-facilitator-token-xxxxxx', 'f1')]);
+      given.name = 'Changed';
+      (await store.forums.get('f1'))!.name = 'Changed';
+      (await store.forums.link('f1-facilitator-token-xxxxxx'))!.revokedAt = 1;
+      const point = shared('s1', 'f1');
+      const kept = await store.forums.share(point);
+      point.origins.push('x');
+      kept.backing.people = 99;
+      (await store.forums.sharedBy(['f1']))[0].text = 'Changed';
+      const sources = ['a'];
+      await store.forums.replaceRollups([], [{ boardId: 'w1-b1', cardId: 'c1', workshopId: 'w1', sources, createdAt: 1 }]);
+      sources.push('b');
+      (await store.forums.rollups('w1'))[0].sources.push('c');
+      expect((await store.forums.get('f1'))?.name).toBe('Forum f1');
+      expect((await store.forums.link('f1-facilitator-token-xxxxxx'))?.revokedAt).toBeNull();
+      expect((await store.forums.sharedPoints(['s1']))[0]).toEqual(shared('s1', 'f1'));
+      expect((await store.forums.rollups('w1'))[0].sources).toEqual(['a']);
     });
 
     // ---- The question's background and check, and the glossary (migration 9) ----------------

@@ -120,6 +120,11 @@ interface World {
   presentSocket: PresentClient;
   /** A recommendation of A (made by its facilitator), that the outcomes endpoints name. */
   recommendation: string;
+  /**
+   * Roll-up (set up by the rollup rows' `before`): A in a regional forum that a local forum joined,
+   * the points that local forum shared, the cards brought onto A's board and a merged one.
+   */
+  rollup: { points: string[]; cards: string[]; merged: string };
 }
 
 let server: TestServer;
@@ -237,7 +242,8 @@ async function world(target: Target = server): Promise<World> {
     otherSocket,
     presentToken,
     presentSocket,
-    recommendation: made.body.recommendation.id as string
+    recommendation: made.body.recommendation.id as string,
+    rollup: { points: ['no-point-yet'], cards: ['no-card-yet', 'no-card-either'], merged: 'no-card-yet' }
   };
 }
 
@@ -351,6 +357,59 @@ interface Example<K extends CommandType> {
   namesTerm?: true;
   /** Done once it changes what later rows see (ends, deletes, forgets): a new world per identity. */
   fresh?: true;
+}
+
+let rollupCount = 0;
+
+/**
+ * A in a regional forum that a local forum joined, and two points the local forum shared (written
+ * to the store directly: the forum endpoints have their own tests), for rollup.bring.
+ */
+async function sharedPointsFor(w: World): Promise<void> {
+  const store = server.running.realtime.store;
+  const n = ++rollupCount;
+  const region = `perm-region-${n}`;
+  const local = `perm-local-${n}`;
+  if (!(await store.forums.forumOf(w.a.id))) {
+    await store.forums.create({ id: region, name: 'Region', level: 'regional', parentId: null, createdAt: 1 }, []);
+    await store.forums.addWorkshop({ forumId: region, workshopId: w.a.id, addedAt: 1 });
+  }
+  const forumId = (await store.forums.forumOf(w.a.id))!;
+  await store.forums.create({ id: local, name: 'Local', level: 'local', parentId: forumId, createdAt: 2 }, []);
+  const point = (id: string) => ({
+    id,
+    forumId: local,
+    workshopId: 'elsewhere',
+    workshopTitle: 'A local workshop',
+    boardId: 'elsewhere-board',
+    pointId: id,
+    version: 1,
+    text: `Shared point ${id}`,
+    agreedAt: 3,
+    backing: { cards: 2, people: 2, withoutName: 0, earlier: 0, votes: null },
+    origins: [],
+    sharedAt: 4,
+    withdrawnAt: null
+  });
+  await store.forums.share(point(`perm-point-${n}-a`));
+  await store.forums.share(point(`perm-point-${n}-b`));
+  w.rollup.points = [`perm-point-${n}-a`, `perm-point-${n}-b`];
+}
+
+/** Two rolled-up cards on A's board, for rollup.merge. */
+async function rolledUpCardsFor(w: World): Promise<void> {
+  await sharedPointsFor(w);
+  const result = await send(w.setup, { type: 'rollup.bring', boardId: w.boardId, lane: 'problems', pointIds: w.rollup.points });
+  if (!result.ok || !('cardIds' in result)) throw new Error(`could not bring points in: ${JSON.stringify(result)}`);
+  w.rollup.cards = result.cardIds;
+}
+
+/** A merged card on A's board, for rollup.unmerge. */
+async function mergedCardFor(w: World): Promise<void> {
+  await rolledUpCardsFor(w);
+  const result = await send(w.setup, { type: 'rollup.merge', boardId: w.boardId, cardIds: w.rollup.cards });
+  if (!result.ok || !('cardId' in result)) throw new Error(`could not merge: ${JSON.stringify(result)}`);
+  w.rollup.merged = result.cardId;
 }
 
 /** Not silent writing, the board open, cards without names allowed: what card.addAnonymous needs. */
@@ -553,7 +612,19 @@ const EXAMPLES = {
     }),
     before: termsFor,
     namesTerm: true
-  }
+  },
+  'rollup.bring': {
+    command: (w) => ({ type: 'rollup.bring', boardId: w.boardId, lane: 'problems', pointIds: w.rollup.points }),
+    before: async (w) => {
+      await expectOk(w.setup, { type: 'board.lock', boardId: w.boardId, locked: false });
+      await sharedPointsFor(w);
+    }
+  },
+  'rollup.merge': {
+    command: (w) => ({ type: 'rollup.merge', boardId: w.boardId, cardIds: w.rollup.cards }),
+    before: rolledUpCardsFor
+  },
+  'rollup.unmerge': { command: (w) => ({ type: 'rollup.unmerge', boardId: w.boardId, cardId: w.rollup.merged }), before: mergedCardFor }
 } satisfies { [K in CommandType]: Example<K> };
 
 const exampleOf = (type: CommandType): Example<CommandType> => (EXAMPLES as Record<CommandType, Example<CommandType>>)[type];

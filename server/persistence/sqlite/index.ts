@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts, present.ts, outcomes.ts and involvement.ts.
+// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts, present.ts, outcomes.ts, forums.ts and involvement.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,6 +17,7 @@ import { agreedVersionWriter, closedConsentWriter, sqliteKeyPoints } from './key
 import { sqlitePresentLinks } from './present';
 import { glossaryWriter, sqliteGlossary } from './glossary';
 import { sqliteOutcomes } from './outcomes';
+import { sqliteForums } from './forums';
 import { sqliteInvolvement } from './involvement';
 import type { Store, StoreLogger } from '../types';
 
@@ -95,6 +96,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     ...sqlitePresentLinks(db),
     ...sqliteGlossary(db),
     outcomes: sqliteOutcomes(db),
+    ...sqliteForums(db),
     ...sqliteInvolvement(db),
     async ping() {
       if (wal.broken) throw wal.broken;

@@ -260,7 +260,61 @@ export const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX one_present_link_per_workshop ON present_links(workshop_id) WHERE revoked_at IS NULL;
   `,
   /*
-   * 13 (issue 13's involvement records; forums' 12 goes before it when merged): the time of people
+   * 12: forums (a named group at a level, with an optional parent), their capability links, the
+   * workshops that belong to each, the key points they share up (kept when withdrawn, and when
+   * their workshop is deleted: provenance is never lost) and rolled-up cards' sources.
+   */ `
+  CREATE TABLE forums (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL,
+    parent_id TEXT REFERENCES forums(id),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX forums_by_parent ON forums(parent_id) WHERE parent_id IS NOT NULL;
+  CREATE TABLE forum_links (
+    token TEXT PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX forum_links_by_forum ON forum_links(forum_id);
+  CREATE TABLE forum_workshops (
+    workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    added_at INTEGER NOT NULL
+  );
+  CREATE INDEX forum_workshops_by_forum ON forum_workshops(forum_id);
+  CREATE TABLE shared_points (
+    id TEXT PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    workshop_id TEXT NOT NULL,
+    workshop_title TEXT NOT NULL,
+    board_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    agreed_at INTEGER NOT NULL,
+    backing TEXT NOT NULL,
+    origins TEXT NOT NULL,
+    shared_at INTEGER NOT NULL,
+    withdrawn_at INTEGER
+  );
+  CREATE INDEX shared_points_by_forum ON shared_points(forum_id, shared_at);
+  CREATE UNIQUE INDEX one_live_share ON shared_points(forum_id, board_id, point_id, version) WHERE withdrawn_at IS NULL;
+  CREATE TABLE rollup_cards (
+    board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    card_id TEXT NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    sources TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX rollup_cards_by_workshop ON rollup_cards(workshop_id);
+  `,
+  /*
+   * 13: involvement records (issue 13, item 6): the time of people
    * who asked for it to be recorded, kept apart from anything they wrote: no card, draft or answer
    * refers to these tables, nor they to one. An interval is open (ended_at NULL) while the person
    * is connected; at most one is open per person; seen_at is where a restart closes it.

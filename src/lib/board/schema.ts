@@ -7,6 +7,8 @@
 //     createdAt: number  ms since epoch, from the writer's clock
 //     anonymous?: true   set by the server on cards posted without a name
 //     theme?: string     the id of the theme the card is in (themes.ts); at most one
+//     provenance?: true  set by the server on a card a roll-up brought in from other forums: where
+//                        it came from is kept by the server under the card's id (server/forums.ts)
 //   doc.getMap('themes'), doc.getMap('keypoints'): see themes.ts and keypoints.ts
 // Remote data is never trusted: readers skip cards whose fields have the wrong shape.
 // This module is the one card writer and reader: the page, the server's own peer (through the
@@ -38,6 +40,8 @@ export interface CardView {
   anonymous: boolean;
   /** The theme the card is in, if any (as stored: a theme that no longer exists reads as none in themes.ts). */
   theme: string | null;
+  /** Brought in from other forums by a roll-up: the server keeps where it came from, under its id. */
+  provenance: boolean;
 }
 
 export type CardsMap = Y.Map<Y.Map<unknown>>;
@@ -72,7 +76,8 @@ function readCard(id: string, value: unknown): CardView | null {
     text,
     createdAt: typeof createdAt === 'number' ? createdAt : 0,
     anonymous: card.get('anonymous') === true,
-    theme: typeof card.get('theme') === 'string' ? (card.get('theme') as string) : null
+    theme: typeof card.get('theme') === 'string' ? (card.get('theme') as string) : null,
+    provenance: card.get('provenance') === true
   };
 }
 
@@ -122,6 +127,8 @@ export interface NewCard {
   id?: string;
   /** The participant who wrote it, when the server writes on their behalf (a revealed draft). */
   author?: string;
+  /** A roll-up's card (the server's peer only): its provenance is kept by the server. */
+  provenance?: boolean;
 }
 
 /**
@@ -147,6 +154,7 @@ export function writeCard(doc: Y.Doc, input: NewCard, origin: unknown = null): s
     card.set('text', ytext);
     card.set('createdAt', input.createdAt ?? Date.now());
     if (input.anonymous) card.set('anonymous', true);
+    if (input.provenance) card.set('provenance', true);
     cardsOf(doc).set(id, card);
     if (input.author && !input.anonymous) {
       const authors = (tr.meta.get(AUTHORS_META) as { cardId: string; participantId: string }[] | undefined) ?? [];

@@ -93,7 +93,11 @@ export const COMMANDS = {
   'question.set': { who: 'preparer', board: none },
   // A term belongs to one workshop: the handler refuses another workshop's term as unknown.
   'glossary.put': { who: 'preparer', board: none },
-  'glossary.remove': { who: 'preparer', board: none }
+  'glossary.remove': { who: 'preparer', board: none },
+  // Not after the end: bringing points in and merging them is the day's work on the board.
+  'rollup.bring': { who: 'facilitator', board: named },
+  'rollup.merge': { who: 'facilitator', board: named },
+  'rollup.unmerge': { who: 'facilitator', board: named }
 } as const satisfies CommandTable;
 
 export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];

@@ -9,6 +9,7 @@ import { ROLES } from '../domain/roles';
 import { LIMITS } from '../domain/text';
 import { VOTE_RULES } from '../domain/votes';
 import { CONSENT_ANSWERS } from '../domain/consent';
+import { FORUM_RULES } from '../domain/forums';
 import { LINK_KINDS } from './links';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -158,7 +159,16 @@ export const commandSchema = z.discriminatedUnion('type', [
     explanation: z.string().max(BOUND)
   }),
   /** Decision makers and facilitators: take a word out of the glossary. */
-  z.strictObject({ type: z.literal('glossary.remove'), termId: id })
+  z.strictObject({ type: z.literal('glossary.remove'), termId: id }),
+  /**
+   * Facilitator of a workshop in a forum with child forums: bring points they shared onto a board
+   * as cards (in `lane`), each referring to its provenance; answered with the new cards' ids.
+   */
+  z.strictObject({ type: z.literal('rollup.bring'), boardId: id, lane, pointIds: z.array(id).min(1).max(FORUM_RULES.perRollup) }),
+  /** Facilitator: merge rolled-up cards into one that refers to all their sources; answered with its id. */
+  z.strictObject({ type: z.literal('rollup.merge'), boardId: id, cardIds: z.array(id).min(2).max(FORUM_RULES.perMerge) }),
+  /** Facilitator: undo a merge, one card per source again; answered with their ids. */
+  z.strictObject({ type: z.literal('rollup.unmerge'), boardId: id, cardId: id })
 ]);
 
 /** Every command a client may send, inferred from the schemas above. */

@@ -217,6 +217,9 @@ export interface CommandAnswers {
   'keypoints.agree': { number: number };
   'consent.open': { consentId: string };
   'glossary.put': { termId: string };
+  'rollup.bring': { cardIds: string[] };
+  'rollup.merge': { cardId: string };
+  'rollup.unmerge': { cardIds: string[] };
 }
 
 export type CommandOk<K extends CommandType = CommandType> = K extends keyof CommandAnswers

@@ -17,6 +17,7 @@ import type { PresentCredentials, PresentViewer } from '../../../server/present'
 import type { PresentView } from '$lib/protocol/session';
 import type { OutcomeService } from '../../../server/outcomes';
 import type { InvolvementService, MyTimeRecord } from '../../../server/involvement';
+import type { ForumService } from '../../../server/forums';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer, MyTimeRecord };
 
@@ -105,6 +106,28 @@ export interface App {
   outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
   /** Involvement records: a person's own (refused with 404 not_recorded when they did not ask), clearing it, the export's rows. */
   involvement: Pick<InvolvementService, 'mine' | 'clear' | 'rows'>;
+  /**
+   * Forums: making one, who its facilitators are (its link), its workshops, joining a parent,
+   * sharing points up and withdrawing them, what a forum sees, and a workshop's rolled-up cards
+   * with where they came from (server/forums.ts). Who may is checked inside, from the forum link.
+   */
+  forums: Pick<
+    ForumService,
+    | 'create'
+    | 'open'
+    | 'facilitator'
+    | 'childLink'
+    | 'joinParent'
+    | 'addWorkshop'
+    | 'adopt'
+    | 'share'
+    | 'withdraw'
+    | 'overview'
+    | 'sharedView'
+    | 'rollupScope'
+    | 'rollupOptions'
+    | 'rollupCards'
+  >;
 }
 
 const KEY = Symbol.for('roundtable.app');

@@ -3,7 +3,7 @@
 // the /sync upgrade and the socket.io handshake; and the client's address by the same rule.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { App, SessionInfo } from './app';
-import { clientAddress, sessionToken, type RequestFacts } from './credentials';
+import { clientAddress, forumToken, sessionToken, type RequestFacts } from './credentials';
 
 function facts(event: Pick<RequestEvent, 'request' | 'getClientAddress'>): RequestFacts {
   let remote: string | null = null;
@@ -25,6 +25,8 @@ export function requestVerbs(event: Pick<RequestEvent, 'request' | 'getClientAdd
      */
     session: (workshopId: string | null): Promise<SessionInfo | null> =>
       app.authenticate(sessionToken(f, workshopId)).then((s) => (s && (workshopId === null || s.workshop.id === workshopId) ? s : null)),
+    /** The forum link token this request presents for `forumId` (Bearer, else the forum's cookie). */
+    forumToken: (forumId: string): string | null => forumToken(f, forumId),
     /** The session token this request presents for `workshopId` (to end it: leaving). */
     token: (workshopId: string): string | null => sessionToken(f, workshopId),
     /** The address to rate-limit by (TRUST_PROXY: the proxy's own X-Forwarded-For entry). */

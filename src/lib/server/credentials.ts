@@ -17,6 +17,18 @@ export function presentCookieName(workshopId: string): string {
   return `rt_present_${workshopId}`;
 }
 
+/** A forum facilitator's cookie for one forum: the forum link's token, set by /forum/<token> (httpOnly). */
+export function forumCookieName(forumId: string): string {
+  return `rt_forum_${forumId}`;
+}
+
+/** The forum link token a request presents for a forum: `Authorization: Bearer`, else the forum's cookie. */
+export function forumToken(req: RequestFacts, forumId: string): string | null {
+  const bearer = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer) return bearer;
+  return readCookie(req.header('cookie'), forumCookieName(forumId));
+}
+
 /** A request as these functions read it: a header by lower-case name (first value), and the peer. */
 export interface RequestFacts {
   header(name: string): string | null;

@@ -4,7 +4,7 @@ import type { Role } from '$lib/domain/roles';
 import { inviteLink, presentLink } from '$lib/protocol/links';
 import { HERE, LEFT, REMOVED, hereCookieName, removedCookieName } from '$lib/protocol/device';
 import type { DeviceFacts } from './app';
-import { presentCookieName, sessionCookieName } from './credentials';
+import { forumCookieName, presentCookieName, sessionCookieName } from './credentials';
 import type { CreatedWorkshop } from './app';
 
 const HERE_PREFIX = hereCookieName('');
@@ -76,6 +76,15 @@ export function deviceOf(cookies: Cookies, url: URL, sessionToken: (workshopId: 
 export function setPresentCookie(cookies: Cookies, url: URL, workshopId: string, token: string): void {
   const { maxAge: _days, ...options } = cookieOptions(url, true);
   cookies.set(presentCookieName(workshopId), token, options);
+}
+
+/**
+ * A forum facilitator's cookie (/forum/<token> sets it): the forum link's token, httpOnly, for that
+ * forum's page and API only. No Max-Age, as for present screens: it goes when the browser closes.
+ */
+export function setForumCookie(cookies: Cookies, url: URL, forumId: string, token: string): void {
+  const { maxAge: _days, ...options } = cookieOptions(url, true);
+  cookies.set(forumCookieName(forumId), token, options);
 }
 
 /** Deletes a present cookie that no longer works (its link replaced, its workshop deleted). */
