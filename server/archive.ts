@@ -82,6 +82,10 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
   forums: {
     in: null,
     why: "A workshop's place in a forum, the points its forum shared and the sources of its rolled-up cards belong to the forums, not to the workshop: a workshop made from an archive starts in no forum (its facilitator adds it to one with the forum's link), and a rolled-up card comes with it as a card with its words, without the record of where it came from."
+  },
+  meetings: {
+    in: null,
+    why: "A board meeting belongs to a forum, not to one workshop: its points come from many workshops and forums, and its comments from their members. A workshop's archive has no place for it; the meeting's pack is exported on its own (pack.pdf, .md, .html)."
   }
 };
 

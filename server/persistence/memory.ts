@@ -21,6 +21,9 @@ import {
   type HiddenCardRecord,
   type AttendanceInterval,
   type InvolvementRecord,
+  type MeetingCommentRecord,
+  type MeetingPointRecord,
+  type MeetingRecord,
   type InviteRecord,
   type ParticipantRecord,
   type PresentLinkRecord,
@@ -80,6 +83,9 @@ export function openMemoryStore(): Store {
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
   const presentLinks = new Map<string, PresentLinkRecord>(); // token -> link
   const workingLink = (workshopId: string) => [...presentLinks.values()].find((l) => l.workshopId === workshopId && l.revokedAt === null);
+  const meetings = new Map<string, MeetingRecord>();
+  const meetingPoints: MeetingPointRecord[] = [];
+  const meetingComments: MeetingCommentRecord[] = [];
   // Involvement records and their intervals (oldest first), by participant.
   const involvement = new Map<string, { record: InvolvementRecord; intervals: AttendanceInterval[] }>();
   const withTime = (e: { record: InvolvementRecord; intervals: AttendanceInterval[] }) => clone({ ...e.record, intervals: e.intervals });
@@ -106,6 +112,7 @@ export function openMemoryStore(): Store {
     for (const [k, a] of answers) if (a.participantId === id) answers.delete(k);
     visits.delete(id);
     involvement.delete(id);
+    for (let i = meetingComments.length - 1; i >= 0; i--) if (meetingComments[i].participantId === id) meetingComments.splice(i, 1);
   };
 
   return {
@@ -805,6 +812,43 @@ export function openMemoryStore(): Store {
         for (const r of remove) rollups.delete(`${r.boardId}/${r.cardId}`);
         for (const r of add) rollups.set(`${r.boardId}/${r.cardId}`, clone(r));
       }
+    },
+    meetings: {
+      async create(meeting, points) {
+        if (!forums.has(meeting.forumId)) throw new Error('FOREIGN KEY constraint failed');
+        if (meetings.has(meeting.id)) throw new Error('UNIQUE constraint failed: meetings');
+        meetings.set(meeting.id, clone(meeting));
+        meetingPoints.push(...points.map(clone));
+      },
+      get: async (id) => copy(meetings.get(id)),
+      list: async (forumId) =>
+        [...meetings.values()]
+          .filter((m) => m.forumId === forumId && forums.has(m.forumId))
+          .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt - b.createdAt)
+          .map(clone),
+      points: async (meetingId) =>
+        meetingPoints
+          .filter((p) => p.meetingId === meetingId && meetings.has(meetingId))
+          .sort((a, b) => a.position - b.position)
+          .map(clone),
+      async setPoint(meetingId, pointId, change) {
+        const p = meetingPoints.find((x) => x.meetingId === meetingId && x.id === pointId);
+        if (!p) return false;
+        if (change.agreed !== undefined) p.agreed = change.agreed;
+        if (change.boardSaid !== undefined) p.boardSaid = change.boardSaid;
+        return true;
+      },
+      async addComment(comment) {
+        if (!meetingPoints.some((x) => x.meetingId === comment.meetingId && x.id === comment.pointId))
+          throw new Error('FOREIGN KEY constraint failed');
+        if (comment.participantId !== null && !participants.has(comment.participantId)) throw new Error('FOREIGN KEY constraint failed');
+        meetingComments.push(clone(comment));
+      },
+      comments: async (meetingId) =>
+        meetingComments
+          .filter((c) => c.meetingId === meetingId && meetings.has(meetingId))
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone)
     },
     async ping() {
       open();

@@ -681,6 +681,58 @@ export interface ForumStore {
   replaceRollups(remove: ReadonlyArray<{ boardId: string; cardId: string }>, add: readonly RollupCardRecord[]): Promise<void>;
 }
 
+/** A named board meeting a forum prepares for (for example the NHS England Health and Justice board). */
+export interface MeetingRecord {
+  id: string;
+  forumId: string;
+  /** Who meets: "NHS England Health and Justice board". */
+  body: string;
+  /** The day, YYYY-MM-DD. */
+  date: string;
+  createdAt: number;
+}
+
+/** A key point to raise, as it stood when the meeting was made, with where it came from (JSON the service reads). */
+export interface MeetingPointRecord {
+  meetingId: string;
+  id: string;
+  position: number;
+  text: string;
+  provenance: string;
+  /** The forum's agreed words to raise it in, or null (its own words). */
+  agreed: string | null;
+  /** What the board said about it, recorded after the meeting, or null. */
+  boardSaid: string | null;
+}
+
+/** A member's comment on a point before the meeting. An anonymous one keeps no participant and no name. */
+export interface MeetingCommentRecord {
+  id: string;
+  meetingId: string;
+  pointId: string;
+  participantId: string | null;
+  name: string | null;
+  text: string;
+  createdAt: number;
+}
+
+/** Board meetings, their points and comments; deleted with their forum (comments with a named writer, with the person). */
+export interface MeetingStore {
+  /** Stores a meeting and its points in one transaction. Rejects when the forum does not exist. */
+  create(meeting: MeetingRecord, points: MeetingPointRecord[]): Promise<void>;
+  get(id: string): Promise<MeetingRecord | null>;
+  /** A forum's meetings, by date. */
+  list(forumId: string): Promise<MeetingRecord[]>;
+  /** A meeting's points, by position. */
+  points(meetingId: string): Promise<MeetingPointRecord[]>;
+  /** Sets (or with null clears) a point's agreed words or what the board said; false when there is no such point. */
+  setPoint(meetingId: string, pointId: string, change: { agreed?: string | null; boardSaid?: string | null }): Promise<boolean>;
+  /** Rejects when the point does not exist. */
+  addComment(comment: MeetingCommentRecord): Promise<void>;
+  /** A meeting's comments, oldest first. */
+  comments(meetingId: string): Promise<MeetingCommentRecord[]>;
+}
+
 export interface VersionedState {
   json: string;
   /** Increases by one with every save; 0 before the first. */
@@ -750,6 +802,7 @@ export interface Store {
   present: PresentLinkStore;
   involvement: InvolvementStore;
   forums: ForumStore;
+  meetings: MeetingStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**
