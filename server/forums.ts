@@ -20,88 +20,21 @@ import {
   rankPoints,
   totalBacking,
   unmergeCard,
-  type ForumLevel,
-  type PointBacking,
-  type TotalBacking
+  type CollectivePoint,
+  type ForumRef,
+  type LineageNode,
+  type OwnPoint,
+  type RollupCardView,
+  type SharedView
 } from '../src/lib/domain/forums';
+
+export type { CollectivePoint, ForumRef, LineageNode, OwnPoint, RollupCardView, SharedView };
 import { isLane, type Lane } from '../src/lib/board/schema';
 import { AppError } from '../src/lib/protocol/errors';
 import type { ForumLinkRecord, ForumRecord, RollupCardRecord, SharedPointRecord, Store } from './persistence/types';
 import type { BoardPeer } from './session/ports';
 import { KeyedQueue } from './keyed-queue';
 import { looksLikeToken, newRecordId, newToken } from './tokens';
-
-/** A forum as others may see it: name and level. */
-export interface ForumRef {
-  id: string;
-  name: string;
-  level: ForumLevel;
-}
-
-/** One step of where a point came from: the forum and workshop where it was agreed, and who stood behind it there. */
-export interface LineageNode {
-  id: string;
-  forum: ForumRef;
-  workshopTitle: string;
-  agreedAt: number;
-  backing: PointBacking;
-  withdrawn: { at: number; by: string } | null;
-  /** The points of child forums it was rolled up from. */
-  from: LineageNode[];
-}
-
-/** A shared point with its provenance, as a parent forum's facilitator (or a rolled-up card's board) sees it. */
-export interface SharedView {
-  id: string;
-  text: string;
-  forum: ForumRef;
-  workshopTitle: string;
-  agreedAt: number;
-  sharedAt: number;
-  backing: PointBacking;
-  /** Withdrawn by its forum: shown as such, never silently gone. */
-  withdrawn: { at: number; by: string } | null;
-  /** Distinct groups (workshops where it was first agreed) behind it. */
-  breadth: number;
-  /** Everything behind it, added up exactly from the groups where it was first agreed. */
-  total: TotalBacking;
-  lineage: LineageNode;
-}
-
-/** A rolled-up card on a board: the shared points it stands for. */
-export interface RollupCardView {
-  boardId: string;
-  cardId: string;
-  sources: SharedView[];
-  breadth: number;
-  total: TotalBacking;
-}
-
-/** A point of a forum's collective view. */
-export interface CollectivePoint {
-  /** `shared:<id>` for a child forum's shared point, `agreed:<workshopId>:<boardId>:<pointId>` for one of its own workshops'. */
-  id: string;
-  text: string;
-  breadth: number;
-  total: TotalBacking;
-  /** Where it is from: its own workshop (forum, title, date), or the child forum that shared it. */
-  from: { forum: ForumRef; workshopTitle: string; agreedAt: number };
-  /** The groups where it was first agreed: group, date, support (never a card or a name). */
-  groups: { forum: ForumRef; workshopTitle: string; agreedAt: number; backing: PointBacking }[];
-  lineage: LineageNode;
-}
-
-/** An agreed point of one of the forum's workshops, with whether it is shared up. */
-export interface OwnPoint {
-  workshopId: string;
-  boardId: string;
-  pointId: string;
-  version: number;
-  text: string;
-  agreedAt: number;
-  backing: PointBacking;
-  shared: { id: string; withdrawnAt: number | null } | null;
-}
 
 export interface ForumOverview {
   forum: ForumRef & { createdAt: number };
@@ -515,11 +448,22 @@ export class ForumService {
     const records = await this.deps.store.forums.rollups(workshopId);
     const points = await this.deps.store.forums.sharedPoints(records.flatMap((r) => r.sources));
     const views = new Map((await this.sharedView(points)).map((v) => [v.id, v]));
+    const words = new Map<string, Map<string, string>>();
+    for (const boardId of new Set(records.map((r) => r.boardId))) {
+      words.set(boardId, await this.deps.boards.read(boardId, (b) => new Map(b.facts().map((c) => [c.id, c.text]))));
+    }
     return records.map((r) => {
       const sources = r.sources.flatMap((s) => (views.has(s) ? [views.get(s)!] : []));
       // Every group behind every source, once each: a merged card keeps all their support, exactly.
       const groups = [...new Map(sources.flatMap((s) => leaves(s.lineage)).map((g) => [g.id, g])).values()];
-      return { boardId: r.boardId, cardId: r.cardId, sources, breadth: groups.length, total: totalBacking(groups.map((g) => g.backing)) };
+      return {
+        boardId: r.boardId,
+        cardId: r.cardId,
+        text: words.get(r.boardId)?.get(r.cardId) ?? null,
+        sources,
+        breadth: groups.length,
+        total: totalBacking(groups.map((g) => g.backing))
+      };
     });
   }
 

@@ -125,6 +125,8 @@ interface World {
    * the points that local forum shared, the cards brought onto A's board and a merged one.
    */
   rollup: { points: string[]; cards: string[]; merged: string };
+  /** A forum made for the matrix, and its facilitator link's token (no identity of A presents it). */
+  forum: { id: string; token: string };
 }
 
 let server: TestServer;
@@ -221,7 +223,12 @@ async function world(target: Target = server): Promise<World> {
     { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitator.token}` } }
   );
   if (made.status !== 201) throw new Error(`could not make a recommendation: ${JSON.stringify(made.body)}`);
+  // A forum (issue 13): its endpoints take its forum link, which none of A's identities holds.
+  const forumMade = await api(target.url, '/api/forums', { name: 'Matrix forum', level: 'regional' });
+  if (forumMade.status !== 201) throw new Error(`could not make a forum: ${JSON.stringify(forumMade.body)}`);
+  const forumLinkMade = forumMade.body.links.facilitator as string;
   return {
+    forum: { id: forumMade.body.id as string, token: forumLinkMade.slice(forumLinkMade.lastIndexOf('/') + 1) },
     target,
     a,
     boardId,
@@ -1199,6 +1206,110 @@ const HTTP: Record<string, HttpRow> = {
       void who;
       void w;
     }
+  },
+  // Forums (issue 13): a forum's own endpoints and page take its forum link (Bearer or its cookie),
+  // which no identity of a workshop holds: every one of them is refused, whatever its role.
+  'POST /api/forums': {
+    request: () => ({ method: 'POST', path: '/api/forums', json: { name: 'Made by a script', level: 'local' } }),
+    expect: everyone(201)
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['GET', '/api/forums/[id]', '', undefined],
+        ['POST', '/api/forums/[id]/workshops', '/workshops', { title: 'T', question: 'Q?' }],
+        ['POST', '/api/forums/[id]/child-links', '/child-links', {}],
+        ['POST', '/api/forums/[id]/parent', '/parent', { link: 'x' }],
+        ['POST', '/api/forums/[id]/shared', '/shared', { workshopId: 'a', boardId: 'b', pointId: 'c' }],
+        ['POST', '/api/forums/[id]/shared/[pointId]/withdraw', '/shared/nope/withdraw', {}],
+        ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined]
+      ] as const
+    ).map(([method, route, tail, json]): [string, HttpRow] => [
+      `${method} ${route}`,
+      {
+        request: (w) => ({ method, path: `/api/forums/${w.forum.id}${tail}`, ...(json === undefined ? {} : { json }) }),
+        expect: everyone(401),
+        check: refusalCode
+      }
+    ])
+  ),
+  // A workshop's facilitator adds it to a forum with the forum's link.
+  'POST /api/forums/workshops': {
+    request: (w) => ({ method: 'POST', path: '/api/forums/workshops', json: { workshopId: w.a.id, link: `/forum/${w.forum.token}` } }),
+    expect: facilitatorOnly(200, 403, 401),
+    fresh: ['facilitator'],
+    check: (answer, _who, w) => {
+      if (answer.status === 200)
+        expect(JSON.parse(answer.text)).toEqual({ forum: { id: w.forum.id, name: 'Matrix forum', level: 'regional' } });
+      else refusalCode(answer);
+    }
+  },
+  'GET /api/workshops/[id]/rollups': {
+    request: (w) => ({ method: 'GET', path: `/api/workshops/${w.a.id}/rollups` }),
+    expect: live(200, 401),
+    check: (answer, who) => {
+      if (answer.status !== 200) return refusalCode(answer);
+      const body = JSON.parse(answer.text);
+      expect(body.cards).toEqual([]);
+      // What could be brought in is the facilitator's only.
+      if (who === 'facilitator') expect(body.options).toMatchObject({ children: [] });
+      else expect(body.options).toBeNull();
+    }
+  },
+  'GET /forum/[token]': {
+    // Anyone with the link gets the forum's cookie, and is sent to the forum's page.
+    request: (w) => ({ method: 'GET', path: `/forum/${w.forum.token}`, page: true }),
+    expect: everyone(303),
+    check: (answer, _who, w) => {
+      expect(answer.headers.get('location')).toBe(`/f/${w.forum.id}`);
+      expect(answer.headers.getSetCookie().some((c) => c.startsWith(`rt_forum_${w.forum.id}=${w.forum.token}`))).toBe(true);
+    }
+  },
+  'GET /f/[forumId]': {
+    // 200 for everyone: without the forum link the page says to open it, and shows nothing of the forum.
+    request: (w) => ({ method: 'GET', path: `/f/${w.forum.id}`, page: true }),
+    expect: everyone(200),
+    check: (answer) => {
+      expect(answer.text).toContain('Open your forum link first');
+      expect(answer.text).not.toContain('Matrix forum');
+    }
+  },
+  ...Object.fromEntries(
+    (['share', 'withdraw', 'childLink', 'join', 'workshop'] as const).map((action): [string, HttpRow] => [
+      `POST /f/[forumId]?/${action}`,
+      {
+        request: (w) => ({ method: 'POST', path: `/f/${w.forum.id}?/${action}`, form: { point: 'a:b:c', shared: 'x', 'join-link': 'x' } }),
+        expect: everyone(401)
+      }
+    ])
+  ),
+  'GET /w/[workshopId]/rollup': {
+    request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/rollup`, page: true }),
+    expect: everyone(200),
+    check: (answer, who) => {
+      if (isLive(who)) expect(answer.text).toContain('Points from other forums');
+      else expect(answer.text).not.toContain('On the board');
+    }
+  },
+  // A in no forum: the facilitator is past who-may and hears the rule's refusal; the rest are refused first.
+  'POST /w/[workshopId]/rollup?/bring': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/bring`, form: { point: 'no-such-point' } }),
+    expect: facilitatorOnly(409, 403, 401),
+    check: (answer, who) => {
+      if (who === 'facilitator') expect(answer.text).toContain('not part of a forum');
+    }
+  },
+  'POST /w/[workshopId]/rollup?/merge': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/merge`, form: { card: 'one-card' } }),
+    expect: facilitatorOnly(400, 403, 401)
+  },
+  'POST /w/[workshopId]/rollup?/unmerge': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/unmerge`, form: { card: 'nope' } }),
+    expect: facilitatorOnly(409, 403, 401)
+  },
+  'POST /w/[workshopId]/rollup?/forum': {
+    request: (w) => ({ method: 'POST', path: `/w/${w.a.id}/rollup?/forum`, form: { 'forum-link': 'nonsense' } }),
+    expect: facilitatorOnly(400, 403, 401)
   },
   'POST /api/workshops': {
     request: () => ({ method: 'POST', path: '/api/workshops', json: { title: 'Made by a script', question: 'Why?' } }),

@@ -233,3 +233,92 @@ export function groupVoteWords(b: Pick<TotalBacking, 'byGroup' | 'partial' | 'vo
     return `${GROUP_NAMES[r]} ${b.byGroup[r]}`;
   });
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "3 March 2026", in the server's time zone when given (pages and server write the same). */
+export function dayWords(at: number, timeZone?: string): string {
+  let f = dayFormats.get(timeZone ?? '');
+  if (!f)
+    dayFormats.set(timeZone ?? '', (f = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone })));
+  return f.format(new Date(at));
+}
+
+/** "2 groups", "1 group". */
+export const groupsWords = (n: number) => `${n} ${n === 1 ? 'group' : 'groups'}`;
+
+// ---- What the server answers about forums (server/forums.ts), for the pages too ----
+
+/** A forum as others may see it: name and level. */
+export interface ForumRef {
+  id: string;
+  name: string;
+  level: ForumLevel;
+}
+
+/** One step of where a point came from: the forum and workshop where it was agreed, and who stood behind it there. */
+export interface LineageNode {
+  id: string;
+  forum: ForumRef;
+  workshopTitle: string;
+  agreedAt: number;
+  backing: PointBacking;
+  withdrawn: { at: number; by: string } | null;
+  /** The points of child forums it was rolled up from. */
+  from: LineageNode[];
+}
+
+/** A shared point with its provenance, as a parent forum's facilitator (or a rolled-up card's board) sees it. */
+export interface SharedView {
+  id: string;
+  text: string;
+  forum: ForumRef;
+  workshopTitle: string;
+  agreedAt: number;
+  sharedAt: number;
+  backing: PointBacking;
+  /** Withdrawn by its forum: shown as such, never silently gone. */
+  withdrawn: { at: number; by: string } | null;
+  /** Distinct groups (workshops where it was first agreed) behind it. */
+  breadth: number;
+  /** Everything behind it, added up exactly from the groups where it was first agreed. */
+  total: TotalBacking;
+  lineage: LineageNode;
+}
+
+/** A rolled-up card on a board: the shared points it stands for. */
+export interface RollupCardView {
+  boardId: string;
+  cardId: string;
+  /** The card's words on the board now; null when it is no longer on the board. */
+  text: string | null;
+  sources: SharedView[];
+  breadth: number;
+  total: TotalBacking;
+}
+
+/** A point of a forum's collective view. */
+export interface CollectivePoint {
+  /** `shared:<id>` for a child forum's shared point, `agreed:<workshopId>:<boardId>:<pointId>` for one of its own workshops'. */
+  id: string;
+  text: string;
+  breadth: number;
+  total: TotalBacking;
+  /** Where it is from: its own workshop (forum, title, date), or the child forum that shared it. */
+  from: { forum: ForumRef; workshopTitle: string; agreedAt: number };
+  /** The groups where it was first agreed: group, date, support (never a card or a name). */
+  groups: { forum: ForumRef; workshopTitle: string; agreedAt: number; backing: PointBacking }[];
+  lineage: LineageNode;
+}
+
+/** An agreed point of one of the forum's workshops, with whether it is shared up. */
+export interface OwnPoint {
+  workshopId: string;
+  boardId: string;
+  pointId: string;
+  version: number;
+  text: string;
+  agreedAt: number;
+  backing: PointBacking;
+  shared: { id: string; withdrawnAt: number | null } | null;
+}

@@ -23,7 +23,7 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const [boards, question, report, sinceLastTime, recordingTime] = await Promise.all([
+  const [boards, question, report, sinceLastTime, recordingTime, forum] = await Promise.all([
     locals.app.boards(workshop.id),
     locals.app.question(workshop.id),
     locals.app.outcomes.report(workshop.id),
@@ -31,7 +31,8 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     locals.app.involvement.mine(participant.id).then(
       () => true,
       () => false
-    )
+    ),
+    locals.app.forums.rollupScope(workshop.id)
   ]);
   // Which boards this page keeps on the device, so the service worker can delete their copies
   // when it finds the device signed out (the cached page keeps its headers).
@@ -55,6 +56,8 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
       recommendations: report?.counts.total ?? 0,
       offered: !!workshop.endedAt || !!report?.counts.total || mayAnswer(participant)
     },
+    // "Points from other forums" (/w/<id>/rollup): offered to the facilitator of a workshop in a forum with forums in it.
+    rollup: { offered: participant.role === 'facilitator' && forum.children.length > 0 },
     // The earlier workshop of the group's recommendations, for a workshop that follows one.
     sinceLastTime,
     // Whether this person asked for their time to be recorded (the link to "Your time record").
