@@ -41,6 +41,7 @@ import { InvolvementService } from './involvement';
 import { checkRecordTime } from '../src/lib/domain/involvement';
 import { AppError } from '../src/lib/protocol/errors';
 import { ForumService } from './forums';
+import { MeetingService } from './meetings';
 
 export interface Realtime {
   config: Config;
@@ -127,6 +128,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const involvementStarted = involvement.start();
   involvementStarted.catch((err: unknown) => logger.error({ err }, 'could not close the attendance left open by the last run'));
   const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
+  const meetings = new MeetingService(store, forums);
   const context: SessionContext = {
     store,
     states,
@@ -224,7 +226,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
       clear: (participantId) => involvement.clear(participantId),
       rows: (workshopId, period) => involvement.rows(workshopId, period)
     },
-    forums
+    forums,
+    meetings
   };
 
   const realtime: Realtime = {

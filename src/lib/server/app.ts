@@ -18,6 +18,7 @@ import type { PresentView } from '$lib/protocol/session';
 import type { OutcomeService } from '../../../server/outcomes';
 import type { InvolvementService, MyTimeRecord } from '../../../server/involvement';
 import type { ForumService } from '../../../server/forums';
+import type { MeetingService } from '../../../server/meetings';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer, MyTimeRecord };
 
@@ -128,6 +129,8 @@ export interface App {
     | 'rollupOptions'
     | 'rollupCards'
   >;
+  /** Board meetings a forum prepares for: making one, who may see it, its view, comments, agreed words (server/meetings.ts). */
+  meetings: Pick<MeetingService, 'create' | 'viewer' | 'view' | 'comment' | 'setPoint'>;
 }
 
 const KEY = Symbol.for('roundtable.app');
