@@ -27,6 +27,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 const fold = (v: unknown) =>
   typeof v === 'string'
     ? v
+        // Control characters are what this removes.
+        // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ')
         .replace(/[ \t]+/g, ' ')
         .trim()

@@ -38,7 +38,7 @@ async function act(event: Parameters<NonNullable<Actions['comment']>>[0], run: (
     return fail(err.status, {
       errors: { [key]: err.message },
       pointId,
-      values: Object.fromEntries([...form].map(([k, v]) => [k, String(v)]))
+      values: Object.fromEntries([...form].map(([k, v]) => [k, typeof v === 'string' ? v : '']))
     });
   }
   redirect(303, `/meetings/${event.params.meetingId}?saved=${saved}#point-${pointId}`);
