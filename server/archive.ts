@@ -75,13 +75,17 @@ export const STORE_NOUNS: Record<StoreNoun, { in: string | null; why: string }> 
     in: null,
     why: "The present link is a capability for one workshop's screen on the day, like the invite links: an archive carries no token, and a workshop made from it gets a present link of its own."
   },
+  involvement: {
+    in: null,
+    why: "Never. An involvement record is a person's own: the name they gave for a payment (often their real name), their choice and when they were here. It is kept apart from what they wrote so nobody can join the two; an archive is a workshop's content, passed around and imported elsewhere, and carrying real names beside it would undo that. The facilitator exports the records on their own (involvement.csv), and each person sees and clears their own."
+  },
   forums: {
     in: null,
     why: "A workshop's place in a forum, the points its forum shared and the sources of its rolled-up cards belong to the forums, not to the workshop: a workshop made from an archive starts in no forum (its facilitator adds it to one with the forum's link), and a rolled-up card comes with it as a card with its words, without the record of where it came from."
   },
-  involvement: {
+  meetings: {
     in: null,
-    why: "Never. An involvement record is a person's own: the name they gave for a payment (often their real name), their choice and when they were here. It is kept apart from what they wrote so nobody can join the two; an archive is a workshop's content, passed around and imported elsewhere, and carrying real names beside it would undo that. The facilitator exports the records on their own (involvement.csv), and each person sees and clears their own."
+    why: "A board meeting belongs to a forum, not to one workshop: its points come from many workshops and forums, and its comments from their members. A workshop's archive has no place for it; the meeting's pack is exported on its own (pack.pdf, .md, .html)."
   }
 };
 

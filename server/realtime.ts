@@ -50,6 +50,7 @@ import { ForumService } from './forums';
 import { InvolvementService } from './involvement';
 import { checkRecordTime } from '../src/lib/domain/involvement';
 import { AppError } from '../src/lib/protocol/errors';
+import { MeetingService } from './meetings';
 
 export interface Realtime {
   config: Config;
@@ -199,13 +200,14 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const turnout = new Turnout(store, states, config.limits.releaseWindowMs, logger);
   states.openVotes = (workshopId, participants) => turnout.openVotes(workshopId, participants);
   states.openConsent = (workshopId, participants) => turnout.openConsent(workshopId, participants);
-  const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
   const involvement = new InvolvementService(store, logger, {
     graceMs: config.limits.attendanceGraceMs,
     heartbeatMs: config.limits.attendanceHeartbeatMs
   });
   const involvementStarted = involvement.start();
   involvementStarted.catch((err: unknown) => logger.error({ err }, 'could not close the attendance left open by the last run'));
+  const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
+  const meetings = new MeetingService(store, forums);
   const context: SessionContext = {
     store,
     states,
@@ -216,9 +218,9 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     release,
     turnout,
     notifier: () => notifier,
+    attendance: involvement,
     logger,
-    forums,
-    attendance: involvement
+    forums
   };
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
@@ -298,12 +300,13 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     command: (participantId, command) => dispatcher.handle(participantId, command),
     question: (workshopId) => questionInfo(store, workshopId),
     outcomes,
-    forums,
     involvement: {
       mine: (participantId) => involvement.mine(participantId),
       clear: (participantId) => involvement.clear(participantId),
       rows: (workshopId, period) => involvement.rows(workshopId, period)
-    }
+    },
+    forums,
+    meetings
   };
 
   const realtime: Realtime = {

@@ -21,6 +21,9 @@ import {
   type HiddenCardRecord,
   type AttendanceInterval,
   type InvolvementRecord,
+  type MeetingCommentRecord,
+  type MeetingPointRecord,
+  type MeetingRecord,
   type InviteRecord,
   type ParticipantRecord,
   type PresentLinkRecord,
@@ -81,14 +84,17 @@ export function openMemoryStore(): Store {
   const deleted = new Map<string, number>(); // workshopId -> when it was deleted
   const presentLinks = new Map<string, PresentLinkRecord>(); // token -> link
   const workingLink = (workshopId: string) => [...presentLinks.values()].find((l) => l.workshopId === workshopId && l.revokedAt === null);
+  const meetings = new Map<string, MeetingRecord>();
+  const meetingPoints: MeetingPointRecord[] = [];
+  const meetingComments: MeetingCommentRecord[] = [];
+  // Involvement records and their intervals (oldest first), by participant.
+  const involvement = new Map<string, { record: InvolvementRecord; intervals: AttendanceInterval[] }>();
+  const withTime = (e: { record: InvolvementRecord; intervals: AttendanceInterval[] }) => clone({ ...e.record, intervals: e.intervals });
   const forums = new Map<string, ForumRecord>();
   const forumLinks = new Map<string, ForumLinkRecord>(); // token -> link
   const forumWorkshops = new Map<string, ForumWorkshopRecord>(); // workshopId -> its forum
   const sharedPoints = new Map<string, SharedPointRecord>(); // id -> point, in the order shared
   const rollups = new Map<string, RollupCardRecord>(); // boardId + '/' + cardId
-  // Involvement records and their intervals (oldest first), by participant.
-  const involvement = new Map<string, { record: InvolvementRecord; intervals: AttendanceInterval[] }>();
-  const withTime = (e: { record: InvolvementRecord; intervals: AttendanceInterval[] }) => clone({ ...e.record, intervals: e.intervals });
   const boardsOf = (workshopId: string) => new Set([...boards.values()].filter((b) => b.workshopId === workshopId).map((b) => b.id));
   let nextUpdateId = 1;
   let closed = false;
@@ -107,6 +113,7 @@ export function openMemoryStore(): Store {
     for (const [k, a] of answers) if (a.participantId === id) answers.delete(k);
     visits.delete(id);
     involvement.delete(id);
+    for (let i = meetingComments.length - 1; i >= 0; i--) if (meetingComments[i].participantId === id) meetingComments.splice(i, 1);
   };
 
   return {
@@ -685,6 +692,53 @@ export function openMemoryStore(): Store {
         presentLinks.set(link.token, clone(link));
       }
     },
+    involvement: {
+      async add(record) {
+        const p = participants.get(record.participantId);
+        if (!p || p.workshopId !== record.workshopId) throw new Error('FOREIGN KEY constraint failed');
+        if (involvement.has(record.participantId)) throw new Error('UNIQUE constraint failed: involvement_records');
+        involvement.set(record.participantId, { record: clone(record), intervals: [] });
+      },
+      get: async (participantId) => {
+        const e = involvement.get(participantId);
+        return e ? withTime(e) : null;
+      },
+      list: async (workshopId) =>
+        [...involvement.values()]
+          .filter((e) => e.record.workshopId === workshopId)
+          .sort((a, b) => a.record.createdAt - b.record.createdAt)
+          .map(withTime),
+      async open(participantId, at) {
+        const e = involvement.get(participantId);
+        if (!e || e.intervals.some((i) => i.end === null)) return false;
+        e.intervals.push({ start: at, end: null, seenAt: at });
+        e.intervals.sort((a, b) => a.start - b.start);
+        return true;
+      },
+      async seen(participantIds, at) {
+        for (const id of participantIds) {
+          const i = involvement.get(id)?.intervals.find((x) => x.end === null);
+          if (i) i.seenAt = Math.max(i.start, at);
+        }
+      },
+      async close(participantId, at) {
+        const i = involvement.get(participantId)?.intervals.find((x) => x.end === null);
+        if (!i) return false;
+        i.end = Math.max(i.start, at);
+        return true;
+      },
+      async closeStale() {
+        let n = 0;
+        for (const e of involvement.values())
+          for (const i of e.intervals)
+            if (i.end === null) {
+              i.end = i.seenAt;
+              n++;
+            }
+        return n;
+      },
+      clear: async (participantId) => involvement.delete(participantId)
+    },
     forums: {
       async create(forum, links) {
         if (forums.has(forum.id) || links.some((l) => forumLinks.has(l.token))) throw new Error('UNIQUE constraint failed: forums');
@@ -770,52 +824,42 @@ export function openMemoryStore(): Store {
         for (const r of add) rollups.set(`${r.boardId}/${r.cardId}`, clone(r));
       }
     },
-    involvement: {
-      async add(record) {
-        const p = participants.get(record.participantId);
-        if (!p || p.workshopId !== record.workshopId) throw new Error('FOREIGN KEY constraint failed');
-        if (involvement.has(record.participantId)) throw new Error('UNIQUE constraint failed: involvement_records');
-        involvement.set(record.participantId, { record: clone(record), intervals: [] });
+    meetings: {
+      async create(meeting, points) {
+        if (!forums.has(meeting.forumId)) throw new Error('FOREIGN KEY constraint failed');
+        if (meetings.has(meeting.id)) throw new Error('UNIQUE constraint failed: meetings');
+        meetings.set(meeting.id, clone(meeting));
+        meetingPoints.push(...points.map(clone));
       },
-      get: async (participantId) => {
-        const e = involvement.get(participantId);
-        return e ? withTime(e) : null;
-      },
-      list: async (workshopId) =>
-        [...involvement.values()]
-          .filter((e) => e.record.workshopId === workshopId)
-          .sort((a, b) => a.record.createdAt - b.record.createdAt)
-          .map(withTime),
-      async open(participantId, at) {
-        const e = involvement.get(participantId);
-        if (!e || e.intervals.some((i) => i.end === null)) return false;
-        e.intervals.push({ start: at, end: null, seenAt: at });
-        e.intervals.sort((a, b) => a.start - b.start);
+      get: async (id) => copy(meetings.get(id)),
+      list: async (forumId) =>
+        [...meetings.values()]
+          .filter((m) => m.forumId === forumId && forums.has(m.forumId))
+          .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt - b.createdAt)
+          .map(clone),
+      points: async (meetingId) =>
+        meetingPoints
+          .filter((p) => p.meetingId === meetingId && meetings.has(meetingId))
+          .sort((a, b) => a.position - b.position)
+          .map(clone),
+      async setPoint(meetingId, pointId, change) {
+        const p = meetingPoints.find((x) => x.meetingId === meetingId && x.id === pointId);
+        if (!p) return false;
+        if (change.agreed !== undefined) p.agreed = change.agreed;
+        if (change.boardSaid !== undefined) p.boardSaid = change.boardSaid;
         return true;
       },
-      async seen(participantIds, at) {
-        for (const id of participantIds) {
-          const i = involvement.get(id)?.intervals.find((x) => x.end === null);
-          if (i) i.seenAt = Math.max(i.start, at);
-        }
+      async addComment(comment) {
+        if (!meetingPoints.some((x) => x.meetingId === comment.meetingId && x.id === comment.pointId))
+          throw new Error('FOREIGN KEY constraint failed');
+        if (comment.participantId !== null && !participants.has(comment.participantId)) throw new Error('FOREIGN KEY constraint failed');
+        meetingComments.push(clone(comment));
       },
-      async close(participantId, at) {
-        const i = involvement.get(participantId)?.intervals.find((x) => x.end === null);
-        if (!i) return false;
-        i.end = Math.max(i.start, at);
-        return true;
-      },
-      async closeStale() {
-        let n = 0;
-        for (const e of involvement.values())
-          for (const i of e.intervals)
-            if (i.end === null) {
-              i.end = i.seenAt;
-              n++;
-            }
-        return n;
-      },
-      clear: async (participantId) => involvement.delete(participantId)
+      comments: async (meetingId) =>
+        meetingComments
+          .filter((c) => c.meetingId === meetingId && meetings.has(meetingId))
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(clone)
     },
     async ping() {
       open();

@@ -11,8 +11,8 @@ import type { AgreedVersion } from '../../src/lib/domain/agreed';
 import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../src/lib/domain/consent';
 import type { QuestionCheck } from '../../src/lib/domain/question';
 import type { Recommendation, TimelineEntry, Visit } from '../../src/lib/domain/outcomes';
-import type { ForumLevel, PointBacking } from '../../src/lib/domain/forums';
 import type { ThanksChoice } from '../../src/lib/domain/involvement';
+import type { ForumLevel, PointBacking } from '../../src/lib/domain/forums';
 
 export interface WorkshopRecord {
   id: string;
@@ -527,6 +527,57 @@ export interface OutcomeStore {
   setVisit(participantId: string, visit: Visit): Promise<void>;
 }
 
+/**
+ * Someone who ticked "Record my time" when joining: the name for the record (not their display
+ * name, and never stored beside anything they wrote) and how they would like to be thanked.
+ */
+export interface InvolvementRecord {
+  participantId: string;
+  workshopId: string;
+  name: string;
+  choice: ThanksChoice;
+  createdAt: number;
+}
+
+/** One stretch of a person's connected time; `end` is null while it is open. */
+export interface AttendanceInterval {
+  start: number;
+  end: number | null;
+  /** While open: when the server last saw the person here (a restart closes it there). */
+  seenAt: number;
+}
+
+/** A record with its intervals, oldest first. */
+export interface InvolvementWithTime extends InvolvementRecord {
+  intervals: AttendanceInterval[];
+}
+
+/**
+ * Involvement records and the attendance behind them, kept apart from everything a person wrote
+ * (no card, draft or answer refers to them, nor they to one). Only people who asked have a record,
+ * and only a record has intervals. Deleted with the person (clear, forget) and the workshop.
+ */
+export interface InvolvementStore {
+  /** Stores someone's request. Rejects when the participant does not exist or already has a record. */
+  add(record: InvolvementRecord): Promise<void>;
+  get(participantId: string): Promise<InvolvementWithTime | null>;
+  /** A workshop's records, oldest first, each with its intervals. */
+  list(workshopId: string): Promise<InvolvementWithTime[]>;
+  /**
+   * Opens an interval at `at`. Resolves false, storing nothing, when the person has no record
+   * (never asked, or cleared it) or already has an open interval.
+   */
+  open(participantId: string, at: number): Promise<boolean>;
+  /** Notes that these people's open intervals were still open at `at`. */
+  seen(participantIds: readonly string[], at: number): Promise<void>;
+  /** Closes the person's open interval at `at` (never before its start); false when none is open. */
+  close(participantId: string, at: number): Promise<boolean>;
+  /** Closes every open interval at the last moment it was seen (after a restart); resolves with how many. */
+  closeStale(): Promise<number>;
+  /** Deletes the person's record and every interval of it; false when there was none. */
+  clear(participantId: string): Promise<boolean>;
+}
+
 /** A forum: a named group at a level that workshops belong to; it may join a parent forum (docs/ARCHITECTURE.md, "Forums"). */
 export interface ForumRecord {
   id: string;
@@ -634,55 +685,56 @@ export interface ForumStore {
   replaceRollups(remove: ReadonlyArray<{ boardId: string; cardId: string }>, add: readonly RollupCardRecord[]): Promise<void>;
 }
 
-/**
- * Someone who ticked "Record my time" when joining: the name for the record (not their display
- * name, and never stored beside anything they wrote) and how they would like to be thanked.
- */
-export interface InvolvementRecord {
-  participantId: string;
-  workshopId: string;
-  name: string;
-  choice: ThanksChoice;
+/** A named board meeting a forum prepares for (for example the NHS England Health and Justice board). */
+export interface MeetingRecord {
+  id: string;
+  forumId: string;
+  /** Who meets: "NHS England Health and Justice board". */
+  body: string;
+  /** The day, YYYY-MM-DD. */
+  date: string;
   createdAt: number;
 }
 
-/** One stretch of a person's connected time; `end` is null while it is open. */
-export interface AttendanceInterval {
-  start: number;
-  end: number | null;
-  /** While open: when the server last saw the person here (a restart closes it there). */
-  seenAt: number;
+/** A key point to raise, as it stood when the meeting was made, with where it came from (JSON the service reads). */
+export interface MeetingPointRecord {
+  meetingId: string;
+  id: string;
+  position: number;
+  text: string;
+  provenance: string;
+  /** The forum's agreed words to raise it in, or null (its own words). */
+  agreed: string | null;
+  /** What the board said about it, recorded after the meeting, or null. */
+  boardSaid: string | null;
 }
 
-/** A record with its intervals, oldest first. */
-export interface InvolvementWithTime extends InvolvementRecord {
-  intervals: AttendanceInterval[];
+/** A member's comment on a point before the meeting. An anonymous one keeps no participant and no name. */
+export interface MeetingCommentRecord {
+  id: string;
+  meetingId: string;
+  pointId: string;
+  participantId: string | null;
+  name: string | null;
+  text: string;
+  createdAt: number;
 }
 
-/**
- * Involvement records and the attendance behind them, kept apart from everything a person wrote
- * (no card, draft or answer refers to them, nor they to one). Only people who asked have a record,
- * and only a record has intervals. Deleted with the person (clear, forget) and the workshop.
- */
-export interface InvolvementStore {
-  /** Stores someone's request. Rejects when the participant does not exist or already has a record. */
-  add(record: InvolvementRecord): Promise<void>;
-  get(participantId: string): Promise<InvolvementWithTime | null>;
-  /** A workshop's records, oldest first, each with its intervals. */
-  list(workshopId: string): Promise<InvolvementWithTime[]>;
-  /**
-   * Opens an interval at `at`. Resolves false, storing nothing, when the person has no record
-   * (never asked, or cleared it) or already has an open interval.
-   */
-  open(participantId: string, at: number): Promise<boolean>;
-  /** Notes that these people's open intervals were still open at `at`. */
-  seen(participantIds: readonly string[], at: number): Promise<void>;
-  /** Closes the person's open interval at `at` (never before its start); false when none is open. */
-  close(participantId: string, at: number): Promise<boolean>;
-  /** Closes every open interval at the last moment it was seen (after a restart); resolves with how many. */
-  closeStale(): Promise<number>;
-  /** Deletes the person's record and every interval of it; false when there was none. */
-  clear(participantId: string): Promise<boolean>;
+/** Board meetings, their points and comments; deleted with their forum (comments with a named writer, with the person). */
+export interface MeetingStore {
+  /** Stores a meeting and its points in one transaction. Rejects when the forum does not exist. */
+  create(meeting: MeetingRecord, points: MeetingPointRecord[]): Promise<void>;
+  get(id: string): Promise<MeetingRecord | null>;
+  /** A forum's meetings, by date. */
+  list(forumId: string): Promise<MeetingRecord[]>;
+  /** A meeting's points, by position. */
+  points(meetingId: string): Promise<MeetingPointRecord[]>;
+  /** Sets (or with null clears) a point's agreed words or what the board said; false when there is no such point. */
+  setPoint(meetingId: string, pointId: string, change: { agreed?: string | null; boardSaid?: string | null }): Promise<boolean>;
+  /** Rejects when the point does not exist. */
+  addComment(comment: MeetingCommentRecord): Promise<void>;
+  /** A meeting's comments, oldest first. */
+  comments(meetingId: string): Promise<MeetingCommentRecord[]>;
 }
 
 export interface VersionedState {
@@ -752,8 +804,9 @@ export interface Store {
   outcomes: OutcomeStore;
   facilitation: FacilitationStateStore;
   present: PresentLinkStore;
-  forums: ForumStore;
   involvement: InvolvementStore;
+  forums: ForumStore;
+  meetings: MeetingStore;
   /** Rejects when the store cannot be read or the disk has failed; used by /healthz. */
   ping(): Promise<void>;
   /**

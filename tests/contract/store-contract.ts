@@ -12,6 +12,9 @@ import {
   type ForumRecord,
   type GlossaryRecord,
   type InvolvementRecord,
+  type MeetingCommentRecord,
+  type MeetingPointRecord,
+  type MeetingRecord,
   type RemovedCardRecord,
   type SharedPointRecord,
   type Store,
@@ -1958,6 +1961,84 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       got.intervals[0].start = 0;
       (await store.involvement.list('w1'))[0].intervals.pop();
       expect(await store.involvement.get('p1')).toEqual({ ...timeOf(), intervals: [{ start: 10, end: null, seenAt: 10 }] });
+    });
+
+    const meeting = (id = 'm1', extra: Partial<MeetingRecord> = {}): MeetingRecord => ({
+      id,
+      forumId: 'fm',
+      body: 'NHS England Health and Justice board',
+      date: '2027-03-14',
+      createdAt: 7,
+      ...extra
+    });
+    const meetingPoint = (id: string, position: number, meetingId = 'm1'): MeetingPointRecord => ({
+      meetingId,
+      id,
+      position,
+      text: `Point ${id}`,
+      provenance: '{"groups":[]}',
+      agreed: null,
+      boardSaid: null
+    });
+    const withForum = async () => {
+      const store = await fresh();
+      await store.forums.create({ id: 'fm', name: 'National forum', level: 'national', parentId: null, createdAt: 1 }, []);
+      return store;
+    };
+
+    it("[ST96] keeps a meeting with its points in order, only for a forum that exists, and lists a forum's by date", async () => {
+      const store = await withForum();
+      await expect(store.meetings.create(meeting('mx', { forumId: 'nope' }), [])).rejects.toThrow();
+      expect(await store.meetings.get('mx')).toBeNull();
+      await store.meetings.create(meeting(), [meetingPoint('p2', 1), meetingPoint('p1', 0)]);
+      await store.meetings.create(meeting('m0', { date: '2027-01-02' }), []);
+      expect(await store.meetings.get('m1')).toEqual(meeting());
+      expect((await store.meetings.points('m1')).map((p) => p.id)).toEqual(['p1', 'p2']);
+      expect((await store.meetings.list('fm')).map((m) => m.id)).toEqual(['m0', 'm1']);
+    });
+
+    it("[ST97] sets and clears a point's agreed words and what the board said, each on its own; an unknown point is refused", async () => {
+      const store = await withForum();
+      await store.meetings.create(meeting(), [meetingPoint('p1', 0)]);
+      expect(await store.meetings.setPoint('m1', 'p1', { agreed: 'Pay peer mentors' })).toBe(true);
+      expect(await store.meetings.setPoint('m1', 'p1', { boardSaid: 'Funded from April' })).toBe(true);
+      expect((await store.meetings.points('m1'))[0]).toMatchObject({ agreed: 'Pay peer mentors', boardSaid: 'Funded from April' });
+      expect(await store.meetings.setPoint('m1', 'p1', { agreed: null })).toBe(true);
+      expect((await store.meetings.points('m1'))[0]).toMatchObject({ agreed: null, boardSaid: 'Funded from April' });
+      expect(await store.meetings.setPoint('m1', 'nope', { agreed: 'x' })).toBe(false);
+    });
+
+    it("[ST98] keeps comments on a meeting's points, anonymous ones with no person; a named one goes with its writer", async () => {
+      const store = await withForum();
+      await store.people.add(ann, 'hash1');
+      await store.meetings.create(meeting(), [meetingPoint('p1', 0)]);
+      const comment = (id: string, participantId: string | null, createdAt: number): MeetingCommentRecord => ({
+        id,
+        meetingId: 'm1',
+        pointId: 'p1',
+        participantId,
+        name: participantId ? 'Ann' : null,
+        text: `Comment ${id}`,
+        createdAt
+      });
+      await expect(store.meetings.addComment({ ...comment('cx', null, 1), pointId: 'nope' })).rejects.toThrow();
+      await store.meetings.addComment(comment('c2', null, 9));
+      await store.meetings.addComment(comment('c1', 'p1', 8));
+      expect((await store.meetings.comments('m1')).map((c) => [c.id, c.participantId, c.name])).toEqual([
+        ['c1', 'p1', 'Ann'],
+        ['c2', null, null]
+      ]);
+      await store.people.delete('p1');
+      expect((await store.meetings.comments('m1')).map((c) => c.id)).toEqual(['c2']);
+    });
+
+    it('[ST99] hands out copies of meetings, points and comments', async () => {
+      const store = await withForum();
+      await store.meetings.create(meeting(), [meetingPoint('p1', 0)]);
+      (await store.meetings.get('m1'))!.body = 'Changed';
+      (await store.meetings.points('m1'))[0].text = 'Changed';
+      expect((await store.meetings.get('m1'))!.body).toBe('NHS England Health and Justice board');
+      expect((await store.meetings.points('m1'))[0].text).toBe('Point p1');
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

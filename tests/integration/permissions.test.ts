@@ -46,6 +46,7 @@ import { PRESENT_REFUSAL } from '../../server/session/index';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process-server';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { cardsOf, getCard, writeCard } from '../../src/lib/board/schema';
+import { Board } from '../../src/lib/board/board';
 import {
   api,
   connectBoard,
@@ -341,6 +342,45 @@ function refusedHandshake(workshopId: string, token: string | undefined): Promis
       resolve(err.data?.code ?? err.message);
     });
   });
+}
+
+/**
+ * A board meeting of a forum that workshop A is not part of (issue 13, item 5): a regional forum
+ * whose one workshop agreed a key point, and the meeting its facilitator named. Every identity of
+ * A is refused its view, pack and forms (the meeting's own people are tested in meetings.test.ts).
+ */
+let matrixMeeting = 'no-meeting-yet';
+async function meetingOutsideA(target: Target): Promise<string> {
+  const bearer = (t: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${t}` });
+  const forum = await api(target.url, '/api/forums', { name: 'Meeting forum', level: 'regional' });
+  const token = (forum.body.links.facilitator as string).split('/').pop()!;
+  const w = await api(
+    target.url,
+    `/api/forums/${forum.body.id}/workshops`,
+    { title: 'T', question: 'Q?' },
+    { method: 'POST', headers: bearer(token) }
+  );
+  const fac = await join(target.url, w.body.links.facilitator, 'Fran');
+  const board = connectBoard(target.url.replace('http', 'ws'), w.body.boards[0].id, fac.sessionToken);
+  await board.synced;
+  const card = new Board(board.doc).add({ lane: 'problems', text: 'Letters are too hard' });
+  new Board(board.doc).addKeyPoint('Letters in plain words', [card]);
+  const socket = await connectSession(target.url, w.body.id, fac.sessionToken);
+  for (let i = 0; i < 50; i++) {
+    const r = await socket.run({ type: 'keypoints.agree', boardId: w.body.boards[0].id });
+    if (r.ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  socket.disconnect();
+  board.destroy();
+  const made = await api(
+    target.url,
+    `/api/forums/${forum.body.id}/meetings`,
+    { body: 'NHS England Health and Justice board', date: '2027-03-14' },
+    { method: 'POST', headers: bearer(token) }
+  );
+  if (made.status !== 201) throw new Error(`could not make a meeting: ${JSON.stringify(made.body)}`);
+  return made.body.meeting.id as string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1233,6 +1273,47 @@ const HTTP: Record<string, HttpRow> = {
       }
     ])
   ),
+  // Board meetings (issue 13, item 5): a meeting of a forum A is not part of.
+  'POST /api/forums/[id]/meetings': {
+    request: (w) => ({ method: 'POST', path: `/api/forums/${w.forum.id}/meetings`, json: { body: 'Board', date: '2027-03-14' } }),
+    expect: everyone(401),
+    check: refusalCode
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['GET', '/api/meetings/[meetingId]', '', undefined],
+        ['POST', '/api/meetings/[meetingId]/comments', '/comments', { pointId: 'p1', text: 'A comment' }],
+        ['PUT', '/api/meetings/[meetingId]/points/[pointId]', '/points/p1', { agreed: 'Words' }],
+        ['GET', '/api/meetings/[meetingId]/pack.html', '/pack.html', undefined],
+        ['GET', '/api/meetings/[meetingId]/pack.pdf', '/pack.pdf', undefined],
+        ['GET', '/api/meetings/[meetingId]/pack.md', '/pack.md', undefined]
+      ] as const
+    ).map(([method, route, tail, json]): [string, HttpRow] => [
+      `${method} ${route}`,
+      {
+        request: () => ({ method, path: `/api/meetings/${matrixMeeting}${tail}`, ...(json === undefined ? {} : { json }) }),
+        expect: everyone(401),
+        check: refusalCode
+      }
+    ])
+  ),
+  'GET /meetings/[meetingId]': {
+    request: () => ({ method: 'GET', path: `/meetings/${matrixMeeting}`, page: true }),
+    expect: everyone(200),
+    check: (answer) => {
+      expect(answer.text).toContain('You cannot see this meeting');
+      expect(answer.text).not.toContain('Letters in plain words');
+    }
+  },
+  'POST /meetings/[meetingId]?/comment': {
+    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/comment`, form: { pointId: 'p1', text: 'A comment' } }),
+    expect: everyone(401)
+  },
+  'POST /meetings/[meetingId]?/prepare': {
+    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/prepare`, form: { pointId: 'p1', agreed: 'Words' } }),
+    expect: everyone(401)
+  },
   // A workshop's facilitator adds it to a forum with the forum's link.
   'POST /api/forums/workshops': {
     request: (w) => ({ method: 'POST', path: '/api/forums/workshops', json: { workshopId: w.a.id, link: `/forum/${w.forum.token}` } }),
@@ -1517,6 +1598,7 @@ describe('the permission matrix: HTTP endpoints', () => {
     dataDir = tempDataDir();
     proc = await spawnServer(dataDir, await freePort());
     shared = await world(proc);
+    matrixMeeting = await meetingOutsideA(proc);
   });
   afterAll(async () => {
     if (!proc) return;

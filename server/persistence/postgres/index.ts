@@ -4,7 +4,7 @@
 // transactions wherever SQLite has one. Every commit is flushed before Postgres answers it
 // (synchronous_commit on, the default), so a write is durable when its promise resolves and
 // durable() has nothing to wait for. The nouns are built in board-log.ts, records.ts, votes.ts,
-// keypoints.ts, glossary.ts, present.ts, outcomes.ts, forums.ts and involvement.ts.
+// keypoints.ts, glossary.ts, present.ts, outcomes.ts, forums.ts, involvement.ts and meetings.ts.
 import { execFile } from 'node:child_process';
 import pg from 'pg';
 import type { Store, StoreLogger } from '../types';
@@ -19,6 +19,7 @@ import { postgresPresentLinks } from './present';
 import { postgresOutcomes } from './outcomes';
 import { postgresForums } from './forums';
 import { postgresInvolvement } from './involvement';
+import { postgresMeetings } from './meetings';
 
 export interface PostgresOptions {
   /** Where warnings go (the server's logger); defaults to the console. */
@@ -88,6 +89,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     outcomes: postgresOutcomes(pool),
     ...postgresForums(pool),
     ...postgresInvolvement(pool),
+    ...postgresMeetings(pool),
     async ping() {
       await ping(pool);
     },

@@ -326,5 +326,39 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX attendance_intervals_by_participant ON attendance_intervals(participant_id, started_at);
   CREATE UNIQUE INDEX one_open_interval_per_person ON attendance_intervals(participant_id) WHERE ended_at IS NULL;
+  `,
+  /* 4: SQLite's 14: board meetings a forum prepares for, their points and members' comments */ `
+  CREATE TABLE meetings (
+    id TEXT PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    date TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+  );
+  CREATE INDEX meetings_by_forum ON meetings(forum_id, date);
+  CREATE TABLE meeting_points (
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    provenance TEXT NOT NULL,
+    agreed TEXT,
+    board_said TEXT,
+    PRIMARY KEY (meeting_id, id)
+  );
+  CREATE TABLE meeting_comments (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    participant_id TEXT REFERENCES participants(id) ON DELETE CASCADE,
+    name TEXT,
+    text TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL,
+    FOREIGN KEY (meeting_id, point_id) REFERENCES meeting_points(meeting_id, id) ON DELETE CASCADE
+  );
+  CREATE INDEX meeting_comments_by_meeting ON meeting_comments(meeting_id, created_at);
+  CREATE INDEX meeting_comments_by_participant ON meeting_comments(participant_id) WHERE participant_id IS NOT NULL;
   `
 ];

@@ -3,7 +3,7 @@
 // Two connections: `db` (synchronous = FULL) for everything but the board log, and `log` for the
 // board log and compaction, whose commits are made durable by one fdatasync off the event loop
 // (wal-sync.ts). Checkpoints run on a worker thread (checkpointer.ts). The nouns of the contract
-// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts, present.ts, outcomes.ts, forums.ts and involvement.ts.
+// are built in board-log.ts, records.ts, votes.ts, keypoints.ts, glossary.ts, present.ts, outcomes.ts, forums.ts, involvement.ts and meetings.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -19,6 +19,7 @@ import { glossaryWriter, sqliteGlossary } from './glossary';
 import { sqliteOutcomes } from './outcomes';
 import { sqliteForums } from './forums';
 import { sqliteInvolvement } from './involvement';
+import { sqliteMeetings } from './meetings';
 import type { Store, StoreLogger } from '../types';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -98,6 +99,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
     outcomes: sqliteOutcomes(db),
     ...sqliteForums(db),
     ...sqliteInvolvement(db),
+    ...sqliteMeetings(db),
     async ping() {
       if (wal.broken) throw wal.broken;
       ping.get();

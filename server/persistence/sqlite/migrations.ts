@@ -314,7 +314,7 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX rollup_cards_by_workshop ON rollup_cards(workshop_id);
   `,
   /*
-   * 13 (issue 13's involvement records; forums' 12 goes before it when merged): the time of people
+   * 13: involvement records (issue 13, item 6): the time of people
    * who asked for it to be recorded, kept apart from anything they wrote: no card, draft or answer
    * refers to these tables, nor they to one. An interval is open (ended_at NULL) while the person
    * is connected; at most one is open per person; seen_at is where a restart closes it.
@@ -335,5 +335,40 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX attendance_intervals_by_participant ON attendance_intervals(participant_id, started_at);
   CREATE UNIQUE INDEX one_open_interval_per_person ON attendance_intervals(participant_id) WHERE ended_at IS NULL;
+  `,
+  /*
+   * 14: board meetings a forum prepares for (issue 13, item 5): the points to raise as they stood
+   * (with their provenance), the forum's agreed words and what the board said, and members'
+   * comments (an anonymous one keeps no participant and no name).
+   */ `
+  CREATE TABLE meetings (
+    id TEXT PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    date TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX meetings_by_forum ON meetings(forum_id, date);
+  CREATE TABLE meeting_points (
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    provenance TEXT NOT NULL,
+    agreed TEXT,
+    board_said TEXT,
+    PRIMARY KEY (meeting_id, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE meeting_comments (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    participant_id TEXT REFERENCES participants(id) ON DELETE CASCADE,
+    name TEXT,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    FOREIGN KEY (meeting_id, point_id) REFERENCES meeting_points(meeting_id, id) ON DELETE CASCADE
+  );
+  CREATE INDEX meeting_comments_by_meeting ON meeting_comments(meeting_id, created_at);
   `
 ];

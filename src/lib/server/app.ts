@@ -16,8 +16,9 @@ import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } fr
 import type { PresentCredentials, PresentViewer } from '../../../server/present';
 import type { PresentView } from '$lib/protocol/session';
 import type { OutcomeService } from '../../../server/outcomes';
-import type { ForumService } from '../../../server/forums';
 import type { InvolvementService, MyTimeRecord } from '../../../server/involvement';
+import type { ForumService } from '../../../server/forums';
+import type { MeetingService } from '../../../server/meetings';
 
 export type { CreatedWorkshop, DeviceFacts, SessionInfo, PresentCredentials, PresentViewer, MyTimeRecord };
 
@@ -104,6 +105,8 @@ export interface App {
    * deleted. Who may is checked inside (server/outcomes.ts); the summary's PDF is briefingPdf.
    */
   outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
+  /** Involvement records: a person's own (refused with 404 not_recorded when they did not ask), clearing it, the export's rows. */
+  involvement: Pick<InvolvementService, 'mine' | 'clear' | 'rows'>;
   /**
    * Forums: making one, who its facilitators are (its link), its workshops, joining a parent,
    * sharing points up and withdrawing them, what a forum sees, and a workshop's rolled-up cards
@@ -126,8 +129,8 @@ export interface App {
     | 'rollupOptions'
     | 'rollupCards'
   >;
-  /** Involvement records: a person's own (refused with 404 not_recorded when they did not ask), clearing it, the export's rows. */
-  involvement: Pick<InvolvementService, 'mine' | 'clear' | 'rows'>;
+  /** Board meetings a forum prepares for: making one, who may see it, its view, comments, agreed words (server/meetings.ts). */
+  meetings: Pick<MeetingService, 'create' | 'viewer' | 'view' | 'comment' | 'setPoint'>;
 }
 
 const KEY = Symbol.for('roundtable.app');
