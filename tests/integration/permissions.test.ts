@@ -1307,11 +1307,11 @@ const HTTP: Record<string, HttpRow> = {
     }
   },
   'POST /meetings/[meetingId]?/comment': {
-    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/comment`, form: { pointId: 'p1', text: 'A comment' } }),
+    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/comment`, form: { pointId: 'p1', 'p1-text': 'A comment' } }),
     expect: everyone(401)
   },
   'POST /meetings/[meetingId]?/prepare': {
-    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/prepare`, form: { pointId: 'p1', agreed: 'Words' } }),
+    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/prepare`, form: { pointId: 'p1', 'p1-agreed': 'Words' } }),
     expect: everyone(401)
   },
   // A workshop's facilitator adds it to a forum with the forum's link.
