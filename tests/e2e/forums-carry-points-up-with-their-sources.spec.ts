@@ -61,7 +61,7 @@ async function localPoint(f: Forum, title: string, point: string, cards: string[
   socket.disconnect();
   writer.destroy();
   lead.destroy();
-  const own = (await call(`/api/forums/${f.id}`, undefined, f.token)).body.workshops[0].points[0];
+  const own = (await call(`/api/forums/${f.id}`, undefined, f.token)).body.workshops.find((x: { id: string }) => x.id === w.id).points[0];
   expect(
     (await call(`/api/forums/${f.id}/shared`, { workshopId: own.workshopId, boardId: own.boardId, pointId: own.pointId }, f.token)).status
   ).toBe(201);
@@ -82,8 +82,10 @@ test.beforeAll(async () => {
   regional = await workshopIn(region, 'Yorkshire, May');
 });
 
+let facilitators = 0;
+
 async function facilitatorOn(context: BrowserContext): Promise<Page> {
-  await joinWithLink(context, regional.links.facilitator, 'Rita');
+  await joinWithLink(context, regional.links.facilitator, `Rita ${++facilitators}`);
   const page = await context.newPage();
   await page.goto(`/w/${regional.id}/rollup`);
   await expect(page.getByRole('heading', { level: 1, name: 'Points from other forums' })).toBeVisible();
@@ -139,11 +141,15 @@ test.describe('on a desktop', () => {
     await page.keyboard.press('Enter');
     const sources = merged.locator('.source');
     await expect(sources).toHaveCount(2);
-    await expect(sources.nth(0)).toContainText('Leeds lived experience forum (Local)');
-    await expect(sources.nth(0)).toContainText('Leeds, March');
-    await expect(sources.nth(0)).toContainText('1 person');
-    await expect(sources.nth(1)).toContainText('York recovery forum (Local)');
-    await expect(sources.nth(1)).toContainText('York, April');
+    // Each source with its forum, level, workshop and counts (in the order the cards were ticked).
+    for (const [forumName, workshopTitle] of [
+      ['Leeds lived experience forum', 'Leeds, March'],
+      ['York recovery forum', 'York, April']
+    ]) {
+      const source = sources.filter({ hasText: `${forumName} (Local)` });
+      await expect(source).toContainText(workshopTitle);
+      await expect(source).toContainText('1 person');
+    }
     await expect(merged).toContainText('No vote on it yet.');
     await expect(merged).not.toContainText('Long words in every letter');
     await expectNoAccessibilityViolations(page, 'the roll-up page with a merged card and where it came from open');
@@ -164,17 +170,48 @@ test.describe('on a desktop', () => {
   });
 
   test("the regional forum's page says what it says, ranked, with the tree of where each point came from", async ({ browser }) => {
+    // The regional workshop merges the two letter points and agrees a key point on the merged card.
+    const kit = await join(BASE, regional.links.facilitator, `Kit ${++facilitators}`);
+    const rolled = (await call(`/api/workshops/${regional.id}/rollups`, undefined, kit.sessionToken)).body.cards as {
+      cardId: string;
+      boardId: string;
+      text: string;
+    }[];
+    const letters = rolled.filter((c) => c.text === 'Letters are too hard to read' || c.text === 'Probation letters use jargon');
+    const socket = await connectSession(BASE, regional.id, kit.sessionToken);
+    const merged = await socket.run({ type: 'rollup.merge', boardId: letters[0].boardId, cardIds: letters.map((c) => c.cardId) });
+    expect(merged.ok).toBe(true);
+    const board = connectBoard(WS, letters[0].boardId, kit.sessionToken);
+    await board.synced;
+    const cardId = (merged as { cardId: string }).cardId;
+    await until(board.doc, () => new Board(board.doc).has(cardId));
+    new Board(board.doc).addKeyPoint('Write to people in plain words', [cardId]);
+    const check = connectBoard(WS, letters[0].boardId, kit.sessionToken);
+    await until(check.doc, () => new Board(check.doc).keyPoints().length === 1);
+    expect((await socket.run({ type: 'keypoints.agree', boardId: letters[0].boardId })).ok).toBe(true);
+    socket.disconnect();
+    board.destroy();
+    check.destroy();
+
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`/forum/${region.token}`);
     await expect(page).toHaveURL(`/f/${region.id}`);
     await expect(page.getByRole('heading', { level: 1, name: 'Yorkshire regional forum' })).toBeVisible();
-    await expect(page.locator('.points > li')).toHaveCount(3);
-    await expectNoAccessibilityViolations(page, "a regional forum's page");
+    // The three shared points and the regional one, which two groups raised: first.
+    await expect(page.locator('.points > li')).toHaveCount(4);
     const first = page.locator('.points > li').first();
+    await expect(first).toContainText('Write to people in plain words');
+    await expect(first).toContainText('Raised by 2 groups');
+    await expectNoAccessibilityViolations(page, "a regional forum's page");
     await tabTo(page, first.locator('summary'));
     await page.keyboard.press('Enter');
     await expect(first.getByRole('heading', { name: 'The groups that agreed it' })).toBeVisible();
+    // The tree from the local groups up: drawn, and as a list.
+    await expect(first.locator('.picture .row')).toHaveCount(2);
+    await expect(first.locator('.picture .row').nth(1).locator('.box')).toHaveCount(2);
+    await expect(first.locator('.forum-tree .visually-hidden ul ul li')).toHaveCount(2);
+    await expect(first.locator('.forum-tree .visually-hidden')).toContainText('Leeds lived experience forum (Local forum), Leeds, March');
     await expectNoAccessibilityViolations(page, "a regional forum's page with where a point came from open");
     await context.close();
   });
@@ -189,6 +226,12 @@ test.describe('on a 360 px phone', () => {
     test.slow();
     const context = await browser.newContext({ ...SCREENS['on a 360 px phone'] });
     const page = await facilitatorOn(context);
+    // Run on its own (or after a failure), the board has nothing brought in yet: bring it in.
+    if ((await page.locator('#on-the-board details').count()) === 0) {
+      for (const box of await page.getByRole('checkbox').all()) await box.check();
+      await page.getByRole('button', { name: 'Bring onto the board' }).click();
+      await expect(page.locator('#on-the-board details')).toHaveCount(3);
+    }
     await expectNoAccessibilityViolations(page, 'the roll-up page on a phone');
     const details = page.locator('#on-the-board details').first();
     await details.locator('summary').click();
