@@ -1356,7 +1356,7 @@ const HTTP: Record<string, HttpRow> = {
     }
   },
   ...Object.fromEntries(
-    (['share', 'withdraw', 'childLink', 'join', 'workshop'] as const).map((action): [string, HttpRow] => [
+    (['share', 'withdraw', 'childLink', 'join', 'workshop', 'meeting'] as const).map((action): [string, HttpRow] => [
       `POST /f/[forumId]?/${action}`,
       {
         request: (w) => ({ method: 'POST', path: `/f/${w.forum.id}?/${action}`, form: { point: 'a:b:c', shared: 'x', 'join-link': 'x' } }),
