@@ -10,6 +10,7 @@ import { test, expect, expectNoAccessibilityViolations, joinWithLink, tabTo, SCR
 
 interface Setup {
   meetingId: string;
+  workshopId: string;
   links: Record<string, string>;
 }
 
@@ -37,7 +38,7 @@ async function prepare(baseURL: string, request: import('@playwright/test').APIR
     data: { body: 'NHS England Health and Justice board', date: '2027-03-14' }
   });
   expect(made.status(), await made.text()).toBe(201);
-  return { meetingId: (await made.json()).meeting.id, links: w.links };
+  return { meetingId: (await made.json()).meeting.id, workshopId: w.id, links: w.links };
 }
 
 test.describe('on a 360 px phone', () => {
@@ -49,7 +50,9 @@ test.describe('on a 360 px phone', () => {
     const context = await browser.newContext(SCREENS['on a 360 px phone']);
     await joinWithLink(context, s.links.member, 'Mo');
     const page = await context.newPage();
-    await page.goto(`/meetings/${s.meetingId}`);
+    // From the board: its forum's meetings are linked there.
+    await page.goto(`/w/${s.workshopId}`);
+    await page.getByRole('link', { name: 'Preparing for the NHS England Health and Justice board, 14 March 2027' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Preparing for the NHS England Health and Justice board' })).toBeVisible();
     await expect(page.getByRole('heading', { level: 3, name: 'Letters in plain words' })).toBeVisible();
     // Members comment; only representatives and facilitators agree the words.
