@@ -249,6 +249,9 @@ test.describe('on a 360 px phone', () => {
     await page.goto(`/forum/${'x'.repeat(43)}`);
     await expect(page.getByRole('heading', { level: 1, name: 'This forum link does not work' })).toBeVisible();
     await expectNoAccessibilityViolations(page, 'a forum link that does not work');
+    await page.goto(`/forum/join/${'j'.repeat(43)}`);
+    await expect(page.getByRole('heading', { level: 1, name: "This is a forum's join link" })).toBeVisible();
+    await expectNoAccessibilityViolations(page, 'a join link opened in a browser');
     const stranger = await browser.newContext({ ...SCREENS['on a 360 px phone'] });
     const other = await stranger.newPage();
     await other.goto(`/f/${region.id}`);

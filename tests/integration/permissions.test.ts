@@ -1346,6 +1346,12 @@ const HTTP: Record<string, HttpRow> = {
       expect(answer.headers.getSetCookie().some((c) => c.startsWith(`rt_forum_${w.forum.id}=${w.forum.token}`))).toBe(true);
     }
   },
+  'GET /forum/join/[token]': {
+    // A join link opened in a browser only says how to use it: nothing is looked up or joined.
+    request: () => ({ method: 'GET', path: `/forum/join/${'j'.repeat(43)}`, page: true }),
+    expect: everyone(200),
+    check: (answer) => expect(answer.text).toContain('Opening it here does nothing.')
+  },
   'GET /f/[forumId]': {
     // 200 for everyone: without the forum link the page says to open it, and shows nothing of the forum.
     request: (w) => ({ method: 'GET', path: `/f/${w.forum.id}`, page: true }),
