@@ -74,6 +74,11 @@ export class MeetingService {
     return meeting;
   }
 
+  /** A forum's meetings, by date (for its facilitators' page). */
+  list(forum: ForumRecord): Promise<MeetingRecord[]> {
+    return this.store.meetings.list(forum.id);
+  }
+
   /**
    * Who may see the meeting: its forum's facilitators (their forum link), and the people of the
    * forum's workshops (their session there; not removed). Anyone else: 401 when they present

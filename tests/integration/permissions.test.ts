@@ -1307,11 +1307,11 @@ const HTTP: Record<string, HttpRow> = {
     }
   },
   'POST /meetings/[meetingId]?/comment': {
-    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/comment`, form: { pointId: 'p1', text: 'A comment' } }),
+    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/comment`, form: { pointId: 'p1', 'p1-text': 'A comment' } }),
     expect: everyone(401)
   },
   'POST /meetings/[meetingId]?/prepare': {
-    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/prepare`, form: { pointId: 'p1', agreed: 'Words' } }),
+    request: () => ({ method: 'POST', path: `/meetings/${matrixMeeting}?/prepare`, form: { pointId: 'p1', 'p1-agreed': 'Words' } }),
     expect: everyone(401)
   },
   // A workshop's facilitator adds it to a forum with the forum's link.
@@ -1362,7 +1362,7 @@ const HTTP: Record<string, HttpRow> = {
     }
   },
   ...Object.fromEntries(
-    (['share', 'withdraw', 'childLink', 'join', 'workshop'] as const).map((action): [string, HttpRow] => [
+    (['share', 'withdraw', 'childLink', 'join', 'workshop', 'meeting'] as const).map((action): [string, HttpRow] => [
       `POST /f/[forumId]?/${action}`,
       {
         request: (w) => ({ method: 'POST', path: `/f/${w.forum.id}?/${action}`, form: { point: 'a:b:c', shared: 'x', 'join-link': 'x' } }),

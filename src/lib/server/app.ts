@@ -130,7 +130,7 @@ export interface App {
     | 'rollupCards'
   >;
   /** Board meetings a forum prepares for: making one, who may see it, its view, comments, agreed words (server/meetings.ts). */
-  meetings: Pick<MeetingService, 'create' | 'viewer' | 'view' | 'comment' | 'setPoint'>;
+  meetings: Pick<MeetingService, 'create' | 'list' | 'viewer' | 'view' | 'comment' | 'setPoint'>;
 }
 
 const KEY = Symbol.for('roundtable.app');

@@ -23,9 +23,11 @@ export const load = async ({ params, locals, setHeaders, url }) => {
   }
   const base = app.linkBase(url.origin);
   const { childLinks, ...overview } = await app.forums.overview(forum);
+  const meetings = await app.meetings.list(forum);
   return {
     signedIn: true as const,
     ...overview,
+    meetings: meetings.map((m) => ({ id: m.id, body: m.body, date: m.date })),
     links: { facilitator: forumLink(base, token ?? ''), join: childLinks.map((t) => forumJoinLink(base, t)) },
     done: url.searchParams.get('done'),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone
@@ -115,5 +117,20 @@ export const actions = {
     } catch (err) {
       return refusal(err, 'workshop', { title: 'workshop-title', question: 'workshop-question' }, values);
     }
+  },
+
+  // A board meeting the forum prepares for: its points are what the forum says now.
+  meeting: async ({ params, request, locals }) => {
+    const form = await request.formData();
+    const values = { body: field(form, 'meeting-body'), date: field(form, 'meeting-date') };
+    const { forum, refused } = await facilitatorOf(locals, params.forumId, 'meeting');
+    if (refused) return refused;
+    let id: string;
+    try {
+      id = (await locals.app.meetings.create(forum, values)).id;
+    } catch (err) {
+      return refusal(err, 'meeting', { body: 'meeting-body', date: 'meeting-date' }, values);
+    }
+    redirect(303, `/meetings/${id}`);
   }
 };

@@ -51,7 +51,8 @@ export const actions: Actions = {
       const { meeting, viewer } = await app.meetings.viewer(event.params.meetingId ?? '', credentialsOf(event));
       await app.meetings.comment(meeting, viewer, {
         pointId: field(form, 'pointId'),
-        text: field(form, 'text'),
+        // Each point's fields are named after it (its text field's id, for the error summary's link).
+        text: field(form, `${field(form, 'pointId')}-text`),
         anonymous: field(form, 'anonymous') === 'yes'
       });
       return 'comment';
@@ -60,10 +61,11 @@ export const actions: Actions = {
     act(event, async (form) => {
       const { app } = event.locals;
       const { meeting, viewer } = await app.meetings.viewer(event.params.meetingId ?? '', credentialsOf(event));
+      const pointId = field(form, 'pointId');
       await app.meetings.setPoint(meeting, viewer, {
-        pointId: field(form, 'pointId'),
-        agreed: field(form, 'agreed'),
-        boardSaid: field(form, 'boardSaid')
+        pointId,
+        agreed: field(form, `${pointId}-agreed`),
+        boardSaid: field(form, `${pointId}-boardSaid`)
       });
       return 'point';
     })

@@ -3,6 +3,7 @@
 // that no longer work.
 import { ROLE_LABEL } from '$lib/domain/roles';
 import { mayAnswer } from '$lib/domain/outcomes';
+import { meetingDay } from '$lib/domain/meetings';
 import { clearSessionCookies, deviceOf, ensureHereCookie } from '$lib/server/links';
 import { sessionCookieName } from '$lib/server/credentials';
 
@@ -58,6 +59,13 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     },
     // "Points from other forums" (/w/<id>/rollup): offered to the facilitator of a workshop in a forum with forums in it.
     rollup: { offered: participant.role === 'facilitator' && forum.children.length > 0 },
+    // The board meetings its forum prepares for: everyone here may comment on their points.
+    meetings: forum.forum
+      ? (await locals.app.meetings.list(forum.forum)).map((m) => ({
+          id: m.id,
+          label: `Preparing for the ${m.body}, ${meetingDay(m.date)}`
+        }))
+      : [],
     // The earlier workshop of the group's recommendations, for a workshop that follows one.
     sinceLastTime,
     // Whether this person asked for their time to be recorded (the link to "Your time record").
