@@ -4,24 +4,7 @@ import type pg from 'pg';
 import { termKey } from '../../../src/lib/domain/glossary';
 import type { GlossaryRecord, GlossaryStore } from '../types';
 import { sql, transaction, type Queryable } from './db';
-
-interface GlossaryRow {
-  workshop_id: string;
-  id: string;
-  term: string;
-  explanation: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toEntry = (r: GlossaryRow): GlossaryRecord => ({
-  id: r.id,
-  workshopId: r.workshop_id,
-  term: r.term,
-  explanation: r.explanation,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at
-});
+import { type GlossaryRow, toEntry } from '../rows/glossary';
 
 const q = {
   insert: sql(

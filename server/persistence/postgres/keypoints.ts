@@ -5,50 +5,11 @@
 // totals and deletes them in one transaction.
 import type pg from 'pg';
 import type { AgreedPoint } from '../../../src/lib/domain/agreed';
-import type { ConsentAnswer, ConsentEntry, ConsentPoint } from '../../../src/lib/domain/consent';
-import type { VoteSummary } from '../../../src/lib/domain/votes';
-import type { AgreedVersionRecord, ClosedConsentRecord, ConsentRecord, ConsentStore, KeyPointStore } from '../types';
+import type { ConsentAnswer, ConsentEntry } from '../../../src/lib/domain/consent';
+
+import type { AgreedVersionRecord, ClosedConsentRecord, ConsentStore, KeyPointStore } from '../types';
 import { LOCK, first, lock, sql, transaction, type Queryable } from './db';
-
-interface AgreedRow {
-  board_id: string;
-  number: number;
-  workshop_id: string;
-  agreed_at: number;
-  points: string;
-  consent_id: string | null;
-}
-interface ConsentRow {
-  id: string;
-  workshop_id: string;
-  board_id: string;
-  points: string;
-  opened_at: number;
-  closed_at: number | null;
-  summary: string | null;
-}
-
-const toAgreed = (r: AgreedRow): AgreedVersionRecord => ({
-  workshopId: r.workshop_id,
-  boardId: r.board_id,
-  number: r.number,
-  agreedAt: r.agreed_at,
-  points: JSON.parse(r.points) as AgreedPoint[],
-  consentId: r.consent_id
-});
-const toConsent = (r: ConsentRow): ConsentRecord => ({
-  id: r.id,
-  workshopId: r.workshop_id,
-  boardId: r.board_id,
-  points: JSON.parse(r.points) as ConsentPoint[],
-  openedAt: r.opened_at,
-  closedAt: r.closed_at
-});
-const toClosed = (r: ConsentRow): ClosedConsentRecord => ({
-  ...toConsent(r),
-  closedAt: r.closed_at!,
-  summary: r.summary ? (JSON.parse(r.summary) as VoteSummary) : { groups: [], tallies: [] }
-});
+import { type AgreedRow, type ConsentRow, toAgreed, toConsent, toClosed } from '../rows/keypoints';
 
 const CONSENT = 'id, workshop_id, board_id, points, opened_at, closed_at, summary';
 

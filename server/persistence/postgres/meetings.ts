@@ -2,60 +2,9 @@
 // stood and members' comments. Deleted with their forum; a named comment with its writer. A
 // point's change is one UPDATE, so two changes at once each keep the field they did not touch.
 import type pg from 'pg';
-import type { MeetingCommentRecord, MeetingPointRecord, MeetingRecord, MeetingStore } from '../types';
+import type { MeetingStore } from '../types';
 import { first, sql, transaction } from './db';
-
-interface MeetingRow {
-  id: string;
-  forum_id: string;
-  body: string;
-  date: string;
-  created_at: number;
-}
-interface PointRow {
-  meeting_id: string;
-  id: string;
-  position: number;
-  text: string;
-  provenance: string;
-  agreed: string | null;
-  board_said: string | null;
-}
-interface CommentRow {
-  id: string;
-  meeting_id: string;
-  point_id: string;
-  participant_id: string | null;
-  name: string | null;
-  text: string;
-  created_at: number;
-}
-
-const toMeeting = (r: MeetingRow): MeetingRecord => ({
-  id: r.id,
-  forumId: r.forum_id,
-  body: r.body,
-  date: r.date,
-  createdAt: r.created_at
-});
-const toPoint = (r: PointRow): MeetingPointRecord => ({
-  meetingId: r.meeting_id,
-  id: r.id,
-  position: r.position,
-  text: r.text,
-  provenance: r.provenance,
-  agreed: r.agreed,
-  boardSaid: r.board_said
-});
-const toComment = (r: CommentRow): MeetingCommentRecord => ({
-  id: r.id,
-  meetingId: r.meeting_id,
-  pointId: r.point_id,
-  participantId: r.participant_id,
-  name: r.name,
-  text: r.text,
-  createdAt: r.created_at
-});
+import { type MeetingRow, type PointRow, type CommentRow, toMeeting, toPoint, toComment } from '../rows/meetings';
 
 const MEETING = 'id, forum_id, body, date, created_at';
 const POINT = 'meeting_id, id, position, text, provenance, agreed, board_said';

@@ -3,47 +3,10 @@
 // its writer saw, and of two writers at once the primary key lets one in (ON CONFLICT DO NOTHING
 // answers the other "moved on"). A trigger refuses any UPDATE of an entry, as in SQLite.
 import type pg from 'pg';
-import type { Answerer, Recommendation, RecommendationSource, TimelineChange, Visit } from '../../../src/lib/domain/outcomes';
-import type { OutcomeStore, TimelineEntryRecord } from '../types';
+import type { RecommendationSource, Visit } from '../../../src/lib/domain/outcomes';
+import type { OutcomeStore } from '../types';
 import { LOCK, first, lock, sql, transaction } from './db';
-
-interface RecommendationRow {
-  id: string;
-  workshop_id: string;
-  number: number;
-  text: string;
-  addressed_to: string;
-  source: string | null;
-  created_at: number;
-  created_by: string;
-}
-interface EntryRow {
-  recommendation_id: string;
-  seq: number;
-  workshop_id: string;
-  at: number;
-  by_role: string;
-  change: string;
-}
-
-const toRecommendation = (r: RecommendationRow): Recommendation => ({
-  id: r.id,
-  workshopId: r.workshop_id,
-  number: r.number,
-  text: r.text,
-  addressedTo: r.addressed_to,
-  source: r.source ? (JSON.parse(r.source) as RecommendationSource) : null,
-  createdAt: r.created_at,
-  createdBy: r.created_by as Answerer
-});
-const toEntry = (r: EntryRow): TimelineEntryRecord => ({
-  recommendationId: r.recommendation_id,
-  workshopId: r.workshop_id,
-  seq: r.seq,
-  at: r.at,
-  by: r.by_role as Answerer,
-  change: JSON.parse(r.change) as TimelineChange
-});
+import { type RecommendationRow, type EntryRow, toRecommendation, toEntry } from '../rows/outcomes';
 
 const q = {
   nextNumber: sql<{ n: number }>('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM recommendations WHERE workshop_id = $1'),

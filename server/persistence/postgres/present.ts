@@ -1,22 +1,9 @@
 // Present links in Postgres. One works per workshop at a time (a partial unique index); ensuring
 // and renewing hold a lock on the workshop, so two processes asked at once keep one working link.
 import type pg from 'pg';
-import type { PresentLinkRecord, PresentLinkStore } from '../types';
+import type { PresentLinkStore } from '../types';
 import { LOCK, first, lock, sql, transaction } from './db';
-
-interface PresentRow {
-  token: string;
-  workshop_id: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const toLink = (r: PresentRow): PresentLinkRecord => ({
-  token: r.token,
-  workshopId: r.workshop_id,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at
-});
+import { type PresentRow, toLink } from '../rows/present';
 
 const q = {
   current: sql<PresentRow>(

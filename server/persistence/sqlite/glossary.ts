@@ -5,24 +5,7 @@ import type Database from 'better-sqlite3';
 import { termKey } from '../../../src/lib/domain/glossary';
 import type { QuestionCheck } from '../../../src/lib/domain/question';
 import type { GlossaryRecord, GlossaryStore } from '../types';
-
-interface GlossaryRow {
-  workshop_id: string;
-  id: string;
-  term: string;
-  explanation: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toEntry = (r: GlossaryRow): GlossaryRecord => ({
-  id: r.id,
-  workshopId: r.workshop_id,
-  term: r.term,
-  explanation: r.explanation,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at
-});
+import { type GlossaryRow, toEntry } from '../rows/glossary';
 
 /** Writes one entry as it is, inside the caller's transaction (a workshop made from an archive). */
 export function glossaryWriter(db: Database.Database): (entry: GlossaryRecord) => void {

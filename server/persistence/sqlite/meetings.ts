@@ -2,59 +2,8 @@
 // are written in one transaction; comments refer to their point (and, when named, their writer:
 // they go with the person).
 import type Database from 'better-sqlite3';
-import type { MeetingCommentRecord, MeetingPointRecord, MeetingRecord, MeetingStore } from '../types';
-
-interface MeetingRow {
-  id: string;
-  forum_id: string;
-  body: string;
-  date: string;
-  created_at: number;
-}
-interface PointRow {
-  meeting_id: string;
-  id: string;
-  position: number;
-  text: string;
-  provenance: string;
-  agreed: string | null;
-  board_said: string | null;
-}
-interface CommentRow {
-  id: string;
-  meeting_id: string;
-  point_id: string;
-  participant_id: string | null;
-  name: string | null;
-  text: string;
-  created_at: number;
-}
-
-const toMeeting = (r: MeetingRow): MeetingRecord => ({
-  id: r.id,
-  forumId: r.forum_id,
-  body: r.body,
-  date: r.date,
-  createdAt: r.created_at
-});
-const toPoint = (r: PointRow): MeetingPointRecord => ({
-  meetingId: r.meeting_id,
-  id: r.id,
-  position: r.position,
-  text: r.text,
-  provenance: r.provenance,
-  agreed: r.agreed,
-  boardSaid: r.board_said
-});
-const toComment = (r: CommentRow): MeetingCommentRecord => ({
-  id: r.id,
-  meetingId: r.meeting_id,
-  pointId: r.point_id,
-  participantId: r.participant_id,
-  name: r.name,
-  text: r.text,
-  createdAt: r.created_at
-});
+import type { MeetingPointRecord, MeetingRecord, MeetingStore } from '../types';
+import { type MeetingRow, type PointRow, type CommentRow, toMeeting, toPoint, toComment } from '../rows/meetings';
 
 export function sqliteMeetings(db: Database.Database): { meetings: MeetingStore } {
   const q = {

@@ -4,47 +4,9 @@
 // any UPDATE of an entry, so nothing in a timeline is ever rewritten. Nothing here names anyone:
 // an entry keeps the role that made it.
 import type Database from 'better-sqlite3';
-import type { Answerer, Recommendation, RecommendationSource, TimelineChange, Visit } from '../../../src/lib/domain/outcomes';
+import type { Recommendation, RecommendationSource, Visit } from '../../../src/lib/domain/outcomes';
 import type { OutcomeStore, TimelineEntryRecord } from '../types';
-
-interface RecommendationRow {
-  id: string;
-  workshop_id: string;
-  number: number;
-  text: string;
-  addressed_to: string;
-  source: string | null;
-  created_at: number;
-  created_by: string;
-}
-interface EntryRow {
-  recommendation_id: string;
-  seq: number;
-  workshop_id: string;
-  at: number;
-  by_role: string;
-  change: string;
-}
-
-const toRecommendation = (r: RecommendationRow): Recommendation => ({
-  id: r.id,
-  workshopId: r.workshop_id,
-  number: r.number,
-  text: r.text,
-  addressedTo: r.addressed_to,
-  source: r.source ? (JSON.parse(r.source) as RecommendationSource) : null,
-  createdAt: r.created_at,
-  createdBy: r.created_by as Answerer
-});
-
-const toEntry = (r: EntryRow): TimelineEntryRecord => ({
-  recommendationId: r.recommendation_id,
-  workshopId: r.workshop_id,
-  seq: r.seq,
-  at: r.at,
-  by: r.by_role as Answerer,
-  change: JSON.parse(r.change) as TimelineChange
-});
+import { type RecommendationRow, type EntryRow, toRecommendation, toEntry } from '../rows/outcomes';
 
 export function sqliteOutcomes(db: Database.Database): OutcomeStore {
   const q = {

@@ -3,20 +3,7 @@
 // adds another in one transaction. Deleted with the workshop (its foreign key cascades).
 import type Database from 'better-sqlite3';
 import type { PresentLinkRecord, PresentLinkStore } from '../types';
-
-interface PresentRow {
-  token: string;
-  workshop_id: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const toLink = (r: PresentRow): PresentLinkRecord => ({
-  token: r.token,
-  workshopId: r.workshop_id,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at
-});
+import { type PresentRow, toLink } from '../rows/present';
 
 export function sqlitePresentLinks(db: Database.Database): { present: PresentLinkStore } {
   const q = {
