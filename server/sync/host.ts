@@ -101,6 +101,17 @@ export class SyncHost implements BoardPeer, BoardConnections {
       compactEvery: opts.compactEvery,
       isCurrent: (room) => this.rooms.isCurrent(room),
       onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes),
+      // The board was locked (by another process) before these edits could be stored: nothing of
+      // them went out. The room's document holds them, so it goes, and its pages reconnect to a
+      // room loaded from the store; their edits are kept on the page and refused as any edit to
+      // a locked board is (and asked for again once it is unlocked).
+      onRefused: (room) => {
+        this.opts.logger.info({ boardId: room.boardId }, 'edits to a board locked meanwhile were refused by the store');
+        this.queue.forget(room);
+        this.rooms.drop(room.boardId);
+        room.failWaiters(new Error('the board was locked'));
+        for (const conn of [...room.connections]) conn.close('serverError');
+      },
       onChanged: (room) => opts.onBoardChanged?.(room.workshopId, room.boardId)
     });
     this.rooms = new RoomRegistry({
