@@ -39,7 +39,12 @@ export interface SyncHostOptions {
    * Whether a board is locked (only facilitators write to it); answered from memory, so the
    * workshop's facilitation state is made ready (loaded) before its first connection opens.
    */
-  locks: { isLocked(boardId: string, workshopId: string): boolean; ready(workshopId: string): Promise<void> };
+  locks: {
+    isLocked(boardId: string, workshopId: string): boolean;
+    ready(workshopId: string): Promise<void>;
+    /** Read the workshop's locks from the store again: the store refused an edit this cache allowed. */
+    refresh?(workshopId: string): Promise<void>;
+  };
   /** Publishes durable updates to the rooms (in-process by default; RedisRelay with REDIS_URL). */
   relay?: BoardRelay;
   /** Open connections per participant (across processes with REDIS_URL). */
@@ -110,6 +115,12 @@ export class SyncHost implements BoardPeer, BoardConnections {
         this.queue.forget(room);
         this.rooms.drop(room.boardId);
         room.failWaiters(new Error('the board was locked'));
+        // This process had not heard of the lock yet: it reads it now, so the pages' edits are
+        // refused at the door when they reconnect (a reconnect that wins the race is refused by
+        // the store again, and this repeats).
+        void this.opts.locks
+          .refresh?.(room.workshopId)
+          .catch((err: unknown) => this.opts.logger.error({ err }, 'could not read the locks again'));
         for (const conn of [...room.connections]) conn.close('serverError');
       },
       onChanged: (room) => opts.onBoardChanged?.(room.workshopId, room.boardId)

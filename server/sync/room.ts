@@ -325,9 +325,12 @@ export class Room {
 
   /** Whether `update` (already validated) holds content this board has not got: a struct past its state vector. */
   lacks(update: Uint8Array): boolean {
-    const theirs = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+    // parseUpdateMeta's `to` is where each client's structs in the update end. (Not
+    // encodeStateVectorFromUpdate: it reports only clients whose structs start at clock 0, so an
+    // answer holding just a page's newest changes looked like nothing new.)
+    const { to } = Y.parseUpdateMeta(update);
     const ours = this.doc.store;
-    for (const [client, clock] of theirs) if (clock > Y.getState(ours, client)) return true;
+    for (const [client, clock] of to) if (clock > Y.getState(ours, client)) return true;
     return false;
   }
 
