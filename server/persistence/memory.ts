@@ -739,11 +739,11 @@ export function openMemoryStore(): Store {
         i.end = Math.max(i.start, at);
         return true;
       },
-      async closeStale() {
+      async closeStale(seenBefore = Infinity) {
         let n = 0;
         for (const e of involvement.values())
           for (const i of e.intervals)
-            if (i.end === null) {
+            if (i.end === null && i.seenAt < seenBefore) {
               i.end = i.seenAt;
               n++;
             }

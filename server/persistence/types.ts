@@ -580,8 +580,12 @@ export interface InvolvementStore {
   seen(participantIds: readonly string[], at: number): Promise<void>;
   /** Closes the person's open interval at `at` (never before its start); false when none is open. */
   close(participantId: string, at: number): Promise<boolean>;
-  /** Closes every open interval at the last moment it was seen (after a restart); resolves with how many. */
-  closeStale(): Promise<number>;
+  /**
+   * Closes open intervals at the last moment they were seen (after a restart); resolves with how
+   * many. With `seenBefore`, only those last seen before it: with several server processes, the
+   * intervals a live process holds are seen every heartbeat and stay open. [ST141]
+   */
+  closeStale(seenBefore?: number): Promise<number>;
   /** Deletes the person's record and every interval of it; false when there was none. */
   clear(participantId: string): Promise<boolean>;
 }

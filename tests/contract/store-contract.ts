@@ -1915,6 +1915,23 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: 55, seenAt: 55 }]);
     });
 
+    it("[ST141] closes only the open intervals last seen before the moment given: another live process's stay open", async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.involvement.add(timeOf());
+      await store.involvement.add(timeOf('p2', { name: 'Bo' }));
+      await store.involvement.open('p1', 10);
+      await store.involvement.open('p2', 10);
+      await store.involvement.seen(['p1'], 20); // a process that died after this
+      await store.involvement.seen(['p2'], 100); // a live one, beating
+      expect(await store.involvement.closeStale(100)).toBe(1);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: 20, seenAt: 20 }]);
+      expect((await store.involvement.get('p2'))!.intervals).toEqual([{ start: 10, end: null, seenAt: 100 }]);
+      expect(await store.involvement.closeStale(100)).toBe(0);
+      expect(await store.involvement.closeStale(101)).toBe(1);
+    });
+
     it('[ST93] clearing deletes the record and its intervals, and nothing else; a cleared person gets no new intervals', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');
