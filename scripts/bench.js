@@ -11,8 +11,9 @@
 //   node scripts/bench.js --duration 10   shorter measurement windows (figures are then not comparable)
 //   node scripts/bench.js --build         rebuild first (otherwise the existing build is measured)
 //   node scripts/bench.js --no-wait       do not wait for the machine to be idle before a scenario
-//   node scripts/bench.js --processes 1,2,3  the workshop scenario over 1, 2 and 3 processes sharing
-//                                            Redis and Postgres (scripts/bench/processes.js)
+//   node scripts/bench.js --processes 1,2,3  many workshops and the forum over 1, 2 and 3 processes
+//                                            on Redis and Postgres, beside one on SQLite
+//                                            (scripts/bench/processes.js)
 //
 // See docs/PERFORMANCE.md for what each scenario measures and the figures on the 2-core machine.
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -56,7 +57,7 @@ if (opts.help) {
   const head = fs
     .readFileSync(fileURLToPath(import.meta.url), 'utf8')
     .split('\n')
-    .slice(1, 18);
+    .slice(1, 19);
   console.log(head.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }

@@ -32,6 +32,9 @@ export interface MyTimeRecord {
   attendance: Attendance;
 }
 
+/** How late a live process's heartbeat may be (a busy event loop, a slow store) before its intervals count as left open. */
+const STALE_MARGIN_MS = 5000;
+
 export class InvolvementService {
   private queue = new KeyedQueue();
   /** Live session sockets per participant. */
@@ -56,7 +59,9 @@ export class InvolvementService {
 
   /** Closes what a previous run left open, and starts the heartbeat. */
   async start(): Promise<void> {
-    const n = await this.store.involvement.closeStale();
+    // Only intervals nobody has seen for two heartbeats and a margin: another live server process
+    // (sharing this store) marks its own open intervals seen every heartbeat, and they stay open.
+    const n = await this.store.involvement.closeStale(this.now() - 2 * this.options.heartbeatMs - STALE_MARGIN_MS);
     if (n) this.logger.info({ intervals: n }, 'closed attendance intervals left open by the last run, where they were last seen');
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
@@ -125,6 +130,9 @@ export class InvolvementService {
       .run(participantId, async () => {
         // Only for someone who asked: the store refuses anyone without a record.
         if (await this.store.involvement.open(participantId, at)) this.open.add(participantId);
+        // One left open by a process that stopped a moment ago (not stale yet at this start), or
+        // held by another live process: carried on here, so this process keeps it seen and closes it.
+        else if ((await this.store.involvement.get(participantId))?.intervals.some((i) => i.end === null)) this.open.add(participantId);
       })
       .catch((err: unknown) => this.logger.error({ err }, 'could not open an attendance interval'));
   }

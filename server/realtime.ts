@@ -118,7 +118,11 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     board: (id) => store.workshops.board(id),
     authenticate: (token) => workshops.authenticate(token),
     originAllowed: (facts) => originAllowed(facts, config.publicUrl, config.extraOrigins),
-    locks: { isLocked: (boardId, workshopId) => states.isLocked(boardId, workshopId), ready: (workshopId) => states.ready(workshopId) },
+    locks: {
+      isLocked: (boardId, workshopId) => states.isLocked(boardId, workshopId),
+      ready: (workshopId) => states.ready(workshopId),
+      refresh: async (workshopId) => void (await states.refresh(workshopId))
+    },
     // A card taken off a board that someone else wrote is stored by then: tell its writer.
     onRemovals: (workshopId, boardId, changes) =>
       void removalsStored(context, workshopId, boardId, changes).catch((err: unknown) =>

@@ -1,17 +1,25 @@
-// npm run bench -- --processes 1,2,3: the workshop scenario (one board, people typing 2 edits a
-// second) served by 1, 2 and 3 server processes sharing Redis and Postgres (throwaway ones, or
-// REDIS_URL and DATABASE_URL). Its people are spread over the processes in turn, as a proxy would
-// send them if their board's process had died (the worst case: with hashing by board they all
-// meet on one). Reports, for each count: edit-to-peer latency p50/p99 for pairs on the same
-// process and pairs on different ones (the difference is what crossing processes adds), delivered
-// edits a second, and server CPU (every process together) per 1,000 delivered edits.
+// npm run bench -- --processes 1,2,3: the many-workshops and forum scenarios served by 1, 2 and 3
+// server processes sharing Redis and Postgres (throwaway ones, or REDIS_URL and DATABASE_URL),
+// beside one process on SQLite (no Redis, no Postgres: the laptop default), with the load spread
+// over the processes as the proxy would send it.
+//
+// - many workshops: 100 boards of 10 people, each typing 1 edit a second. Each person connects to
+//   the process deploy/nginx.conf's `hash $board_id consistent` would choose for the board
+//   (boardProcess below), so a board's people meet on one process, except a few boards (one in
+//   ten) where one person is connected to another process, as someone moved there by a dead
+//   process would be: their edits, and everyone else's to them, cross processes. Reports latency
+//   for pairs on one process and pairs across, delivered edits a second, and the server CPU of
+//   every process together per delivered edit.
+// - forum: one board, 1,000 people (50 typing 2 edits a second, 950 watching), spread over the
+//   processes in turn: what a forum too big for one process would need behind the proxy.
 import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import pg from 'pg';
 import { freePort, sleep, startPostgres, startRedis, stopChild } from '../lib/services.js';
-import { Histogram, nowUs } from './lib.js';
+import { Histogram, mapLimit, nowUs } from './lib.js';
 
 const TICKS = 100;
 function cpuSeconds(pid) {
@@ -24,31 +32,55 @@ function cpuSeconds(pid) {
   }
 }
 
-async function post(base, p, body) {
-  const r = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: r.status, body: await r.json() };
+/**
+ * The process nginx's `hash $board_id consistent` sends a board to, approximately: a ring of 160
+ * points per server (as nginx's ketama-compatible hashing has), each the CRC32 of the server's
+ * address and the point's number, and the board goes to the first point at or after the CRC32 of
+ * its id. nginx derives its points from the address slightly differently (it chains the previous
+ * point's hash), so the same board may land on a different process than under nginx; what the
+ * bench needs, and what this keeps, is the shape: boards spread near-evenly, each wholly on one
+ * process, and only about 1/n of them moving when a process is added.
+ */
+export function boardProcess(boardId, addresses) {
+  const ring = [];
+  addresses.forEach((address, proc) => {
+    for (let j = 0; j < 160; j++) ring.push({ point: zlib.crc32(`${address}-${j}`), proc });
+  });
+  ring.sort((a, b) => a.point - b.point);
+  const h = zlib.crc32(boardId);
+  return (ring.find((r) => r.point >= h) ?? ring[0]).proc;
 }
 
-async function startServers(root, n, redisUrl, databaseUrl, tmp) {
+async function post(base, p, body) {
+  const r = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await r.json().catch(() => null);
+  if (r.status >= 300) throw new Error(`POST ${p} answered ${r.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function startServers(root, n, { redisUrl, databaseUrl, tmp, label }) {
   const servers = [];
   for (let i = 0; i < n; i++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: path.join(tmp, `p${n}-${i}`),
-        REDIS_URL: redisUrl,
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'error',
-        LIMIT_CREATE_PER_HOUR: '100000',
-        LIMIT_CONNECTIONS_PER_SESSION: '100'
-      },
-      stdio: ['ignore', 'ignore', 'inherit']
-    });
-    servers.push({ child, httpBase: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}` });
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: path.join(tmp, `${label}-${i}`),
+      LOG_LEVEL: 'error',
+      PUBLIC_URL: '',
+      LIMIT_CREATE_PER_HOUR: '100000',
+      LIMIT_CONNECTIONS_PER_SESSION: '100',
+      // Every simulated person comes from 127.0.0.1: one slow upgrade under load must not shut
+      // the address out for everyone after it.
+      LIMIT_FAILED_UPGRADES: '1000000'
+    };
+    delete env.REDIS_URL;
+    delete env.DATABASE_URL;
+    if (redisUrl) env.REDIS_URL = redisUrl;
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    const child = spawn(process.execPath, [path.join(root, 'dist/server.js')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    servers.push({ child, address: `127.0.0.1:${port}`, httpBase: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}` });
     for (let t = 0; ; t++) {
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
         (r) => r.ok,
@@ -62,41 +94,131 @@ async function startServers(root, n, redisUrl, databaseUrl, tmp) {
   return servers;
 }
 
-function request(gen, msg, want, ms) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`load generator: no ${want} in time`)), ms);
-    const on = (m) => {
-      if (m.type !== want) return;
-      clearTimeout(timer);
-      gen.off('message', on);
-      resolve(m);
-    };
-    gen.on('message', on);
-    gen.send(msg);
-  });
+class Generator {
+  constructor(root) {
+    this.child = fork(path.join(root, 'scripts/bench/loadgen.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--max-old-space-size=2048']
+    });
+    this.waiters = new Map();
+    this.child.on('message', (m) => {
+      if (m.type === 'error') console.error(`load generator: ${m.message}`);
+      const w = this.waiters.get(m.type);
+      if (w) {
+        this.waiters.delete(m.type);
+        w(m);
+      }
+    });
+  }
+  request(msg, want, ms) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`load generator: no ${want} in time`)), ms);
+      this.waiters.set(want, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      this.child.send(msg);
+    });
+  }
+  close() {
+    try {
+      this.child.send({ type: 'close' });
+    } catch {
+      // gone
+    }
+    return stopChild(this.child);
+  }
 }
 
-async function measure(root, n, { redisUrl, pgAdminUrl, tmp, people, editsPerSec, durationS }) {
-  const database = `bench_${n}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: pgAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const databaseUrl = pgAdminUrl.replace(/\/[^/]*$/, `/${database}`);
-  const servers = await startServers(root, n, redisUrl, databaseUrl, tmp);
-  const gen = fork(path.join(root, 'scripts/bench/loadgen.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Runs `clients` over `genCount` generators for one window; all servers' CPU over the window. */
+async function measure(root, servers, clients, { genCount, editsPerSec, durationS, quick }) {
+  const senderProc = Object.fromEntries(clients.map((c) => [c.sender, c.proc]));
+  const gens = Array.from({ length: genCount }, () => new Generator(root));
   try {
-    const w = await post(servers[0].httpBase, '/api/workshops', { title: 'Bench', question: 'How fast?' });
-    const boardId = w.body.boards[0].id;
-    const token = w.body.links.member.split('/j/')[1];
-    const clients = [];
-    const senderProc = {};
-    for (let i = 0; i < people; i++) {
-      const proc = i % n;
-      const j = await post(servers[proc].httpBase, '/api/join', { token, name: `Person ${i + 1}` });
-      const sender = i + 1;
-      senderProc[sender] = proc;
-      clients.push({
+    const groups = gens.map(() => []);
+    clients.forEach((c, i) => groups[i % genCount].push(c));
+    const config = {
+      wsBase: servers[0].wsBase,
+      httpBase: servers[0].httpBase,
+      connectTimeoutMs: 60_000,
+      senderProc,
+      rampBatch: 10,
+      rampGapMs: 40
+    };
+    const ready = await Promise.all(gens.map((g, i) => g.request({ type: 'setup', config, clients: groups[i] }, 'ready', 120_000)));
+    for (const r of ready) for (const e of r.errors) console.error(`  connect problem: ${e}`);
+    await sleep(quick ? 200 : 2000);
+    const startAt = nowUs() + 300_000;
+    const drainMs = quick ? 500 : 3000;
+    const replies = Promise.all(
+      gens.map((g) =>
+        g.request(
+          { type: 'run', startAt, durationMs: durationS * 1000, periodMs: 1000 / editsPerSec, drainMs },
+          'done',
+          durationS * 1000 + 90_000
+        )
+      )
+    );
+    await sleep((startAt - nowUs()) / 1000);
+    const cpu0 = servers.map((s) => cpuSeconds(s.child.pid));
+    await sleep((startAt - nowUs()) / 1000 + durationS * 1000);
+    const cpuSec = servers.reduce((sum, s, i) => sum + cpuSeconds(s.child.pid) - cpu0[i], 0);
+    const done = await replies;
+    const all = new Histogram();
+    const same = new Histogram();
+    const cross = new Histogram();
+    let sent = 0;
+    let delivered = 0;
+    let failed = 0;
+    let dropped = 0;
+    for (const d of done) {
+      all.merge(d.hist);
+      same.merge(d.histSame);
+      cross.merge(d.histCross);
+      sent += d.sent;
+      delivered += d.deliveredInWindow;
+      failed += d.failed; // counts those that failed to connect, too
+      dropped += d.dropped;
+    }
+    return {
+      people: clients.length,
+      sent,
+      delivered,
+      deliveredPerSec: Math.round(delivered / durationS),
+      all: all.summary(),
+      same: same.summary(),
+      cross: cross.summary(),
+      serverCpuSec: Math.round(cpuSec * 100) / 100,
+      cpuUsPerDelivered: delivered ? Math.round((cpuSec * 1e8) / delivered) / 100 : null,
+      generatorLoopDelayP99Ms: Math.max(...done.map((d) => d.loopDelayMs?.p99 ?? 0)),
+      failed,
+      dropped
+    };
+  } finally {
+    await Promise.all(gens.map((g) => g.close()));
+  }
+}
+
+async function runMany(root, servers, sizes, quick) {
+  const n = servers.length;
+  const addresses = servers.map((s) => s.address);
+  const workshops = await mapLimit(Array.from({ length: sizes.boards }), 8, (_, i) =>
+    post(servers[i % n].httpBase, '/api/workshops', { title: `Bench workshop ${i + 1}`, question: 'How fast?' })
+  );
+  const clients = [];
+  let sender = 0;
+  let splitBoards = 0;
+  const jobs = [];
+  workshops.forEach((w, bi) => {
+    const boardId = w.boards[0].id;
+    const home = boardProcess(boardId, addresses);
+    // One board in ten is split: its last person is on the next process, as after a failover.
+    const split = n > 1 && bi % 10 === 0;
+    if (split) splitBoards++;
+    for (let i = 0; i < sizes.people; i++) {
+      const proc = split && i === sizes.people - 1 ? (home + 1) % n : home;
+      sender++;
+      const c = {
         kind: 'write',
         writer: true,
         measure: true,
@@ -104,74 +226,128 @@ async function measure(root, n, { redisUrl, pgAdminUrl, tmp, people, editsPerSec
         proc,
         wsBase: servers[proc].wsBase,
         boardId,
-        token: j.body.sessionToken,
-        name: `Person ${i + 1}`,
+        name: `Person ${bi + 1}-${i + 1}`,
         cardId: `lw${sender}`
-      });
+      };
+      clients.push(c);
+      jobs.push({ c, invite: w.links.member.split('/j/')[1], base: servers[proc].httpBase });
     }
-    const config = { wsBase: servers[0].wsBase, httpBase: servers[0].httpBase, connectTimeoutMs: 30_000, senderProc };
-    await request(gen, { type: 'setup', config, clients }, 'ready', 60_000);
-    await sleep(1000);
-    const startAt = nowUs() + 300_000;
-    const cpu0 = servers.map((s) => cpuSeconds(s.child.pid));
-    const done = request(
-      gen,
-      { type: 'run', startAt, durationMs: durationS * 1000, periodMs: 1000 / editsPerSec, drainMs: 2000 },
-      'done',
-      durationS * 1000 + 60_000
-    );
-    await sleep((startAt - nowUs()) / 1000 + durationS * 1000);
-    const cpuSec = servers.reduce((sum, s, i) => sum + cpuSeconds(s.child.pid) - cpu0[i], 0);
-    const result = await done;
-    const same = new Histogram().merge(result.histSame).summary();
-    const cross = new Histogram().merge(result.histCross).summary();
-    return {
-      processes: n,
-      people,
-      editsPerSec,
-      durationS,
-      sent: result.sent,
-      delivered: result.deliveredInWindow,
-      deliveredPerSec: Math.round(result.deliveredInWindow / durationS),
-      same,
-      cross,
-      serverCpuSec: Math.round(cpuSec * 100) / 100,
-      cpuMsPer1000Delivered: result.deliveredInWindow ? Math.round((cpuSec * 1e6) / result.deliveredInWindow) / 1 : null,
-      generatorLoopDelayP99Ms: result.loopDelayMs?.p99 ?? null,
-      failed: result.failed,
-      dropped: result.dropped
-    };
-  } finally {
-    gen.send({ type: 'close' });
-    await Promise.all(servers.map((s) => stopChild(s.child)));
+  });
+  await mapLimit(jobs, 16, async (j) => {
+    j.c.token = (await post(j.base, '/api/join', { token: j.invite, name: j.c.name })).sessionToken;
+  });
+  const perProcess = servers.map((_, p) => new Set(clients.filter((c) => c.proc === p).map((c) => c.boardId)).size);
+  const r = await measure(root, servers, clients, {
+    genCount: quick ? 1 : 3,
+    editsPerSec: sizes.editsPerSec,
+    durationS: sizes.durationS,
+    quick
+  });
+  return { ...r, boards: sizes.boards, splitBoards, boardsPerProcess: perProcess };
+}
+
+async function runForum(root, servers, sizes, quick) {
+  const n = servers.length;
+  const w = await post(servers[0].httpBase, '/api/workshops', { title: 'Bench forum', question: 'How fast?' });
+  const boardId = w.boards[0].id;
+  const invite = w.links.member.split('/j/')[1];
+  const clients = [];
+  for (let i = 0; i < sizes.writers + sizes.watchers; i++) {
+    const proc = i % n;
+    const writer = i < sizes.writers;
+    const sender = i + 1;
+    clients.push({
+      kind: writer ? 'write' : 'watch',
+      writer,
+      measure: true,
+      sender,
+      proc,
+      wsBase: servers[proc].wsBase,
+      boardId,
+      name: `Person ${sender}`,
+      cardId: writer ? `lw${sender}` : null
+    });
   }
+  await mapLimit(clients, 16, async (c) => {
+    c.token = (await post(servers[c.proc].httpBase, '/api/join', { token: invite, name: c.name })).sessionToken;
+  });
+  return measure(root, servers, clients, { genCount: quick ? 1 : 3, editsPerSec: sizes.editsPerSec, durationS: sizes.durationS, quick });
 }
 
 export async function runProcesses(root, counts, { quick = false, out = 'bench/results' } = {}) {
   const started = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-processes-'));
-  const sizes = quick ? { people: 6, editsPerSec: 2, durationS: 2 } : { people: 30, editsPerSec: 2, durationS: 20 };
+  const sizes = quick
+    ? {
+        many: { boards: 4, people: 3, editsPerSec: 2, durationS: 1.5 },
+        forum: { writers: 4, watchers: 30, editsPerSec: 2, durationS: 1.5 }
+      }
+    : {
+        many: { boards: 100, people: 10, editsPerSec: 1, durationS: 20 },
+        forum: { writers: 50, watchers: 950, editsPerSec: 2, durationS: 20 }
+      };
   try {
     const redisUrl = process.env.REDIS_URL || (await startRedis(started));
     const pgAdminUrl = process.env.DATABASE_URL || (await startPostgres(started, tmp, 'bench'));
+    const runs = [{ label: 'sqlite', n: 1, sqlite: true }, ...counts.map((n) => ({ label: `pg${n}`, n }))];
     const rows = [];
-    for (const n of counts) {
-      process.stdout.write(
-        `==> ${n} process${n === 1 ? '' : 'es'}: ${sizes.people} people on one board, ${sizes.editsPerSec} edits/s each\n`
-      );
-      rows.push(await measure(root, n, { redisUrl, pgAdminUrl, tmp, ...sizes }));
+    for (const run of runs) {
+      const what = run.sqlite ? '1 process on SQLite' : `${run.n} process${run.n === 1 ? '' : 'es'} on Redis and Postgres`;
+      const row = { store: run.sqlite ? 'sqlite' : 'postgres', processes: run.n, load: os.loadavg()[0] };
+      for (const scenario of ['many', 'forum']) {
+        let databaseUrl = null;
+        if (!run.sqlite) {
+          const database = `bench_${run.label}_${scenario}_${Date.now().toString(36)}`;
+          const admin = new pg.Client({ connectionString: pgAdminUrl });
+          await admin.connect();
+          await admin.query(`CREATE DATABASE ${database}`);
+          await admin.end();
+          databaseUrl = pgAdminUrl.replace(/\/[^/]*$/, `/${database}`);
+        }
+        process.stdout.write(`==> ${what}: ${scenario === 'many' ? 'many workshops' : 'forum'}\n`);
+        const servers = await startServers(root, run.n, {
+          redisUrl: run.sqlite ? null : redisUrl,
+          databaseUrl,
+          tmp,
+          label: `${run.label}-${scenario}`
+        });
+        try {
+          row[scenario] =
+            scenario === 'many' ? await runMany(root, servers, sizes.many, quick) : await runForum(root, servers, sizes.forum, quick);
+        } finally {
+          await Promise.all(servers.map((s) => stopChild(s.child)));
+        }
+      }
+      rows.push(row);
     }
-    const base = rows.find((r) => r.processes === 1) ?? rows[0];
-    console.log('\nprocesses | same p50 / p99 (ms) | cross p50 / p99 (ms) | delivered/s | server CPU ms per 1,000 delivered (vs first)');
+    const base = rows[0];
+    const pct = (a, b) => (a && b ? `${Math.round((100 * a) / b)}%` : '-');
+    const lat = (s) => (s.count ? `${s.p50} / ${s.p99}` : '-');
+    console.log(
+      `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in 10 split)`
+    );
+    console.log(
+      'setup           | same p50 / p99 ms | across p50 / p99 ms | delivered/s | CPU µs per delivered (vs SQLite) | failed/dropped'
+    );
     for (const r of rows) {
-      const vs = base.cpuMsPer1000Delivered ? Math.round((100 * r.cpuMsPer1000Delivered) / base.cpuMsPer1000Delivered) : null;
+      const m = r.many;
       console.log(
-        `${String(r.processes).padStart(9)} | ${`${r.same.p50} / ${r.same.p99}`.padStart(19)} | ${`${r.cross.p50 ?? '-'} / ${r.cross.p99 ?? '-'}`.padStart(20)} | ${String(r.deliveredPerSec).padStart(11)} | ${r.cpuMsPer1000Delivered} (${vs}%)`
+        `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${`${m.cpuUsPerDelivered} (${pct(m.cpuUsPerDelivered, base.many.cpuUsPerDelivered)})`.padStart(32)} | ${m.failed}/${m.dropped}`
+      );
+    }
+    console.log(
+      `\nforum: 1 board, ${sizes.forum.writers + sizes.forum.watchers} people (${sizes.forum.writers} typing ${sizes.forum.editsPerSec} edits/s), spread over the processes in turn`
+    );
+    console.log('setup           | all p50 / p99 ms | delivered/s | CPU µs per delivered (vs SQLite) | failed/dropped');
+    for (const r of rows) {
+      const f = r.forum;
+      console.log(
+        `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${`${f.cpuUsPerDelivered} (${pct(f.cpuUsPerDelivered, base.forum.cpuUsPerDelivered)})`.padStart(32)} | ${f.failed}/${f.dropped}`
       );
     }
     fs.mkdirSync(path.join(root, out), { recursive: true });
     const file = path.join(root, out, `processes-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), sizes, rows }, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), loadAverage: os.loadavg(), sizes, rows }, null, 2));
     console.log(`\nWrote ${path.relative(root, file)}`);
     return rows;
   } finally {

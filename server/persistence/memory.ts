@@ -37,6 +37,7 @@ import {
   type WorkshopRecord
 } from './types';
 import { foldBoard } from './fold';
+import { lockedIn } from './locked';
 
 /** A copy, so callers can never change what the store holds by changing what it returned. */
 const clone = <T>(v: T): T => structuredClone(v);
@@ -118,8 +119,19 @@ export function openMemoryStore(): Store {
 
   return {
     boards: {
-      async append(batch, newAuthors = [], removals = []) {
+      async append(batch, allAuthors = [], allRemovals = [], refused) {
         open();
+        // Boards locked in the stored state refuse the entries marked unlessLocked [ST140].
+        const skip = new Set<string>();
+        for (const { boardId, unlessLocked } of batch) {
+          const board = boards.get(boardId);
+          if (!unlessLocked || !board || skip.has(boardId)) continue;
+          const json = states.get(board.workshopId)?.json;
+          if (json && lockedIn(json, boardId)) skip.add(boardId);
+        }
+        refused?.push(...skip);
+        const newAuthors = allAuthors.filter((a) => !skip.has(a.boardId));
+        const removals = allRemovals.filter((c) => !skip.has(c.kind === 'dropped' ? c.boardId : c.record.boardId));
         for (const a of newAuthors) {
           const key = `${a.boardId}/${a.cardId}`;
           if (!authors.has(key) && participants.has(a.participantId) && boards.has(a.boardId)) authors.set(key, clone(a));
@@ -145,7 +157,7 @@ export function openMemoryStore(): Store {
         }
         let last = 0;
         for (const { boardId, update } of batch) {
-          if (!boards.has(boardId)) continue;
+          if (!boards.has(boardId) || skip.has(boardId)) continue;
           last = nextUpdateId++;
           const list = updates.get(boardId) ?? [];
           list.push({ id: last, data: update.slice() });
@@ -727,11 +739,11 @@ export function openMemoryStore(): Store {
         i.end = Math.max(i.start, at);
         return true;
       },
-      async closeStale() {
+      async closeStale(seenBefore = Infinity) {
         let n = 0;
         for (const e of involvement.values())
           for (const i of e.intervals)
-            if (i.end === null) {
+            if (i.end === null && i.seenAt < seenBefore) {
               i.end = i.seenAt;
               n++;
             }

@@ -187,9 +187,16 @@ export interface BoardLog {
   /**
    * Appends every update, and the authors of cards they created, in one transaction; resolves
    * with the id of the last update written (0 when the batch had no updates).
+   *
+   * An entry marked `unlessLocked` (it holds edits from people who may not write to a locked
+   * board) is stored only if its board is not locked in the stored facilitation state, read in
+   * the same transaction (on Postgres under a share lock on the workshop's state row, so a lock
+   * saved by another process at the same moment is either seen here or waits for this commit).
+   * A refused entry's board id is pushed onto `refused`, and the authors and removals of that
+   * board are not stored either. [ST140]
    */
   append(
-    batch: ReadonlyArray<{ boardId: string; update: Uint8Array }>,
+    batch: ReadonlyArray<{ boardId: string; update: Uint8Array; unlessLocked?: boolean }>,
     authors?: ReadonlyArray<CardAuthorRecord>,
     /**
      * Changes to Removed cards these updates caused, in the same transaction: a removed card is
@@ -197,7 +204,8 @@ export interface BoardLog {
      * when it has one; a dropped one is deleted with its notices. Changes for a board or an author
      * that is gone are skipped.
      */
-    removals?: ReadonlyArray<RemovalChange>
+    removals?: ReadonlyArray<RemovalChange>,
+    refused?: string[]
   ): Promise<number>;
   /**
    * Resolves once everything append() committed before this call would survive a power cut
@@ -572,8 +580,12 @@ export interface InvolvementStore {
   seen(participantIds: readonly string[], at: number): Promise<void>;
   /** Closes the person's open interval at `at` (never before its start); false when none is open. */
   close(participantId: string, at: number): Promise<boolean>;
-  /** Closes every open interval at the last moment it was seen (after a restart); resolves with how many. */
-  closeStale(): Promise<number>;
+  /**
+   * Closes open intervals at the last moment they were seen (after a restart); resolves with how
+   * many. With `seenBefore`, only those last seen before it: with several server processes, the
+   * intervals a live process holds are seen every heartbeat and stay open. [ST141]
+   */
+  closeStale(seenBefore?: number): Promise<number>;
   /** Deletes the person's record and every interval of it; false when there was none. */
   clear(participantId: string): Promise<boolean>;
 }

@@ -39,7 +39,12 @@ export interface SyncHostOptions {
    * Whether a board is locked (only facilitators write to it); answered from memory, so the
    * workshop's facilitation state is made ready (loaded) before its first connection opens.
    */
-  locks: { isLocked(boardId: string, workshopId: string): boolean; ready(workshopId: string): Promise<void> };
+  locks: {
+    isLocked(boardId: string, workshopId: string): boolean;
+    ready(workshopId: string): Promise<void>;
+    /** Read the workshop's locks from the store again: the store refused an edit this cache allowed. */
+    refresh?(workshopId: string): Promise<void>;
+  };
   /** Publishes durable updates to the rooms (in-process by default; RedisRelay with REDIS_URL). */
   relay?: BoardRelay;
   /** Open connections per participant (across processes with REDIS_URL). */
@@ -101,6 +106,23 @@ export class SyncHost implements BoardPeer, BoardConnections {
       compactEvery: opts.compactEvery,
       isCurrent: (room) => this.rooms.isCurrent(room),
       onRemovals: (room, changes) => opts.onRemovals?.(room.workshopId, room.boardId, changes),
+      // The board was locked (by another process) before these edits could be stored: nothing of
+      // them went out. The room's document holds them, so it goes, and its pages reconnect to a
+      // room loaded from the store; their edits are kept on the page and refused as any edit to
+      // a locked board is (and asked for again once it is unlocked).
+      onRefused: (room) => {
+        this.opts.logger.info({ boardId: room.boardId }, 'edits to a board locked meanwhile were refused by the store');
+        this.queue.forget(room);
+        this.rooms.drop(room.boardId);
+        room.failWaiters(new Error('the board was locked'));
+        // This process had not heard of the lock yet: it reads it now, so the pages' edits are
+        // refused at the door when they reconnect (a reconnect that wins the race is refused by
+        // the store again, and this repeats).
+        void this.opts.locks
+          .refresh?.(room.workshopId)
+          .catch((err: unknown) => this.opts.logger.error({ err }, 'could not read the locks again'));
+        for (const conn of [...room.connections]) conn.close('serverError');
+      },
       onChanged: (room) => opts.onBoardChanged?.(room.workshopId, room.boardId)
     });
     this.rooms = new RoomRegistry({

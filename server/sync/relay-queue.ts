@@ -42,6 +42,13 @@ export interface RelayQueueOptions {
   isCurrent: (room: Room) => boolean;
   /** Changes to a board's Removed cards, once they are durable (its authors are told then). */
   onRemovals?: (room: Room, changes: RemovalChange[]) => void;
+  /**
+   * The store refused a room's work: its board was locked in the stored state when the commit
+   * ran (a lock saved by another process a moment before), and the work holds edits from people
+   * who may not write to it. Nothing of it was stored or relayed; the room's document holds it,
+   * so the room must be dropped and its pages reconnected to a fresh one. [L-PG-7]
+   */
+  onRefused?: (room: Room) => void;
   /** A room's board changed, once the change is durable and relayed (what is counted on it may have changed). */
   onChanged?: (room: Room) => void;
 }
@@ -159,18 +166,19 @@ export class RelayQueue {
     const rooms = [...this.dirty].filter((r) => this.opts.isCurrent(r));
     this.dirty.clear();
     const work: [Room, TakenWork][] = rooms.map((room) => [room, room.take()]);
-    const batch: { boardId: string; update: Uint8Array }[] = [];
+    const batch: { boardId: string; update: Uint8Array; unlessLocked?: boolean }[] = [];
     const authors: CardAuthorRecord[] = [];
     const removals: RemovalChange[] = [];
     for (const [room, w] of work) {
       authors.push(...w.authors);
       removals.push(...w.removals);
-      if (w.update) batch.push({ boardId: room.boardId, update: w.update });
+      if (w.update) batch.push({ boardId: room.boardId, update: w.update, ...(w.guarded ? { unlessLocked: true } : {}) });
     }
     let lastId = 0;
+    const refused: string[] = [];
     if (batch.length || authors.length || removals.length) {
       try {
-        lastId = await this.opts.log.append(batch, authors, removals);
+        lastId = await this.opts.log.append(batch, authors, removals, refused);
       } catch (err) {
         this.opts.stats.failedFlushes++;
         this.retryDelay = Math.min(5000, (this.retryDelay || 50) * 2);
@@ -190,6 +198,15 @@ export class RelayQueue {
     const presenceLater: Room[] = [];
     const sealed: [Room, SealedUpdate, number][] = [];
     for (const [room, w] of work) {
+      if (refused.includes(room.boardId) && w.update) {
+        this.opts.stats.refusedEdits++;
+        try {
+          this.opts.onRefused?.(room);
+        } catch (err) {
+          this.opts.logger.error({ err, boardId: room.boardId }, 'could not drop a room whose edits were refused');
+        }
+        continue;
+      }
       this.lastRelay.set(room, now);
       try {
         const update = room.stored(w, lastId);

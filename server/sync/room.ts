@@ -19,6 +19,7 @@ import type { PresenceNews } from './relay';
 import { SyncConnection, prepare, type Outgoing } from './connection';
 import { authorsOf, boundSnapshot, cardsAddedIn, cardsOf, cardsRemovedIn } from '../../src/lib/board/schema';
 import { REMOVED_RULES, removedByOf } from '../../src/lib/domain/removed';
+import { canEditBoard } from '../../src/lib/domain/roles';
 import type { BoardCardRecords, CardAuthorRecord, RemovalChange, RemovedCardRecord } from '../persistence/types';
 
 /** Origin of changes the server makes as its own peer (revealed drafts, anonymous cards, moderation). */
@@ -49,6 +50,8 @@ export interface TakenWork {
   /** The room's applied sequence number this work covers. */
   uptoSeq: number;
   soleSender: SyncConnection | null;
+  /** Whether it holds edits from someone who may not write to a locked board (stored unlessLocked). */
+  guarded: boolean;
   /**
    * The doc's state vector when the work was taken: exactly what is stored once it is. Updates
    * applied while the commit is being written are not in this seal, so they must not be in the
@@ -123,6 +126,8 @@ export class Room {
   /** Updates applied to the doc but not yet stored, and who sent them. */
   private pending: Uint8Array[] = [];
   private pendingFrom = new Set<SyncConnection | typeof OTHER>();
+  /** Some pending update came from someone who may not write to a locked board (see TakenWork.guarded). */
+  private guarded = false;
   private presenceChanged = new Map<number, SyncConnection | null>();
   /** Authors of cards created since the last commit, stored in the same transaction as the updates. */
   private newAuthors: CardAuthorRecord[] = [];
@@ -174,6 +179,7 @@ export class Room {
       this.appliedSeq++;
       this.approxBytes += update.length;
       this.pendingFrom.add(origin instanceof SyncConnection ? origin : OTHER);
+      if (origin instanceof SyncConnection && !canEditBoard(origin.participant.role, { locked: true })) this.guarded = true;
       this.onDirty(this);
     });
     // Authorship: a new card written by a participant's own connection is theirs; the server's
@@ -319,9 +325,12 @@ export class Room {
 
   /** Whether `update` (already validated) holds content this board has not got: a struct past its state vector. */
   lacks(update: Uint8Array): boolean {
-    const theirs = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+    // parseUpdateMeta's `to` is where each client's structs in the update end. (Not
+    // encodeStateVectorFromUpdate: it reports only clients whose structs start at clock 0, so an
+    // answer holding just a page's newest changes looked like nothing new.)
+    const { to } = Y.parseUpdateMeta(update);
     const ours = this.doc.store;
-    for (const [client, clock] of theirs) if (clock > Y.getState(ours, client)) return true;
+    for (const [client, clock] of to) if (clock > Y.getState(ours, client)) return true;
     return false;
   }
 
@@ -436,7 +445,10 @@ export class Room {
     this.newAuthors = [];
     const removals = this.newRemovals;
     this.newRemovals = [];
+    const guarded = this.guarded;
+    this.guarded = false;
     return {
+      guarded,
       update,
       count: update ? 1 : 0,
       authors,
@@ -449,6 +461,7 @@ export class Room {
 
   /** The commit of `work` failed: its authors and removals wait for the next one (the updates never left). */
   putBack(work: TakenWork): void {
+    if (work.guarded) this.guarded = true;
     this.newAuthors.unshift(...work.authors);
     this.newRemovals.unshift(...work.removals);
   }

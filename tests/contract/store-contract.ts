@@ -1915,6 +1915,23 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: 55, seenAt: 55 }]);
     });
 
+    it("[ST141] closes only the open intervals last seen before the moment given: another live process's stay open", async () => {
+      const store = await fresh();
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', name: 'Bo' }, 'hash2');
+      await store.involvement.add(timeOf());
+      await store.involvement.add(timeOf('p2', { name: 'Bo' }));
+      await store.involvement.open('p1', 10);
+      await store.involvement.open('p2', 10);
+      await store.involvement.seen(['p1'], 20); // a process that died after this
+      await store.involvement.seen(['p2'], 100); // a live one, beating
+      expect(await store.involvement.closeStale(100)).toBe(1);
+      expect((await store.involvement.get('p1'))!.intervals).toEqual([{ start: 10, end: 20, seenAt: 20 }]);
+      expect((await store.involvement.get('p2'))!.intervals).toEqual([{ start: 10, end: null, seenAt: 100 }]);
+      expect(await store.involvement.closeStale(100)).toBe(0);
+      expect(await store.involvement.closeStale(101)).toBe(1);
+    });
+
     it('[ST93] clearing deletes the record and its intervals, and nothing else; a cleared person gets no new intervals', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');
@@ -2039,6 +2056,42 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       (await store.meetings.points('m1'))[0].text = 'Changed';
       expect((await store.meetings.get('m1'))!.body).toBe('NHS England Health and Justice board');
       expect((await store.meetings.points('m1'))[0].text).toBe('Point p1');
+    });
+
+    it('[ST140] an append refuses the entries marked unlessLocked for a board locked in the stored state, with their authors and removals, and keeps the rest', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'ABC235'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', workshopId: 'w2' }, 'hash2');
+      const refused: string[] = [];
+      // Not locked yet: stored.
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('before'), unlessLocked: true }], [], [], refused);
+      expect(refused).toEqual([]);
+      await store.facilitation.save('w1', JSON.stringify({ phaseIndex: 0, lockedBoards: ['w1-b1'] }), 0);
+      const last = await store.boards.append(
+        [
+          { boardId: 'w1-b1', update: textUpdate('refused'), unlessLocked: true },
+          { boardId: 'w2-b1', update: textUpdate('kept'), unlessLocked: true }
+        ],
+        [
+          { boardId: 'w1-b1', cardId: 'c1', participantId: 'p1', createdAt: 5 },
+          { boardId: 'w2-b1', cardId: 'c2', participantId: 'p2', createdAt: 5 }
+        ],
+        [{ kind: 'removed', record: removal('c9') }],
+        refused
+      );
+      expect(refused).toEqual(['w1-b1']);
+      expect(last).toBeGreaterThan(0);
+      expect((await store.boards.load('w1-b1')).updates).toHaveLength(1);
+      expect((await store.boards.load('w2-b1')).updates).toHaveLength(1);
+      expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual([]);
+      expect((await store.boards.authors('w2')).map((a) => a.cardId)).toEqual(['c2']);
+      expect(await store.removed.list('w1')).toEqual([]);
+      // A facilitator's update (not marked) goes to a locked board.
+      const again: string[] = [];
+      await store.boards.append([{ boardId: 'w1-b1', update: textUpdate('facilitator') }], [], [], again);
+      expect(again).toEqual([]);
+      expect((await store.boards.load('w1-b1')).updates).toHaveLength(2);
     });
 
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {

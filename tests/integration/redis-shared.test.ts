@@ -11,6 +11,7 @@ import { api, connectBoard, connectSession, createWorkshop, join, until, type Bo
 import { startRedis, type TestRedis } from '../helpers/redis';
 import { testDatabase } from '../helpers/postgres';
 import { ConfigError, readConfig } from '../../server/config';
+import pg from 'pg';
 
 const texts = (c: BoardClient) =>
   Object.values(readLanes(c.doc))
@@ -39,14 +40,16 @@ describe('two processes sharing one Redis', () => {
   let redis: TestRedis;
   let a: TestServer;
   let b: TestServer;
+  let databaseUrl: string;
   const open: { destroy(): void }[] = [];
   const sessions: SessionClient[] = [];
   beforeAll(async () => {
     redis = await startRedis();
     const dataDir = tempDataDir();
+    databaseUrl = (await testDatabase()).url;
     const env = {
       REDIS_URL: redis.url,
-      DATABASE_URL: (await testDatabase()).url,
+      DATABASE_URL: databaseUrl,
       LIMIT_CONNECTIONS_PER_SESSION: '2',
       LIMIT_CODE_GUESSES: '4'
     };
@@ -128,6 +131,69 @@ describe('two processes sharing one Redis', () => {
     await facilitator.stateWhere((s) => s.queue.some((q) => q.name === 'Ann'));
     expect((await facilitator.run({ type: 'phase.go', index: 1 })).ok).toBe(true);
     await member.stateWhere((s) => s.phaseIndex === 1);
+  });
+
+  it("[L-PG-7] a lock stored through process A holds on process B before B has heard of it: B's edit is refused by the store, stored nowhere, relayed to nobody", async () => {
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const fay = await join(a.url, w.links.facilitator, 'Fay');
+    const ann = await join(b.url, w.links.member, 'Ann');
+    const facilitator = await session(a, w.id, fay.sessionToken);
+    const facBoard = board(a, boardId, fay.sessionToken);
+    const annBoard = board(b, boardId, ann.sessionToken);
+    await Promise.all([facBoard.synced, annBoard.synced]);
+
+    // The lock, through process A, and Ann's edit through B the moment A answers: whether B's
+    // cached state or the store catches it, it never reaches anyone.
+    expect((await facilitator.run({ type: 'board.lock', boardId, locked: true })).ok).toBe(true);
+    addCard(annBoard.doc, 'problems', 'Typed as the lock came down');
+    const marker = addCard(facBoard.doc, 'problems', 'The facilitator may write');
+    await until(annBoard.doc, () => readLanes(annBoard.doc).problems.some((c) => c.id === marker));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(texts(facBoard)).toEqual(['The facilitator may write']);
+    expect((await facilitator.run({ type: 'board.lock', boardId, locked: false })).ok).toBe(true);
+    await until(facBoard.doc, () => texts(facBoard).includes('Typed as the lock came down'));
+
+    // The window itself, held open: the lock is stored as A stores it (the state row, its version
+    // moved on) but B is not told, as if A's announcement were still on its way. B's cache says
+    // "unlocked", so B takes Ann's edit; the append checks the stored state in its transaction
+    // and refuses it. Before this check, B stored and relayed it.
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const row = (await db.query('SELECT state, version FROM workshop_state WHERE workshop_id = $1', [w.id])).rows[0];
+      const state = JSON.parse(row.state);
+      await db.query('UPDATE workshop_state SET state = $2, version = version + 1 WHERE workshop_id = $1', [
+        w.id,
+        JSON.stringify({ ...state, lockedBoards: [boardId] })
+      ]);
+      const closed = new Promise<number>((resolve) =>
+        annBoard.provider.once('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0))
+      );
+      addCard(annBoard.doc, 'problems', 'Typed in the window');
+      // Her page is told (the connection closes, and it reconnects to a room loaded from the store).
+      expect(await closed).toBe(4500);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(texts(facBoard)).not.toContain('Typed in the window');
+      const stored = await db.query('SELECT count(*)::int AS n FROM board_updates WHERE board_id = $1', [boardId]);
+      const late = await join(b.url, w.links.member, 'Cy');
+      const fresh = board(b, boardId, late.sessionToken);
+      await fresh.synced;
+      expect(texts(fresh)).not.toContain('Typed in the window');
+      expect(stored.rows[0].n).toBeGreaterThan(0);
+      // Her page kept the card; once the board is unlocked (through A) it reaches everyone. A
+      // first learns of the lock it did not store (its save meets the newer version, and it
+      // reads the state again), then unlocks.
+      const lockVia = async (locked: boolean) => {
+        for (let i = 0; i < 3; i++) if ((await facilitator.run({ type: 'board.lock', boardId, locked })).ok) return true;
+        return false;
+      };
+      expect(await lockVia(true)).toBe(true);
+      expect(await lockVia(false)).toBe(true);
+      await until(facBoard.doc, () => texts(facBoard).includes('Typed in the window'), 10_000);
+    } finally {
+      await db.end();
+    }
   });
 
   it('[L-REDIS-8] shows the facilitator on one process who is online on the other, and when they leave', async () => {

@@ -6,9 +6,19 @@
 import type pg from 'pg';
 import type { BoardLog, StoredBoard } from '../types';
 import { foldBoard } from '../fold';
+import { lockedIn } from '../locked';
 import { LOCK, bytes, first, lock, sql, transaction, type Queryable } from './db';
 
 const q = {
+  // The lock check [ST140]: FOR SHARE on the workshops' state rows, so a lock another process is
+  // saving at this moment (an UPDATE of the row) either committed before this read, and is seen
+  // (Postgres re-reads a row it waited for), or waits for this transaction to commit: the edit
+  // is then stored before the lock, as if it had arrived a moment earlier. Either way no process
+  // stores an edit to a board that was locked before the edit's commit.
+  lockedOf: sql<{ board_id: string; state: string }>(
+    `SELECT b.id AS board_id, s.state FROM boards b JOIN workshop_state s ON s.workshop_id = b.workshop_id
+     WHERE b.id = ANY($1::text[]) ORDER BY s.workshop_id FOR SHARE OF s`
+  ),
   // WITH ORDINALITY keeps the batch's order in the ids handed out.
   append: sql<{ id: number }>(
     `INSERT INTO board_updates (board_id, data)
@@ -76,9 +86,20 @@ export async function writeFirstSnapshot(c: Queryable, boardId: string, snapshot
 
 export function postgresBoardLog(pool: pg.Pool): BoardLog {
   return {
-    async append(batch, authors = [], removals = []) {
-      if (!batch.length && !authors.length && !removals.length) return 0;
+    async append(all, allAuthors = [], allRemovals = [], refused) {
+      if (!all.length && !allAuthors.length && !allRemovals.length) return 0;
       return transaction(pool, async (c) => {
+        const guarded = [...new Set(all.filter((b) => b.unlessLocked).map((b) => b.boardId))];
+        const skip = new Set<string>();
+        if (guarded.length) {
+          for (const r of (await q.lockedOf(c, [guarded])).rows) if (lockedIn(r.state, r.board_id)) skip.add(r.board_id);
+        }
+        const batch = skip.size ? all.filter((b) => !skip.has(b.boardId)) : all;
+        const authors = skip.size ? allAuthors.filter((a) => !skip.has(a.boardId)) : allAuthors;
+        const removals = skip.size
+          ? allRemovals.filter((ch) => !skip.has(ch.kind === 'dropped' ? ch.boardId : ch.record.boardId))
+          : allRemovals;
+        refused?.push(...skip);
         let last = 0;
         if (batch.length) {
           const ids = (await q.append(c, [batch.map((b) => b.boardId), batch.map((b) => bytes(b.update))])).rows.map((r) => r.id);

@@ -55,7 +55,7 @@ const q = {
      WHERE participant_id = ANY($1::text[]) AND ended_at IS NULL`
   ),
   close: sql('UPDATE attendance_intervals SET ended_at = GREATEST(started_at, $2) WHERE participant_id = $1 AND ended_at IS NULL'),
-  closeStale: sql('UPDATE attendance_intervals SET ended_at = seen_at WHERE ended_at IS NULL'),
+  closeStale: sql('UPDATE attendance_intervals SET ended_at = seen_at WHERE ended_at IS NULL AND seen_at < $1'),
   clearIntervals: sql('DELETE FROM attendance_intervals WHERE participant_id = $1'),
   clear: sql('DELETE FROM involvement_records WHERE participant_id = $1')
 };
@@ -89,7 +89,7 @@ export function postgresInvolvement(pool: pg.Pool): { involvement: InvolvementSt
         if (ids.length) await q.seen(pool, [[...ids], at]);
       },
       close: async (participantId, at) => ((await q.close(pool, [participantId, at])).rowCount ?? 0) > 0,
-      closeStale: async () => (await q.closeStale(pool)).rowCount ?? 0,
+      closeStale: async (seenBefore = Number.MAX_SAFE_INTEGER) => (await q.closeStale(pool, [seenBefore])).rowCount ?? 0,
       clear: (participantId) =>
         transaction(pool, async (c) => {
           await q.clearIntervals(c, [participantId]);

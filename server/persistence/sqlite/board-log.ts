@@ -6,8 +6,9 @@ import type Database from 'better-sqlite3';
 import type { BoardLog, CardAuthorRecord, RemovalChange, StoredBoard } from '../types';
 import type { WalSync } from './wal-sync';
 import { foldBoard } from '../fold';
+import { lockedIn } from '../locked';
 
-type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array }>;
+type Batch = ReadonlyArray<{ boardId: string; update: Uint8Array; unlessLocked?: boolean }>;
 
 /**
  * Writes a new board's first snapshot on `db`, for a transaction there that creates the board
@@ -54,6 +55,11 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
        SELECT @authorId, @boardId, @cardId, 'removed', @removedAt
        WHERE EXISTS (SELECT 1 FROM boards WHERE id = @boardId) AND EXISTS (SELECT 1 FROM participants WHERE id = @authorId)`
     ),
+    // The board's stored facilitation state, read inside the append (one writer: nothing saves a
+    // lock between this read and the commit) [ST140].
+    stateOfBoard: log.prepare<[string], { state: string }>(
+      'SELECT s.state FROM boards b JOIN workshop_state s ON s.workshop_id = b.workshop_id WHERE b.id = ?'
+    ),
     dropRemoved: log.prepare('DELETE FROM removed_cards WHERE board_id = @boardId AND card_id = @cardId'),
     dropRemovedNotices: log.prepare("DELETE FROM card_notices WHERE board_id = @boardId AND card_id = @cardId AND kind = 'removed'"),
     upsertSnapshot: log.prepare(
@@ -92,34 +98,50 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
   };
 
   const appendWith = (st: Statements) =>
-    log.transaction((batch: Batch, authors: ReadonlyArray<CardAuthorRecord>, removals: ReadonlyArray<RemovalChange>) => {
-      let last = 0;
-      for (const { boardId, update } of batch) {
-        const r = st.append.run({ boardId, data: update });
-        if (r.changes) last = Number(r.lastInsertRowid);
-      }
-      for (const a of authors) st.insertAuthor.run(a);
-      // After the authors: a card written and removed by someone else within one batch has both.
-      for (const change of removals) {
-        if (change.kind === 'dropped') {
-          q.dropRemoved.run({ boardId: change.boardId, cardId: change.cardId });
-          q.dropRemovedNotices.run({ boardId: change.boardId, cardId: change.cardId });
-          continue;
+    log.transaction(
+      (all: Batch, allAuthors: ReadonlyArray<CardAuthorRecord>, allRemovals: ReadonlyArray<RemovalChange>, refused?: string[]) => {
+        const skip = new Set<string>();
+        for (const { boardId, unlessLocked } of all) {
+          if (!unlessLocked || skip.has(boardId)) continue;
+          const row = q.stateOfBoard.get(boardId);
+          if (row && lockedIn(row.state, boardId)) skip.add(boardId);
         }
-        const r = change.record;
-        const row = {
-          boardId: r.boardId,
-          cardId: r.cardId,
-          card: JSON.stringify(r.card),
-          authorId: r.authorId,
-          removedBy: r.removedBy,
-          removedAt: r.removedAt
-        };
-        st.keep.run(row);
-        if (r.authorId !== null) st.tell.run(row);
+        const batch = skip.size ? all.filter((b) => !skip.has(b.boardId)) : all;
+        const authors = skip.size ? allAuthors.filter((a) => !skip.has(a.boardId)) : allAuthors;
+        const removals = skip.size
+          ? allRemovals.filter((c) => !skip.has(c.kind === 'dropped' ? c.boardId : c.record.boardId))
+          : allRemovals;
+        // Pushed only once this attempt got this far: the careful retry reads the same state again.
+        if (refused) refused.length = 0;
+        refused?.push(...skip);
+        let last = 0;
+        for (const { boardId, update } of batch) {
+          const r = st.append.run({ boardId, data: update });
+          if (r.changes) last = Number(r.lastInsertRowid);
+        }
+        for (const a of authors) st.insertAuthor.run(a);
+        // After the authors: a card written and removed by someone else within one batch has both.
+        for (const change of removals) {
+          if (change.kind === 'dropped') {
+            q.dropRemoved.run({ boardId: change.boardId, cardId: change.cardId });
+            q.dropRemovedNotices.run({ boardId: change.boardId, cardId: change.cardId });
+            continue;
+          }
+          const r = change.record;
+          const row = {
+            boardId: r.boardId,
+            cardId: r.cardId,
+            card: JSON.stringify(r.card),
+            authorId: r.authorId,
+            removedBy: r.removedBy,
+            removedAt: r.removedAt
+          };
+          st.keep.run(row);
+          if (r.authorId !== null) st.tell.run(row);
+        }
+        return last;
       }
-      return last;
-    });
+    );
   const appendFast = appendWith(fast);
   const appendCareful = appendWith(careful);
   /**
@@ -127,12 +149,21 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
    * path meets a board or person deleted while their edits waited (a foreign key), the whole batch
    * is written again skipping those (the failed transaction left nothing behind).
    */
-  const appendTx = (batch: Batch, authors: ReadonlyArray<CardAuthorRecord>, removals: ReadonlyArray<RemovalChange>): number => {
+  const appendTx = (
+    batch: Batch,
+    authors: ReadonlyArray<CardAuthorRecord>,
+    removals: ReadonlyArray<RemovalChange>,
+    refused?: string[]
+  ): number => {
+    const start = refused?.length ?? 0;
+    const mine: string[] = [];
     try {
-      return appendFast(batch, authors, removals);
+      return appendFast(batch, authors, removals, mine);
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw err;
-      return appendCareful(batch, authors, removals);
+      return appendCareful(batch, authors, removals, mine);
+    } finally {
+      refused?.splice(start, refused.length - start, ...mine);
     }
   };
 
@@ -164,9 +195,9 @@ export function sqliteBoardLog(db: Database.Database, log: Database.Database, co
   });
 
   return {
-    async append(batch, authors = [], removals = []) {
+    async append(batch, authors = [], removals = [], refused) {
       if (!batch.length && !authors.length && !removals.length) return 0;
-      const last = appendTx(batch, authors, removals);
+      const last = appendTx(batch, authors, removals, refused);
       committed();
       return last;
     },

@@ -58,7 +58,7 @@ export function sqliteInvolvement(db: Database.Database): { involvement: Involve
     close: db.prepare(
       'UPDATE attendance_intervals SET ended_at = MAX(started_at, @at) WHERE participant_id = @participantId AND ended_at IS NULL'
     ),
-    closeStale: db.prepare('UPDATE attendance_intervals SET ended_at = seen_at WHERE ended_at IS NULL'),
+    closeStale: db.prepare('UPDATE attendance_intervals SET ended_at = seen_at WHERE ended_at IS NULL AND seen_at < ?'),
     clear: db.prepare('DELETE FROM involvement_records WHERE participant_id = ?')
   };
   const add = (record: InvolvementRecord) => {
@@ -93,7 +93,8 @@ export function sqliteInvolvement(db: Database.Database): { involvement: Involve
       open: async (participantId, at) => q.open.run({ participantId, at }).changes === 1,
       seen: async (ids, at) => seen(ids, at),
       close: async (participantId, at) => q.close.run({ participantId, at }).changes > 0,
-      closeStale: async () => q.closeStale.run().changes,
+      // No limit: every open interval (Number.MAX_SAFE_INTEGER is past any moment stored).
+      closeStale: async (seenBefore = Number.MAX_SAFE_INTEGER) => q.closeStale.run(seenBefore).changes,
       clear: async (participantId) => clear(participantId)
     }
   };
