@@ -214,4 +214,65 @@ describe("issue 13's done when: a point raised in two local groups reaches the n
     // Counts and names of groups only: no card, no person.
     for (const word of ['Long words in every letter', 'What is a CSTR?', 'Fay', 'Mo ']) expect(text).not.toContain(word);
   });
+
+  it("[L-MEETING-7] what the board said goes to 'you said, we did' of every recommendation made from a key point behind it, new to the local member since their last look", async () => {
+    const recommend = async (w: Workshop, body: Record<string, unknown>) => {
+      const res = await post(`/api/workshops/${w.id}/recommendations`, { addressedTo: 'NHS England', ...body }, w.facilitator);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.recommendation.id as string;
+    };
+    const fromLeeds = await recommend(leedsW, {
+      text: '',
+      from: { kind: 'keyPoint', boardId: leedsW.boardId, pointId: local.leeds.pointId }
+    });
+    const afresh = await recommend(leedsW, { text: 'Pay peer support workers' });
+    const fromYork = await recommend(yorkW, { text: '', from: { kind: 'keyPoint', boardId: yorkW.boardId, pointId: local.york.pointId } });
+    expect(
+      (
+        await post(
+          `/api/workshops/${yorkW.id}/recommendations/${fromYork}/updates`,
+          { status: 'piloting', explanation: 'Two offices try it' },
+          yorkW.facilitator
+        )
+      ).status
+    ).toBe(201);
+
+    // The Leeds member looks at "What happened to our ideas" before the meeting.
+    const page = async () => {
+      const res = await fetch(`${server.url}/w/${leedsW.id}/outcomes`, { headers: { cookie: `rt_session_${leedsW.id}=${leedsW.member}` } });
+      expect(res.status).toBe(200);
+      return (await res.text()).replace(/<!--[^>]*-->/g, '').replace(/\s+/g, ' ');
+    };
+    expect(await page()).toContain('This is your first look at this page.');
+
+    const point = (await get(`/api/meetings/${meetingId}`, nation.token)).body.points.find(
+      (p: { text: string }) => p.text === 'Write to people in plain words'
+    );
+    // The ids behind the point stay on the server.
+    expect(point.provenance.sources).toBeUndefined();
+    const said = 'Agreed: a plain words template for every region from June';
+    const at = `/api/meetings/${meetingId}/points/${point.id}`;
+    expect((await send('PUT', at, { boardSaid: said }, nation.token)).status).toBe(200);
+    // Saving the same words again adds nothing.
+    expect((await send('PUT', at, { boardSaid: said }, nation.token)).status).toBe(200);
+
+    type Entry = { status: string; by: string; explanation: string };
+    const timeline = async (w: Workshop, id: string) =>
+      ((await get(`/api/workshops/${w.id}/outcomes.json`, w.member)).body.recommendations as { id: string; timeline: Entry[] }[]).find(
+        (r) => r.id === id
+      )!.timeline;
+    const words = `NHS England Health and Justice board said at its meeting on 14 March 2027: ${said}`;
+    expect((await timeline(leedsW, fromLeeds)).map((e) => [e.status, e.by, e.explanation])).toEqual([['heard', 'decisionMaker', words]]);
+    expect(await timeline(leedsW, afresh)).toEqual([]);
+    // York's keeps its status, with the board's words as the explanation.
+    expect((await timeline(yorkW, fromYork)).map((e) => [e.status, e.explanation])).toEqual([
+      ['piloting', 'Two offices try it'],
+      ['piloting', words]
+    ]);
+
+    const again = await page();
+    expect(again).toContain('Since your last look');
+    expect(again).toContain('Recommendation 1: now heard');
+    expect(again).not.toContain('Recommendation 2: now');
+  });
 });
