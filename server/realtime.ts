@@ -304,7 +304,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     involvement: {
       mine: (participantId) => involvement.mine(participantId),
       clear: (participantId) => involvement.clear(participantId),
-      rows: (workshopId, period) => involvement.rows(workshopId, period)
+      rows: (workshopId, period) => involvement.rows(workshopId, period),
+      forumRows: (forumId, period) => involvement.forumRows(forumId, period)
     },
     forums,
     meetings

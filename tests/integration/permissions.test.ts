@@ -1262,7 +1262,8 @@ const HTTP: Record<string, HttpRow> = {
         ['POST', '/api/forums/[id]/parent', '/parent', { link: 'x' }],
         ['POST', '/api/forums/[id]/shared', '/shared', { workshopId: 'a', boardId: 'b', pointId: 'c' }],
         ['POST', '/api/forums/[id]/shared/[pointId]/withdraw', '/shared/nope/withdraw', {}],
-        ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined]
+        ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined],
+        ['GET', '/api/forums/[id]/involvement.csv', '/involvement.csv', undefined]
       ] as const
     ).map(([method, route, tail, json]): [string, HttpRow] => [
       `${method} ${route}`,
