@@ -213,6 +213,14 @@ test.describe('on a desktop', () => {
     await expect(first.locator('.forum-tree .visually-hidden ul ul li')).toHaveCount(2);
     await expect(first.locator('.forum-tree .visually-hidden')).toContainText('Leeds lived experience forum (Local forum), Leeds, March');
     await expectNoAccessibilityViolations(page, "a regional forum's page with where a point came from open");
+    // The forum's time records, with the forum's own cookie (no token in the address).
+    const records = page.getByRole('link', { name: 'Download the time records of these workshops (CSV)' });
+    await tabTo(page, records);
+    const csv = await context.request.get((await records.getAttribute('href'))!);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).split('\r\n')[0]).toBe(
+      '"Workshop","Name for the record","Role","Thanks","Joined (UTC)","Left (UTC)","Minutes active"'
+    );
     await context.close();
   });
 });
