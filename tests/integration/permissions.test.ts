@@ -1263,7 +1263,9 @@ const HTTP: Record<string, HttpRow> = {
         ['POST', '/api/forums/[id]/shared', '/shared', { workshopId: 'a', boardId: 'b', pointId: 'c' }],
         ['POST', '/api/forums/[id]/shared/[pointId]/withdraw', '/shared/nope/withdraw', {}],
         ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined],
-        ['GET', '/api/forums/[id]/involvement.csv', '/involvement.csv', undefined]
+        ['GET', '/api/forums/[id]/involvement.csv', '/involvement.csv', undefined],
+        ['POST', '/api/forums/[id]/link', '/link', {}],
+        ['POST', '/api/forums/[id]/child-links/revoke', '/child-links/revoke', { link: 'x' }]
       ] as const
     ).map(([method, route, tail, json]): [string, HttpRow] => [
       `${method} ${route}`,

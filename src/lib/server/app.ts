@@ -128,6 +128,8 @@ export interface App {
     | 'rollupScope'
     | 'rollupOptions'
     | 'rollupCards'
+    | 'renewLink'
+    | 'revokeChildLink'
   >;
   /** Board meetings a forum prepares for: making one, who may see it, its view, comments, agreed words (server/meetings.ts). */
   meetings: Pick<MeetingService, 'create' | 'list' | 'viewer' | 'view' | 'comment' | 'setPoint'>;
