@@ -298,7 +298,7 @@ for (const screen of ['on a desktop', 'on a 360 px phone'] as const) {
       await page.keyboard.press('Enter');
       await expect(page.getByText('This forum has a new link, shown below.')).toBeVisible();
       // This browser goes on with the new link; the old one works nowhere.
-      await expect(page.getByRole('heading', { level: 1, name: spare.name })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1, name: `Humber regional forum (${screen})` })).toBeVisible();
       await expectNoAccessibilityViolations(page, "a forum's page with a new forum link");
       expect((await call(`/api/forums/${spare.id}`, undefined, spare.token)).status).toBe(401);
       const stranger = await browser.newContext({ ...SCREENS[screen] });
