@@ -1365,13 +1365,19 @@ const HTTP: Record<string, HttpRow> = {
     }
   },
   ...Object.fromEntries(
-    (['share', 'withdraw', 'childLink', 'join', 'workshop', 'meeting'] as const).map((action): [string, HttpRow] => [
-      `POST /f/[forumId]?/${action}`,
-      {
-        request: (w) => ({ method: 'POST', path: `/f/${w.forum.id}?/${action}`, form: { point: 'a:b:c', shared: 'x', 'join-link': 'x' } }),
-        expect: everyone(401)
-      }
-    ])
+    (['share', 'withdraw', 'childLink', 'revokeJoin', 'join', 'workshop', 'meeting', 'renewLink'] as const).map(
+      (action): [string, HttpRow] => [
+        `POST /f/[forumId]?/${action}`,
+        {
+          request: (w) => ({
+            method: 'POST',
+            path: `/f/${w.forum.id}?/${action}`,
+            form: { point: 'a:b:c', shared: 'x', 'join-link': 'x', link: 'x' }
+          }),
+          expect: everyone(401)
+        }
+      ]
+    )
   ),
   'GET /w/[workshopId]/rollup': {
     request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/rollup`, page: true }),
