@@ -126,12 +126,15 @@ export class ForumService {
    */
   async renewLink(forum: ForumRecord): Promise<string> {
     const { store } = this.deps;
-    const now = Date.now();
-    const link: ForumLinkRecord = { token: newToken(), forumId: forum.id, kind: 'facilitator', createdAt: now, revokedAt: null };
-    await store.forums.addLink(link);
-    for (const old of await store.forums.links(forum.id))
-      if (old.kind === 'facilitator' && old.revokedAt === null && old.token !== link.token) await store.forums.revokeLink(old.token, now);
-    return link.token;
+    // One forum's renewals take turns: two at once could otherwise each turn off the other's new link.
+    return this.tree.run(`links:${forum.id}`, async () => {
+      const now = Date.now();
+      const link: ForumLinkRecord = { token: newToken(), forumId: forum.id, kind: 'facilitator', createdAt: now, revokedAt: null };
+      await store.forums.addLink(link);
+      for (const old of await store.forums.links(forum.id))
+        if (old.kind === 'facilitator' && old.revokedAt === null && old.token !== link.token) await store.forums.revokeLink(old.token, now);
+      return link.token;
+    });
   }
 
   /** Turns off one of the forum's join-as-child links (forums that joined with it stay joined); 404 for any other link. */
