@@ -119,6 +119,33 @@ export class ForumService {
     return link.token;
   }
 
+  /**
+   * A new facilitator link for the forum, and every other one turned off (as `invite.renew` does
+   * for a workshop's links): for a link that reached the wrong person. The new one is stored first,
+   * so the forum is never left without a working link.
+   */
+  async renewLink(forum: ForumRecord): Promise<string> {
+    const { store } = this.deps;
+    // One forum's renewals take turns: two at once could otherwise each turn off the other's new link.
+    return this.tree.run(`links:${forum.id}`, async () => {
+      const now = Date.now();
+      const link: ForumLinkRecord = { token: newToken(), forumId: forum.id, kind: 'facilitator', createdAt: now, revokedAt: null };
+      await store.forums.addLink(link);
+      for (const old of await store.forums.links(forum.id))
+        if (old.kind === 'facilitator' && old.revokedAt === null && old.token !== link.token) await store.forums.revokeLink(old.token, now);
+      return link.token;
+    });
+  }
+
+  /** Turns off one of the forum's join-as-child links (forums that joined with it stay joined); 404 for any other link. */
+  async revokeChildLink(forum: ForumRecord, token: unknown): Promise<void> {
+    const { store } = this.deps;
+    const link = looksLikeToken(token) ? await store.forums.link(token) : null;
+    if (!link || link.kind !== 'child' || link.forumId !== forum.id)
+      throw new AppError('not_found', "That is not one of this forum's join links.", 404, 'link');
+    if (link.revokedAt === null) await store.forums.revokeLink(link.token, Date.now());
+  }
+
   /** `child` joins the forum whose join-as-child link `token` is: never its own ancestor, and only upwards. */
   async joinParent(child: ForumRecord, token: unknown): Promise<ForumRecord> {
     const { store } = this.deps;

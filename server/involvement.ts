@@ -219,4 +219,18 @@ export class InvolvementService {
     }
     return rows;
   }
+
+  /**
+   * A forum's export: every person who asked, in each of the forum's own workshops (not its child
+   * forums': their records are theirs), with the workshop's title, in the order the workshops joined.
+   */
+  async forumRows(forumId: string, period: { from?: number; to?: number } = {}): Promise<(TimeRow & { workshopTitle: string })[]> {
+    const out: (TimeRow & { workshopTitle: string })[] = [];
+    for (const w of await this.store.forums.workshops(forumId)) {
+      const workshop = await this.store.workshops.get(w.workshopId);
+      if (!workshop) continue;
+      for (const row of await this.rows(workshop.id, period)) out.push({ ...row, workshopTitle: workshop.title });
+    }
+    return out;
+  }
 }

@@ -15,7 +15,7 @@ import {
   type MeetingView
 } from '../src/lib/domain/meetings';
 import { AppError } from '../src/lib/protocol/errors';
-import type { ForumService } from './forums';
+import type { ForumService, LineageNode } from './forums';
 import type { ForumRecord, MeetingRecord, ParticipantRecord, Store } from './persistence/types';
 import { newRecordId } from './tokens';
 
@@ -29,11 +29,63 @@ export interface MeetingCredentials {
   session(workshopId: string): Promise<{ participant: ParticipantRecord } | null>;
 }
 
+/** An agreed key point somewhere in a meeting point's lineage: where "you said, we did" may be waiting for the board's answer. */
+export interface PointSource {
+  workshopId: string;
+  boardId: string;
+  pointId: string;
+}
+
+/** What the board said, as it goes to "you said, we did" (server/outcomes.ts: `boardSaid`). */
+export interface BoardAnswer {
+  body: string;
+  date: string;
+  said: string;
+}
+
+/** Where the board's answers go: the outcome service's timeline. */
+export interface BoardAnswerPort {
+  boardSaid(sources: readonly PointSource[], answer: BoardAnswer): Promise<number>;
+}
+
+/** The provenance as stored: the pack's words, and the agreed key points behind it (ids only; never shown). */
+type StoredProvenance = MeetingProvenance & { sources?: PointSource[] };
+
+/** Every node of a lineage tree: the point itself, the points it was rolled up from, down to the local groups. */
+const everyNode = (n: LineageNode): LineageNode[] => [n, ...n.from.flatMap(everyNode)];
+
 export class MeetingService {
   constructor(
     private store: Store,
-    private forums: Pick<ForumService, 'overview' | 'facilitator'>
+    private forums: Pick<ForumService, 'overview' | 'facilitator'>,
+    private answers: BoardAnswerPort | null = null
   ) {}
+
+  /**
+   * The agreed key points in these lineages, as workshop, board and point: a forum's own points
+   * carry them in their id ("agreed:<workshop>:<board>:<point>"), shared points in their record.
+   */
+  private async sourcesOf(lineages: readonly LineageNode[]): Promise<PointSource[][]> {
+    const ids = lineages.map((l) => [...new Set(everyNode(l).map((n) => n.id))]);
+    const shared = new Map(
+      (await this.store.forums.sharedPoints([...new Set(ids.flat().filter((id) => !id.startsWith('agreed:')))])).map((p) => [p.id, p])
+    );
+    return ids.map((list) => {
+      const out: PointSource[] = [];
+      for (const id of list) {
+        if (id.startsWith('agreed:')) {
+          const [, workshopId, boardId, pointId] = id.split(':');
+          if (workshopId && boardId && pointId) out.push({ workshopId, boardId, pointId });
+          continue;
+        }
+        const p = shared.get(id);
+        if (p) out.push({ workshopId: p.workshopId, boardId: p.boardId, pointId: p.pointId });
+      }
+      return out.filter(
+        (a, i) => out.findIndex((b) => b.workshopId === a.workshopId && b.boardId === a.boardId && b.pointId === a.pointId) === i
+      );
+    });
+  }
 
   /** A new meeting of the forum (its facilitator's), with the forum's collective view as its points. */
   async create(forum: ForumRecord, input: { body?: unknown; date?: unknown }): Promise<MeetingRecord> {
@@ -44,10 +96,11 @@ export class MeetingService {
     const view = (await this.forums.overview(forum)).view.slice(0, MEETING_RULES.points);
     if (!view.length) throw new AppError('not_allowed_now', MEETING_TEXT.noPoints, 409);
     const meeting: MeetingRecord = { id: newRecordId(), forumId: forum.id, body: body.value, date: date.value, createdAt: Date.now() };
+    const sources = await this.sourcesOf(view.map((p) => p.lineage));
     await this.store.meetings.create(
       meeting,
       view.map((p, position) => {
-        const provenance: MeetingProvenance = {
+        const provenance: StoredProvenance = {
           breadth: p.breadth,
           people: p.total.people,
           cards: p.total.cards,
@@ -58,7 +111,8 @@ export class MeetingService {
             agreedAt: g.agreedAt,
             people: g.backing.people,
             cards: g.backing.cards
-          }))
+          })),
+          sources: sources[position]
         };
         return {
           meetingId: meeting.id,
@@ -120,7 +174,7 @@ export class MeetingService {
         text: p.text,
         agreed: p.agreed,
         boardSaid: p.boardSaid,
-        provenance: JSON.parse(p.provenance) as MeetingProvenance,
+        provenance: shown(JSON.parse(p.provenance) as StoredProvenance),
         comments: comments.filter((c) => c.pointId === p.id).map((c) => ({ name: c.name, text: c.text, createdAt: c.createdAt }))
       }))
     };
@@ -157,7 +211,9 @@ export class MeetingService {
     input: { pointId?: unknown; agreed?: unknown; boardSaid?: unknown }
   ): Promise<void> {
     if (viewer.kind === 'participant' && !viewer.preparer) throw new AppError('forbidden', MEETING_TEXT.notPreparer, 403);
+    const points = await this.store.meetings.points(meeting.id);
     const pointId = await this.point(meeting, input.pointId);
+    const before = points.find((p) => p.id === pointId)!;
     const change: { agreed?: string | null; boardSaid?: string | null } = {};
     for (const key of ['agreed', 'boardSaid'] as const) {
       if (input[key] === undefined) continue;
@@ -166,6 +222,13 @@ export class MeetingService {
       change[key] = words.value;
     }
     await this.store.meetings.setPoint(meeting.id, pointId, change);
+    // What the board said goes to "you said, we did": once per new answer (the same words
+    // saved again add nothing; cleared words take nothing back, the timeline is append-only).
+    const said = change.boardSaid;
+    if (this.answers && said && said !== before.boardSaid) {
+      const sources = (JSON.parse(before.provenance) as StoredProvenance).sources ?? [];
+      if (sources.length) await this.answers.boardSaid(sources, { body: meeting.body, date: meeting.date, said });
+    }
   }
 
   private async point(meeting: MeetingRecord, pointId: unknown): Promise<string> {
@@ -174,4 +237,10 @@ export class MeetingService {
     if (!found) throw new AppError('invalid_input', MEETING_TEXT.noPoint, 400, 'pointId');
     return found.id;
   }
+}
+
+/** The provenance people see: the stored ids of the points behind it stay on the server. */
+function shown(p: StoredProvenance): MeetingProvenance {
+  const { sources: _sources, ...rest } = p;
+  return rest;
 }

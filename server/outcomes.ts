@@ -36,7 +36,9 @@ import {
 
 export type { LinkOption, SinceLastTime, SourceOption };
 import { retentionOf, type Retention } from '../src/lib/domain/retention';
+import { meetingDay } from '../src/lib/domain/meetings';
 import { AppError } from '../src/lib/protocol/errors';
+import type { BoardAnswer, PointSource } from './meetings';
 import type { ParticipantRecord, Store, WorkshopRecord } from './persistence/types';
 import { activityOf } from './session/privacy';
 import type { BoardPeer } from './session/ports';
@@ -198,6 +200,47 @@ export class OutcomeService {
         );
       return this.one(workshopId, rec.id);
     });
+  }
+
+  /**
+   * What a board said at a forum's meeting, on a point these agreed key points stand behind: every
+   * recommendation made from one of them gets an entry in its timeline, in each workshop's turn.
+   * The entry keeps the recommendation's status ("Heard" for one nobody had answered: the board
+   * has now heard it) with the board's words as its explanation, by a decision maker (the board);
+   * a timeline that is full is left as it is. Resolves with how many entries were added.
+   */
+  async boardSaid(sources: readonly PointSource[], answer: BoardAnswer): Promise<number> {
+    const { store } = this.deps;
+    const prefix = `${answer.body} said at its meeting on ${meetingDay(answer.date)}: `;
+    const explanation = prefix + answer.said.slice(0, OUTCOME_RULES.explanation - prefix.length);
+    let added = 0;
+    for (const workshopId of [...new Set(sources.map((s) => s.workshopId))]) {
+      const mine = sources.filter((s) => s.workshopId === workshopId);
+      added += await this.deps.states.exclusive(workshopId, async () => {
+        let n = 0;
+        const recs = (await store.outcomes.list(workshopId)).filter(
+          (r) =>
+            r.source?.kind === 'keyPoint' &&
+            mine.some((s) => s.boardId === r.source!.boardId && s.pointId === (r.source as { pointId: string }).pointId)
+        );
+        if (!recs.length) return 0;
+        const all = await store.outcomes.timeline(workshopId);
+        for (const rec of recs) {
+          const timeline = all.filter((e) => e.recommendationId === rec.id);
+          const status = standing(rec, timeline).status ?? 'heard';
+          const checked = checkChange({ kind: 'status', status, explanation }, rec, timeline);
+          if (!checked.ok) continue;
+          const afterSeq = timeline.reduce((m, e) => Math.max(m, e.seq), 0);
+          const stored = await store.outcomes.append(
+            { recommendationId: rec.id, workshopId, at: Date.now(), by: 'decisionMaker', change: checked.value },
+            afterSeq
+          );
+          if (stored) n++;
+        }
+        return n;
+      });
+    }
+    return added;
   }
 
   /** A recommendation a link may point at: this workshop's, or one of a workshop of the same group. */

@@ -211,7 +211,6 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const involvementStarted = involvement.start();
   involvementStarted.catch((err: unknown) => logger.error({ err }, 'could not close the attendance left open by the last run'));
   const forums = new ForumService({ store, boards: sync, createPerHour: config.limits.createPerHour });
-  const meetings = new MeetingService(store, forums);
   const context: SessionContext = {
     store,
     states,
@@ -229,6 +228,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
   const dispatcher = new Dispatcher(context, logger);
   const pdf = new PdfRenderer();
   const outcomes = new OutcomeService({ store, states, boards: sync, retentionDays: config.retentionDays });
+  // What a board said at a forum's meeting feeds "you said, we did" of the workshops behind the point.
+  const meetings = new MeetingService(store, forums, outcomes);
 
   let closed = false;
   // Retention: ended workshops are deleted RETENTION_DAYS (default 30) after their last activity, checked hourly.
@@ -307,7 +308,8 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     involvement: {
       mine: (participantId) => involvement.mine(participantId),
       clear: (participantId) => involvement.clear(participantId),
-      rows: (workshopId, period) => involvement.rows(workshopId, period)
+      rows: (workshopId, period) => involvement.rows(workshopId, period),
+      forumRows: (forumId, period) => involvement.forumRows(forumId, period)
     },
     forums,
     meetings

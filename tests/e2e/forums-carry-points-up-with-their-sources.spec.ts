@@ -213,6 +213,14 @@ test.describe('on a desktop', () => {
     await expect(first.locator('.forum-tree .visually-hidden ul ul li')).toHaveCount(2);
     await expect(first.locator('.forum-tree .visually-hidden')).toContainText('Leeds lived experience forum (Local forum), Leeds, March');
     await expectNoAccessibilityViolations(page, "a regional forum's page with where a point came from open");
+    // The forum's time records, with the forum's own cookie (no token in the address).
+    const records = page.getByRole('link', { name: 'Download the time records of these workshops (CSV)' });
+    await tabTo(page, records);
+    const csv = await context.request.get((await records.getAttribute('href'))!);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).split('\r\n')[0]).toBe(
+      '"Workshop","Name for the record","Role","Thanks","Joined (UTC)","Left (UTC)","Minutes active"'
+    );
     await context.close();
   });
 });
@@ -261,3 +269,45 @@ test.describe('on a 360 px phone', () => {
     await context.close();
   });
 });
+
+for (const screen of ['on a desktop', 'on a 360 px phone'] as const) {
+  test.describe(screen, () => {
+    test.use(SCREENS[screen]);
+    test("a forum's facilitator turns off a join link and replaces the forum link, by keyboard alone", async ({ browser }) => {
+      const spare = await forum(`Humber regional forum (${screen})`, 'regional');
+      const context = await browser.newContext({ ...SCREENS[screen] });
+      const page = await context.newPage();
+      await page.goto(`/forum/${spare.token}`);
+      await expect(page).toHaveURL(`/f/${spare.id}`);
+      const make = page.getByRole('button', { name: 'Make a join link' });
+      await tabTo(page, make, { max: 150 });
+      await page.keyboard.press('Enter');
+      await expect(page.getByText('A new join link is ready below.')).toBeVisible();
+      const joinLink = (await call(`/api/forums/${spare.id}`, undefined, spare.token)).body.childLinks[0] as string;
+      const off = page.getByRole('button', { name: 'Turn off join link 1' });
+      await tabTo(page, off, { max: 150 });
+      await expectNoAccessibilityViolations(page, "a forum's page with a join link to turn off");
+      await page.keyboard.press('Enter');
+      await expect(page.getByText('That join link no longer works. Forums that joined with it stay in this one.')).toBeVisible();
+      await expect(off).toHaveCount(0);
+      const late = await forum(`Late local (${screen})`, 'local');
+      expect((await call(`/api/forums/${late.id}/parent`, { link: joinLink }, late.token)).status).toBe(410);
+
+      const renew = page.getByRole('button', { name: 'Make a new forum link' });
+      await tabTo(page, renew, { backwards: true, max: 150 });
+      await page.keyboard.press('Enter');
+      await expect(page.getByText('This forum has a new link, shown below.')).toBeVisible();
+      // This browser goes on with the new link; the old one works nowhere.
+      await expect(page.getByRole('heading', { level: 1, name: `Humber regional forum (${screen})` })).toBeVisible();
+      await expectNoAccessibilityViolations(page, "a forum's page with a new forum link");
+      expect((await call(`/api/forums/${spare.id}`, undefined, spare.token)).status).toBe(401);
+      const stranger = await browser.newContext({ ...SCREENS[screen] });
+      const old = await stranger.newPage();
+      await old.goto(`/forum/${spare.token}`);
+      await expect(old.getByText('This forum link has been turned off.')).toBeVisible();
+      await expectNoAccessibilityViolations(old, 'a forum link that was replaced');
+      await stranger.close();
+      await context.close();
+    });
+  });
+}

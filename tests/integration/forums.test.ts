@@ -500,4 +500,44 @@ describe('forums carry agreed key points up with their sources', () => {
     expect(res).toEqual({ status: 200, body: { forum: { id: f.id, name: 'Hull forum', level: 'local' } } });
     expect((await get(`/api/forums/${f.id}`, f.token)).body.workshops.map((w: { title: string }) => w.title)).toEqual(['Hull, July']);
   });
+
+  it("[L-FORUM-14] a forum link can be replaced and a join link turned off, by the forum's facilitator only", async () => {
+    const f = await forum('Renewing forum', 'local');
+    const other = await forum('Other renewing forum', 'local');
+    expect((await post(`/api/forums/${f.id}/link`, {})).status).toBe(401);
+    expect((await post(`/api/forums/${f.id}/link`, {}, other.token)).status).toBe(403);
+    const renewed = await post(`/api/forums/${f.id}/link`, {}, f.token);
+    expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+    const fresh = tokenOfLink(renewed.body.links.facilitator);
+    expect(fresh).not.toBe(f.token);
+    // The old link is off everywhere; the new one works.
+    expect((await get(`/api/forums/${f.id}`, f.token)).status).toBe(401);
+    expect((await get(`/api/forums/${f.id}`, fresh)).status).toBe(200);
+    const page = await fetch(`${server.url}/forum/${f.token}`, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    expect(await page.text()).toContain('This forum link has been turned off.');
+
+    const p = await forum('Join link region', 'regional');
+    const link = (await post(`/api/forums/${p.id}/child-links`, {}, p.token)).body.link as string;
+    const early = await forum('Early local', 'local');
+    expect((await post(`/api/forums/${early.id}/parent`, { link }, early.token)).status).toBe(200);
+    expect((await get(`/api/forums/${p.id}`, p.token)).body.childLinks).toContain(link);
+    // Only this forum's facilitator, and only its own join links.
+    expect((await post(`/api/forums/${p.id}/child-links/revoke`, { link }, other.token)).status).toBe(403);
+    expect(await post(`/api/forums/${p.id}/child-links/revoke`, { link: `${server.url}/forum/${p.token}` }, p.token)).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: "That is not one of this forum's join links.", field: 'link' } }
+    });
+    expect(await post(`/api/forums/${p.id}/child-links/revoke`, { link }, p.token)).toEqual({ status: 200, body: { revoked: true } });
+    expect((await post(`/api/forums/${p.id}/child-links/revoke`, { link }, p.token)).status).toBe(200);
+    expect((await get(`/api/forums/${p.id}`, p.token)).body.childLinks).not.toContain(link);
+    const late = await post(`/api/forums/${f.id}/parent`, { link }, fresh);
+    expect(late).toEqual({
+      status: 410,
+      body: { error: { code: 'revoked_invite', message: 'That join link has been turned off. Ask for a new one.', field: 'link' } }
+    });
+    // A forum that joined with it stays joined.
+    expect((await get(`/api/forums/${early.id}`, early.token)).body.parent).toMatchObject({ id: p.id });
+  });
 });

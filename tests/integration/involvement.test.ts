@@ -261,6 +261,89 @@ describe('the export and who may have it', () => {
   });
 });
 
+describe("a forum's export", () => {
+  const post = (path: string, body: unknown, token?: string) =>
+    api(server.url, path, body, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) } });
+  async function forum(name: string, level: string) {
+    const res = await post('/api/forums', { name, level });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const link = res.body.links.facilitator as string;
+    return { id: res.body.id as string, token: link.slice(link.lastIndexOf('/') + 1) };
+  }
+  async function workshopIn(f: { id: string; token: string }, title: string) {
+    const res = await post(`/api/forums/${f.id}/workshops`, { title, question: 'What helps?' }, f.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const w = res.body as CreatedWorkshop;
+    const facilitator = (await joinAs(w.links.facilitator, 'Fay')).body.sessionToken as string;
+    return { w, facilitator };
+  }
+  /** Someone joins (asking for a record or not), is there a moment, and leaves. */
+  async function attend(w: CreatedWorkshop, name: string, recordTime?: Record<string, unknown>) {
+    const token = (await joinAs(w.links.member, name, recordTime)).body.sessionToken as string;
+    const s = await connectSession(server.url, w.id, token);
+    await sleep(100);
+    s.disconnect();
+  }
+  const csvOfForum = async (id: string, token?: string, query = '') => {
+    const res = await fetch(`${server.url}/api/forums/${id}/involvement.csv${query}`, { headers: token ? bearer(token) : {} });
+    return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), text: await res.text() };
+  };
+
+  it("[L-INVOLVE-9] a forum's facilitators download every opted-in person of the forum's own workshops, with a workshop column; nobody else does", async () => {
+    const region = await forum('Time region', 'regional');
+    const local = await forum('Time local', 'local');
+    const link = await post(`/api/forums/${region.id}/child-links`, {}, region.token);
+    expect((await post(`/api/forums/${local.id}/parent`, { link: link.body.link }, local.token)).status).toBe(200);
+    const a = await workshopIn(region, 'Region, March');
+    const b = await workshopIn(region, '=SUM(A1:A9)');
+    const c = await workshopIn(local, 'Local, April');
+    await attend(a.w, 'Al', { name: 'Alan Jones', choice: 'payment' });
+    await attend(a.w, 'Bo');
+    await attend(b.w, 'Cy', { name: 'Cyril Smith', choice: 'voucher' });
+    await attend(c.w, 'Di', { name: 'Diane Brown', choice: 'payment' });
+    await sleep(GRACE_MS + 200);
+
+    const csv = await csvOfForum(region.id, region.token);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toBe('text/csv; charset=utf-8');
+    expect(csv.cache).toBe('no-store');
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('"Workshop","Name for the record","Role","Thanks","Joined (UTC)","Left (UTC)","Minutes active"');
+    expect(lines.slice(1).map((l) => l.split('","').slice(0, 4).join('|'))).toEqual([
+      '"Region, March|Alan Jones|Member|Payment',
+      `"'=SUM(A1:A9)|Cyril Smith|Member|Voucher`
+    ]);
+    // Not who did not ask, not a child forum's people (their forum's own), never a display name.
+    for (const word of ['Bo', 'Diane', 'Al"', 'Cy"']) expect(csv.text).not.toContain(word);
+    expect((await csvOfForum(local.id, local.token)).text).toContain('"Local, April","Diane Brown"');
+    // A period outside their time: the rows stay, with no minutes.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(
+      (await csvOfForum(region.id, region.token, `?from=${tomorrow}`)).text
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .every((l) => l.endsWith('"","","0"'))
+    ).toBe(true);
+    expect(await get(`/api/forums/${region.id}/involvement.csv?to=2027-13-01`, region.token)).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_input', field: 'to', message: 'Enter the date as year-month-day, for example 2027-03-14' } }
+    });
+
+    // Refused, in JSON: nobody, nonsense, another forum's link (the child's too), a workshop's facilitator.
+    for (const [token, status] of [
+      [undefined, 401],
+      ['x'.repeat(43), 401],
+      [local.token, 403],
+      [a.facilitator, 401]
+    ] as const) {
+      const refused = await get(`/api/forums/${region.id}/involvement.csv`, token);
+      expect(refused.status, String(token)).toBe(status);
+      expect(refused.body.error.code).toBe(status === 401 ? 'not_signed_in' : 'forbidden');
+    }
+  });
+});
+
 describe('a person and their own record', () => {
   it('[L-INVOLVE-8] clearing deletes the record from the store and the disk, and no more time is kept', async () => {
     const { w, facilitator } = await workshop();

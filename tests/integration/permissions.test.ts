@@ -1262,7 +1262,10 @@ const HTTP: Record<string, HttpRow> = {
         ['POST', '/api/forums/[id]/parent', '/parent', { link: 'x' }],
         ['POST', '/api/forums/[id]/shared', '/shared', { workshopId: 'a', boardId: 'b', pointId: 'c' }],
         ['POST', '/api/forums/[id]/shared/[pointId]/withdraw', '/shared/nope/withdraw', {}],
-        ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined]
+        ['GET', '/api/forums/[id]/children/shared', '/children/shared', undefined],
+        ['GET', '/api/forums/[id]/involvement.csv', '/involvement.csv', undefined],
+        ['POST', '/api/forums/[id]/link', '/link', {}],
+        ['POST', '/api/forums/[id]/child-links/revoke', '/child-links/revoke', { link: 'x' }]
       ] as const
     ).map(([method, route, tail, json]): [string, HttpRow] => [
       `${method} ${route}`,
@@ -1362,13 +1365,19 @@ const HTTP: Record<string, HttpRow> = {
     }
   },
   ...Object.fromEntries(
-    (['share', 'withdraw', 'childLink', 'join', 'workshop', 'meeting'] as const).map((action): [string, HttpRow] => [
-      `POST /f/[forumId]?/${action}`,
-      {
-        request: (w) => ({ method: 'POST', path: `/f/${w.forum.id}?/${action}`, form: { point: 'a:b:c', shared: 'x', 'join-link': 'x' } }),
-        expect: everyone(401)
-      }
-    ])
+    (['share', 'withdraw', 'childLink', 'revokeJoin', 'join', 'workshop', 'meeting', 'renewLink'] as const).map(
+      (action): [string, HttpRow] => [
+        `POST /f/[forumId]?/${action}`,
+        {
+          request: (w) => ({
+            method: 'POST',
+            path: `/f/${w.forum.id}?/${action}`,
+            form: { point: 'a:b:c', shared: 'x', 'join-link': 'x', link: 'x' }
+          }),
+          expect: everyone(401)
+        }
+      ]
+    )
   ),
   'GET /w/[workshopId]/rollup': {
     request: (w) => ({ method: 'GET', path: `/w/${w.a.id}/rollup`, page: true }),

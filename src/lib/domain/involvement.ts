@@ -113,3 +113,9 @@ export function timeTable(rows: readonly TimeRow[], date: (ms: number) => string
     ])
   ];
 }
+
+/** A forum's export: the workshop each row comes from, then the workshop export's columns. */
+export function forumTimeTable(rows: readonly (TimeRow & { workshopTitle: string })[], date: (ms: number) => string): string[][] {
+  const [header, ...body] = timeTable(rows, date);
+  return [['Workshop', ...header], ...body.map((cells, i) => [rows[i].workshopTitle, ...cells])];
+}

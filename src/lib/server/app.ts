@@ -106,7 +106,7 @@ export interface App {
    */
   outcomes: Pick<OutcomeService, 'report' | 'create' | 'change' | 'look' | 'sources' | 'linkable' | 'sinceLastTime' | 'retention'>;
   /** Involvement records: a person's own (refused with 404 not_recorded when they did not ask), clearing it, the export's rows. */
-  involvement: Pick<InvolvementService, 'mine' | 'clear' | 'rows'>;
+  involvement: Pick<InvolvementService, 'mine' | 'clear' | 'rows' | 'forumRows'>;
   /**
    * Forums: making one, who its facilitators are (its link), its workshops, joining a parent,
    * sharing points up and withdrawing them, what a forum sees, and a workshop's rolled-up cards
@@ -128,6 +128,8 @@ export interface App {
     | 'rollupScope'
     | 'rollupOptions'
     | 'rollupCards'
+    | 'renewLink'
+    | 'revokeChildLink'
   >;
   /** Board meetings a forum prepares for: making one, who may see it, its view, comments, agreed words (server/meetings.ts). */
   meetings: Pick<MeetingService, 'create' | 'list' | 'viewer' | 'view' | 'comment' | 'setPoint'>;

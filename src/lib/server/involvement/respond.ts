@@ -1,11 +1,12 @@
 // Involvement records over HTTP: a person's own record (read, cleared) and the facilitator's
 // export. Refusals in the API's JSON shape, and never kept by a cache: these are personal.
 import { json, type RequestEvent } from '@sveltejs/kit';
-import { timeTable } from '$lib/domain/involvement';
+import { forumTimeTable, timeTable } from '$lib/domain/involvement';
 import { contentDisposition } from '$lib/server/download-name';
 import { toCsv } from '$lib/server/csv';
 import { errorResponse } from '$lib/server/http';
 import { AppError } from '$lib/protocol/errors';
+import { asFacilitator, forumEndpoint } from '$lib/server/forums/respond';
 
 export const TIME_TEXT = {
   notSignedIn: 'Join the workshop first: your session is missing or has ended.',
@@ -30,7 +31,9 @@ function day(event: RequestEvent, name: 'from' | 'to'): number | undefined {
   if (raw === null || raw === '') return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
   const at = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (name === 'to' ? 1 : 0)) : NaN;
-  if (!m || Number.isNaN(at) || new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDate() !== Number(m[3])) {
+  // A day that does not exist (2027-02-30, month 13) would roll over into another: refused.
+  const exact = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !exact || Number.isNaN(at) || exact.getUTCDate() !== Number(m[3]) || exact.getUTCMonth() !== Number(m[2]) - 1) {
     throw new AppError('invalid_input', TIME_TEXT.badDate, 400, name);
   }
   return at;
@@ -63,6 +66,24 @@ export async function timeRecordsCsv(event: RequestEvent): Promise<Response> {
   } catch (err) {
     return noStore(errorResponse(err, event));
   }
+}
+
+/**
+ * GET /api/forums/<id>/involvement.csv (?from=&to=, as above): the forum's facilitators only (its
+ * forum link), every person who asked in the forum's own workshops, with a workshop column.
+ */
+export function forumTimeRecordsCsv(event: RequestEvent): Promise<Response> {
+  return forumEndpoint(event, async () => {
+    const forum = await asFacilitator(event);
+    const period = { from: day(event, 'from'), to: day(event, 'to') };
+    const table = forumTimeTable(await event.locals.app.involvement.forumRows(forum.id, period), when);
+    return new Response(toCsv(table), {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': contentDisposition('attachment', forum.name, { ascii: 'time-records', typed: 'time records' }, 'csv')
+      }
+    });
+  });
 }
 
 /** GET: the person's own record; DELETE: clears it. 404 not_recorded for someone who did not ask. */

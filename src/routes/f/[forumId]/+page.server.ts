@@ -7,7 +7,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { AppError } from '$lib/protocol/errors';
 import { forumLink, forumJoinLink } from '$lib/protocol/links';
 import { field } from '$lib/server/http';
-import { createdBody } from '$lib/server/links';
+import { createdBody, setForumCookie } from '$lib/server/links';
 import { tokenOf } from '$lib/server/forums/tokens';
 
 export const load = async ({ params, locals, setHeaders, url }) => {
@@ -87,6 +87,27 @@ export const actions = {
     if (refused) return refused;
     await locals.app.forums.childLink(forum);
     redirect(303, `/f/${forum.id}?done=link#child-forums`);
+  },
+
+  // One join link turned off (forums that joined with it stay).
+  revokeJoin: async ({ params, request, locals }) => {
+    const form = await request.formData();
+    const { forum, refused } = await facilitatorOf(locals, params.forumId, 'revokeJoin');
+    if (refused) return refused;
+    try {
+      await locals.app.forums.revokeChildLink(forum, tokenOf(field(form, 'link')));
+    } catch (err) {
+      return refusal(err, 'revokeJoin', {});
+    }
+    redirect(303, `/f/${forum.id}?done=revoked#child-forums`);
+  },
+
+  // A new facilitator link, every other turned off; this browser keeps working with the new one.
+  renewLink: async ({ params, locals, cookies, url }) => {
+    const { forum, refused } = await facilitatorOf(locals, params.forumId, 'renewLink');
+    if (refused) return refused;
+    setForumCookie(cookies, url, forum.id, await locals.app.forums.renewLink(forum));
+    redirect(303, `/f/${forum.id}?done=renewed#forum-link`);
   },
 
   // This forum joins a larger one with that forum's join link.
