@@ -4,89 +4,20 @@
 // forum's and stay. Sharing the same agreed point twice at once keeps one (the partial unique
 // index on live shares decides, and the loser is handed the winner's record).
 import type pg from 'pg';
-import type { ForumLevel, PointBacking } from '../../../src/lib/domain/forums';
-import type { ForumLinkRecord, ForumRecord, ForumStore, ForumWorkshopRecord, RollupCardRecord, SharedPointRecord } from '../types';
+import type { ForumStore } from '../types';
 import { first, sql, transaction } from './db';
-
-interface ForumRow {
-  id: string;
-  name: string;
-  level: string;
-  parent_id: string | null;
-  created_at: number;
-}
-interface LinkRow {
-  token: string;
-  forum_id: string;
-  kind: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-interface WorkshopRow {
-  forum_id: string;
-  workshop_id: string;
-  added_at: number;
-}
-interface SharedRow {
-  id: string;
-  forum_id: string;
-  workshop_id: string;
-  workshop_title: string;
-  board_id: string;
-  point_id: string;
-  version: number;
-  text: string;
-  agreed_at: number;
-  backing: string;
-  origins: string;
-  shared_at: number;
-  withdrawn_at: number | null;
-}
-interface RollupRow {
-  board_id: string;
-  card_id: string;
-  workshop_id: string;
-  sources: string;
-  created_at: number;
-}
-
-const toForum = (r: ForumRow): ForumRecord => ({
-  id: r.id,
-  name: r.name,
-  level: r.level as ForumLevel,
-  parentId: r.parent_id,
-  createdAt: r.created_at
-});
-const toLink = (r: LinkRow): ForumLinkRecord => ({
-  token: r.token,
-  forumId: r.forum_id,
-  kind: r.kind as ForumLinkRecord['kind'],
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at
-});
-const toWorkshop = (r: WorkshopRow): ForumWorkshopRecord => ({ forumId: r.forum_id, workshopId: r.workshop_id, addedAt: r.added_at });
-const toShared = (r: SharedRow): SharedPointRecord => ({
-  id: r.id,
-  forumId: r.forum_id,
-  workshopId: r.workshop_id,
-  workshopTitle: r.workshop_title,
-  boardId: r.board_id,
-  pointId: r.point_id,
-  version: r.version,
-  text: r.text,
-  agreedAt: r.agreed_at,
-  backing: JSON.parse(r.backing) as PointBacking,
-  origins: JSON.parse(r.origins) as string[],
-  sharedAt: r.shared_at,
-  withdrawnAt: r.withdrawn_at
-});
-const toRollup = (r: RollupRow): RollupCardRecord => ({
-  boardId: r.board_id,
-  cardId: r.card_id,
-  workshopId: r.workshop_id,
-  sources: JSON.parse(r.sources) as string[],
-  createdAt: r.created_at
-});
+import {
+  type ForumRow,
+  type LinkRow,
+  type WorkshopRow,
+  type SharedRow,
+  type RollupRow,
+  toForum,
+  toLink,
+  toWorkshop,
+  toShared,
+  toRollup
+} from '../rows/forums';
 
 const FORUM = 'id, name, level, parent_id, created_at';
 const LINK = 'token, forum_id, kind, created_at, revoked_at';

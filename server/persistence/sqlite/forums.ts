@@ -3,88 +3,19 @@
 // cards' sources. A workshop's place in a forum and its rolled-up cards are deleted with it (their
 // foreign keys cascade); the points it shared are the forum's and stay (migration 12).
 import type Database from 'better-sqlite3';
-import type { ForumLevel, PointBacking } from '../../../src/lib/domain/forums';
-import type { ForumLinkRecord, ForumRecord, ForumStore, ForumWorkshopRecord, RollupCardRecord, SharedPointRecord } from '../types';
-
-interface ForumRow {
-  id: string;
-  name: string;
-  level: string;
-  parent_id: string | null;
-  created_at: number;
-}
-interface LinkRow {
-  token: string;
-  forum_id: string;
-  kind: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-interface WorkshopRow {
-  forum_id: string;
-  workshop_id: string;
-  added_at: number;
-}
-interface SharedRow {
-  id: string;
-  forum_id: string;
-  workshop_id: string;
-  workshop_title: string;
-  board_id: string;
-  point_id: string;
-  version: number;
-  text: string;
-  agreed_at: number;
-  backing: string;
-  origins: string;
-  shared_at: number;
-  withdrawn_at: number | null;
-}
-interface RollupRow {
-  board_id: string;
-  card_id: string;
-  workshop_id: string;
-  sources: string;
-  created_at: number;
-}
-
-const toForum = (r: ForumRow): ForumRecord => ({
-  id: r.id,
-  name: r.name,
-  level: r.level as ForumLevel,
-  parentId: r.parent_id,
-  createdAt: r.created_at
-});
-const toLink = (r: LinkRow): ForumLinkRecord => ({
-  token: r.token,
-  forumId: r.forum_id,
-  kind: r.kind as ForumLinkRecord['kind'],
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at
-});
-const toWorkshop = (r: WorkshopRow): ForumWorkshopRecord => ({ forumId: r.forum_id, workshopId: r.workshop_id, addedAt: r.added_at });
-const toShared = (r: SharedRow): SharedPointRecord => ({
-  id: r.id,
-  forumId: r.forum_id,
-  workshopId: r.workshop_id,
-  workshopTitle: r.workshop_title,
-  boardId: r.board_id,
-  pointId: r.point_id,
-  version: r.version,
-  text: r.text,
-  agreedAt: r.agreed_at,
-  backing: JSON.parse(r.backing) as PointBacking,
-  origins: JSON.parse(r.origins) as string[],
-  sharedAt: r.shared_at,
-  withdrawnAt: r.withdrawn_at
-});
-const toRollup = (r: RollupRow): RollupCardRecord => ({
-  boardId: r.board_id,
-  cardId: r.card_id,
-  workshopId: r.workshop_id,
-  sources: JSON.parse(r.sources) as string[],
-  createdAt: r.created_at
-});
+import type { ForumLinkRecord, ForumRecord, ForumStore, RollupCardRecord, SharedPointRecord } from '../types';
+import {
+  type ForumRow,
+  type LinkRow,
+  type WorkshopRow,
+  type SharedRow,
+  type RollupRow,
+  toForum,
+  toLink,
+  toWorkshop,
+  toShared,
+  toRollup
+} from '../rows/forums';
 
 export function sqliteForums(db: Database.Database): { forums: ForumStore } {
   const q = {
