@@ -79,7 +79,13 @@ async function startServers(root, n, { redisUrl, databaseUrl, tmp, label }) {
     delete env.DATABASE_URL;
     if (redisUrl) env.REDIS_URL = redisUrl;
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    const child = spawn(process.execPath, [path.join(root, 'dist/server.js')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles every process.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/server.js')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit']
+    });
     servers.push({ child, address: `127.0.0.1:${port}`, httpBase: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}` });
     for (let t = 0; ; t++) {
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
@@ -131,7 +137,20 @@ class Generator {
 }
 
 /** Runs `clients` over `genCount` generators for one window; all servers' CPU over the window. */
-async function measure(root, servers, clients, { genCount, editsPerSec, durationS, quick }) {
+/** Transactions committed in a Postgres database so far (null on SQLite). */
+async function commitsOf(databaseUrl) {
+  if (!databaseUrl) return null;
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(r.rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+async function measure(root, servers, clients, { genCount, editsPerSec, durationS, quick, databaseUrl }) {
   const senderProc = Object.fromEntries(clients.map((c) => [c.sender, c.proc]));
   const gens = Array.from({ length: genCount }, () => new Generator(root));
   try {
@@ -161,8 +180,14 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
     );
     await sleep((startAt - nowUs()) / 1000);
     const cpu0 = servers.map((s) => cpuSeconds(s.child.pid));
+    const commits0 = commitsOf(databaseUrl);
     await sleep((startAt - nowUs()) / 1000 + durationS * 1000);
     const cpuSec = servers.reduce((sum, s, i) => sum + cpuSeconds(s.child.pid) - cpu0[i], 0);
+    const commits1 = commitsOf(databaseUrl);
+    // Postgres's statistics reach pg_stat_database within about a second (the stats collector's
+    // flush), hence the wait; the counts are of the whole window either way.
+    await sleep(1200);
+    const [c0, c1] = await Promise.all([commits0, commits1]);
     const done = await replies;
     const all = new Histogram();
     const same = new Histogram();
@@ -189,6 +214,8 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
       same: same.summary(),
       cross: cross.summary(),
       serverCpuSec: Math.round(cpuSec * 100) / 100,
+      // Transactions a second in Postgres over the window (the relay queues' commits, mostly).
+      commitsPerSec: c0 === null ? null : Math.round((c1 - c0) / durationS),
       cpuUsPerDelivered: delivered ? Math.round((cpuSec * 1e8) / delivered) / 100 : null,
       generatorLoopDelayP99Ms: Math.max(...done.map((d) => d.loopDelayMs?.p99 ?? 0)),
       failed,
@@ -199,7 +226,7 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
   }
 }
 
-async function runMany(root, servers, sizes, quick) {
+async function runMany(root, servers, sizes, quick, databaseUrl) {
   const n = servers.length;
   const addresses = servers.map((s) => s.address);
   const workshops = await mapLimit(Array.from({ length: sizes.boards }), 8, (_, i) =>
@@ -241,12 +268,13 @@ async function runMany(root, servers, sizes, quick) {
     genCount: quick ? 1 : 3,
     editsPerSec: sizes.editsPerSec,
     durationS: sizes.durationS,
-    quick
+    quick,
+    databaseUrl
   });
   return { ...r, boards: sizes.boards, splitBoards, boardsPerProcess: perProcess };
 }
 
-async function runForum(root, servers, sizes, quick) {
+async function runForum(root, servers, sizes, quick, databaseUrl) {
   const n = servers.length;
   const w = await post(servers[0].httpBase, '/api/workshops', { title: 'Bench forum', question: 'How fast?' });
   const boardId = w.boards[0].id;
@@ -271,7 +299,13 @@ async function runForum(root, servers, sizes, quick) {
   await mapLimit(clients, 16, async (c) => {
     c.token = (await post(servers[c.proc].httpBase, '/api/join', { token: invite, name: c.name })).sessionToken;
   });
-  return measure(root, servers, clients, { genCount: quick ? 1 : 3, editsPerSec: sizes.editsPerSec, durationS: sizes.durationS, quick });
+  return measure(root, servers, clients, {
+    genCount: quick ? 1 : 3,
+    editsPerSec: sizes.editsPerSec,
+    durationS: sizes.durationS,
+    quick,
+    databaseUrl
+  });
 }
 
 export async function runProcesses(root, counts, { quick = false, out = 'bench/results' } = {}) {
@@ -289,12 +323,18 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
   try {
     const redisUrl = process.env.REDIS_URL || (await startRedis(started));
     const pgAdminUrl = process.env.DATABASE_URL || (await startPostgres(started, tmp, 'bench'));
-    const runs = [{ label: 'sqlite', n: 1, sqlite: true }, ...counts.map((n) => ({ label: `pg${n}`, n }))];
+    // BENCH_PROCESSES_ONLY=many (or forum) runs one scenario; BENCH_PROCESSES_NO_SQLITE=1 skips the
+    // SQLite baseline (for profiling one setup).
+    const runs = [
+      ...(process.env.BENCH_PROCESSES_NO_SQLITE ? [] : [{ label: 'sqlite', n: 1, sqlite: true }]),
+      ...counts.map((n) => ({ label: `pg${n}`, n }))
+    ];
+    const scenarios = process.env.BENCH_PROCESSES_ONLY ? [process.env.BENCH_PROCESSES_ONLY] : ['many', 'forum'];
     const rows = [];
     for (const run of runs) {
       const what = run.sqlite ? '1 process on SQLite' : `${run.n} process${run.n === 1 ? '' : 'es'} on Redis and Postgres`;
       const row = { store: run.sqlite ? 'sqlite' : 'postgres', processes: run.n, load: os.loadavg()[0] };
-      for (const scenario of ['many', 'forum']) {
+      for (const scenario of scenarios) {
         let databaseUrl = null;
         if (!run.sqlite) {
           const database = `bench_${run.label}_${scenario}_${Date.now().toString(36)}`;
@@ -313,37 +353,49 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         });
         try {
           row[scenario] =
-            scenario === 'many' ? await runMany(root, servers, sizes.many, quick) : await runForum(root, servers, sizes.forum, quick);
+            scenario === 'many'
+              ? await runMany(root, servers, sizes.many, quick, databaseUrl)
+              : await runForum(root, servers, sizes.forum, quick, databaseUrl);
         } finally {
           await Promise.all(servers.map((s) => stopChild(s.child)));
         }
       }
       rows.push(row);
     }
-    const base = rows[0];
+    // CPU per delivered edit beside one process on SQLite (the laptop default) and beside one
+    // process on Redis and Postgres (the same stack: what adding processes costs).
+    const sqlite = rows.find((r) => r.store === 'sqlite');
+    const pg1 = rows.find((r) => r.store === 'postgres' && r.processes === 1);
     const pct = (a, b) => (a && b ? `${Math.round((100 * a) / b)}%` : '-');
     const lat = (s) => (s.count ? `${s.p50} / ${s.p99}` : '-');
-    console.log(
-      `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in 10 split)`
-    );
-    console.log(
-      'setup           | same p50 / p99 ms | across p50 / p99 ms | delivered/s | CPU µs per delivered (vs SQLite) | failed/dropped'
-    );
-    for (const r of rows) {
-      const m = r.many;
+    const cpu = (r, scenario) => {
+      const v = r[scenario].cpuUsPerDelivered;
+      return `${v} (${pct(v, sqlite?.[scenario]?.cpuUsPerDelivered)}, ${pct(v, pg1?.[scenario]?.cpuUsPerDelivered)})`;
+    };
+    const cpuHead = 'CPU µs per delivered (vs SQLite, vs 1 x postgres)';
+    if (scenarios.includes('many')) {
       console.log(
-        `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${`${m.cpuUsPerDelivered} (${pct(m.cpuUsPerDelivered, base.many.cpuUsPerDelivered)})`.padStart(32)} | ${m.failed}/${m.dropped}`
+        `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in 10 split)`
       );
+      console.log(`setup           | same p50 / p99 ms | across p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
+      for (const r of rows) {
+        const m = r.many;
+        console.log(
+          `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
+        );
+      }
     }
-    console.log(
-      `\nforum: 1 board, ${sizes.forum.writers + sizes.forum.watchers} people (${sizes.forum.writers} typing ${sizes.forum.editsPerSec} edits/s), spread over the processes in turn`
-    );
-    console.log('setup           | all p50 / p99 ms | delivered/s | CPU µs per delivered (vs SQLite) | failed/dropped');
-    for (const r of rows) {
-      const f = r.forum;
+    if (scenarios.includes('forum')) {
       console.log(
-        `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${`${f.cpuUsPerDelivered} (${pct(f.cpuUsPerDelivered, base.forum.cpuUsPerDelivered)})`.padStart(32)} | ${f.failed}/${f.dropped}`
+        `\nforum: 1 board, ${sizes.forum.writers + sizes.forum.watchers} people (${sizes.forum.writers} typing ${sizes.forum.editsPerSec} edits/s), spread over the processes in turn`
       );
+      console.log(`setup           | all p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
+      for (const r of rows) {
+        const f = r.forum;
+        console.log(
+          `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${cpu(r, 'forum').padStart(cpuHead.length)} | ${f.failed}/${f.dropped} | ${f.commitsPerSec ?? '-'}`
+        );
+      }
     }
     fs.mkdirSync(path.join(root, out), { recursive: true });
     const file = path.join(root, out, `processes-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

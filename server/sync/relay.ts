@@ -25,6 +25,8 @@ export interface BoardSubscriber {
   processGone?(processId: string): void;
   /** Updates may have been missed (Redis went away): read the board back from the store. */
   resync?(): void;
+  /** The presence of this process's people on the board (for a process that just opened it). */
+  localPresence?(): PresenceNews | null;
   /** The processes this board has presence from (for the heartbeat check). */
   remoteProcesses?(): Set<string>;
 }

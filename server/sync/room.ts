@@ -596,6 +596,21 @@ export class Room {
     return { update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids), owners };
   }
 
+  /**
+   * The presence of everyone connected to this process, as news for other processes (one that
+   * has just opened the board hears who is here at once, not at their next renewal).
+   */
+  localPresence(): PresenceNews | null {
+    const ids = [...this.owners.keys()].filter((id) => this.awareness.states.has(id) && this.awareness.meta.has(id));
+    if (!ids.length) return null;
+    const owners: Record<string, string> = {};
+    for (const id of ids) {
+      const by = this.claimedBy.get(id);
+      if (by) owners[String(id)] = by;
+    }
+    return { update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids), owners };
+  }
+
   /** Everyone's presence as one message (for a reader that was caught up). */
   presenceMessage(): Uint8Array | null {
     const ids = [...this.awareness.getStates().keys()];

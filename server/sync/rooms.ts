@@ -82,6 +82,7 @@ export class RoomRegistry {
         remotePresence: (processId, update) => room.applyRemotePresence(processId, update),
         processGone: (processId) => room.dropRemoteProcess(processId),
         remoteProcesses: () => room.remoteProcesses(),
+        localPresence: () => room.localPresence(),
         resync: () => void this.resync(room)
       })
     );

@@ -100,6 +100,55 @@ describe('two processes sharing one Redis', () => {
     expect(texts(late)).toEqual(['From process A', 'From process B']);
   });
 
+  it('[L-REDIS-11] appends nothing to Redis for a board one process holds, and a process opening it mid-burst misses no edit', async () => {
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const ann = await join(a.url, w.links.member, 'Ann');
+    const bo = await join(b.url, w.links.member, 'Bo');
+    const onA = board(a, boardId, ann.sessionToken);
+    await onA.synced;
+    onA.provider.awareness.setLocalState({ user: { name: 'Ann', role: 'member', color: '#000' }, editing: null });
+    for (let i = 0; i < 5; i++) addCard(onA.doc, 'problems', `Alone ${i}`);
+    const { Redis } = await import('ioredis');
+    const peek = new Redis(redis.url);
+    try {
+      // Stored (a newcomer on A gets them) but appended to no stream: nobody else holds the board.
+      const check = board(a, boardId, ann.sessionToken);
+      await check.synced;
+      await until(check.doc, () => texts(check).length === 5);
+      check.destroy();
+      expect(await peek.xlen(`rt:board:${boardId}`)).toBe(0);
+
+      // Bo opens the board on B while Ann keeps typing on A, one card every few milliseconds.
+      let typing = true;
+      let written = 5;
+      const burst = (async () => {
+        while (typing) {
+          addCard(onA.doc, 'problems', `Burst ${written++}`);
+          await new Promise((r) => setTimeout(r, 3));
+        }
+      })();
+      const onB = board(b, boardId, bo.sessionToken);
+      await onB.synced;
+      await new Promise((r) => setTimeout(r, 300));
+      typing = false;
+      await burst;
+      addCard(onA.doc, 'problems', 'After the burst');
+      const expected = texts(onA);
+      expect(expected.length).toBe(written + 1);
+      await until(onB.doc, () => texts(onB).length === expected.length, 10_000);
+      expect(texts(onB)).toEqual(expected);
+      // Now shared: B's edits reach A, and the board's stream carries them.
+      addCard(onB.doc, 'solutions', 'From B');
+      await until(onA.doc, () => texts(onA).includes('From B'));
+      expect(await peek.xlen(`rt:board:${boardId}`)).toBeGreaterThan(0);
+      // B's page hears who is on A at once (A sends its presence when B opens the board).
+      await waitFor(() => namesSeenBy(onB).includes('Ann'), 3000);
+    } finally {
+      peek.disconnect();
+    }
+  });
+
   it('[L-REDIS-3] tells people on the other process what a command did, and a lock set on one holds on the other', async () => {
     const w = await createWorkshop(a.url);
     const boardId = w.boards[0].id;
