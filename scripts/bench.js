@@ -1011,16 +1011,18 @@ function figures(res) {
       ['first contentful paint (ms)', p.fcpMs, true],
       ['board socket open (ms)', p.wsOpenMs, true],
       ['board data arrived (ms)', p.boardDataMs, true],
+      ['first cards on screen / page free (ms)', `${fmt(p.firstMs)} / ${fmt(p.firstInteractiveMs)}`, true],
       ['all cards on screen (ms)', p.cardsMs, true],
-      ['interactive (ms)', p.interactiveMs, true],
+      ['all cards drawn, then page free (ms)', p.interactiveMs, true],
       ['long tasks until then (ms)', p.longTaskMs, true],
+      ['longest task after the first cards, any run (ms)', p.longestAfterFirstMs, true],
       ['JS to a member, gzip (KB)', p.js?.gzipKB, true],
       ['all client JS in build, gzip (KB)', p.buildJs?.gzipKB, true],
       ...(p.themed
         ? [
             [
-              `${p.themed.themes} themes, in lists: cards on screen / interactive (ms)`,
-              `${fmt(p.themed.inLists.cardsMs)} / ${fmt(p.themed.inLists.interactiveMs)}`,
+              `${p.themed.themes} themes, in lists: first cards free / all cards / all free (ms)`,
+              `${fmt(p.themed.inLists.firstInteractiveMs)} / ${fmt(p.themed.inLists.cardsMs)} / ${fmt(p.themed.inLists.interactiveMs)}`,
               true
             ],
             [
@@ -1029,8 +1031,8 @@ function figures(res) {
               true
             ],
             [
-              `  opened by theme: cards on screen / interactive (ms)`,
-              `${fmt(p.themed.byTheme.cardsMs)} / ${fmt(p.themed.byTheme.interactiveMs)}`,
+              `  opened by theme: first cards free / all cards / all free (ms)`,
+              `${fmt(p.themed.byTheme.firstInteractiveMs)} / ${fmt(p.themed.byTheme.cardsMs)} / ${fmt(p.themed.byTheme.interactiveMs)}`,
               true
             ],
             [
@@ -1044,8 +1046,8 @@ function figures(res) {
       ...(p.glossary
         ? [
             [
-              `${p.glossary.words}-word glossary, words on every card: cards on screen / interactive (ms)`,
-              `${fmt(p.glossary.cardsMs)} / ${fmt(p.glossary.interactiveMs)}`,
+              `${p.glossary.words}-word glossary, words on every card: first cards free / all cards / all free (ms)`,
+              `${fmt(p.glossary.firstInteractiveMs)} / ${fmt(p.glossary.cardsMs)} / ${fmt(p.glossary.interactiveMs)}`,
               true
             ],
             ['  word buttons on the board / long tasks (ms)', `${p.glossary.buttons} / ${fmt(p.glossary.longTaskMs)}`, true],
@@ -1170,8 +1172,15 @@ function checkTargets(name, ours, ref) {
   if (!ours || ours.error || ours.skipped) return [{ target: 'ran', met: false, detail: ours?.error ?? ours?.skipped ?? 'not run' }];
   const h = headline(ours, ref);
   if (name === 'page') {
+    // Long lists are drawn in steps: the page answers once its first cards are on screen (and
+    // each later step is a short task); both that and the whole board drawn are checked.
     checks.push({
-      target: `interactive < ${t.interactiveMs} ms`,
+      target: `first cards on screen, then page free < ${t.interactiveMs} ms`,
+      met: ours.page.firstInteractiveMs < t.interactiveMs,
+      value: r2(ours.page.firstInteractiveMs)
+    });
+    checks.push({
+      target: `all cards drawn, then page free < ${t.interactiveMs} ms`,
       met: ours.page.interactiveMs < t.interactiveMs,
       value: r2(ours.page.interactiveMs)
     });
@@ -1180,11 +1189,20 @@ function checkTargets(name, ours, ref) {
     if (th) {
       for (const [what, m] of [
         ['in lists', th.inLists],
+        ['opened by theme', th.byTheme]
+      ])
+        checks.push({
+          target: `${th.themes} themes, ${what}: first cards on screen, then page free < ${t.interactiveMs} ms`,
+          met: m.firstInteractiveMs < t.interactiveMs,
+          value: r2(m.firstInteractiveMs)
+        });
+      for (const [what, m] of [
+        ['in lists', th.inLists],
         ['switched to by theme', th.switchToThemes],
         ['opened by theme', th.byTheme]
       ])
         checks.push({
-          target: `${th.themes} themes, ${what}: interactive < ${t.interactiveMs} ms`,
+          target: `${th.themes} themes, ${what}: all cards drawn, then page free < ${t.interactiveMs} ms`,
           met: m.interactiveMs < t.interactiveMs,
           value: r2(m.interactiveMs)
         });

@@ -49,6 +49,7 @@ import type { BoardConnections } from './session/ports';
 import { ForumService } from './forums';
 import { InvolvementService } from './involvement';
 import { checkRecordTime } from '../src/lib/domain/involvement';
+import { currentPhase } from '../src/lib/domain/facilitation';
 import { AppError } from '../src/lib/protocol/errors';
 import { MeetingService } from './meetings';
 
@@ -304,6 +305,7 @@ export function createRealtime(config: Config, options: { store?: 'sqlite' | 'me
     presentView: (workshopId) => presentViews.build(workshopId),
     command: (participantId, command) => dispatcher.handle(participantId, command),
     question: (workshopId) => questionInfo(store, workshopId),
+    stepKind: async (workshopId) => currentPhase(await states.get(workshopId)).kind,
     outcomes,
     involvement: {
       mine: (participantId) => involvement.mine(participantId),

@@ -1,7 +1,8 @@
 // The page scenario: a member opens a board of N cards in Chromium (Debian's, never a downloaded
-// one). Measures first contentful paint, when every card is on screen, and when the page is
-// interactive (cards on screen with their words, then the main thread free for the next task after
-// a frame), and the JavaScript the member's browser fetched, gzipped. Then a second board of N
+// one). Measures first contentful paint, when the first cards are on screen and when every card
+// is, each then with the main thread free for the next task after a frame (long lists are drawn in
+// steps, the first screen at once: the page answers from the first, and the longest task after it
+// says how well), and the JavaScript the member's browser fetched, gzipped. Then a second board of N
 // cards in T themes, opened in its lists, switched to "By theme" there, and opened by theme (its
 // workshop on a step of the kind "group", which shows the board by theme as it starts). Then a
 // third board of N cards in a workshop with a glossary of G words, every card using one or two,
@@ -23,11 +24,23 @@ const ARGS = [
 
 /** Where the cards are in each arrangement. */
 const IN_LISTS = '.lanes [data-card-id]';
+/** The first screen: this many cards on screen with their words (more than a phone shows). */
+const FIRST_SCREEN = 12;
 const BY_THEME = '#themes [data-card-id]';
 
 /** Runs inside the page before any of its own scripts. */
-function observeBoard({ n, selector }) {
-  const b = (window.__bench = { cards: null, interactive: null, longTasks: 0, longTaskMs: 0, wsOpen: null, boardData: null });
+function observeBoard({ n, first, selector }) {
+  const b = (window.__bench = {
+    cards: null,
+    interactive: null,
+    first: null,
+    firstInteractive: null,
+    longTasks: 0,
+    longTaskMs: 0,
+    longestAfterFirst: 0,
+    wsOpen: null,
+    boardData: null
+  });
   // When the board's socket opened and when its first large message (the board) arrived.
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
@@ -46,21 +59,24 @@ function observeBoard({ n, selector }) {
       for (const e of list.getEntries()) {
         b.longTasks++;
         b.longTaskMs += e.duration;
+        // The longest task after the page first answered (while the rest of the board is drawn).
+        if (b.firstInteractive !== null && e.startTime >= b.firstInteractive)
+          b.longestAfterFirst = Math.max(b.longestAfterFirst, e.duration);
       }
     }).observe({ type: 'longtask', buffered: true });
   } catch {
     // long tasks not supported
   }
-  // Calls done(cardsAt, interactiveAt) once `n` cards matching `sel` are on screen with their words
-  // and the main thread has then been free for the next task after a frame.
-  window.__benchWatch = (sel, done) => {
+  // Calls done(cardsAt, interactiveAt) once `count` cards matching `sel` are on screen with their
+  // words and the main thread has then been free for the next task after a frame.
+  window.__benchWatch = (sel, done, count = n) => {
     let seen = false;
     const check = () => {
       if (seen) return;
       const cards = document.querySelectorAll(sel);
-      if (cards.length < n) return;
+      if (cards.length < count) return;
       const first = cards[0].querySelector('textarea');
-      if (n > 0 && first && !first.value) return;
+      if (count > 0 && first && !first.value) return;
       seen = true;
       const at = performance.now();
       obs.disconnect();
@@ -76,6 +92,16 @@ function observeBoard({ n, selector }) {
     b.cards = cards;
     b.interactive = interactive;
   });
+  // The first screen: long lists are drawn in steps (src/lib/client/steps.svelte.ts), the first
+  // cards at once; the page answers from then on, between the steps.
+  window.__benchWatch(
+    selector,
+    (cards, interactive) => {
+      b.first = cards;
+      b.firstInteractive = interactive;
+    },
+    Math.min(n, first)
+  );
 }
 
 /** In the page: press "By theme" and time it until every card is shown by theme and the page is free. */
@@ -148,7 +174,7 @@ async function openBoard(browser, { httpBase, workshopId, member, n, selector, t
       const ct = r.headers()['content-type'] ?? '';
       if (type === 'script' || /javascript/.test(ct) || /\.m?js(\?|$)/.test(r.url())) scripts.set(r.url(), r);
     });
-    await page.addInitScript(observeBoard, { n, selector });
+    await page.addInitScript(observeBoard, { n, first: FIRST_SCREEN, selector });
     await page.goto(`${httpBase}/w/${workshopId}`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__bench && window.__bench.interactive !== null, null, { timeout: 30_000, polling: 50 });
     const m = await page.evaluate((sel) => {
@@ -161,6 +187,9 @@ async function openBoard(browser, { httpBase, workshopId, member, n, selector, t
         boardDataMs: window.__bench.boardData,
         cardsMs: window.__bench.cards,
         interactiveMs: window.__bench.interactive,
+        firstMs: window.__bench.first,
+        firstInteractiveMs: window.__bench.firstInteractive,
+        longestAfterFirstMs: window.__bench.longestAfterFirst,
         longTasks: window.__bench.longTasks,
         longTaskMs: window.__bench.longTaskMs,
         cardsOnPage: document.querySelectorAll(sel).length
@@ -187,6 +216,10 @@ const medians = (runs) => ({
   boardDataMs: median(runs, 'boardDataMs'),
   cardsMs: median(runs, 'cardsMs'),
   interactiveMs: median(runs, 'interactiveMs'),
+  firstMs: median(runs, 'firstMs'),
+  firstInteractiveMs: median(runs, 'firstInteractiveMs'),
+  firstInteractiveMaxMs: Math.max(...runs.map((r) => r.firstInteractiveMs ?? 0)),
+  longestAfterFirstMs: Math.max(...runs.map((r) => r.longestAfterFirstMs ?? 0)),
   interactiveMaxMs: Math.max(...runs.map((r) => r.interactiveMs)),
   longTaskMs: median(runs, 'longTaskMs')
 });

@@ -7,7 +7,9 @@ import {
   cardsByTheme,
   deleteTheme,
   getTheme,
+  groupByTheme,
   mergeThemes,
+  placesInLists,
   readThemes,
   renameTheme,
   setCardTheme,
@@ -44,6 +46,29 @@ describe('themes', () => {
         .get(null)
         ?.map((c) => c.id)
     ).toEqual([c1]);
+  });
+
+  it('the board page groups the cards it has read as the document does, and knows each card’s place in its list', () => {
+    const doc = new Y.Doc();
+    const t1 = addTheme(doc, 'Getting there');
+    const t2 = addTheme(doc, 'Money');
+    const ids = ['problems', 'solutions', 'problems', 'questions', 'problems'].map((lane, i) =>
+      addCard(doc, lane as 'problems', `card ${i}`)
+    );
+    setCardTheme(doc, ids[0], t1);
+    setCardTheme(doc, ids[2], t1);
+    setCardTheme(doc, ids[3], t2);
+    setCardTheme(doc, ids[4], t2);
+    deleteTheme(doc, t2); // its cards are in no theme now
+    const lanes = readLanes(doc);
+    const all = Object.values(lanes).flat();
+    const known = new Set(readThemes(doc).map((t) => t.id));
+    const grouped = groupByTheme(all, known);
+    const fromDoc = cardsByTheme(doc);
+    for (const key of [t1, null]) expect(grouped.get(key)?.map((c) => c.id)).toEqual(fromDoc.get(key)?.map((c) => c.id));
+    expect(grouped.has(t2)).toBe(false);
+    const places = placesInLists(lanes);
+    expect([ids[0], ids[2], ids[4], ids[1], ids[3]].map((id) => places.get(id))).toEqual([0, 1, 2, 0, 0]);
   });
 
   it('rename, collapse, merge (all cards kept), ungroup and delete (cards stay)', () => {

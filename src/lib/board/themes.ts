@@ -69,6 +69,28 @@ export function cardsByTheme(doc: Y.Doc): Map<string | null, CardView[]> {
   return out;
 }
 
+/**
+ * The same from cards already read (the board page's lanes), by the ids of the themes that exist:
+ * each theme's cards in lane order, cards in no theme (or in one that is gone) under `null`.
+ */
+export function groupByTheme(cards: readonly CardView[], themeIds: ReadonlySet<string>): ReadonlyMap<string | null, CardView[]> {
+  const by = new Map<string | null, CardView[]>();
+  for (const c of cards) {
+    const key = c.theme !== null && themeIds.has(c.theme) ? c.theme : null;
+    const list = by.get(key);
+    if (list) list.push(c);
+    else by.set(key, [c]);
+  }
+  return by;
+}
+
+/** Each card's place in its list (from 0), by card id. */
+export function placesInLists(lanes: Readonly<Record<string, readonly CardView[]>>): ReadonlyMap<string, number> {
+  const places = new Map<string, number>();
+  for (const cards of Object.values(lanes)) cards.forEach((c, i) => places.set(c.id, i));
+  return places;
+}
+
 export function cleanThemeName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().slice(0, THEME_NAME_MAX);
 }

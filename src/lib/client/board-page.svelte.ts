@@ -7,6 +7,7 @@ import { LANE_INFO, getCard, type CardView, type Lane } from '$lib/board/schema'
 import { canEditBoard, type Role } from '$lib/domain/roles';
 import type { CardNotice, Command, CommandResult, ParticipantInfo, PublicState } from '$lib/protocol/session';
 import type { GlossaryEntry } from '$lib/domain/glossary';
+import type { PhaseKind } from '$lib/domain/facilitation';
 import { hiddenNotice, removedNotice } from '$lib/domain/removed';
 import { BoardConnection } from './board-connection.svelte';
 import { BoardView } from './board-view.svelte';
@@ -50,6 +51,8 @@ export interface SignedInData {
   workshop: { id: string; title: string; question: string; context: string; glossary: GlossaryEntry[] };
   boards: string[];
   board: { id: string; title: string };
+  /** The kind of step the workshop was at when the page was made (null if that was not known). */
+  stepKind?: PhaseKind | null;
   me: { id: string; name: string; role: Role; roleLabel: string; representative?: boolean };
 }
 
@@ -151,6 +154,11 @@ export class BoardPage implements BoardActions {
 
   constructor(private data: () => BoardPageData) {
     this.vote = new VoteBooth(this);
+    // At a "group" step the page opens by theme from the start (the page says which step it is
+    // at), rather than drawing the lists first and switching once the session says so.
+    const first = this.data();
+    let fromPage = first.signedIn && first.stepKind === 'group';
+    if (fromPage) this.arrangement = 'themes';
     // Removed, forgotten, the workshop deleted, or left in another tab: nothing of it stays on
     // this device, and both cookies go (the session has ended already; this deletes them).
     $effect(() => {
@@ -191,6 +199,9 @@ export class BoardPage implements BoardActions {
       lastPhase = s.phaseIndex;
       const kind = s.phases[Math.min(s.phaseIndex, s.phases.length - 1)]?.kind;
       if (kind === 'group') this.arrangement = 'themes';
+      // A copy of the page kept for offline use may be from an earlier step.
+      else if (fromPage && this.arrangement === 'themes') this.arrangement = 'lists';
+      fromPage = false;
     });
     // A vote opens or closes on this board: everyone is told, and a vote on themes (or on the
     // cards of some themes) shows the board by theme, where its vote buttons are.
@@ -286,11 +297,14 @@ export class BoardPage implements BoardActions {
     const d = this.data();
     return this.session?.me ?? (d.signedIn ? { id: d.me.id, name: d.me.name, role: d.me.role, representative: d.me.representative } : null);
   }
+  // role, canEdit and ended are read by every card (500 on a big board) and by the menus: each is
+  // worked out once when what it depends on changes, not again for every card that asks.
+  readonly #role = $derived.by((): Role => this.me?.role ?? 'observer');
   get role(): Role {
-    return this.me?.role ?? 'observer';
+    return this.#role;
   }
   get isFacilitator(): boolean {
-    return this.role === 'facilitator';
+    return this.#role === 'facilitator';
   }
   get shared(): PublicState | null {
     return this.session?.state ?? null;
@@ -299,8 +313,9 @@ export class BoardPage implements BoardActions {
     const d = this.data();
     return !!(d.signedIn && this.shared?.lockedBoards.includes(d.board.id));
   }
+  readonly #canEdit = $derived.by(() => this.data().signedIn && !this.ended && canEditBoard(this.role, { locked: this.locked }));
   get canEdit(): boolean {
-    return this.data().signedIn && !this.ended && canEditBoard(this.role, { locked: this.locked });
+    return this.#canEdit;
   }
   get silent(): boolean {
     const s = this.shared;
@@ -314,9 +329,12 @@ export class BoardPage implements BoardActions {
   get canAdd(): boolean {
     return this.canEdit || (this.silent && this.role !== 'observer' && !this.ended);
   }
-  get ended(): boolean {
+  readonly #ended = $derived.by(() => {
     const d = this.data();
     return !!(d.signedIn && (d.ended || this.shared?.ended));
+  });
+  get ended(): boolean {
+    return this.#ended;
   }
   /** The facilitator's spotlight, when it is on this board. */
   get spotlightNow(): PublicState['spotlight'] {

@@ -22,6 +22,24 @@ export interface Person {
   isMe: boolean;
 }
 
+/** Nobody else is typing in a card: one array for every such card, so their props stay the same. */
+export const NO_EDITORS: readonly Person[] = [];
+
+/**
+ * Who else is typing in each card, by card id: worked out once per presence change for a whole
+ * list, rather than the list of people filtered again for each of its cards.
+ */
+export function editorsByCard(people: readonly Person[]): ReadonlyMap<string, readonly Person[]> {
+  const by = new Map<string, Person[]>();
+  for (const p of people) {
+    if (p.isMe || !p.editing) continue;
+    const list = by.get(p.editing);
+    if (list) list.push(p);
+    else by.set(p.editing, [p]);
+  }
+  return by;
+}
+
 export class BoardView {
   private subscribeDoc: () => void;
   private subscribePresence: () => void;

@@ -11,6 +11,7 @@ import type { Briefing } from '$lib/domain/briefing';
 import type { BriefingDocument } from '$lib/domain/briefing-document';
 import type { Support } from '$lib/domain/support';
 import type { QuestionInfo } from '$lib/domain/question';
+import type { PhaseKind } from '$lib/domain/facilitation';
 import type { Command, CommandResult } from '$lib/protocol/session';
 import type { CreatedWorkshop, DeviceFacts, JoinTarget, Joined, SessionInfo } from '../../../server/workshops';
 import type { PresentCredentials, PresentViewer } from '../../../server/present';
@@ -99,6 +100,8 @@ export interface App {
   command(participantId: string, command: Command): Promise<CommandResult>;
   /** The workshop's question, its background, glossary and plain words check, as stored (null when it is gone). */
   question(workshopId: string): Promise<QuestionInfo | null>;
+  /** The kind of step the workshop is at now: the board page opens by theme at a "group" step. */
+  stepKind(workshopId: string): Promise<PhaseKind>;
   /**
    * "You said, we did": recommendations and their timelines (report, create, change), each
    * person's last look, what to make one from, "Since last time", and when the workshop will be

@@ -24,9 +24,11 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
   }
   ensureHereCookie(cookies, url, params.workshopId);
   const { participant, workshop } = session;
-  const [boards, question, report, sinceLastTime, recordingTime, forum] = await Promise.all([
+  const [boards, question, stepKind, report, sinceLastTime, recordingTime, forum] = await Promise.all([
     locals.app.boards(workshop.id),
     locals.app.question(workshop.id),
+    // The page opens by theme at a "group" step, and fetches the themes view as it starts.
+    locals.app.stepKind(workshop.id).catch(() => null),
     locals.app.outcomes.report(workshop.id),
     locals.app.outcomes.sinceLastTime(workshop),
     locals.app.involvement.mine(participant.id).then(
@@ -52,6 +54,7 @@ export const load = async ({ params, cookies, locals, setHeaders, url }) => {
     },
     boards: boards.map((b) => b.id),
     board: { id: boards[0].id, title: boards[0].title },
+    stepKind,
     // "What happened to our ideas" (/w/<id>/outcomes): offered once there is something to read, and to those who answer.
     outcomes: {
       recommendations: report?.counts.total ?? 0,
