@@ -77,7 +77,7 @@ export class RelayQueue {
   /** When a room's pending work may next be relayed: edits sooner than presence alone. */
   private relayDue(room: Room): number {
     const edits = (this.lastRelay.get(room) ?? 0) + Math.min(MAX_RELAY_GAP_MS, room.connections.size * RELAY_GAP_MS_PER_CONNECTION);
-    if (room.hasPending()) return edits;
+    if (room.hasPending() || room.hasRemoteWaiting()) return edits;
     return Math.max(edits, this.presenceDue(room));
   }
 
@@ -212,6 +212,9 @@ export class RelayQueue {
         const update = room.stored(w, lastId);
         // Only a durable commit moves a room's durable mark (after a failed sync, never again).
         if (update) sealed.push([room, update, w.uptoSeq]);
+        // Other processes' updates waiting for this slot go with this room's own (relaySealed),
+        // or now if it has none: they are durable where they were stored.
+        else room.relayRemoteWaiting();
         // Presence is never stored, so it goes now rather than after the disk.
         const withPresence = this.closing || this.presenceDue(room) <= now + 1;
         if (withPresence && room.hasPendingPresence()) {

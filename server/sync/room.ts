@@ -34,6 +34,11 @@ export interface SealedUpdate {
   soleSender: SyncConnection | null;
   /** The board's state vector before these updates (where a reader that misses them catches up from). */
   before: Uint8Array;
+  /**
+   * This room's own updates: the board's state vector they bring it to, everything in which has
+   * been relayed once these are (remote updates have none; see Room.relayedVector).
+   */
+  after?: Uint8Array;
   bytes: number;
   /** The Yjs update itself (what a relay across processes carries). */
   update: Uint8Array;
@@ -83,6 +88,11 @@ function decodeAwarenessIds(update: Uint8Array): number[] {
 
 /** Boards larger than this keep their joiners' snapshot encoded ahead (see snapshotWhenQuiet). */
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
+/**
+ * From this many connections (where the relay queue's pacing starts to matter: 1 ms between
+ * relays), other processes' updates are relayed with the room's next relay rather than at once.
+ */
+const COALESCE_REMOTE_FROM = 40;
 
 /**
  * The presence clock the server stamps: thousandths of a millisecond since 2026 (and at least one
@@ -143,6 +153,17 @@ export class Room {
   private waiters: { seq: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   /** The doc's state vector when its last updates were sealed (the "before" of the next seal). */
   private sealedVector: Uint8Array;
+  /**
+   * The doc's state vector as of the last update of this room relayed to everyone here: all it
+   * covers has been sent (or is in what a reader that fell behind is caught up from). Remote
+   * updates are relayed "since" this, not since the doc's state as they arrive, which counts
+   * edits being stored here at that moment (not relayed yet) as sent. [L-REDIS-12]
+   */
+  private relayedVector: Uint8Array;
+  /** Other processes' updates applied here, waiting for the room's next relay (big rooms only). */
+  private remoteWaiting: Uint8Array[] = [];
+  /** Where a reader that misses them catches up from (relayedVector when the first arrived). */
+  private remoteWaitingBefore: Uint8Array | null = null;
 
   /** Id of the newest stored update this room's doc contains. */
   lastStoredId = 0;
@@ -167,6 +188,7 @@ export class Room {
     // the type that held the map then, and a removal is found through them.
     cardsOf(this.doc);
     this.sealedVector = Y.encodeStateVector(this.doc);
+    this.relayedVector = this.sealedVector;
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.changedSinceFullState += update.length;
       if (this.approxBytes > SNAPSHOT_AHEAD_BYTES) this.snapshotWhenQuiet();
@@ -257,6 +279,7 @@ export class Room {
     this.newRemovals = [];
     this.durableSeq = this.appliedSeq;
     this.sealedVector = Y.encodeStateVector(this.doc);
+    this.relayedVector = this.sealedVector;
     this.lastStoredId = lastId;
     this.updatesSinceSnapshot = updates.length;
     this.approxBytes = all.reduce((n, u) => n + u.length, 0);
@@ -485,6 +508,7 @@ export class Room {
       message: prepare(encodeUpdate(work.update)),
       soleSender: work.soleSender,
       before,
+      after: this.sealedVector,
       bytes: work.update.length,
       update: work.update
     };
@@ -496,13 +520,45 @@ export class Room {
    * no-op for Yjs, so an update that arrives twice costs nothing but its decoding.
    */
   applyRemote(update: Uint8Array): void {
-    const before = Y.encodeStateVector(this.doc);
+    const before = this.relayedVector;
     this.remoteChanged = false;
     Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
     // Yjs emits 'update' only when the doc changed: nothing new, nothing to tell anyone.
     if (!this.remoteChanged) return;
-    const sealed: SealedUpdate = { message: prepare(encodeUpdate(update)), soleSender: null, before, bytes: update.length, update };
-    this.relaySealed(sealed);
+    if (this.connections.size < COALESCE_REMOTE_FROM) {
+      const sealed: SealedUpdate = { message: prepare(encodeUpdate(update)), soleSender: null, before, bytes: update.length, update };
+      this.relaySealed(sealed);
+      return;
+    }
+    // A big room (a forum spread over processes): relayed with the room's next relay, in the
+    // same message as this process's own edits then, as the relay queue paces them. Relayed on
+    // its own, each process's commits would double the messages every socket here is sent.
+    this.remoteWaiting.push(update);
+    this.remoteWaitingBefore ??= before;
+    this.onDirty(this);
+  }
+
+  /** Other processes' updates wait for this room's next relay (a big room; see applyRemote). */
+  hasRemoteWaiting(): boolean {
+    return this.remoteWaiting.length > 0;
+  }
+
+  /** Takes the other processes' updates waiting here, merged, with where a reader catches up from. */
+  private takeRemoteWaiting(): { update: Uint8Array; before: Uint8Array } | null {
+    const waiting = this.remoteWaiting;
+    const before = this.remoteWaitingBefore;
+    if (!waiting.length || !before) return null;
+    this.remoteWaiting = [];
+    this.remoteWaitingBefore = null;
+    return { update: waiting.length === 1 ? waiting[0] : Y.mergeUpdates(waiting), before };
+  }
+
+  /** Relays the other processes' updates waiting here now (the room had none of its own to send with them). */
+  relayRemoteWaiting(): void {
+    const remote = this.takeRemoteWaiting();
+    if (!remote) return;
+    const message = prepare(encodeUpdate(remote.update));
+    for (const conn of this.connections) conn.relay(message, remote.before, remote.update.length);
   }
 
   /** Presence from people on another process: applied, and relayed to everyone here. */
@@ -563,7 +619,21 @@ export class Room {
 
   /** Sends a sealed update to everyone on the board but its only sender (people who joined since get it too). */
   relaySealed(sealed: SealedUpdate): void {
-    for (const conn of this.connections) if (conn !== sealed.soleSender) conn.relay(sealed.message, sealed.before, sealed.bytes);
+    const remote = sealed.after ? this.takeRemoteWaiting() : null;
+    if (remote) {
+      // This room's own edits and the other processes' waiting updates, in one message; its only
+      // sender, if it had one, gets only the others'. Caught up from the earlier of the two.
+      const both = Y.mergeUpdates([remote.update, sealed.update]);
+      const message = prepare(encodeUpdate(both));
+      const theirs = sealed.soleSender ? prepare(encodeUpdate(remote.update)) : null;
+      for (const conn of this.connections) {
+        if (conn === sealed.soleSender && theirs) conn.relay(theirs, remote.before, remote.update.length);
+        else conn.relay(message, remote.before, both.length);
+      }
+    } else {
+      for (const conn of this.connections) if (conn !== sealed.soleSender) conn.relay(sealed.message, sealed.before, sealed.bytes);
+    }
+    if (sealed.after) this.relayedVector = sealed.after;
   }
 
   /**

@@ -19,6 +19,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { readConfig, type Limits } from '../../server/config';
 import { SyncHost, type ConnectionHandle } from '../../server/sync/host';
+import type { BoardRelay } from '../../server/sync/relay';
 import type { SyncSocket } from '../../server/sync/connection';
 import { openMemoryStore } from '../../server/persistence/memory';
 import { openSqliteStore } from '../../server/persistence/sqlite/index';
@@ -421,6 +422,8 @@ export interface BoardServerOptions {
   /** LIMIT_* variables, as readConfig reads them. */
   env?: Record<string, string>;
   compactEvery?: number;
+  /** The host's relay (the in-process one by default); a test of several processes passes its own. */
+  relay?: BoardRelay;
 }
 
 let fakeIntervals = 0;
@@ -454,7 +457,8 @@ export class BoardServer {
     readonly compactEvery: number,
     readonly workshop: WorkshopRecord,
     readonly board: BoardRecord,
-    private cleanup: () => Promise<void>
+    private cleanup: () => Promise<void>,
+    private relay?: BoardRelay
   ) {
     this.host = this.newHost();
   }
@@ -502,11 +506,21 @@ export class BoardServer {
     };
     const board: BoardRecord = { id: `${id}-b1`, workshopId: id, title: 'Board', position: 0 };
     await store.workshops.create({ workshop, boards: [board], invites: [] });
-    return new BoardServer(store, base.boards, gated?.gate ?? null, limits, options.compactEvery ?? 500, workshop, board, async () => {
-      undoFakes();
-      if (ownStore) await base.close();
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    return new BoardServer(
+      store,
+      base.boards,
+      gated?.gate ?? null,
+      limits,
+      options.compactEvery ?? 500,
+      workshop,
+      board,
+      async () => {
+        undoFakes();
+        if (ownStore) await base.close();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      },
+      options.relay
+    );
   }
 
   private newHost(): SyncHost {
@@ -519,7 +533,8 @@ export class BoardServer {
       board: (id) => this.store.workshops.board(id),
       authenticate: async () => null,
       originAllowed: () => true,
-      locks: { isLocked: () => false, ready: async () => {} }
+      locks: { isLocked: () => false, ready: async () => {} },
+      ...(this.relay ? { relay: this.relay } : {})
     });
   }
 

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { CLOSE } from '../../src/lib/protocol/errors';
 import { addCard, getCard, writeCard } from '../../src/lib/board/schema';
 import type { ParticipantRecord } from '../../server/persistence/types';
+import { LocalRelay } from '../../server/sync/relay';
 import {
   BoardServer,
   boardState,
@@ -277,6 +278,117 @@ describe('slow readers', () => {
 
     expect(getCard(b.page.doc, card)?.text.toString()).toBe('one two');
     expect(boardState(b.page.doc)).toEqual(await s.state());
+  });
+});
+
+describe('slow readers, with several processes', () => {
+  const env = { LIMIT_BUFFERED_BYTES: String(16 * 1024) };
+
+  /** The in-process relay, plus what RedisRelay does on an update another process stored. */
+  class RelayWithElsewhere extends LocalRelay {
+    fromElsewhere(boardId: string, update: Uint8Array): void {
+      for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
+    }
+  }
+
+  it('catches up a reader that fell behind at another process’s update with the edit being stored here then [L-REDIS-12]', async () => {
+    // Another process's update is relayed here as it arrives, which may be while an edit made
+    // here is being stored (or waits for its relay slot). A reader whose buffer filled at that
+    // update was caught up from the board's state after it, which counted the edit being stored
+    // as sent: the reader never got it, until it reconnected.
+    const relay = new RelayWithElsewhere();
+    const { s, p } = await pages({ env, gate: true, relay }, 'Ann', 'Slow link');
+    const [a, b] = p;
+    s.gate!.hold('append');
+    const mine = addCard(a.page.doc, 'problems', 'written here');
+    a.pair.deliverToServer();
+    await s.turn(); // Ann's card is being stored
+    b.pair.bufferedAmount = 16 * 1024 + 1; // the reader's buffer fills
+    const elsewhere = new Y.Doc();
+    const theirs = addCard(elsewhere, 'solutions', 'written on another process');
+    relay.fromElsewhere(s.board.id, Y.encodeStateAsUpdate(elsewhere));
+    s.gate!.release('append');
+    await s.settle();
+    expect(b.pair.handle.connection.behind).not.toBeNull();
+    b.pair.bufferedAmount = 0;
+    await s.settle();
+    expect(b.pair.handle.connection.behind).toBeNull();
+    expect(getCard(b.page.doc, theirs)?.text.toString()).toBe('written on another process');
+    expect(getCard(b.page.doc, mine)?.text.toString()).toBe('written here');
+    // Both pages end with the same board: Ann's card and the other process's.
+    expect(boardState(b.page.doc)).toEqual(boardState(a.page.doc));
+  });
+});
+
+describe('a big room with several processes', () => {
+  class RelayWithElsewhere extends LocalRelay {
+    fromElsewhere(boardId: string, update: Uint8Array): void {
+      for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
+    }
+  }
+  const cardFromElsewhere = (text: string) => {
+    const doc = new Y.Doc();
+    const id = addCard(doc, 'solutions', text);
+    return { id, update: Y.encodeStateAsUpdate(doc) };
+  };
+
+  it('sends other processes’ updates with the room’s own next relay, one message for all, and its sender only the others’ [L-REDIS-13]', async () => {
+    // From 40 connections, relaying each other process's commit at once would double the
+    // messages every socket here is sent (a forum spread over processes).
+    const relay = new RelayWithElsewhere();
+    const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
+    const { s, p } = await pages({ relay }, ...names);
+    const [a, b] = p;
+    const fromB = b.page.received.length;
+    const one = cardFromElsewhere('first from elsewhere');
+    const two = cardFromElsewhere('second from elsewhere');
+    relay.fromElsewhere(s.board.id, one.update);
+    relay.fromElsewhere(s.board.id, two.update);
+    await s.settle();
+    expect(updatesSince(b.page, fromB)).toHaveLength(1);
+    for (const c of [one, two]) expect(getCard(b.page.doc, c.id)).not.toBeNull();
+
+    // With an edit of this room's own: one message to everyone, and to its writer only the other.
+    const fromA = a.page.received.length;
+    const fromB2 = b.page.received.length;
+    const mine = addCard(a.page.doc, 'problems', 'written here');
+    a.pair.deliverToServer();
+    const three = cardFromElsewhere('third from elsewhere');
+    relay.fromElsewhere(s.board.id, three.update);
+    await s.settle();
+    expect(updatesSince(b.page, fromB2)).toHaveLength(1);
+    expect(getCard(b.page.doc, mine)?.text.toString()).toBe('written here');
+    expect(getCard(b.page.doc, three.id)).not.toBeNull();
+    const toWriter = updatesSince(a.page, fromA);
+    expect(toWriter).toHaveLength(1);
+    const sent = new Y.Doc();
+    for (const m of toWriter) if (m.kind === 'update') Y.applyUpdate(sent, m.update);
+    expect(getCard(sent, three.id)).not.toBeNull();
+    expect(sent.getMap('cards').has(mine)).toBe(false);
+    // Everyone ends with the same board.
+    for (const { page } of p) expect(boardState(page.doc)).toEqual(boardState(a.page.doc));
+  });
+
+  it('catches up a reader that fell behind at a coalesced relay with everything in it [L-REDIS-13]', async () => {
+    const relay = new RelayWithElsewhere();
+    const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
+    const { s, p } = await pages({ env: { LIMIT_BUFFERED_BYTES: String(16 * 1024) }, gate: true, relay }, ...names);
+    const [a, b] = p;
+    s.gate!.hold('append');
+    const mine = addCard(a.page.doc, 'problems', 'written here');
+    a.pair.deliverToServer();
+    await s.turn(); // being stored
+    const theirs = cardFromElsewhere('from elsewhere');
+    relay.fromElsewhere(s.board.id, theirs.update);
+    b.pair.bufferedAmount = 16 * 1024 + 1;
+    s.gate!.release('append');
+    await s.settle();
+    expect(b.pair.handle.connection.behind).not.toBeNull();
+    b.pair.bufferedAmount = 0;
+    await s.settle();
+    expect(getCard(b.page.doc, mine)?.text.toString()).toBe('written here');
+    expect(getCard(b.page.doc, theirs.id)).not.toBeNull();
+    expect(boardState(b.page.doc)).toEqual(boardState(a.page.doc));
   });
 });
 
