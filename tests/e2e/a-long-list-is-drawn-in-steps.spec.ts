@@ -3,10 +3,8 @@
 // people rely on must hold while that happens and after: every card ends up on the page, each
 // says its place in the whole list, a card the facilitator is showing everyone far down the list
 // is there and marked (it is drawn with the first step), and a card's menu moves it.
-import * as Y from 'yjs';
-import { generateNKeysBetween } from 'fractional-indexing';
 import { test, expect, BoardPage, createWorkshop, joinWithLink, chooseWithKeys } from './fixtures';
-import { connectBoard, connectSession, join } from '../helpers/clients';
+import { connectSession, join, seedCards } from '../helpers/clients';
 
 const CARDS = 150;
 
@@ -19,27 +17,12 @@ test('a 150-card list ends up whole and in order, each card says its place in th
   const workshop = await createWorkshop(request);
   const boardId = workshop.boards[0].id;
   const facilitator = await join(baseURL!, workshop.links.facilitator, 'Fran');
-  const client = connectBoard(baseURL!.replace(/^http/, 'ws'), boardId, facilitator.sessionToken);
-  await client.synced;
-  const keys = generateNKeysBetween(null, null, CARDS);
-  client.doc.transact(() => {
-    const cards = client.doc.getMap<Y.Map<unknown>>('cards');
-    keys.forEach((order, i) => {
-      const card = new Y.Map<unknown>();
-      const text = new Y.Text();
-      text.insert(0, `Barrier number ${i + 1}`);
-      card.set('lane', 'problems');
-      card.set('order', order);
-      card.set('text', text);
-      card.set('createdAt', Date.now());
-      cards.set(`long${i}`, card);
-    });
-  });
-  const check = connectBoard(baseURL!.replace(/^http/, 'ws'), boardId, facilitator.sessionToken);
-  await check.synced;
-  await expect.poll(() => check.doc.getMap('cards').size).toBe(CARDS);
-  check.destroy();
-  client.destroy();
+  await seedCards(
+    baseURL!,
+    boardId,
+    facilitator.sessionToken,
+    Array.from({ length: CARDS }, (_, i) => ({ id: `long${i}`, lane: 'problems' as const, text: `Barrier number ${i + 1}` }))
+  );
   // The facilitator shows everyone a card far down the list, past the first steps.
   const session = await connectSession(baseURL!, workshop.id, facilitator.sessionToken);
   const shown = await session.run({ type: 'spotlight.set', target: { kind: 'card', boardId, cardId: 'long139' } });

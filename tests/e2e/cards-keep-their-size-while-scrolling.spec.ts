@@ -3,10 +3,8 @@
 // height, so every card of two lines or more grew as it came into view and the list jumped under
 // the person's thumb. Here 36 cards of one to five lines are put on the board by a real Yjs client;
 // each card's height when the page has just loaded must be its height once it has been on screen.
-import * as Y from 'yjs';
-import { generateNKeysBetween } from 'fractional-indexing';
 import { test, expect, BoardPage, createWorkshop, joinWithLink } from './fixtures';
-import { connectBoard, join } from '../helpers/clients';
+import { join, seedCards } from '../helpers/clients';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 
@@ -21,28 +19,16 @@ test('on a 360 px phone, cards are their real height before they come into view,
   const workshop = await createWorkshop(request);
   const boardId = workshop.boards[0].id;
   const writer = await join(baseURL!, workshop.links.member, 'Seeder');
-  const client = connectBoard(baseURL!.replace(/^http/, 'ws'), boardId, writer.sessionToken);
-  await client.synced;
-  const keys = generateNKeysBetween(null, null, 36);
-  client.doc.transact(() => {
-    const cards = client.doc.getMap<Y.Map<unknown>>('cards');
-    keys.forEach((order, i) => {
-      const card = new Y.Map<unknown>();
-      const text = new Y.Text();
-      text.insert(0, `${i + 1}: ${WORDS.repeat(1 + (i % 5)).slice(0, 40 + (i % 5) * 70)}`);
-      card.set('lane', 'problems');
-      card.set('order', order);
-      card.set('text', text);
-      card.set('createdAt', Date.now());
-      cards.set(`seed${i}`, card);
-    });
-  });
-  // Wait until the server has it all (a fresh client sees the 36 cards).
-  const check = connectBoard(baseURL!.replace(/^http/, 'ws'), boardId, writer.sessionToken);
-  await check.synced;
-  await expect.poll(() => check.doc.getMap('cards').size).toBe(36);
-  check.destroy();
-  client.destroy();
+  await seedCards(
+    baseURL!,
+    boardId,
+    writer.sessionToken,
+    Array.from({ length: 36 }, (_, i) => ({
+      id: `seed${i}`,
+      lane: 'problems' as const,
+      text: `${i + 1}: ${WORDS.repeat(1 + (i % 5)).slice(0, 40 + (i % 5) * 70)}`
+    }))
+  );
 
   await joinWithLink(context, workshop.links.member, 'Marcus');
   const board = new BoardPage(page);

@@ -3,6 +3,8 @@
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import { generateNKeysBetween } from 'fractional-indexing';
+import type { Lane } from '../../src/lib/board/schema';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
@@ -92,6 +94,45 @@ export function connectBoard(wsUrl: string, boardId: string, sessionToken: strin
       provider.destroy();
     }
   };
+}
+
+/**
+ * Puts cards straight into a new board's document through a real client, in one transaction (as
+ * the schema lays them out: lane, order, text, createdAt), and resolves once a fresh client sees
+ * them all: the server has them. For boards too long to make through the page.
+ */
+export async function seedCards(
+  baseURL: string,
+  boardId: string,
+  sessionToken: string,
+  cards: { id: string; lane: Lane; text: string }[]
+): Promise<void> {
+  const ws = baseURL.replace(/^http/, 'ws');
+  const writer = connectBoard(ws, boardId, sessionToken);
+  await writer.synced;
+  const keys = generateNKeysBetween(null, null, cards.length);
+  writer.doc.transact(() => {
+    const map = writer.doc.getMap<Y.Map<unknown>>('cards');
+    cards.forEach((c, i) => {
+      const card = new Y.Map<unknown>();
+      const text = new Y.Text();
+      text.insert(0, c.text);
+      card.set('lane', c.lane);
+      card.set('order', keys[i]);
+      card.set('text', text);
+      card.set('createdAt', Date.now());
+      map.set(c.id, card);
+    });
+  });
+  const check = connectBoard(ws, boardId, sessionToken);
+  try {
+    await check.synced;
+    const map = check.doc.getMap('cards');
+    await until(check.doc, () => cards.every((c) => map.has(c.id)), 10_000);
+  } finally {
+    check.destroy();
+    writer.destroy();
+  }
 }
 
 /** Resolves when `check()` is true, re-checking on every document update; rejects after `ms`. */

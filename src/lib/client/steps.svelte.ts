@@ -35,8 +35,10 @@ export class DrawnInSteps {
     return n <= this.#shown + this.first ? n : Math.min(n, Math.max(this.#shown, atLeast));
   }
 
-  /** True while part of a list of `n` is still to be drawn. */
-  pending(n: number): boolean {
-    return this.count(n) < n;
+  /** The cards of `items` to draw now: the first steps' worth, and at least up to `spotId`'s. */
+  of<T extends { id: string }>(items: T[], spotId: string | null): T[] {
+    const spot = spotId ? items.findIndex((c) => c.id === spotId) + 1 : 0;
+    const n = this.count(items.length, spot);
+    return n === items.length ? items : items.slice(0, n);
   }
 }
