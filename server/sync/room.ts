@@ -658,6 +658,11 @@ export class Room {
     }
     this.presenceChanged.clear();
     if (!forOthers || !ids.length) return null;
+    return this.presenceNews(ids);
+  }
+
+  /** These client ids' presence as news for other processes: the awareness update and whose page each is. */
+  private presenceNews(ids: number[]): PresenceNews {
     const owners: Record<string, string> = {};
     for (const id of ids) {
       const by = this.claimedBy.get(id);
@@ -672,13 +677,7 @@ export class Room {
    */
   localPresence(): PresenceNews | null {
     const ids = [...this.owners.keys()].filter((id) => this.awareness.states.has(id) && this.awareness.meta.has(id));
-    if (!ids.length) return null;
-    const owners: Record<string, string> = {};
-    for (const id of ids) {
-      const by = this.claimedBy.get(id);
-      if (by) owners[String(id)] = by;
-    }
-    return { update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids), owners };
+    return ids.length ? this.presenceNews(ids) : null;
   }
 
   /** Everyone's presence as one message (for a reader that was caught up). */

@@ -105,13 +105,17 @@ describe('two processes sharing one Redis', () => {
     const boardId = w.boards[0].id;
     const ann = await join(a.url, w.links.member, 'Ann');
     const bo = await join(b.url, w.links.member, 'Bo');
-    const onA = board(a, boardId, ann.sessionToken);
-    await onA.synced;
-    onA.provider.awareness.setLocalState({ user: { name: 'Ann', role: 'member', color: '#000' }, editing: null });
-    for (let i = 0; i < 5; i++) addCard(onA.doc, 'problems', `Alone ${i}`);
     const { Redis } = await import('ioredis');
     const peek = new Redis(redis.url);
     try {
+      const onA = board(a, boardId, ann.sessionToken);
+      await onA.synced;
+      // Until A has read who holds the board, it appends everything, as if shared (the safe
+      // side); it says "open" on the control stream once it has.
+      const opened = async () => (await peek.xrange('rt:opened', '-', '+')).some(([, f]) => f[1] === boardId && f[5] === 'open');
+      await waitFor(opened);
+      onA.provider.awareness.setLocalState({ user: { name: 'Ann', role: 'member', color: '#000' }, editing: null });
+      for (let i = 0; i < 5; i++) addCard(onA.doc, 'problems', `Alone ${i}`);
       // Stored (a newcomer on A gets them) but appended to no stream: nobody else holds the board.
       const check = board(a, boardId, ann.sessionToken);
       await check.synced;

@@ -281,15 +281,22 @@ describe('slow readers', () => {
   });
 });
 
+/** The in-process relay, plus what RedisRelay does on an update another process stored. */
+class RelayWithElsewhere extends LocalRelay {
+  fromElsewhere(boardId: string, update: Uint8Array): void {
+    for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
+  }
+}
+
+/** A card written on another process, as the update that process stored. */
+function cardFromElsewhere(text: string): { id: string; update: Uint8Array } {
+  const doc = new Y.Doc();
+  const id = addCard(doc, 'solutions', text);
+  return { id, update: Y.encodeStateAsUpdate(doc) };
+}
+
 describe('slow readers, with several processes', () => {
   const env = { LIMIT_BUFFERED_BYTES: String(16 * 1024) };
-
-  /** The in-process relay, plus what RedisRelay does on an update another process stored. */
-  class RelayWithElsewhere extends LocalRelay {
-    fromElsewhere(boardId: string, update: Uint8Array): void {
-      for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
-    }
-  }
 
   it('catches up a reader that fell behind at another process’s update with the edit being stored here then [L-REDIS-12]', async () => {
     // Another process's update is relayed here as it arrives, which may be while an edit made
@@ -304,16 +311,15 @@ describe('slow readers, with several processes', () => {
     a.pair.deliverToServer();
     await s.turn(); // Ann's card is being stored
     b.pair.bufferedAmount = 16 * 1024 + 1; // the reader's buffer fills
-    const elsewhere = new Y.Doc();
-    const theirs = addCard(elsewhere, 'solutions', 'written on another process');
-    relay.fromElsewhere(s.board.id, Y.encodeStateAsUpdate(elsewhere));
+    const theirs = cardFromElsewhere('written on another process');
+    relay.fromElsewhere(s.board.id, theirs.update);
     s.gate!.release('append');
     await s.settle();
     expect(b.pair.handle.connection.behind).not.toBeNull();
     b.pair.bufferedAmount = 0;
     await s.settle();
     expect(b.pair.handle.connection.behind).toBeNull();
-    expect(getCard(b.page.doc, theirs)?.text.toString()).toBe('written on another process');
+    expect(getCard(b.page.doc, theirs.id)?.text.toString()).toBe('written on another process');
     expect(getCard(b.page.doc, mine)?.text.toString()).toBe('written here');
     // Both pages end with the same board: Ann's card and the other process's.
     expect(boardState(b.page.doc)).toEqual(boardState(a.page.doc));
@@ -321,17 +327,6 @@ describe('slow readers, with several processes', () => {
 });
 
 describe('a big room with several processes', () => {
-  class RelayWithElsewhere extends LocalRelay {
-    fromElsewhere(boardId: string, update: Uint8Array): void {
-      for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
-    }
-  }
-  const cardFromElsewhere = (text: string) => {
-    const doc = new Y.Doc();
-    const id = addCard(doc, 'solutions', text);
-    return { id, update: Y.encodeStateAsUpdate(doc) };
-  };
-
   it('sends other processes’ updates with the room’s own next relay, one message for all, and its sender only the others’ [L-REDIS-13]', async () => {
     // From 40 connections, relaying each other process's commit at once would double the
     // messages every socket here is sent (a forum spread over processes).

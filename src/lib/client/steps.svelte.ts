@@ -42,3 +42,18 @@ export class DrawnInSteps {
     return n === items.length ? items : items.slice(0, n);
   }
 }
+
+/**
+ * The drag zone (svelte-dnd-action) of a list drawn in steps: the library reads the list from
+ * what is drawn, so dragging waits until all of it is (the card menu never waits).
+ */
+export function cardZone<T extends { id: string }>(drawn: T[], all: T[], canDrag: boolean) {
+  return {
+    items: drawn,
+    type: 'card',
+    flipDurationMs: 0,
+    dragDisabled: !canDrag || drawn.length < all.length,
+    dropTargetStyle: {},
+    zoneTabIndex: -1
+  };
+}
