@@ -146,7 +146,8 @@ const SCENARIOS = {
   page: {
     title: 'page: member opens a board of 500 cards in Chromium',
     // Then a board of as many cards in 40 themes: in its lists, switched to by theme, opened by theme.
-    full: { cards: 500, cardChars: 80, themes: 40, glossary: 100, runs: 3 },
+    // BENCH_PAGE_RUNS=7 takes more runs of each (the figures are medians).
+    full: { cards: 500, cardChars: 80, themes: 40, glossary: 100, runs: Number(process.env.BENCH_PAGE_RUNS ?? 3) },
     quick: { cards: 20, cardChars: 40, themes: 4, glossary: 5, runs: 1 }
   }
 };

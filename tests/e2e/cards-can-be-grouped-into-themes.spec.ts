@@ -79,6 +79,81 @@ test('cards are grouped into themes by their theme button with the keyboard, and
   await expect(page.getByRole('region', { name: /^Transport/ })).toContainText('(2 cards)');
 });
 
+test("a theme's own options work with the keyboard alone: fold, merge through the sub-menu, take its cards out", async ({ workshop }) => {
+  const { facilitator, member } = workshop;
+  const board = facilitator.board;
+  const page = facilitator.page;
+  const ids: string[] = [];
+  for (const text of ['The bus stops at 6pm', 'No bus on Sundays', 'Letters arrive late']) {
+    ids.push(await board.addCard('Problems'));
+    await page.keyboard.type(text);
+  }
+  await page.getByRole('button', { name: /^By theme/ }).click();
+  const themes = page.getByRole('region', { name: /^Themes/ });
+  const ask = board.dialog();
+  for (const name of ['Buses', 'Post']) {
+    await themes.getByRole('button', { name: 'New theme' }).click();
+    await ask.getByLabel('Name of the theme').fill(name);
+    await ask.getByRole('button', { name: 'Make the theme' }).click();
+    await expect(ask).toBeHidden();
+  }
+  const buses = page.getByRole('region', { name: /^Buses/ });
+  const post = page.getByRole('region', { name: /^Post/ });
+  // Cards into the themes through each card's theme button (the menu, by keyboard: tested above).
+  for (const [i, theme] of [
+    [0, 'Buses'],
+    [1, 'Buses'],
+    [2, 'Post']
+  ] as const) {
+    await board.card(ids[i]).getByRole('button', { name: /Move .* to a theme$/ }).click();
+    await page.getByRole('menuitemradio', { name: theme }).click();
+  }
+  await expect(buses).toContainText('(2 cards)');
+  await expect(post).toContainText('(1 card)');
+
+  // The theme's options open in the page's one menu, beside its button, from the keyboard.
+  const options = (theme: Locator, name: string) => theme.getByRole('button', { name: `Options for the theme ${name}` });
+  const menu = page.getByRole('menu', { name: 'Options for the theme Buses' });
+  const choose = async (item: Locator) => {
+    for (let i = 0; i < 10 && !(await item.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+  };
+  await tabTo(page, options(buses, 'Buses'));
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeVisible();
+  await expect(options(buses, 'Buses')).toHaveAttribute('aria-expanded', 'true');
+  await expectNoAccessibilityViolations(page, "a theme's options, open");
+  await choose(menu.getByRole('menuitem', { name: 'Fold its cards away' }));
+  await expect(menu).toBeHidden();
+  await expect(buses).toContainText('Folded away. 2 cards inside.');
+  await expect(options(buses, 'Buses')).toBeFocused(); // the focus goes back to the button
+  await expect(options(buses, 'Buses')).toHaveAttribute('aria-expanded', 'false');
+
+  await page.keyboard.press('Enter');
+  await choose(menu.getByRole('menuitem', { name: 'Show its cards' }));
+  await expect(buses.getByRole('list')).toBeVisible();
+
+  // Merge through the sub-menu: ArrowRight opens it, the other themes are in it.
+  await page.keyboard.press('Enter');
+  await choose(menu.getByRole('menuitem', { name: /^Merge into/ }));
+  const into = page.getByRole('menuitem', { name: 'Post' });
+  await expect(into).toBeVisible();
+  await expect(page.getByRole('menuitem', { name: 'Buses' })).toHaveCount(0); // not into itself
+  for (let i = 0; i < 5 && !(await into.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(buses).toHaveCount(0);
+  await expect(post).toContainText('(3 cards)');
+  await expect(member.board.card(ids[0])).toContainText('Theme: Post'); // live, for everyone
+
+  // Take its cards out: the theme stays, empty; the cards stay on the board, in no theme.
+  await options(post, 'Post').focus();
+  await page.keyboard.press('Enter');
+  await choose(page.getByRole('menu', { name: 'Options for the theme Post' }).getByRole('menuitem', { name: 'Take all its cards out' }));
+  await expect(post).toContainText('(0 cards)');
+  await expect(page.getByRole('region', { name: /^Not in a theme/ })).toContainText('(3 cards)');
+  await expect(options(post, 'Post')).toBeFocused();
+});
+
 test('the facilitator gets suggested groups of cards that share a word, and makes one a theme', async ({ workshop }) => {
   const { facilitator } = workshop;
   const board = facilitator.board;

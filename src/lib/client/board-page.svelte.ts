@@ -25,20 +25,30 @@ import { prefersLessMotion } from './reading-aids.svelte';
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
 /**
- * A card's menu, asked for by its button: its options (`card`) or the list of themes to put it in
- * (`theme`). One menu serves every card on the page (CardMenu.svelte, loaded when first needed),
- * so a 500-card board mounts 500 plain buttons, not 500 menus.
+ * A menu asked for by its button: a card's options (`card`), the list of themes to put a card in
+ * (`theme`), or a theme's own options (`theme-options`: rename, fold, merge, empty, delete). One
+ * menu serves every button on the page (CardMenu.svelte, loaded when first needed), so a 500-card
+ * board in 40 themes mounts plain buttons, not 540 menus.
  */
-export interface MenuRequest {
-  kind: 'card' | 'theme';
-  cardId: string;
-  /** The card as it is now, read when the menu draws (it may move while the menu is open). */
-  read: () => { card: CardView; index: number; count: number; label: string };
-  /** The button that opened it: the menu sits beside it, and the focus goes back to it. */
-  anchor: HTMLElement;
-  /** Opened from the keyboard: the first choice takes the focus. */
-  keyboard: boolean;
-}
+export type MenuRequest =
+  | {
+      kind: 'card' | 'theme';
+      cardId: string;
+      /** The card as it is now, read when the menu draws (it may move while the menu is open). */
+      read: () => { card: CardView; index: number; count: number; label: string };
+      /** The button that opened it: the menu sits beside it, and the focus goes back to it. */
+      anchor: HTMLElement;
+      /** Opened from the keyboard: the first choice takes the focus. */
+      keyboard: boolean;
+    }
+  | {
+      kind: 'theme-options';
+      themeId: string;
+      /** The theme as it is now and how many cards it has (null once it is gone). */
+      read: () => { theme: ThemeView; cards: number } | null;
+      anchor: HTMLElement;
+      keyboard: boolean;
+    };
 
 /** Loads the shared card menu; called early (a pointer over, or the focus on, a menu button). */
 export const loadCardMenu = () => import('$lib/components/CardMenu.svelte');

@@ -44,15 +44,18 @@ export class DrawnInSteps {
 }
 
 /**
- * The drag zone (svelte-dnd-action) of a list drawn in steps: the library reads the list from
- * what is drawn, so dragging waits until all of it is (the card menu never waits).
+ * The drag zone (svelte-dnd-action) of a list drawn in steps: dragging waits until all of it is
+ * drawn (`whole`; the card menu never waits), as the library reads the list from what is drawn.
+ * It depends on the whole list and `whole`, not on the part drawn: the library's zones share one
+ * store with every drag handle on the page, so each change of a zone's options touches all 500
+ * handles, and one per step was a long board's most repeated work while it was drawn.
  */
-export function cardZone<T extends { id: string }>(drawn: T[], all: T[], canDrag: boolean) {
+export function cardZone<T extends { id: string }>(all: T[], whole: boolean, canDrag: boolean) {
   return {
-    items: drawn,
+    items: all,
     type: 'card',
     flipDurationMs: 0,
-    dragDisabled: !canDrag || drawn.length < all.length,
+    dragDisabled: !canDrag || !whole,
     dropTargetStyle: {},
     zoneTabIndex: -1
   };
