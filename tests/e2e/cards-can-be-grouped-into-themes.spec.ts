@@ -105,7 +105,10 @@ test("a theme's own options work with the keyboard alone: fold, merge through th
     [1, 'Buses'],
     [2, 'Post']
   ] as const) {
-    await board.card(ids[i]).getByRole('button', { name: /Move .* to a theme$/ }).click();
+    await board
+      .card(ids[i])
+      .getByRole('button', { name: /Move .* to a theme$/ })
+      .click();
     await page.getByRole('menuitemradio', { name: theme }).click();
   }
   await expect(buses).toContainText('(2 cards)');
