@@ -1017,6 +1017,7 @@ function figures(res) {
       ['all cards drawn, then page free (ms)', p.interactiveMs, true],
       ['long tasks until then (ms)', p.longTaskMs, true],
       ['longest task after the first cards, any run (ms)', p.longestAfterFirstMs, true],
+      ['last long task ended (time to interactive, ms)', p.lastLongTaskEndMs, true],
       ['JS to a member, gzip (KB)', p.js?.gzipKB, true],
       ['all client JS in build, gzip (KB)', p.buildJs?.gzipKB, true],
       ...(p.themed
@@ -1034,6 +1035,11 @@ function figures(res) {
             [
               `  opened by theme: first cards free / all cards / all free (ms)`,
               `${fmt(p.themed.byTheme.firstInteractiveMs)} / ${fmt(p.themed.byTheme.cardsMs)} / ${fmt(p.themed.byTheme.interactiveMs)}`,
+              true
+            ],
+            [
+              '  last long task ended (time to interactive): in lists / by theme (ms)',
+              `${fmt(p.themed.inLists.lastLongTaskEndMs)} / ${fmt(p.themed.byTheme.lastLongTaskEndMs)}`,
               true
             ],
             [
