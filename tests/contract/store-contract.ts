@@ -2094,6 +2094,33 @@ export function storeContract(name: string, open: () => OpenedStore | Promise<Op
       expect((await store.boards.load('w1-b1')).updates).toHaveLength(2);
     });
 
+    it('[ST142] an append with no Removed cards refuses a locked board too, and only a state whose lockedBoards lists the board locks it', async () => {
+      const store = await fresh();
+      await store.workshops.create(workshopFixture('w2', 'ABC235'));
+      await store.people.add(ann, 'hash1');
+      await store.people.add({ ...ann, id: 'p2', workshopId: 'w2' }, 'hash2');
+      const stored = async (workshopId: string, boardId: string, state: string, version: number) => {
+        await store.facilitation.save(workshopId, state, version);
+        const refused: string[] = [];
+        const before = (await store.boards.load(boardId)).updates.length;
+        await store.boards.append(
+          [{ boardId, update: textUpdate(`edit ${version}`), unlessLocked: true }],
+          [{ boardId, cardId: `c${version}`, participantId: workshopId === 'w1' ? 'p1' : 'p2', createdAt: 5 }],
+          [],
+          refused
+        );
+        return { refused, stored: (await store.boards.load(boardId)).updates.length - before };
+      };
+      expect(await stored('w1', 'w1-b1', JSON.stringify({ lockedBoards: ['w1-b1'] }), 0)).toEqual({ refused: ['w1-b1'], stored: 0 });
+      expect((await store.boards.authors('w1')).map((a) => a.cardId)).toEqual([]);
+      // Another board's id, an id it merely starts, a list that is not a list, state nobody can read: not locked.
+      expect(await stored('w2', 'w2-b1', JSON.stringify({ lockedBoards: ['w2-b2', 'w2-b'] }), 0)).toEqual({ refused: [], stored: 1 });
+      expect(await stored('w2', 'w2-b1', JSON.stringify({ lockedBoards: 'w2-b1' }), 1)).toEqual({ refused: [], stored: 1 });
+      expect(await stored('w2', 'w2-b1', '{"lockedBoards": ["w2-b1"', 2)).toEqual({ refused: [], stored: 1 });
+      expect(await stored('w2', 'w2-b1', JSON.stringify(['w2-b1']), 3)).toEqual({ refused: [], stored: 1 });
+      expect((await store.boards.authors('w2')).map((a) => a.cardId).sort()).toEqual(['c0', 'c1', 'c2', 'c3']);
+    });
+
     it('[ST13] hands out copies: changing a returned record changes nothing stored', async () => {
       const store = await fresh();
       await store.people.add(ann, 'hash1');

@@ -1,37 +1,48 @@
-// The board log in Postgres. An append is one transaction: the updates (one statement for the
-// whole batch), the card authors and the Removed cards they caused; a board or person deleted
-// while their edits waited is skipped inside the statements, so one deletion never fails the
-// transaction carrying everyone else's edits. An edit is durable once its transaction commits
-// (synchronous_commit on), so durable() has nothing left to wait for.
+// The board log in Postgres. An append is one transaction: the updates and card authors (one
+// statement for the whole batch, with the lock check) and the Removed cards they caused; a board
+// or person deleted while their edits waited is skipped inside the statements, so one deletion
+// never fails the transaction carrying everyone else's edits. An edit is durable once its
+// transaction commits (synchronous_commit on), so durable() has nothing left to wait for.
 import type pg from 'pg';
 import type { BoardLog, StoredBoard } from '../types';
 import { foldBoard } from '../fold';
-import { lockedIn } from '../locked';
 import { LOCK, bytes, first, lock, sql, transaction, type Queryable } from './db';
 
 const q = {
-  // The lock check [ST140]: FOR SHARE on the workshops' state rows, so a lock another process is
-  // saving at this moment (an UPDATE of the row) either committed before this read, and is seen
-  // (Postgres re-reads a row it waited for), or waits for this transaction to commit: the edit
-  // is then stored before the lock, as if it had arrived a moment earlier. Either way no process
-  // stores an edit to a board that was locked before the edit's commit.
-  lockedOf: sql<{ board_id: string; state: string }>(
-    `SELECT b.id AS board_id, s.state FROM boards b JOIN workshop_state s ON s.workshop_id = b.workshop_id
-     WHERE b.id = ANY($1::text[]) ORDER BY s.workshop_id FOR SHARE OF s`
-  ),
-  // WITH ORDINALITY keeps the batch's order in the ids handed out.
-  append: sql<{ id: number }>(
-    `INSERT INTO board_updates (board_id, data)
-     SELECT u.board_id, u.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(board_id, data, n)
-     WHERE EXISTS (SELECT 1 FROM boards b WHERE b.id = u.board_id) ORDER BY u.n
-     RETURNING id`
-  ),
-  insertAuthors: sql(
-    `INSERT INTO card_authors (board_id, card_id, participant_id, created_at)
-     SELECT a.board_id, a.card_id, a.participant_id, a.created_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS a(board_id, card_id, participant_id, created_at)
-     WHERE EXISTS (SELECT 1 FROM boards b WHERE b.id = a.board_id) AND EXISTS (SELECT 1 FROM participants p WHERE p.id = a.participant_id)
-     ON CONFLICT (board_id, card_id) DO NOTHING`
+  // An append's updates and card authors, with the lock check [ST140], in one statement: one round
+  // trip, and when no Removed cards come with it, its own transaction (synchronous_commit on, so
+  // the answer is the durable moment). `locks` takes FOR SHARE on the state rows of the boards
+  // whose entries are marked unlessLocked ($3), in workshop order, before anything is decided for
+  // them: every entry of such a board waits on `locks` (the NOT EXISTS reads it to the end unless
+  // it finds the board locked, and a row is read only once locked). So a lock another process is
+  // saving at this moment (an UPDATE of the row) either committed before that read, and is seen
+  // (Postgres re-reads a row it waited for), or waits for this statement to commit: the edit is
+  // then stored before the lock, as if it had arrived a moment earlier. Either way no process
+  // stores an edit to a board that was locked before the edit's commit. WITH ORDINALITY keeps the
+  // batch's order in the ids handed out. Answers the ids stored and the boards refused.
+  append: sql<{ id: number | null; refused: string | null }>(
+    `WITH locks AS (
+       SELECT b.id AS board_id, roundtable_board_locked(s.state, b.id) AS locked
+       FROM boards b JOIN workshop_state s ON s.workshop_id = b.workshop_id
+       WHERE b.id = ANY($3::text[]) ORDER BY s.workshop_id FOR SHARE OF s
+     ), stored AS (
+       INSERT INTO board_updates (board_id, data)
+       SELECT u.board_id, u.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(board_id, data, n)
+       WHERE EXISTS (SELECT 1 FROM boards b WHERE b.id = u.board_id)
+         AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.board_id = u.board_id AND l.locked)
+       ORDER BY u.n
+       RETURNING id
+     ), authors AS (
+       INSERT INTO card_authors (board_id, card_id, participant_id, created_at)
+       SELECT a.board_id, a.card_id, a.participant_id, a.created_at
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[]) AS a(board_id, card_id, participant_id, created_at)
+       WHERE EXISTS (SELECT 1 FROM boards b WHERE b.id = a.board_id) AND EXISTS (SELECT 1 FROM participants p WHERE p.id = a.participant_id)
+         AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.board_id = a.board_id AND l.locked)
+       ON CONFLICT (board_id, card_id) DO NOTHING
+     )
+     SELECT id, NULL AS refused FROM stored
+     UNION ALL
+     SELECT NULL, board_id FROM locks WHERE locked`
   ),
   // A card removed again replaces its earlier record, and goes to the end of the board's list.
   keepRemoved: sql(
@@ -88,33 +99,35 @@ export function postgresBoardLog(pool: pg.Pool): BoardLog {
   return {
     async append(all, allAuthors = [], allRemovals = [], refused) {
       if (!all.length && !allAuthors.length && !allRemovals.length) return 0;
-      return transaction(pool, async (c) => {
-        const guarded = [...new Set(all.filter((b) => b.unlessLocked).map((b) => b.boardId))];
-        const skip = new Set<string>();
-        if (guarded.length) {
-          for (const r of (await q.lockedOf(c, [guarded])).rows) if (lockedIn(r.state, r.board_id)) skip.add(r.board_id);
-        }
-        const batch = skip.size ? all.filter((b) => !skip.has(b.boardId)) : all;
-        const authors = skip.size ? allAuthors.filter((a) => !skip.has(a.boardId)) : allAuthors;
-        const removals = skip.size
-          ? allRemovals.filter((ch) => !skip.has(ch.kind === 'dropped' ? ch.boardId : ch.record.boardId))
-          : allRemovals;
-        refused?.push(...skip);
+      // Updates and authors in one statement; only Removed cards (rare) need a transaction around it.
+      const store = async (c: Queryable) => {
+        const rows = (
+          await q.append(c, [
+            all.map((b) => b.boardId),
+            all.map((b) => bytes(b.update)),
+            [...new Set(all.filter((b) => b.unlessLocked).map((b) => b.boardId))],
+            allAuthors.map((a) => a.boardId),
+            allAuthors.map((a) => a.cardId),
+            allAuthors.map((a) => a.participantId),
+            allAuthors.map((a) => a.createdAt)
+          ])
+        ).rows;
         let last = 0;
-        if (batch.length) {
-          const ids = (await q.append(c, [batch.map((b) => b.boardId), batch.map((b) => bytes(b.update))])).rows.map((r) => r.id);
-          last = ids.length ? Math.max(...ids) : 0;
+        const skip = new Set<string>();
+        for (const r of rows) {
+          if (r.refused !== null) skip.add(r.refused);
+          else if (r.id !== null && r.id > last) last = r.id;
         }
-        if (authors.length) {
-          await q.insertAuthors(c, [
-            authors.map((a) => a.boardId),
-            authors.map((a) => a.cardId),
-            authors.map((a) => a.participantId),
-            authors.map((a) => a.createdAt)
-          ]);
-        }
+        refused?.push(...skip);
+        return { last, skip };
+      };
+      if (!allRemovals.length) return (await store(pool)).last;
+      return transaction(pool, async (c) => {
+        const { last, skip } = await store(c);
         // After the authors: a card written and removed by someone else within one batch has both.
-        for (const change of removals) {
+        for (const change of allRemovals) {
+          const boardId = change.kind === 'dropped' ? change.boardId : change.record.boardId;
+          if (skip.has(boardId)) continue;
           if (change.kind === 'dropped') {
             await q.dropRemoved(c, [change.boardId, change.cardId]);
             await q.dropRemovedNotices(c, [change.boardId, change.cardId]);

@@ -360,5 +360,19 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX meeting_comments_by_meeting ON meeting_comments(meeting_id, created_at);
   CREATE INDEX meeting_comments_by_participant ON meeting_comments(participant_id) WHERE participant_id IS NOT NULL;
+  `,
+  /* 5: Postgres only: the lock check of server/persistence/locked.ts, so an append is one statement */ `
+  -- Whether a stored facilitation state locks a board: its lockedBoards is an array holding the
+  -- board's id. Unreadable state locks nothing, as lockedIn() in server/persistence/locked.ts.
+  CREATE FUNCTION roundtable_board_locked(state TEXT, board_id TEXT) RETURNS BOOLEAN
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+  DECLARE
+    boards JSONB;
+  BEGIN
+    boards := state::jsonb -> 'lockedBoards';
+    RETURN jsonb_typeof(boards) = 'array' AND boards @> jsonb_build_array(board_id);
+  EXCEPTION WHEN others THEN
+    RETURN false;
+  END $$;
   `
 ];
