@@ -90,7 +90,8 @@ function decodeAwarenessIds(update: Uint8Array): number[] {
 const SNAPSHOT_AHEAD_BYTES = 256 * 1024;
 /**
  * From this many connections (where the relay queue's pacing starts to matter: 1 ms between
- * relays), other processes' updates are relayed with the room's next relay rather than at once.
+ * relays), other processes' updates are relayed with the room's next relay rather than at once,
+ * and their presence with the room's next presence relay.
  */
 const COALESCE_REMOTE_FROM = 40;
 
@@ -164,6 +165,8 @@ export class Room {
   private remoteWaiting: Uint8Array[] = [];
   /** Where a reader that misses them catches up from (relayedVector when the first arrived). */
   private remoteWaitingBefore: Uint8Array | null = null;
+  /** Client ids whose presence other processes changed, waiting for the next presence relay (big rooms only). */
+  private remotePresenceWaiting = new Set<number>();
 
   /** Id of the newest stored update this room's doc contains. */
   lastStoredId = 0;
@@ -438,10 +441,14 @@ export class Room {
     this.changedSinceFullState = 0;
   }
 
-  /** Whether another live connection owns this Yjs client id in presence, or another participant did. */
+  /** Whether another live connection owns this Yjs client id in presence, here or on another process, or another participant did. */
   ownedByAnother(clientId: number, conn: SyncConnection): boolean {
     const owner = this.owners.get(clientId);
     if (owner !== undefined) return owner !== conn;
+    // A page on another process: only its own participant's page here may speak for it (it has
+    // moved here: applyPresence takes it over), so every other page's echo is dropped unread.
+    const remote = this.remoteOwners.get(clientId);
+    if (remote !== undefined) return remote.participantId !== conn.participant.id;
     const before = this.claimedBy.get(clientId);
     return before !== undefined && before !== conn.participant.id;
   }
@@ -575,6 +582,13 @@ export class Room {
     }
     const ids = decoded.filter((id) => this.awareness.meta.has(id));
     if (!ids.length) return;
+    if (this.connections.size >= COALESCE_REMOTE_FROM) {
+      // A big room: with its next presence relay, in one message with its own people's changes.
+      // Sent on arrival, each remote person's renewal was one more message to every socket here.
+      for (const id of ids) this.remotePresenceWaiting.add(id);
+      this.onDirty(this);
+      return;
+    }
     const message = prepare(encodeAwarenessMessage(this.awareness, ids));
     for (const conn of this.connections) conn.relay(message, null);
   }
@@ -638,13 +652,21 @@ export class Room {
 
   /**
    * Relays presence changed since the last call. Presence is never stored, so it need not wait.
-   * With `forOthers`, returns the change as an awareness update for the other processes (every
-   * id in it changed here: remote presence is relayed as it arrives, in applyRemotePresence).
+   * Other processes' presence waiting here (big rooms) goes in the same message. With
+   * `forOthers`, returns the change made here as an awareness update for the other processes
+   * (never what they sent: that would go round for ever).
    */
   relayPresence(forOthers = false): PresenceNews | null {
-    if (!this.presenceChanged.size) return null;
+    if (!this.hasPendingPresence()) return null;
     // An id without a clock cannot be encoded; skip it rather than stop the relay.
-    const ids = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
+    const changedHere = [...this.presenceChanged.keys()].filter((id) => this.awareness.meta.has(id));
+    const fromElsewhere = [...this.remotePresenceWaiting].filter((id) => !this.presenceChanged.has(id) && this.awareness.meta.has(id));
+    this.remotePresenceWaiting.clear();
+    const ids = fromElsewhere.length ? [...changedHere, ...fromElsewhere] : changedHere;
+    if (!ids.length) {
+      this.presenceChanged.clear();
+      return null;
+    }
     const senders = new Set(this.presenceChanged.values());
     const everyone = prepare(encodeAwarenessMessage(this.awareness, ids));
     for (const conn of this.connections) {
@@ -657,8 +679,8 @@ export class Room {
       if (others.length) conn.relay(prepare(encodeAwarenessMessage(this.awareness, others)), null);
     }
     this.presenceChanged.clear();
-    if (!forOthers || !ids.length) return null;
-    return this.presenceNews(ids);
+    if (!forOthers || !changedHere.length) return null;
+    return this.presenceNews(changedHere);
   }
 
   /** These client ids' presence as news for other processes: the awareness update and whose page each is. */
@@ -688,11 +710,11 @@ export class Room {
 
   /** Presence changes not yet relayed (the host relays presence of big rooms less often than edits). */
   hasPendingPresence(): boolean {
-    return this.presenceChanged.size > 0;
+    return this.presenceChanged.size > 0 || this.remotePresenceWaiting.size > 0;
   }
 
   hasPendingWork(): boolean {
-    return this.hasPending() || this.presenceChanged.size > 0;
+    return this.hasPending() || this.hasPendingPresence();
   }
 
   destroy(): void {

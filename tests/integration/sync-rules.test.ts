@@ -3,10 +3,13 @@
 // SyncHost over a real store, and the order of every delivery chosen here.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import { CLOSE } from '../../src/lib/protocol/errors';
 import { addCard, getCard, writeCard } from '../../src/lib/board/schema';
 import type { ParticipantRecord } from '../../server/persistence/types';
-import { LocalRelay } from '../../server/sync/relay';
+import { LocalRelay, type PresenceNews } from '../../server/sync/relay';
 import {
   BoardServer,
   boardState,
@@ -283,9 +286,53 @@ describe('slow readers', () => {
 
 /** The in-process relay, plus what RedisRelay does on an update another process stored. */
 class RelayWithElsewhere extends LocalRelay {
+  override readonly sharesPresence: boolean = true;
+  /** Presence news this process published for the others. */
+  readonly published: PresenceNews[] = [];
+  override publishPresence(_boardId: string, news: PresenceNews): void {
+    this.published.push(news);
+  }
   fromElsewhere(boardId: string, update: Uint8Array): void {
     for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
   }
+  /** Presence another process sent: its pages' states, and whose page each is. */
+  presenceFromElsewhere(boardId: string, processId: string, update: Uint8Array, owners: Record<string, string>): void {
+    for (const s of this.subscribers.get(boardId) ?? []) s.remotePresence?.(processId, { update, owners });
+  }
+}
+
+/** A page on another process: its presence as that process would send it. */
+function presenceFromElsewhere(clientId: number, state: Record<string, unknown>): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  const awareness = new awarenessProtocol.Awareness(doc);
+  awareness.setLocalState(state);
+  return awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]);
+}
+
+/** The client ids an awareness update carries. */
+function decodeAwarenessIds(update: Uint8Array): number[] {
+  const d = decoding.createDecoder(update);
+  const ids: number[] = [];
+  for (let n = decoding.readVarUint(d); n > 0; n--) {
+    ids.push(decoding.readVarUint(d));
+    decoding.readVarUint(d);
+    decoding.readVarString(d);
+  }
+  return ids;
+}
+
+/** A y-websocket awareness message with one entry whose state is `json`, read or not. */
+function rawPresenceMessage(clientId: number, clock: number, json: string): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1); // awareness
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, clientId);
+  encoding.writeVarUint(inner, clock);
+  encoding.writeVarString(inner, json);
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(e);
 }
 
 /** A card written on another process, as the update that process stored. */
@@ -323,6 +370,68 @@ describe('slow readers, with several processes', () => {
     expect(getCard(b.page.doc, mine)?.text.toString()).toBe('written here');
     // Both pages end with the same board: Ann's card and the other process's.
     expect(boardState(b.page.doc)).toEqual(boardState(a.page.doc));
+  });
+});
+
+describe('presence with several processes', () => {
+  it('drops unread an echo of presence held on another process, as it does one held here [L-REDIS-14]', async () => {
+    // Every y-websocket page sends back the presence it receives. Echoes of an id a connection
+    // here owns were dropped without reading them; echoes of one another process holds were
+    // parsed first (a forum over two processes parsed every remote person's presence once per
+    // page here), and a page whose echo was not JSON was cut off for it.
+    const relay = new RelayWithElsewhere();
+    const { s, p } = await pages({ relay }, 'Ann', 'Bo');
+    const [a, b] = p;
+    const di = 424242;
+    relay.presenceFromElsewhere(s.board.id, 'process-b', presenceFromElsewhere(di, { user: { name: 'Di' }, editing: null }), {
+      [String(di)]: 'participant-on-b'
+    });
+    await s.settle();
+    expect(b.page.awareness.getStates().get(di)).toMatchObject({ user: { name: 'Di' } });
+    b.pair.clientSend(rawPresenceMessage(di, 1_000_000, '{"user": not json'));
+    await s.settle();
+    expect(b.page.closes).toEqual([]);
+    expect(b.pair.serverClosed).toBeNull();
+    // Nothing of it reached anyone, and the room still relays presence.
+    expect(a.page.awareness.getStates().get(di)).toMatchObject({ user: { name: 'Di' } });
+    b.page.awareness.setLocalStateField('editing', 'c1');
+    await s.settle();
+    expect((a.page.awareness.getStates().get(b.page.doc.clientID) as { editing: string }).editing).toBe('c1');
+  });
+});
+
+describe('presence in a big room with several processes', () => {
+  it('sends other processes’ presence with the room’s next presence relay, one message for all [L-REDIS-15]', async () => {
+    // A forum spread over processes: every remote person's presence (a renewal every 15 s from
+    // each page) went out as one more message to every socket here as it arrived.
+    const relay = new RelayWithElsewhere();
+    const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
+    const { s, p } = await pages({ relay }, ...names);
+    const [a, b] = p;
+    const fromB = b.page.received.length;
+    const publishedBefore = relay.published.length;
+    const ids = [424242, 424243];
+    for (const [i, id] of ids.entries()) {
+      relay.presenceFromElsewhere(
+        s.board.id,
+        'process-b',
+        presenceFromElsewhere(id, { user: { name: `Elsewhere ${i + 1}` }, editing: null }),
+        {
+          [String(id)]: `participant-on-b-${i}`
+        }
+      );
+    }
+    a.page.awareness.setLocalStateField('editing', 'c1');
+    for (let i = 0; i < 20; i++) {
+      s.tick(100);
+      await s.settle();
+    }
+    const presence = b.page.receivedSince(fromB, 'awareness');
+    expect(presence).toHaveLength(1);
+    expect([...presence[0].clientIds].sort()).toEqual([a.page.doc.clientID, ...ids].sort());
+    for (const id of ids) expect(b.page.awareness.getStates().has(id)).toBe(true);
+    // What another process sent is never sent back to the processes: only Ann's change is news.
+    expect(relay.published.slice(publishedBefore).map((n) => decodeAwarenessIds(n.update))).toEqual([[a.page.doc.clientID]]);
   });
 });
 
