@@ -9,7 +9,10 @@
 //   ten) where one person is connected to another process, as someone moved there by a dead
 //   process would be: their edits, and everyone else's to them, cross processes. Reports latency
 //   for pairs on one process and pairs across, delivered edits a second, and the server CPU of
-//   every process together per delivered edit.
+//   every process together per delivered edit, also beside one process carrying one process's
+//   share of the load (1/n of the boards: a process's CPU per edit rises as it gets less busy, so
+//   only that comparison tells what being one of n costs). Each process's user and system CPU
+//   and wake-ups are in the JSON written.
 // - forum: one board, 1,000 people (50 typing 2 edits a second, 950 watching), spread over the
 //   processes in turn: what a forum too big for one process would need behind the proxy.
 import { fork, spawn } from 'node:child_process';
@@ -22,13 +25,20 @@ import { freePort, sleep, startPostgres, startRedis, stopChild } from '../lib/se
 import { Histogram, mapLimit, nowUs } from './lib.js';
 
 const TICKS = 100;
-function cpuSeconds(pid) {
+
+// One board in SPLIT_EVERY has a person on another process (BENCH_PROCESSES_SPLIT_EVERY; 0: none,
+// to tell what crossing costs from what running more processes costs).
+const SPLIT_EVERY = Number(process.env.BENCH_PROCESSES_SPLIT_EVERY ?? 10);
+/** A process's CPU so far, in seconds: user and system (kernel) time. */
+function cpuOf(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const wakeups = Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { user: Number(fields[11]) / TICKS, sys: Number(fields[12]) / TICKS, wakeups };
   } catch {
-    return 0;
+    return { user: 0, sys: 0, wakeups: 0 };
   }
 }
 
@@ -179,10 +189,14 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
       )
     );
     await sleep((startAt - nowUs()) / 1000);
-    const cpu0 = servers.map((s) => cpuSeconds(s.child.pid));
+    const cpu0 = servers.map((s) => cpuOf(s.child.pid));
     const commits0 = commitsOf(databaseUrl);
     await sleep((startAt - nowUs()) / 1000 + durationS * 1000);
-    const cpuSec = servers.reduce((sum, s, i) => sum + cpuSeconds(s.child.pid) - cpu0[i], 0);
+    const cpuEach = servers.map((s, i) => {
+      const now = cpuOf(s.child.pid);
+      return { user: now.user - cpu0[i].user, sys: now.sys - cpu0[i].sys, wakeups: now.wakeups - cpu0[i].wakeups };
+    });
+    const cpuSec = cpuEach.reduce((sum, c) => sum + c.user + c.sys, 0);
     const commits1 = commitsOf(databaseUrl);
     // Postgres's statistics reach pg_stat_database within about a second (the stats collector's
     // flush), hence the wait; the counts are of the whole window either way.
@@ -214,6 +228,9 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
       same: same.summary(),
       cross: cross.summary(),
       serverCpuSec: Math.round(cpuSec * 100) / 100,
+      // Each process's CPU over the window, user and system (kernel) seconds: where the time went.
+      // wakeups: the times its main thread went to sleep waiting for work (voluntary context switches).
+      serverCpuEach: cpuEach.map((c) => ({ user: Math.round(c.user * 100) / 100, sys: Math.round(c.sys * 100) / 100, wakeups: c.wakeups })),
       // Transactions a second in Postgres over the window (the relay queues' commits, mostly).
       commitsPerSec: c0 === null ? null : Math.round((c1 - c0) / durationS),
       cpuUsPerDelivered: delivered ? Math.round((cpuSec * 1e8) / delivered) / 100 : null,
@@ -225,6 +242,9 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
     await Promise.all(gens.map((g) => g.close()));
   }
 }
+
+/** One process's share of the many-workshops load over `n` processes: 1/n of the boards. */
+const shareOf = (many, n) => ({ ...many, boards: Math.max(1, Math.round(many.boards / n)) });
 
 async function runMany(root, servers, sizes, quick, databaseUrl) {
   const n = servers.length;
@@ -240,7 +260,7 @@ async function runMany(root, servers, sizes, quick, databaseUrl) {
     const boardId = w.boards[0].id;
     const home = boardProcess(boardId, addresses);
     // One board in ten is split: its last person is on the next process, as after a failover.
-    const split = n > 1 && bi % 10 === 0;
+    const split = n > 1 && SPLIT_EVERY > 0 && bi % SPLIT_EVERY === 0;
     if (split) splitBoards++;
     for (let i = 0; i < sizes.people; i++) {
       const proc = split && i === sizes.people - 1 ? (home + 1) % n : home;
@@ -325,23 +345,35 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
     const pgAdminUrl = process.env.DATABASE_URL || (await startPostgres(started, tmp, 'bench'));
     // BENCH_PROCESSES_ONLY=many (or forum) runs one scenario; BENCH_PROCESSES_NO_SQLITE=1 skips the
     // SQLite baseline (for profiling one setup).
+    // For each n > 1, one process also carries one process's share of the many-workshops load (the
+    // boards hashed to it, 1/n of them, none split): CPU per edit rises as a process gets less busy
+    // (fewer edits share each wake-up and each commit), so this, not the full load on one process,
+    // is what tells what being one of n costs.
     const runs = [
       ...(process.env.BENCH_PROCESSES_NO_SQLITE ? [] : [{ label: 'sqlite', n: 1, sqlite: true }]),
-      ...counts.map((n) => ({ label: `pg${n}`, n }))
+      ...counts.map((n) => ({ label: `pg${n}`, n })),
+      ...counts.filter((n) => n > 1).map((share) => ({ label: `pg1share${share}`, n: 1, share, only: 'many' }))
     ];
     const scenarios = process.env.BENCH_PROCESSES_ONLY ? [process.env.BENCH_PROCESSES_ONLY] : ['many', 'forum'];
     const rows = [];
     for (const run of runs) {
-      const what = run.sqlite ? '1 process on SQLite' : `${run.n} process${run.n === 1 ? '' : 'es'} on Redis and Postgres`;
-      const row = { store: run.sqlite ? 'sqlite' : 'postgres', processes: run.n, load: os.loadavg()[0] };
+      const what = run.sqlite
+        ? '1 process on SQLite'
+        : `${run.n} process${run.n === 1 ? '' : 'es'} on Redis and Postgres${run.share ? `, 1/${run.share} of the load` : ''}`;
+      const row = { store: run.sqlite ? 'sqlite' : 'postgres', processes: run.n, share: run.share ?? 1, load: os.loadavg()[0] };
       for (const scenario of scenarios) {
+        if (run.only && run.only !== scenario) continue;
         let databaseUrl = null;
         if (!run.sqlite) {
           const database = `bench_${run.label}_${scenario}_${Date.now().toString(36)}`;
           const admin = new pg.Client({ connectionString: pgAdminUrl });
+          admin.on('error', () => undefined); // the query's own rejection says what went wrong
           await admin.connect();
-          await admin.query(`CREATE DATABASE ${database}`);
-          await admin.end();
+          try {
+            await admin.query(`CREATE DATABASE ${database}`);
+          } finally {
+            await admin.end();
+          }
           databaseUrl = pgAdminUrl.replace(/\/[^/]*$/, `/${database}`);
         }
         process.stdout.write(`==> ${what}: ${scenario === 'many' ? 'many workshops' : 'forum'}\n`);
@@ -354,7 +386,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         try {
           row[scenario] =
             scenario === 'many'
-              ? await runMany(root, servers, sizes.many, quick, databaseUrl)
+              ? await runMany(root, servers, run.share ? shareOf(sizes.many, run.share) : sizes.many, quick, databaseUrl)
               : await runForum(root, servers, sizes.forum, quick, databaseUrl);
         } finally {
           await Promise.all(servers.map((s) => stopChild(s.child)));
@@ -362,26 +394,33 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
       }
       rows.push(row);
     }
-    // CPU per delivered edit beside one process on SQLite (the laptop default) and beside one
-    // process on Redis and Postgres (the same stack: what adding processes costs).
+    // CPU per delivered edit beside one process on SQLite (the laptop default), beside one process
+    // on Redis and Postgres with the whole load (the same stack), and, for n processes, beside one
+    // process carrying one process's share (what being one of n costs, at the same busyness).
     const sqlite = rows.find((r) => r.store === 'sqlite');
-    const pg1 = rows.find((r) => r.store === 'postgres' && r.processes === 1);
+    const pg1 = rows.find((r) => r.store === 'postgres' && r.processes === 1 && r.share === 1);
     const pct = (a, b) => (a && b ? `${Math.round((100 * a) / b)}%` : '-');
     const lat = (s) => (s.count ? `${s.p50} / ${s.p99}` : '-');
+    const setup = (r) => `${r.processes} x ${r.store}${r.share > 1 ? ` 1/${r.share}` : ''}`;
     const cpu = (r, scenario) => {
       const v = r[scenario].cpuUsPerDelivered;
       return `${v} (${pct(v, sqlite?.[scenario]?.cpuUsPerDelivered)}, ${pct(v, pg1?.[scenario]?.cpuUsPerDelivered)})`;
     };
     const cpuHead = 'CPU µs per delivered (vs SQLite, vs 1 x postgres)';
+    const shareHead = 'vs 1 process, same share';
     if (scenarios.includes('many')) {
       console.log(
-        `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in 10 split)`
+        `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in ${SPLIT_EVERY || '-'} split); 1/n: one process with 1/n of the boards`
       );
-      console.log(`setup           | same p50 / p99 ms | across p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
+      console.log(
+        `setup              | same p50 / p99 ms | across p50 / p99 ms | delivered/s | ${cpuHead} | ${shareHead} | failed/dropped | commits/s`
+      );
       for (const r of rows) {
         const m = r.many;
+        if (!m) continue;
+        const alone = rows.find((x) => x.share === r.processes && x.share > 1)?.many;
         console.log(
-          `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
+          `${setup(r).padEnd(18)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
         );
       }
     }
@@ -389,11 +428,12 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
       console.log(
         `\nforum: 1 board, ${sizes.forum.writers + sizes.forum.watchers} people (${sizes.forum.writers} typing ${sizes.forum.editsPerSec} edits/s), spread over the processes in turn`
       );
-      console.log(`setup           | all p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
+      console.log(`setup              | all p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
       for (const r of rows) {
         const f = r.forum;
+        if (!f) continue;
         console.log(
-          `${`${r.processes} x ${r.store}`.padEnd(15)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${cpu(r, 'forum').padStart(cpuHead.length)} | ${f.failed}/${f.dropped} | ${f.commitsPerSec ?? '-'}`
+          `${setup(r).padEnd(18)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${cpu(r, 'forum').padStart(cpuHead.length)} | ${f.failed}/${f.dropped} | ${f.commitsPerSec ?? '-'}`
         );
       }
     }
