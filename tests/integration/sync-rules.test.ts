@@ -295,19 +295,28 @@ class RelayWithElsewhere extends LocalRelay {
   fromElsewhere(boardId: string, update: Uint8Array): void {
     for (const s of this.subscribers.get(boardId) ?? []) s.remote?.(update);
   }
-  /** Presence another process sent: its pages' states, and whose page each is. */
-  presenceFromElsewhere(boardId: string, processId: string, update: Uint8Array, owners: Record<string, string>): void {
-    for (const s of this.subscribers.get(boardId) ?? []) s.remotePresence?.(processId, { update, owners });
+  /** process-b's pages, each with its own presence (its clock moves on with every change). */
+  private pagesElsewhere = new Map<number, awarenessProtocol.Awareness>();
+  /** What process-b sends when `participantId`'s page there (client id `clientId`) sets its presence to `state`. */
+  presenceFromElsewhere(boardId: string, clientId: number, state: Record<string, unknown>, participantId: string): void {
+    let awareness = this.pagesElsewhere.get(clientId);
+    if (!awareness) {
+      const doc = new Y.Doc();
+      doc.clientID = clientId;
+      awareness = new awarenessProtocol.Awareness(doc);
+      this.pagesElsewhere.set(clientId, awareness);
+    }
+    awareness.setLocalState(state);
+    const news = { update: awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]), owners: { [String(clientId)]: participantId } };
+    for (const s of this.subscribers.get(boardId) ?? []) s.remotePresence?.('process-b', news);
   }
 }
 
-/** A page on another process: its presence as that process would send it. */
-function presenceFromElsewhere(clientId: number, state: Record<string, unknown>): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  const awareness = new awarenessProtocol.Awareness(doc);
-  awareness.setLocalState(state);
-  return awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]);
+/** A server and 40 pages on its board (a big room: other processes' news waits for its next relay), and the relay. */
+async function bigRoom(options: BoardServerOptions = {}): Promise<{ relay: RelayWithElsewhere; s: BoardServer; p: Page[] }> {
+  const relay = new RelayWithElsewhere();
+  const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
+  return { relay, ...(await pages({ ...options, relay }, ...names)) };
 }
 
 /** The client ids an awareness update carries. */
@@ -383,9 +392,7 @@ describe('presence with several processes', () => {
     const { s, p } = await pages({ relay }, 'Ann', 'Bo');
     const [a, b] = p;
     const di = 424242;
-    relay.presenceFromElsewhere(s.board.id, 'process-b', presenceFromElsewhere(di, { user: { name: 'Di' }, editing: null }), {
-      [String(di)]: 'participant-on-b'
-    });
+    relay.presenceFromElsewhere(s.board.id, di, { user: { name: 'Di' }, editing: null }, 'participant-on-b');
     await s.settle();
     expect(b.page.awareness.getStates().get(di)).toMatchObject({ user: { name: 'Di' } });
     b.pair.clientSend(rawPresenceMessage(di, 1_000_000, '{"user": not json'));
@@ -404,22 +411,13 @@ describe('presence in a big room with several processes', () => {
   it('sends other processes’ presence with the room’s next presence relay, one message for all [L-REDIS-15]', async () => {
     // A forum spread over processes: every remote person's presence (a renewal every 15 s from
     // each page) went out as one more message to every socket here as it arrived.
-    const relay = new RelayWithElsewhere();
-    const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
-    const { s, p } = await pages({ relay }, ...names);
+    const { relay, s, p } = await bigRoom();
     const [a, b] = p;
     const fromB = b.page.received.length;
     const publishedBefore = relay.published.length;
     const ids = [424242, 424243];
     for (const [i, id] of ids.entries()) {
-      relay.presenceFromElsewhere(
-        s.board.id,
-        'process-b',
-        presenceFromElsewhere(id, { user: { name: `Elsewhere ${i + 1}` }, editing: null }),
-        {
-          [String(id)]: `participant-on-b-${i}`
-        }
-      );
+      relay.presenceFromElsewhere(s.board.id, id, { user: { name: `Elsewhere ${i + 1}` }, editing: null }, `participant-on-b-${i}`);
     }
     a.page.awareness.setLocalStateField('editing', 'c1');
     for (let i = 0; i < 20; i++) {
@@ -432,6 +430,18 @@ describe('presence in a big room with several processes', () => {
     for (const id of ids) expect(b.page.awareness.getStates().has(id)).toBe(true);
     // What another process sent is never sent back to the processes: only Ann's change is news.
     expect(relay.published.slice(publishedBefore).map((n) => decodeAwarenessIds(n.update))).toEqual([[a.page.doc.clientID]]);
+
+    // A renewal from elsewhere with nothing changed here goes out on its own, with the next relay.
+    const fromB2 = b.page.received.length;
+    relay.presenceFromElsewhere(s.board.id, ids[0], { user: { name: 'Elsewhere 1' }, editing: 'c9' }, 'participant-on-b-0');
+    // Its slot is a real timer (10 ms for 40 connections): wait for it, up to a second.
+    for (let i = 0; i < 100 && !b.page.receivedSince(fromB2, 'awareness').length; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await s.settle();
+    }
+    await s.settle();
+    expect(b.page.receivedSince(fromB2, 'awareness').map((m) => m.clientIds)).toEqual([[ids[0]]]);
+    expect((b.page.awareness.getStates().get(ids[0]) as { editing: string }).editing).toBe('c9');
   });
 });
 
@@ -439,9 +449,7 @@ describe('a big room with several processes', () => {
   it('sends other processes’ updates with the room’s own next relay, one message for all, and its sender only the others’ [L-REDIS-13]', async () => {
     // From 40 connections, relaying each other process's commit at once would double the
     // messages every socket here is sent (a forum spread over processes).
-    const relay = new RelayWithElsewhere();
-    const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
-    const { s, p } = await pages({ relay }, ...names);
+    const { relay, s, p } = await bigRoom();
     const [a, b] = p;
     const fromB = b.page.received.length;
     const one = cardFromElsewhere('first from elsewhere');
@@ -474,9 +482,7 @@ describe('a big room with several processes', () => {
   });
 
   it('catches up a reader that fell behind at a coalesced relay with everything in it [L-REDIS-13]', async () => {
-    const relay = new RelayWithElsewhere();
-    const names = Array.from({ length: 40 }, (_, i) => `Person ${i + 1}`);
-    const { s, p } = await pages({ env: { LIMIT_BUFFERED_BYTES: String(16 * 1024) }, gate: true, relay }, ...names);
+    const { relay, s, p } = await bigRoom({ env: { LIMIT_BUFFERED_BYTES: String(16 * 1024) }, gate: true });
     const [a, b] = p;
     s.gate!.hold('append');
     const mine = addCard(a.page.doc, 'problems', 'written here');
