@@ -7,6 +7,9 @@ const config = {
   compilerOptions: { runes: true },
   kit: {
     adapter: adapter({ out: 'build', precompress: true }),
+    // Registered by the page once it has done its first work (src/lib/client/offline-worker.ts),
+    // not at "load": installing, the worker fetches every file of the app.
+    serviceWorker: { register: false },
     // A strict policy: no inline scripts except SvelteKit's own hydration script (hashed).
     csp: {
       mode: 'hash',

@@ -146,8 +146,15 @@ const SCENARIOS = {
   page: {
     title: 'page: member opens a board of 500 cards in Chromium',
     // Then a board of as many cards in 40 themes: in its lists, switched to by theme, opened by theme.
-    // BENCH_PAGE_RUNS=7 takes more runs of each (the figures are medians).
-    full: { cards: 500, cardChars: 80, themes: 40, glossary: 100, runs: Number(process.env.BENCH_PAGE_RUNS ?? 3) },
+    // BENCH_PAGE_RUNS=7 takes more runs of each (the figures are medians); BENCH_PAGE_THEMES=0 and
+    // BENCH_PAGE_GLOSSARY=0 leave out the themed and the glossary boards (to look at one thing).
+    full: {
+      cards: 500,
+      cardChars: 80,
+      themes: Number(process.env.BENCH_PAGE_THEMES ?? 40),
+      glossary: Number(process.env.BENCH_PAGE_GLOSSARY ?? 100),
+      runs: Number(process.env.BENCH_PAGE_RUNS ?? 3)
+    },
     quick: { cards: 20, cardChars: 40, themes: 4, glossary: 5, runs: 1 }
   }
 };

@@ -167,7 +167,7 @@ async function scriptSizes(scripts, httpBase) {
  * Opens the board page of `workshopId` as `member` in a fresh context and measures it until `n`
  * cards matching `selector` are on screen and the page is free; `then(page)` may measure more.
  */
-async function openBoard(browser, { httpBase, workshopId, member, n, selector, then }) {
+async function openBoard(browser, { httpBase, workshopId, member, n, selector, then, trace }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     await context.addCookies([{ name: `rt_session_${workshopId}`, value: member.sessionToken, url: httpBase }]);
@@ -179,6 +179,7 @@ async function openBoard(browser, { httpBase, workshopId, member, n, selector, t
       if (type === 'script' || /javascript/.test(ct) || /\.m?js(\?|$)/.test(r.url())) scripts.set(r.url(), r);
     });
     await page.addInitScript(observeBoard, { n, first: FIRST_SCREEN, selector });
+    if (trace) await browser.startTracing(page, { path: trace, screenshots: false });
     await page.goto(`${httpBase}/w/${workshopId}`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__bench && window.__bench.interactive !== null, null, { timeout: 30_000, polling: 50 });
     const m = await page.evaluate((sel) => {
@@ -200,6 +201,7 @@ async function openBoard(browser, { httpBase, workshopId, member, n, selector, t
         cardsOnPage: document.querySelectorAll(sel).length
       };
     }, selector);
+    if (trace) await browser.stopTracing();
     if (then) m.then = await then(page);
     m.js = await scriptSizes(scripts, httpBase);
     return m;
@@ -317,7 +319,9 @@ export async function runPage({
   const byTheme = [];
   try {
     for (let run = 0; run < runs; run++) {
-      const m = await openBoard(browser, { httpBase, workshopId: w.id, member, n: cards, selector: IN_LISTS });
+      // BENCH_PAGE_TRACE=<dir> keeps a Chromium trace of each run's board in its lists (trace-<run>.json).
+      const trace = process.env.BENCH_PAGE_TRACE ? path.join(process.env.BENCH_PAGE_TRACE, `trace-${run + 1}.json`) : undefined;
+      const m = await openBoard(browser, { httpBase, workshopId: w.id, member, n: cards, selector: IN_LISTS, trace });
       results.push(m);
       log?.(`page run ${run + 1}: fcp ${fmt(m.fcpMs)} ms, cards ${fmt(m.cardsMs)} ms, interactive ${fmt(m.interactiveMs)} ms`);
       if (!themed) continue;

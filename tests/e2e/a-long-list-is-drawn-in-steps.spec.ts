@@ -52,3 +52,49 @@ test('a 150-card list ends up whole and in order, each card says its place in th
   await expect(board.cards('Problems').nth(149)).toHaveAttribute('data-card-id', 'long148');
   await expect(board.cards('Problems')).toHaveCount(CARDS);
 });
+
+// The service worker, installing, fetches and stores every file of the app: registered at the
+// page's "load" (SvelteKit's default), it did that while the board was arriving and being drawn,
+// and a 500-card board took a quarter longer to draw on a first visit. It is registered once the
+// board is in and the page is idle (src/lib/client/offline-worker.ts), and the board page is
+// still kept for offline use.
+test('on a first visit the offline copy is made once the board is drawn, not while it is', async ({ page, context, request, baseURL }) => {
+  const workshop = await createWorkshop(request);
+  const facilitator = await join(baseURL!, workshop.links.facilitator, 'Fran');
+  await seedCards(
+    baseURL!,
+    workshop.boards[0].id,
+    facilitator.sessionToken,
+    Array.from({ length: CARDS }, (_, i) => ({ id: `long${i}`, lane: 'problems' as const, text: `Barrier number ${i + 1}` }))
+  );
+  // Each registration, with how many cards were on the page when it was asked for.
+  await context.addInitScript(() => {
+    const calls: number[] = [];
+    (window as unknown as { __registrations: number[] }).__registrations = calls;
+    const proto = ServiceWorkerContainer.prototype;
+    const register = proto.register.bind(navigator.serviceWorker);
+    proto.register = (...args: Parameters<typeof register>) => {
+      calls.push(document.querySelectorAll('[data-card-id]').length);
+      return register(...args);
+    };
+  });
+  await joinWithLink(context, workshop.links.member, 'Marcus');
+  const board = new BoardPage(page);
+  await board.open(workshop.id);
+  await expect(board.cards('Problems')).toHaveCount(CARDS);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __registrations: number[] }).__registrations), {
+      message: 'the service worker registered'
+    })
+    .toEqual([CARDS]);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+          return !!(await (await caches.open('roundtable-pages')).match(location.pathname));
+        }),
+      { message: 'the board page kept for offline use' }
+    )
+    .toBe(true);
+});

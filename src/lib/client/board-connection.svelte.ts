@@ -40,6 +40,9 @@ export class BoardConnection {
   #waiting = $state(0);
   #loadedLocally = $state(false);
   #synced = $state(false);
+  #resolveReady!: () => void;
+  /** Settles once the board is on screen from this device's copy or from the server (`ready`). */
+  readonly whenReady = new Promise<void>((resolve) => (this.#resolveReady = resolve));
   private failures = 0;
   private changedCards = new Set<string>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -58,6 +61,7 @@ export class BoardConnection {
           if (this.idb !== idb) return;
           this.restoreUnsaved();
           this.#loadedLocally = true;
+          this.#resolveReady();
         });
     }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -74,6 +78,7 @@ export class BoardConnection {
     this.provider.on('sync', (synced: boolean) => {
       this.#synced = synced;
       if (synced) {
+        this.#resolveReady();
         this.#waiting = 0;
         this.changedCards.clear();
         this.failures = 0;

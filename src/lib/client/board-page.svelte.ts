@@ -21,6 +21,7 @@ import { VoteBooth } from './vote-booth.svelte';
 import { explainLimits, itemNoun } from '$lib/domain/vote-words';
 import { LIMITS } from '$lib/domain/text';
 import { prefersLessMotion } from './reading-aids.svelte';
+import { holdWorkerUntil } from './offline-worker';
 
 export type AddMode = 'card' | 'draft' | 'nameless-optional' | 'nameless-always';
 
@@ -260,6 +261,8 @@ export class BoardPage implements BoardActions {
     const connection = new BoardConnection(d.board.id, d.workshop.id, { keepOnDevice: !d.ended });
     connection.provider.awareness.setLocalState({ user: { name: d.me.name, role: d.me.role, color: '#1d3557' }, editing: null });
     this.connection = connection;
+    // The service worker installs once the board is in and drawn (src/lib/client/offline-worker.ts).
+    holdWorkerUntil(connection.whenReady);
     this.view = new BoardView(connection.doc, connection.provider.awareness);
     this.session = new SessionConnection(d.workshop.id, {
       id: d.me.id,
