@@ -11,7 +11,9 @@
 //   for pairs on one process and pairs across, delivered edits a second, and the server CPU of
 //   every process together per delivered edit, also beside one process carrying one process's
 //   share of the load (1/n of the boards: a process's CPU per edit rises as it gets less busy, so
-//   only that comparison tells what being one of n costs). Each process's user and system CPU
+//   only that comparison tells what being one of n costs). Then n processes with n times the
+//   workshops ("2x load"): each process as busy as one alone with 100, so delivered edits a second
+//   at equal p99 say whether throughput grows with processes. Each process's user and system CPU
 //   and wake-ups are in the JSON written.
 // - forum: one board, 1,000 people (50 typing 2 edits a second, 950 watching), spread over the
 //   processes in turn: what a forum too big for one process would need behind the proxy.
@@ -245,6 +247,8 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
 
 /** One process's share of the many-workshops load over `n` processes: 1/n of the boards. */
 const shareOf = (many, n) => ({ ...many, boards: Math.max(1, Math.round(many.boards / n)) });
+/** n times the boards (the same people on each): n processes each carrying what one carries alone. */
+const scaledBy = (many, n) => ({ ...many, boards: many.boards * n });
 
 async function runMany(root, servers, sizes, quick, databaseUrl) {
   const n = servers.length;
@@ -352,15 +356,29 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
     const runs = [
       ...(process.env.BENCH_PROCESSES_NO_SQLITE ? [] : [{ label: 'sqlite', n: 1, sqlite: true }]),
       ...counts.map((n) => ({ label: `pg${n}`, n })),
-      ...counts.filter((n) => n > 1).map((share) => ({ label: `pg1share${share}`, n: 1, share, only: 'many' }))
+      ...counts.filter((n) => n > 1).map((share) => ({ label: `pg1share${share}`, n: 1, share, only: 'many' })),
+      // And n processes with n times the workshops (BENCH_PROCESSES_SCALED=0 leaves these out): each
+      // process as busy as one process alone with the whole load, so delivered edits a second at
+      // equal p99 show whether throughput grows with processes, and CPU per edit compares at the
+      // same busyness. On a 2-core machine 3 processes, their generators and Postgres at 3x the
+      // load want more than the 2 cores there are, so only the 2-process figure says much there.
+      ...(process.env.BENCH_PROCESSES_SCALED === '0'
+        ? []
+        : counts.filter((n) => n > 1).map((n) => ({ label: `pg${n}scaled`, n, scale: n, only: 'many' })))
     ];
     const scenarios = process.env.BENCH_PROCESSES_ONLY ? [process.env.BENCH_PROCESSES_ONLY] : ['many', 'forum'];
     const rows = [];
     for (const run of runs) {
       const what = run.sqlite
         ? '1 process on SQLite'
-        : `${run.n} process${run.n === 1 ? '' : 'es'} on Redis and Postgres${run.share ? `, 1/${run.share} of the load` : ''}`;
-      const row = { store: run.sqlite ? 'sqlite' : 'postgres', processes: run.n, share: run.share ?? 1, load: os.loadavg()[0] };
+        : `${run.n} process${run.n === 1 ? '' : 'es'} on Redis and Postgres${run.share ? `, 1/${run.share} of the load` : ''}${run.scale ? `, ${run.scale} times the load` : ''}`;
+      const row = {
+        store: run.sqlite ? 'sqlite' : 'postgres',
+        processes: run.n,
+        share: run.share ?? 1,
+        scale: run.scale ?? 1,
+        load: os.loadavg()[0]
+      };
       for (const scenario of scenarios) {
         if (run.only && run.only !== scenario) continue;
         let databaseUrl = null;
@@ -386,7 +404,13 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         try {
           row[scenario] =
             scenario === 'many'
-              ? await runMany(root, servers, run.share ? shareOf(sizes.many, run.share) : sizes.many, quick, databaseUrl)
+              ? await runMany(
+                  root,
+                  servers,
+                  run.share ? shareOf(sizes.many, run.share) : run.scale ? scaledBy(sizes.many, run.scale) : sizes.many,
+                  quick,
+                  databaseUrl
+                )
               : await runForum(root, servers, sizes.forum, quick, databaseUrl);
         } finally {
           await Promise.all(servers.map((s) => stopChild(s.child)));
@@ -398,10 +422,10 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
     // on Redis and Postgres with the whole load (the same stack), and, for n processes, beside one
     // process carrying one process's share (what being one of n costs, at the same busyness).
     const sqlite = rows.find((r) => r.store === 'sqlite');
-    const pg1 = rows.find((r) => r.store === 'postgres' && r.processes === 1 && r.share === 1);
+    const pg1 = rows.find((r) => r.store === 'postgres' && r.processes === 1 && r.share === 1 && r.scale === 1);
     const pct = (a, b) => (a && b ? `${Math.round((100 * a) / b)}%` : '-');
     const lat = (s) => (s.count ? `${s.p50} / ${s.p99}` : '-');
-    const setup = (r) => `${r.processes} x ${r.store}${r.share > 1 ? ` 1/${r.share}` : ''}`;
+    const setup = (r) => `${r.processes} x ${r.store}${r.share > 1 ? ` 1/${r.share}` : ''}${r.scale > 1 ? ` ${r.scale}x load` : ''}`;
     const cpu = (r, scenario) => {
       const v = r[scenario].cpuUsPerDelivered;
       return `${v} (${pct(v, sqlite?.[scenario]?.cpuUsPerDelivered)}, ${pct(v, pg1?.[scenario]?.cpuUsPerDelivered)})`;
@@ -413,14 +437,16 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in ${SPLIT_EVERY || '-'} split); 1/n: one process with 1/n of the boards`
       );
       console.log(
-        `setup              | same p50 / p99 ms | across p50 / p99 ms | delivered/s | ${cpuHead} | ${shareHead} | failed/dropped | commits/s`
+        `setup                | same p50 / p99 ms | across p50 / p99 ms | delivered/s | ${cpuHead} | ${shareHead} | failed/dropped | commits/s`
       );
       for (const r of rows) {
         const m = r.many;
         if (!m) continue;
-        const alone = rows.find((x) => x.share === r.processes && x.share > 1)?.many;
+        // Beside one process as busy as each of these: with 1/n of the load, or (n times the load
+        // over n processes) with the whole of it.
+        const alone = (r.scale > 1 ? pg1 : rows.find((x) => x.share === r.processes && x.share > 1 && r.scale === 1))?.many;
         console.log(
-          `${setup(r).padEnd(18)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
+          `${setup(r).padEnd(20)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
         );
       }
     }
@@ -428,12 +454,12 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
       console.log(
         `\nforum: 1 board, ${sizes.forum.writers + sizes.forum.watchers} people (${sizes.forum.writers} typing ${sizes.forum.editsPerSec} edits/s), spread over the processes in turn`
       );
-      console.log(`setup              | all p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
+      console.log(`setup                | all p50 / p99 ms | delivered/s | ${cpuHead} | failed/dropped | commits/s`);
       for (const r of rows) {
         const f = r.forum;
         if (!f) continue;
         console.log(
-          `${setup(r).padEnd(18)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${cpu(r, 'forum').padStart(cpuHead.length)} | ${f.failed}/${f.dropped} | ${f.commitsPerSec ?? '-'}`
+          `${setup(r).padEnd(20)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${cpu(r, 'forum').padStart(cpuHead.length)} | ${f.failed}/${f.dropped} | ${f.commitsPerSec ?? '-'}`
         );
       }
     }
