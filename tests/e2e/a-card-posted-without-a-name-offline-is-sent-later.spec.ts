@@ -3,21 +3,7 @@
 // later, and a reload without a signal lost it. Now it is kept on the device, shown as "Waiting to
 // send (1 card)" (across a reload too), and sent once the signal is back: it reaches the board
 // once, even if an answer was lost. On a 360 px phone and a desktop, with axe on the new state.
-import { test, expect, expectNoAccessibilityViolations, SCREENS, type Participant } from './fixtures';
-
-/** Waits until the service worker has kept a copy of the board page, so it can load offline. */
-async function expectPageKeptForOffline({ page }: Participant): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          await navigator.serviceWorker.ready;
-          return !!(await (await caches.open('roundtable-pages')).match(location.pathname));
-        }),
-      { message: 'the board page kept for offline use' }
-    )
-    .toBe(true);
-}
+import { test, expect, expectNoAccessibilityViolations, expectPageKeptForOffline, SCREENS } from './fixtures';
 
 for (const [screen, device] of Object.entries(SCREENS)) {
   test.describe(screen, () => {

@@ -3,7 +3,7 @@
 // people rely on must hold while that happens and after: every card ends up on the page, each
 // says its place in the whole list, a card the facilitator is showing everyone far down the list
 // is there and marked (it is drawn with the first step), and a card's menu moves it.
-import { test, expect, BoardPage, createWorkshop, joinWithLink, chooseWithKeys } from './fixtures';
+import { test, expect, BoardPage, createWorkshop, joinWithLink, chooseWithKeys, expectPageKeptForOffline } from './fixtures';
 import { connectSession, join, seedCards } from '../helpers/clients';
 
 const CARDS = 150;
@@ -87,14 +87,5 @@ test('on a first visit the offline copy is made once the board is drawn, not whi
       message: 'the service worker registered'
     })
     .toEqual([CARDS]);
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          await navigator.serviceWorker.ready;
-          return !!(await (await caches.open('roundtable-pages')).match(location.pathname));
-        }),
-      { message: 'the board page kept for offline use' }
-    )
-    .toBe(true);
+  await expectPageKeptForOffline(board);
 });

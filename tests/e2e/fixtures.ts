@@ -301,6 +301,20 @@ export async function chooseWithKeys(page: Page, item: string): Promise<void> {
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** Runs axe on the page as it is now and fails with a readable list if it finds any violation. */
+/** Waits until the service worker has kept a copy of the board page, so it can load offline. */
+export async function expectPageKeptForOffline({ page }: { page: Page }): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+          return !!(await (await caches.open('roundtable-pages')).match(location.pathname));
+        }),
+      { message: 'the board page kept for offline use' }
+    )
+    .toBe(true);
+}
+
 export async function expectNoAccessibilityViolations(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const found = results.violations.map((v) =>

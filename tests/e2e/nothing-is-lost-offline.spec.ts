@@ -4,7 +4,7 @@
 // meanwhile once they are back online.
 import type { Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { test, expect, type Participant } from './fixtures';
+import { test, expect, expectPageKeptForOffline, type Participant } from './fixtures';
 
 /** The card texts in this browser's IndexedDB copy of a board (what y-indexeddb stored). */
 async function cardsOnDevice(page: Page, boardId: string): Promise<string[]> {
@@ -34,20 +34,6 @@ async function cardsOnDevice(page: Page, boardId: string): Promise<string[]> {
     if (text instanceof Y.Text) texts.push(text.toString());
   });
   return texts.sort();
-}
-
-/** Waits until the service worker has kept a copy of the board page, so it can load offline. */
-async function expectPageKeptForOffline({ page }: Participant): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          await navigator.serviceWorker.ready;
-          return !!(await (await caches.open('roundtable-pages')).match(location.pathname));
-        }),
-      { message: 'the board page kept for offline use' }
-    )
-    .toBe(true);
 }
 
 async function goOffline({ context, board }: Participant): Promise<void> {
