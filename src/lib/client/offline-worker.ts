@@ -21,7 +21,7 @@ const IDLE_MS = 45;
 const held: Promise<unknown>[] = [];
 let started = false;
 
-/** Holds the worker's registration until `done` settles (at most HOLD_WAIT_MS). Call before the layout mounts. */
+/** Holds the worker's registration until `done` settles (at most HOLD_WAIT_MS). Call as the page starts, before its "load". */
 export function holdWorkerUntil(done: Promise<unknown>): void {
   held.push(done.catch(() => undefined));
 }
