@@ -201,11 +201,12 @@ async function openBoard(browser, { httpBase, workshopId, member, n, selector, t
         cardsOnPage: document.querySelectorAll(sel).length
       };
     }, selector);
-    if (trace) await browser.stopTracing();
     if (then) m.then = await then(page);
     m.js = await scriptSizes(scripts, httpBase);
     return m;
   } finally {
+    // (Also after a failed run, or the next run's startTracing would find one still recording.)
+    if (trace) await browser.stopTracing().catch(() => undefined);
     await context.close();
   }
 }

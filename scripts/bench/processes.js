@@ -245,10 +245,11 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
   }
 }
 
-/** One process's share of the many-workshops load over `n` processes: 1/n of the boards. */
-const shareOf = (many, n) => ({ ...many, boards: Math.max(1, Math.round(many.boards / n)) });
-/** n times the boards (the same people on each): n processes each carrying what one carries alone. */
-const scaledBy = (many, n) => ({ ...many, boards: many.boards * n });
+/**
+ * The many-workshops load of a run: 1/share of the boards (one process's share of the load over
+ * `share` processes), or `scale` times them (n processes each carrying what one carries alone).
+ */
+const manySizes = (many, { share = 1, scale = 1 }) => ({ ...many, boards: Math.max(1, Math.round((many.boards * scale) / share)) });
 
 async function runMany(root, servers, sizes, quick, databaseUrl) {
   const n = servers.length;
@@ -404,13 +405,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         try {
           row[scenario] =
             scenario === 'many'
-              ? await runMany(
-                  root,
-                  servers,
-                  run.share ? shareOf(sizes.many, run.share) : run.scale ? scaledBy(sizes.many, run.scale) : sizes.many,
-                  quick,
-                  databaseUrl
-                )
+              ? await runMany(root, servers, manySizes(sizes.many, run), quick, databaseUrl)
               : await runForum(root, servers, sizes.forum, quick, databaseUrl);
         } finally {
           await Promise.all(servers.map((s) => stopChild(s.child)));
@@ -444,7 +439,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         if (!m) continue;
         // Beside one process as busy as each of these: with 1/n of the load, or (n times the load
         // over n processes) with the whole of it.
-        const alone = (r.scale > 1 ? pg1 : rows.find((x) => x.share === r.processes && x.share > 1 && r.scale === 1))?.many;
+        const alone = (r.scale > 1 ? pg1 : rows.find((x) => x.share === r.processes && x.share > 1))?.many;
         console.log(
           `${setup(r).padEnd(20)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
         );

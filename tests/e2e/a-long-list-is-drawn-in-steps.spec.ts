@@ -8,6 +8,16 @@ import { connectSession, join, seedCards } from '../helpers/clients';
 
 const CARDS = 150;
 
+/** The board's Problems list: CARDS cards, "Barrier number 1" to "Barrier number 150", ids long0 to long149. */
+function seedLongList(baseURL: string, boardId: string, token: string): Promise<unknown> {
+  return seedCards(
+    baseURL,
+    boardId,
+    token,
+    Array.from({ length: CARDS }, (_, i) => ({ id: `long${i}`, lane: 'problems' as const, text: `Barrier number ${i + 1}` }))
+  );
+}
+
 test('a 150-card list ends up whole and in order, each card says its place in the whole list, the spotlit card is marked, and moves work', async ({
   page,
   context,
@@ -17,12 +27,7 @@ test('a 150-card list ends up whole and in order, each card says its place in th
   const workshop = await createWorkshop(request);
   const boardId = workshop.boards[0].id;
   const facilitator = await join(baseURL!, workshop.links.facilitator, 'Fran');
-  await seedCards(
-    baseURL!,
-    boardId,
-    facilitator.sessionToken,
-    Array.from({ length: CARDS }, (_, i) => ({ id: `long${i}`, lane: 'problems' as const, text: `Barrier number ${i + 1}` }))
-  );
+  await seedLongList(baseURL!, boardId, facilitator.sessionToken);
   // The facilitator shows everyone a card far down the list, past the first steps.
   const session = await connectSession(baseURL!, workshop.id, facilitator.sessionToken);
   const shown = await session.run({ type: 'spotlight.set', target: { kind: 'card', boardId, cardId: 'long139' } });
@@ -61,12 +66,7 @@ test('a 150-card list ends up whole and in order, each card says its place in th
 test('on a first visit the offline copy is made once the board is drawn, not while it is', async ({ page, context, request, baseURL }) => {
   const workshop = await createWorkshop(request);
   const facilitator = await join(baseURL!, workshop.links.facilitator, 'Fran');
-  await seedCards(
-    baseURL!,
-    workshop.boards[0].id,
-    facilitator.sessionToken,
-    Array.from({ length: CARDS }, (_, i) => ({ id: `long${i}`, lane: 'problems' as const, text: `Barrier number ${i + 1}` }))
-  );
+  await seedLongList(baseURL!, workshop.boards[0].id, facilitator.sessionToken);
   // Each registration, with how many cards were on the page when it was asked for.
   await context.addInitScript(() => {
     const calls: number[] = [];

@@ -20,10 +20,12 @@ const IDLE_MS = 45;
 
 const held: Promise<unknown>[] = [];
 let started = false;
+/** Set once the holds are waited for: later ones (a board page opened by a later navigation) change nothing. */
+let holdsTaken = false;
 
 /** Holds the worker's registration until `done` settles (at most HOLD_WAIT_MS). Call as the page starts, before its "load". */
 export function holdWorkerUntil(done: Promise<unknown>): void {
-  held.push(done.catch(() => undefined));
+  if (!holdsTaken) held.push(done.catch(() => undefined));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -53,7 +55,8 @@ export function registerWorkerWhenQuiet(): void {
   started = true;
   void (async () => {
     await loaded();
-    await Promise.race([Promise.all(held), sleep(HOLD_WAIT_MS)]);
+    holdsTaken = true;
+    await Promise.race([Promise.all(held.splice(0)), sleep(HOLD_WAIT_MS)]);
     await quiet();
     // As SvelteKit registers it: a module in development, where it is not bundled.
     await navigator.serviceWorker.register(`${base}/service-worker.js`, { type: dev ? 'module' : 'classic' });
