@@ -36,6 +36,8 @@ import {
 import { connectProvider, whenSynced } from './board.js';
 
 let cfg = null;
+/** cfg.pairSenders as a set (see stats.pairs). */
+let pairSenders = null;
 const clients = [];
 let phase = 'setup'; // setup | ready | running | closing
 let win = null; // { start, end } in µs
@@ -46,6 +48,13 @@ const stats = {
   /** With several server processes (cfg.senderProc): latencies of pairs on one process, and across. */
   histSame: new Histogram(),
   histCross: new Histogram(),
+  /**
+   * Arrivals of the edits of cfg.pairSenders (people on a split board's home process: each edit
+   * reaches people on the sender's process and someone on another), flat as sender, seq, arrival
+   * µs, 1 if across: the coordinator pairs each edit's arrival across with its arrivals on the
+   * sender's process, so what crossing adds is read per edit rather than from two distributions.
+   */
+  pairs: [],
   delivered: 0,
   deliveredInWindow: 0,
   sent: 0,
@@ -88,7 +97,11 @@ function receive(c, buf, arrival) {
     if (!win || sentUs < win.start || sentUs > win.end) return;
     stats.hist.add(arrival - sentUs);
     stats.histByKind[c.kind === 'real' ? 'real' : c.kind === 'write' ? 'write' : 'watch'].add(arrival - sentUs);
-    if (cfg.senderProc) (cfg.senderProc[sender] === c.proc ? stats.histSame : stats.histCross).add(arrival - sentUs);
+    if (cfg.senderProc) {
+      const across = cfg.senderProc[sender] !== c.proc;
+      (across ? stats.histCross : stats.histSame).add(arrival - sentUs);
+      if (pairSenders?.has(sender)) stats.pairs.push(sender, seq, arrival, across ? 1 : 0);
+    }
     stats.delivered++;
     if (arrival <= win.end) stats.deliveredInWindow++;
   });
@@ -344,6 +357,7 @@ async function joinAt(c, at) {
 
 async function setup(m) {
   cfg = m.config;
+  pairSenders = cfg.pairSenders ? new Set(cfg.pairSenders) : null;
   const started = nowUs();
   const batch = cfg.rampBatch ?? 20;
   // Warm this process's HTTP client (the first fetch of a process takes ~100 ms), so that join
@@ -412,6 +426,7 @@ async function run(m) {
     histByKind: { real: stats.histByKind.real.toJSON(), write: stats.histByKind.write.toJSON(), watch: stats.histByKind.watch.toJSON() },
     histSame: stats.histSame.toJSON(),
     histCross: stats.histCross.toJSON(),
+    pairs: stats.pairs,
     delivered: stats.delivered,
     deliveredInWindow: stats.deliveredInWindow,
     sent: stats.sent,

@@ -24,6 +24,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { freePort, sleep, startPostgres, startRedis, stopChild } from '../lib/services.js';
+import { crossingAdds } from './crossing.js';
 import { Histogram, mapLimit, nowUs } from './lib.js';
 
 const TICKS = 100;
@@ -148,7 +149,6 @@ class Generator {
   }
 }
 
-/** Runs `clients` over `genCount` generators for one window; all servers' CPU over the window. */
 /** Transactions committed in a Postgres database so far (null on SQLite). */
 async function commitsOf(databaseUrl) {
   if (!databaseUrl) return null;
@@ -162,7 +162,8 @@ async function commitsOf(databaseUrl) {
   }
 }
 
-async function measure(root, servers, clients, { genCount, editsPerSec, durationS, quick, databaseUrl }) {
+/** Runs `clients` over `genCount` generators for one window; all servers' CPU over the window. */
+async function measure(root, servers, clients, { genCount, editsPerSec, durationS, quick, databaseUrl, pairSenders = null }) {
   const senderProc = Object.fromEntries(clients.map((c) => [c.sender, c.proc]));
   const gens = Array.from({ length: genCount }, () => new Generator(root));
   try {
@@ -173,6 +174,7 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
       httpBase: servers[0].httpBase,
       connectTimeoutMs: 60_000,
       senderProc,
+      pairSenders,
       rampBatch: 10,
       rampGapMs: 40
     };
@@ -229,6 +231,7 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
       all: all.summary(),
       same: same.summary(),
       cross: cross.summary(),
+      crossingAdds: pairSenders ? crossingAdds(done.map((d) => d.pairs ?? [])) : null,
       serverCpuSec: Math.round(cpuSec * 100) / 100,
       // Each process's CPU over the window, user and system (kernel) seconds: where the time went.
       // wakeups: the times its main thread went to sleep waiting for work (voluntary context switches).
@@ -261,6 +264,9 @@ async function runMany(root, servers, sizes, quick, databaseUrl) {
   let sender = 0;
   let splitBoards = 0;
   const jobs = [];
+  // People on a split board's home process: their edits reach people on their process and the
+  // one on the next, so what crossing adds is read per edit (crossingAdds).
+  const pairSenders = [];
   workshops.forEach((w, bi) => {
     const boardId = w.boards[0].id;
     const home = boardProcess(boardId, addresses);
@@ -270,6 +276,7 @@ async function runMany(root, servers, sizes, quick, databaseUrl) {
     for (let i = 0; i < sizes.people; i++) {
       const proc = split && i === sizes.people - 1 ? (home + 1) % n : home;
       sender++;
+      if (split && proc === home) pairSenders.push(sender);
       const c = {
         kind: 'write',
         writer: true,
@@ -294,7 +301,8 @@ async function runMany(root, servers, sizes, quick, databaseUrl) {
     editsPerSec: sizes.editsPerSec,
     durationS: sizes.durationS,
     quick,
-    databaseUrl
+    databaseUrl,
+    pairSenders: pairSenders.length ? pairSenders : null
   });
   return { ...r, boards: sizes.boards, splitBoards, boardsPerProcess: perProcess };
 }
@@ -432,7 +440,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in ${SPLIT_EVERY || '-'} split); 1/n: one process with 1/n of the boards`
       );
       console.log(
-        `setup                | same p50 / p99 ms | across p50 / p99 ms | delivered/s | ${cpuHead} | ${shareHead} | failed/dropped | commits/s`
+        `setup                | same p50 / p99 ms | across p50 / p99 ms | crossing adds p50 / p99 ms (within) | delivered/s | ${cpuHead} | ${shareHead} | failed/dropped | commits/s`
       );
       for (const r of rows) {
         const m = r.many;
@@ -441,7 +449,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         // over n processes) with the whole of it.
         const alone = (r.scale > 1 ? pg1 : rows.find((x) => x.share === r.processes && x.share > 1))?.many;
         console.log(
-          `${setup(r).padEnd(20)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
+          `${setup(r).padEnd(20)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${(m.crossingAdds?.count ? `${m.crossingAdds.p50} / ${m.crossingAdds.p99} (${m.crossingAdds.within.p50} / ${m.crossingAdds.within.p99})` : '-').padStart(35)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
         );
       }
     }
