@@ -94,12 +94,24 @@ async function startServers(root, n, { redisUrl, databaseUrl, tmp, label }) {
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles every process.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // BENCH_PROCESSES_GC=1: V8 logs every garbage collection of every process (--trace-gc-nvp, to
+    // a file), and the report says how long the collections in the window stopped each process.
+    const gcLog = process.env.BENCH_PROCESSES_GC === '1' ? path.join(tmp, `${label}-${i}.gc.log`) : null;
+    if (gcLog) nodeArgs.push('--trace-gc-nvp');
+    const startedAt = Date.now();
     const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/server.js')], {
       cwd: root,
       env,
-      stdio: ['ignore', 'ignore', 'inherit']
+      stdio: ['ignore', gcLog ? fs.openSync(gcLog, 'w') : 'ignore', 'inherit']
     });
-    servers.push({ child, address: `127.0.0.1:${port}`, httpBase: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}` });
+    servers.push({
+      child,
+      gcLog,
+      startedAt,
+      address: `127.0.0.1:${port}`,
+      httpBase: `http://127.0.0.1:${port}`,
+      wsBase: `ws://127.0.0.1:${port}`
+    });
     for (let t = 0; ; t++) {
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
         (r) => r.ok,
@@ -162,6 +174,37 @@ async function commitsOf(databaseUrl) {
   }
 }
 
+/**
+ * The garbage collections of one server process within [from, to] (wall-clock ms), from its
+ * --trace-gc-nvp log: each line's time is ms since the process's V8 started, which is within a few
+ * tens of ms of when it was spawned. Scavenges (young generation) and mark-compacts apart, with
+ * how long each stopped the process.
+ */
+function gcIn(server, from, to) {
+  if (!server.gcLog) return null;
+  const young = [];
+  const full = [];
+  for (const line of fs.readFileSync(server.gcLog, 'utf8').split('\n')) {
+    const m = /\s(\d+) ms: pause=([\d.]+) .*?gc=(\w+)/.exec(line);
+    if (!m) continue;
+    const at = server.startedAt + Number(m[1]);
+    if (at < from || at > to) continue;
+    (m[3] === 's' ? young : full).push(Number(m[2]));
+  }
+  const sum = (xs) => Math.round(xs.reduce((a, b) => a + b, 0) * 10) / 10;
+  young.sort((a, b) => a - b);
+  return {
+    scavenges: young.length,
+    scavengeMs: sum(young),
+    scavengeP50Ms: young.length ? young[young.length >> 1] : null,
+    scavengeMaxMs: young.length ? young[young.length - 1] : null,
+    markCompacts: full.length,
+    markCompactMs: sum(full),
+    // The share of the window this process stood still for collections.
+    stoppedPct: Math.round(((sum(young) + sum(full)) / (to - from)) * 1000) / 10
+  };
+}
+
 /** Runs `clients` over `genCount` generators for one window; all servers' CPU over the window. */
 async function measure(root, servers, clients, { genCount, editsPerSec, durationS, quick, databaseUrl, pairSenders = null }) {
   const senderProc = Object.fromEntries(clients.map((c) => [c.sender, c.proc]));
@@ -194,8 +237,10 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
     );
     await sleep((startAt - nowUs()) / 1000);
     const cpu0 = servers.map((s) => cpuOf(s.child.pid));
+    const windowFrom = Date.now();
     const commits0 = commitsOf(databaseUrl);
     await sleep((startAt - nowUs()) / 1000 + durationS * 1000);
+    const windowTo = Date.now();
     const cpuEach = servers.map((s, i) => {
       const now = cpuOf(s.child.pid);
       return { user: now.user - cpu0[i].user, sys: now.sys - cpu0[i].sys, wakeups: now.wakeups - cpu0[i].wakeups };
@@ -240,6 +285,8 @@ async function measure(root, servers, clients, { genCount, editsPerSec, duration
       commitsPerSec: c0 === null ? null : Math.round((c1 - c0) / durationS),
       cpuUsPerDelivered: delivered ? Math.round((cpuSec * 1e8) / delivered) / 100 : null,
       generatorLoopDelayP99Ms: Math.max(...done.map((d) => d.loopDelayMs?.p99 ?? 0)),
+      // The window in wall-clock ms, for the collections in it (gcIn, once the processes exited).
+      window: { from: windowFrom, to: windowTo },
       failed,
       dropped
     };
@@ -350,7 +397,9 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         forum: { writers: 4, watchers: 30, editsPerSec: 2, durationS: 1.5 }
       }
     : {
-        many: { boards: 100, people: 10, editsPerSec: 1, durationS: 20 },
+        // BENCH_PROCESSES_BOARDS: fewer (or more) workshops than the issue's 100, e.g. to see what
+        // crossing costs on a machine with cores to spare.
+        many: { boards: Number(process.env.BENCH_PROCESSES_BOARDS) || 100, people: 10, editsPerSec: 1, durationS: 20 },
         forum: { writers: 50, watchers: 950, editsPerSec: 2, durationS: 20 }
       };
   try {
@@ -418,6 +467,9 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         } finally {
           await Promise.all(servers.map((s) => stopChild(s.child)));
         }
+        // V8 writes its log through a buffer: read once the processes have exited.
+        const w = row[scenario]?.window;
+        if (w && servers.some((s) => s.gcLog)) row[scenario].gc = servers.map((s) => gcIn(s, w.from, w.to));
       }
       rows.push(row);
     }
@@ -449,7 +501,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         // over n processes) with the whole of it.
         const alone = (r.scale > 1 ? pg1 : rows.find((x) => x.share === r.processes && x.share > 1))?.many;
         console.log(
-          `${setup(r).padEnd(20)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${(m.crossingAdds?.count ? `${m.crossingAdds.p50} / ${m.crossingAdds.p99} (${m.crossingAdds.within.p50} / ${m.crossingAdds.within.p99})` : '-').padStart(35)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
+          `${setup(r).padEnd(20)} | ${lat(m.same).padStart(17)} | ${lat(m.cross).padStart(19)} | ${(m.crossingAdds?.count ? `${m.crossingAdds.p50} / ${m.crossingAdds.p99} (${m.crossingAdds.within.count ? `${m.crossingAdds.within.p50} / ${m.crossingAdds.within.p99}` : '-'})` : '-').padStart(35)} | ${String(m.deliveredPerSec).padStart(11)} | ${cpu(r, 'many').padStart(cpuHead.length)} | ${pct(m.cpuUsPerDelivered, alone?.cpuUsPerDelivered).padStart(shareHead.length)} | ${m.failed}/${m.dropped} | ${m.commitsPerSec ?? '-'}`
         );
       }
     }
@@ -464,6 +516,21 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
         console.log(
           `${setup(r).padEnd(20)} | ${lat(f.all).padStart(16)} | ${String(f.deliveredPerSec).padStart(11)} | ${cpu(r, 'forum').padStart(cpuHead.length)} | ${f.failed}/${f.dropped} | ${f.commitsPerSec ?? '-'}`
         );
+      }
+    }
+    if (rows.some((r) => r.many?.gc || r.forum?.gc)) {
+      console.log(
+        '\ngarbage collection in the window, each process: scavenges, their total / median / longest pause ms, mark-compacts, % of the window stopped'
+      );
+      for (const r of rows) {
+        for (const scenario of scenarios) {
+          const gc = r[scenario]?.gc;
+          if (!gc) continue;
+          const each = gc.map(
+            (g) => `${g.scavenges} x ${g.scavengeMs} / ${g.scavengeP50Ms} / ${g.scavengeMaxMs} ms, ${g.markCompacts} mc, ${g.stoppedPct}%`
+          );
+          console.log(`${setup(r).padEnd(20)} | ${scenario.padEnd(5)} | ${each.join(' | ')}`);
+        }
       }
     }
     fs.mkdirSync(path.join(root, out), { recursive: true });
