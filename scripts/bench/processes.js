@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import pg from 'pg';
-import { freePort, sleep, startPostgres, startRedis, stopChild } from '../lib/services.js';
+import { freePort, reniceTree, sleep, startPostgres, startRedis, stopChild } from '../lib/services.js';
 import { crossingAdds } from './crossing.js';
 import { Histogram, mapLimit, nowUs } from './lib.js';
 
@@ -388,7 +388,19 @@ async function runForum(root, servers, sizes, quick, databaseUrl) {
   });
 }
 
+/** BENCH_PROCESSES_NICE as a nice value (-20 to 19), or null when unset. */
+function niceValue() {
+  const raw = process.env.BENCH_PROCESSES_NICE;
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < -20 || n > 19)
+    throw new Error(`BENCH_PROCESSES_NICE must be a whole number from -20 to 19, not "${raw}"`);
+  if (n < 0 && process.getuid?.() !== 0) throw new Error('BENCH_PROCESSES_NICE below 0 needs root (or leave it unset)');
+  return n;
+}
+
 export async function runProcesses(root, counts, { quick = false, out = 'bench/results' } = {}) {
+  const nice = niceValue();
   const started = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-processes-'));
   const sizes = quick
@@ -405,6 +417,10 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
   try {
     const redisUrl = process.env.REDIS_URL || (await startRedis(started));
     const pgAdminUrl = process.env.DATABASE_URL || (await startPostgres(started, tmp, 'bench'));
+    // BENCH_PROCESSES_NICE=-10 (root only below 0): the servers, and the Redis and Postgres the
+    // bench started, run at that nice value while the load generators keep 0, to see how much of a
+    // reading is waiting for a core on a machine the generators share (docs/PERFORMANCE.md).
+    if (nice !== null) for (const s of started) reniceTree(s.pid, nice);
     // BENCH_PROCESSES_ONLY=many (or forum) runs one scenario; BENCH_PROCESSES_NO_SQLITE=1 skips the
     // SQLite baseline (for profiling one setup).
     // For each n > 1, one process also carries one process's share of the many-workshops load (the
@@ -459,6 +475,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
           tmp,
           label: `${run.label}-${scenario}`
         });
+        if (nice !== null) for (const s of servers) reniceTree(s.child.pid, nice);
         try {
           row[scenario] =
             scenario === 'many'
@@ -489,7 +506,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
     const shareHead = 'vs 1 process, same share';
     if (scenarios.includes('many')) {
       console.log(
-        `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in ${SPLIT_EVERY || '-'} split); 1/n: one process with 1/n of the boards`
+        `\nmany workshops: ${sizes.many.boards} boards x ${sizes.many.people} people, ${sizes.many.editsPerSec} edit/s each, boards hashed to processes (1 in ${SPLIT_EVERY || '-'} split); 1/n: one process with 1/n of the boards${nice === null ? '' : `; servers, Redis and Postgres at nice ${nice}, generators at 0`}`
       );
       console.log(
         `setup                | same p50 / p99 ms | across p50 / p99 ms | crossing adds p50 / p99 ms (within) | delivered/s | ${cpuHead} | ${shareHead} | failed/dropped | commits/s`
@@ -535,7 +552,7 @@ export async function runProcesses(root, counts, { quick = false, out = 'bench/r
     }
     fs.mkdirSync(path.join(root, out), { recursive: true });
     const file = path.join(root, out, `processes-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), loadAverage: os.loadavg(), sizes, rows }, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), loadAverage: os.loadavg(), nice, sizes, rows }, null, 2));
     console.log(`\nWrote ${path.relative(root, file)}`);
     return rows;
   } finally {

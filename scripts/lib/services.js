@@ -1,9 +1,10 @@
 // Throwaway Redis and Postgres for npm run cluster and npm run bench -- --processes: Debian's
 // redis-server and postgresql, on free loopback ports, keeping nothing once stopped. Each start
-// pushes a { name, stop() } onto `started`, to be stopped in reverse order.
+// pushes a { name, pid, stop() } onto `started`, to be stopped in reverse order.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -25,7 +26,7 @@ export async function startRedis(started) {
   if (!bin) throw new Error('redis-server is missing. Install it with: sudo apt-get install redis-server (or set REDIS_URL).');
   const port = await freePort();
   const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  started.push({ name: 'Redis', stop: () => stopChild(child) });
+  started.push({ name: 'Redis', pid: child.pid, stop: () => stopChild(child) });
   for (let i = 0; i < 200; i++) {
     if (await answers(port)) return `redis://127.0.0.1:${port}`;
     await sleep(25);
@@ -79,6 +80,8 @@ export async function startPostgres(started, tmp, database = 'roundtable') {
   const pgCtl = (...args) => run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), ...args]);
   started.push({
     name: 'Postgres',
+    // The postmaster (the first line of its pid file): every backend is a child of it.
+    pid: Number(fs.readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop: () => pgCtl('-m', 'fast', 'stop'),
     // For the fault tests: a crash (immediate stop) and a start again on the same port.
     crash: () => pgCtl('-m', 'immediate', 'stop'),
@@ -89,6 +92,30 @@ export async function startPostgres(started, tmp, database = 'roundtable') {
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
   return `postgres://postgres@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Sets the nice value of a process, every thread of it and every process under it (Linux's /proc);
+ * threads and processes started from them later inherit it. Below 0 needs root.
+ */
+export function reniceTree(pid, nice) {
+  const tasks = (p) => {
+    try {
+      return fs.readdirSync(`/proc/${p}/task`).map(Number);
+    } catch {
+      return []; // gone
+    }
+  };
+  for (const tid of tasks(pid)) {
+    os.setPriority(tid, nice);
+    let children = '';
+    try {
+      children = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch {
+      // gone, or no children file
+    }
+    for (const child of children.split(' ').filter(Boolean)) reniceTree(Number(child), nice);
+  }
 }
 
 export function stopChild(child) {
