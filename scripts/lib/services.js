@@ -99,15 +99,19 @@ export async function startPostgres(started, tmp, database = 'roundtable') {
  * threads and processes started from them later inherit it. Below 0 needs root.
  */
 export function reniceTree(pid, nice) {
-  const tasks = (p) => {
+  let tasks;
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return; // gone
+  }
+  for (const tid of tasks) {
     try {
-      return fs.readdirSync(`/proc/${p}/task`).map(Number);
-    } catch {
-      return []; // gone
+      os.setPriority(Number(tid), nice);
+    } catch (err) {
+      if (err?.info?.code === 'ESRCH') continue; // the thread ended meanwhile
+      throw err;
     }
-  };
-  for (const tid of tasks(pid)) {
-    os.setPriority(tid, nice);
     let children = '';
     try {
       children = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
