@@ -1,0 +1,123 @@
+// Issue 14, "done when", in browsers: one workshop served from three server processes sharing it
+// through Redis, with Postgres as the store (tests/e2e/cluster.ts starts them behind a small proxy).
+// People on different processes co-edit, vote and follow the facilitator live; one process is
+// killed, its person is sent on to another, and nobody loses anything.
+import type { Browser } from '@playwright/test';
+import { startCluster, type Cluster } from './cluster';
+import { BoardPage, createWorkshop, expect, joinWithLink, test, type Participant } from './fixtures';
+
+test.describe.configure({ timeout: 120_000 });
+
+let cluster: Cluster;
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  cluster = await startCluster(3);
+});
+test.afterAll(async () => {
+  await cluster?.stop();
+});
+
+/** Someone on process `n`: their own context, sent there by the proxy. */
+async function enter(browser: Browser, n: number, workshopId: string, link: string, name: string): Promise<Participant> {
+  const context = await browser.newContext({ baseURL: cluster.url });
+  await context.addCookies([cluster.cookieFor(n)]);
+  await joinWithLink(context, link, name);
+  const page = await context.newPage();
+  const board = new BoardPage(page);
+  await board.open(workshopId);
+  return { name, context, page, board };
+}
+
+async function write(p: Participant, lane: 'Problems' | 'Solutions', text: string): Promise<string> {
+  const id = await p.board.addCard(lane);
+  await p.page.keyboard.type(text);
+  await p.page.keyboard.press('Tab');
+  return id;
+}
+
+/** Which processes took the board sockets (y-websocket's /sync/<boardId>) opened so far. */
+function syncProcesses(boardId: string): number[] {
+  return cluster.upgrades.filter((u) => u.path.startsWith(`/sync/${boardId}`)).map((u) => u.process);
+}
+
+test('people on three processes co-edit, vote and follow the facilitator, and lose nothing when one process is killed', async ({
+  browser
+}) => {
+  const setup = await browser.newContext({ baseURL: cluster.url });
+  const workshop = await createWorkshop(setup.request, { question: 'How do we make letters clear?' });
+  await setup.close();
+  const boardId = workshop.boards[0].id;
+  const fatima = await enter(browser, 0, workshop.id, workshop.links.facilitator, 'Fatima');
+  const dana = await enter(browser, 0, workshop.id, workshop.links.decisionMaker, 'Dana');
+  const marcus = await enter(browser, 1, workshop.id, workshop.links.member, 'Marcus');
+  const priya = await enter(browser, 2, workshop.id, workshop.links.member, 'Priya');
+  const everyone = [fatima, dana, marcus, priya];
+  try {
+    // Four pages on one board, over three processes.
+    expect(new Set(syncProcesses(boardId))).toEqual(new Set([0, 1, 2]));
+    for (const p of everyone) await expect(p.board.presence()).toContainText('4 people here:');
+
+    // Cards written on each process reach every page, and one card is edited from two processes.
+    const longWords = await write(marcus, 'Problems', 'Letters use long words');
+    const plain = await write(priya, 'Solutions', 'Letters in plain words');
+    const ring = await write(dana, 'Solutions', 'Ring people first');
+    for (const p of everyone) {
+      await p.board.expectLane('Problems', ['Letters use long words']);
+      await p.board.expectLane('Solutions', ['Letters in plain words', 'Ring people first']);
+    }
+    await priya.board.text(longWords).press('End');
+    await priya.page.keyboard.type(' and jargon');
+    for (const p of everyone) await expect(p.board.text(longWords)).toHaveValue('Letters use long words and jargon');
+
+    // The facilitator moves to the vote: every page follows, whichever process holds it.
+    const steps = await fatima.board.openControls('Steps and timer');
+    await steps.getByRole('button', { name: 'Vote', exact: true }).click();
+    for (const p of everyone) await p.board.expectStep('Vote', 7);
+    const section = fatima.board
+      .controls()
+      .locator('details')
+      .filter({ has: fatima.page.locator('summary', { hasText: /^Vote/ }) });
+    const form = section.getByRole('form', { name: 'Start a vote on this board' });
+    await form.getByLabel('Cards', { exact: true }).check();
+    await form.getByLabel('All the cards on the board').check();
+    await form.getByRole('button', { name: 'Start the vote' }).click();
+    for (const [p, id] of [
+      [marcus, plain],
+      [priya, plain],
+      [dana, ring]
+    ] as const) {
+      const mine = p.page.getByRole('region', { name: 'Your votes' });
+      await expect(mine).toBeVisible();
+      const before = await mine.innerText();
+      await p.board
+        .card(id)
+        .getByRole('button', { name: /^Vote for / })
+        .click();
+      await expect(mine).not.toHaveText(before);
+    }
+    await section.getByRole('button', { name: 'Close the vote and show results' }).click();
+    for (const p of everyone) await expect(p.page.getByRole('region', { name: 'Results of the vote' })).toContainText('3 people voted.');
+
+    // Marcus's process dies while he writes. His page is sent on to another process and carries
+    // on: the card he wrote meanwhile reaches everyone, and nothing anyone had is gone.
+    const socketsBefore = syncProcesses(boardId).length;
+    await cluster.kill(1);
+    const late = await write(marcus, 'Problems', 'Letters arrive too late');
+    await expect.poll(() => syncProcesses(boardId).length, { message: "Marcus's page connects again" }).toBeGreaterThan(socketsBefore);
+    await marcus.board.expectLive();
+    for (const p of everyone) {
+      await expect(p.board.text(late)).toHaveValue('Letters arrive too late');
+      await p.board.expectLane('Problems', ['Letters use long words and jargon', 'Letters arrive too late']);
+      await p.board.expectLane('Solutions', ['Letters in plain words', 'Ring people first']);
+      await expect(p.page.getByRole('region', { name: 'Results of the vote' })).toContainText('3 people voted.');
+    }
+    // What the store holds is the same: a fresh page on another process reads it all back.
+    await priya.page.reload();
+    await priya.board.expectLive();
+    await priya.board.expectLane('Problems', ['Letters use long words and jargon', 'Letters arrive too late']);
+    await priya.board.expectLane('Solutions', ['Letters in plain words', 'Ring people first']);
+    await expect(priya.board.presence()).toContainText('4 people here:');
+  } finally {
+    for (const p of everyone) await p.context.close();
+  }
+});
