@@ -102,8 +102,8 @@ export async function startCluster(count: number): Promise<Cluster> {
   let proxy: http.Server | null = null;
   const stop = async () => {
     await Promise.all(processes.map((p) => stopChild(p)));
-    await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(null)));
     proxy?.closeAllConnections();
+    await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(null)));
     for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
   };
