@@ -4,6 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { MESSAGE_SAVING } from '../../src/lib/protocol/errors';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -305,6 +306,14 @@ export function encodeUpdate(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(e, MESSAGE_SYNC);
   encoding.writeVarUint(e, syncProtocol.messageYjsUpdate);
   encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** Whether the server holds edits to the board it cannot store yet (MESSAGE_SAVING). */
+export function encodeSaving(held: boolean): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_SAVING);
+  encoding.writeVarUint(e, held ? 1 : 0);
   return encoding.toUint8Array(e);
 }
 

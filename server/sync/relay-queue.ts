@@ -185,6 +185,8 @@ export class RelayQueue {
         this.opts.logger.error({ err }, 'could not store board updates; keeping them in memory and retrying');
         for (const [room, w] of work) {
           room.putBack(w);
+          // Its pages are told their edits wait (not "saved"); told again once they are stored.
+          if (w.update || w.authors.length || w.removals.length) room.setHeld(true);
           if (this.opts.isCurrent(room)) this.dirty.add(room);
         }
         this.schedule();
@@ -234,7 +236,10 @@ export class RelayQueue {
       }
     }
     for (const room of presenceLater) this.markDirty(room); // books the room's presence slot
-    if (!sealed.length && !removals.length) return;
+    if (!sealed.length && !removals.length) {
+      for (const [room] of work) room.setHeld(false);
+      return;
+    }
     try {
       await this.opts.log.durable();
     } catch (err) {
@@ -255,6 +260,8 @@ export class RelayQueue {
     // Replies and catch-ups waiting for these updates are released (their promises run after the
     // relay below). Neither depends on that order: each holds everything up to when it was made,
     // and its connection is relayed everything committed after that.
+    // Pages told their edits were held hear that they are stored, before the edits themselves.
+    for (const [room] of work) room.setHeld(false);
     for (const [room, , seq] of sealed) room.markDurable(seq);
     for (const [room, update] of sealed) {
       try {

@@ -8,6 +8,7 @@ import * as decoding from 'lib0/decoding';
 import {
   encodeAwarenessEntries,
   encodeAwarenessMessage,
+  encodeSaving,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
@@ -168,6 +169,9 @@ export class Room {
   /** Client ids whose presence other processes changed, waiting for the next presence relay (big rooms only). */
   private remotePresenceWaiting = new Set<number>();
 
+  /** The store refused this room's last commit (it is away): its pages are told, and told again once stored. */
+  private held = false;
+
   /** Id of the newest stored update this room's doc contains. */
   lastStoredId = 0;
   /** Stored updates not yet folded into the snapshot. */
@@ -288,10 +292,23 @@ export class Room {
     this.approxBytes = all.reduce((n, u) => n + u.length, 0);
   }
 
+  /**
+   * Whether edits of this room are held because the store cannot take them (its last commit
+   * failed) or stored again: every page here is told when that changes (MESSAGE_SAVING), so none
+   * says "changes are saved" meanwhile. Nothing held is relayed: the rule is unchanged.
+   */
+  setHeld(held: boolean): void {
+    if (this.held === held) return;
+    this.held = held;
+    const message = encodeSaving(held);
+    for (const conn of this.connections) conn.send(message);
+  }
+
   add(conn: SyncConnection): void {
     this.connections.add(conn);
     conn.answersOwed++;
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    if (this.held) conn.send(encodeSaving(true));
     const present = [...this.awareness.getStates().keys()];
     if (present.length) conn.send(encodeAwarenessMessage(this.awareness, present));
   }

@@ -1,10 +1,11 @@
 // Issue 14, "done when", in browsers: one workshop served from three server processes sharing it
 // through Redis, with Postgres as the store (tests/e2e/cluster.ts starts them behind a small proxy).
 // People on different processes co-edit, vote and follow the facilitator live; one process is
-// killed, its person is sent on to another, and nobody loses anything.
+// killed, its person is sent on to another, and nobody loses anything. While Postgres is down, a
+// page whose edits wait says so, and nothing of them reaches anyone until they are stored.
 import type { Browser } from '@playwright/test';
 import { startCluster, type Cluster } from './cluster';
-import { BoardPage, createWorkshop, expect, joinWithLink, test, type Participant } from './fixtures';
+import { BoardPage, createWorkshop, expect, expectNoAccessibilityViolations, joinWithLink, test, type Participant } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -119,5 +120,36 @@ test('people on three processes co-edit, vote and follow the facilitator, and lo
     await expect(priya.board.presence()).toContainText('4 people here:');
   } finally {
     for (const p of everyone) await p.context.close();
+  }
+});
+
+test('while the database is down, a page says its changes are not saved yet, and they reach everyone once it is back', async ({
+  browser
+}) => {
+  const setup = await browser.newContext({ baseURL: cluster.url });
+  const workshop = await createWorkshop(setup.request);
+  await setup.close();
+  // Processes 0 and 2: the test above may have killed process 1.
+  const fatima = await enter(browser, 0, workshop.id, workshop.links.facilitator, 'Fatima');
+  const nadia = await enter(browser, 2, workshop.id, workshop.links.member, 'Nadia');
+  try {
+    const before = await write(nadia, 'Problems', 'Nobody rings back');
+    await expect(fatima.board.text(before)).toHaveValue('Nobody rings back');
+
+    cluster.postgres.crash();
+    const during = await write(nadia, 'Problems', 'The office moved');
+    await expect(nadia.board.connection()).toHaveAttribute('data-connection', 'held');
+    await expect(nadia.board.connection()).toHaveText(/^Not saved yet: .*kept on this device/);
+    await expectNoAccessibilityViolations(nadia.page, 'the board while its changes are not saved yet');
+    // Not stored, so not relayed: the facilitator on the other process does not have it.
+    await expect(fatima.board.cards('Problems')).toHaveCount(1);
+
+    cluster.postgres.start();
+    await expect(fatima.board.text(during)).toHaveValue('The office moved', { timeout: 20_000 });
+    await nadia.board.expectLive();
+    await fatima.board.expectLive();
+    for (const p of [fatima, nadia]) await p.board.expectLane('Problems', ['Nobody rings back', 'The office moved']);
+  } finally {
+    for (const p of [fatima, nadia]) await p.context.close();
   }
 });

@@ -24,6 +24,8 @@ export interface Cluster {
   upgrades: { path: string; process: number }[];
   /** The cookie that sends a browser context to process `n` (or the next live one). */
   cookieFor(n: number): { name: string; value: string; url: string };
+  /** The Postgres every process stores in: crashed (an immediate stop) and started again on its port. */
+  postgres: { crash(): void; start(): void };
   /** Kills process `n` at once (SIGKILL): no shutdown, nothing saved on the way out. */
   kill(n: number): Promise<void>;
   stop(): Promise<void>;
@@ -110,6 +112,7 @@ export async function startCluster(count: number): Promise<Cluster> {
   try {
     const redisUrl = await startRedis(started);
     const databaseUrl = await startPostgres(started, tmp);
+    const postgres = started[started.length - 1];
     for (let i = 0; i < count; i++) ports.push(await freePort());
     const front = await startProxy(ports, upgrades);
     proxy = front.server;
@@ -146,6 +149,10 @@ export async function startCluster(count: number): Promise<Cluster> {
       url,
       processes,
       upgrades,
+      postgres: {
+        crash: () => void postgres.crash?.(),
+        start: () => void postgres.start?.()
+      },
       cookieFor: (n) => ({ name: COOKIE, value: String(n), url }),
       kill: async (n) => {
         const child = processes[n];

@@ -3,6 +3,8 @@
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import { MESSAGE_SAVING } from '../../src/lib/protocol/errors';
 import { generateNKeysBetween } from 'fractional-indexing';
 import type { Lane } from '../../src/lib/board/schema';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -73,6 +75,8 @@ export interface BoardClient {
   doc: Y.Doc;
   provider: WebsocketProvider;
   synced: Promise<void>;
+  /** What the server said of saving this board (MESSAGE_SAVING), in order: true held, false stored again. */
+  saving: boolean[];
   destroy(): void;
 }
 
@@ -86,10 +90,13 @@ export function connectBoard(wsUrl: string, boardId: string, sessionToken: strin
     if (provider.synced) resolve();
     provider.once('sync', (ok: boolean) => ok && resolve());
   });
+  const saving: boolean[] = [];
+  provider.messageHandlers[MESSAGE_SAVING] = (_encoder, decoder) => saving.push(decoding.readVarUint(decoder) === 1);
   return {
     doc,
     provider,
     synced,
+    saving,
     destroy() {
       provider.destroy();
     }

@@ -248,4 +248,33 @@ describe('Postgres restarting under several processes', () => {
     );
     await waitFor(async () => (await fetch(`${a.url}/healthz`)).status === 200, 10_000, 'healthy again');
   }, 60_000);
+
+  it('[L-REDIS-16] tells the pages of a board whose edits cannot be stored while Postgres is down that they are not saved, and then that they are', async () => {
+    const [a, b] = procs;
+    const w = await createWorkshop(a.url);
+    const boardId = w.boards[0].id;
+    const tokens = await Promise.all(['Ann', 'Bo'].map(async (n, i) => (await join([a, b][i].url, w.links.member, n)).sessionToken));
+    const writer = connectBoard(a.wsUrl, boardId, tokens[0]);
+    const reader = connectBoard(b.wsUrl, boardId, tokens[1]);
+    boards.push(writer, reader);
+    await Promise.all([writer.synced, reader.synced]);
+    addCard(writer.doc, 'problems', 'before');
+    await waitFor(() => texts(reader).includes('before'), 5000, 'relayed before');
+    expect(writer.saving).toEqual([]);
+
+    const pgServer = started.find((s) => s.name === 'Postgres')!;
+    pgServer.crash!();
+    addCard(writer.doc, 'problems', 'while the database is down');
+    // The writer's process holds the edit and says so; nothing of it is relayed.
+    await waitFor(() => writer.saving.length > 0, 10_000, 'the writer told its edit is not saved');
+    expect(writer.saving).toEqual([true]);
+    expect(texts(reader)).not.toContain('while the database is down');
+
+    pgServer.start!();
+    await waitFor(() => texts(reader).includes('while the database is down'), 20_000, 'delivered once the database is back');
+    // Told it is saved, once.
+    await waitFor(() => writer.saving.length > 1, 5000, 'the writer told its edit is saved');
+    expect(writer.saving).toEqual([true, false]);
+    await waitFor(async () => (await fetch(`${a.url}/healthz`)).status === 200, 10_000, 'healthy again');
+  }, 60_000);
 });

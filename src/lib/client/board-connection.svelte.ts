@@ -4,12 +4,15 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { fromBase64, toBase64 } from 'lib0/buffer';
-import { CLOSE_TEXT, closeName } from '$lib/protocol/errors';
+import * as decoding from 'lib0/decoding';
+import { CLOSE_TEXT, closeName, MESSAGE_SAVING } from '$lib/protocol/errors';
 import { boardDatabaseName, unsavedKey } from '$lib/protocol/device';
 
 export type ConnectionState =
   | { kind: 'connecting' }
   | { kind: 'live' }
+  /** Connected, but the server cannot store edits to this board just now (MESSAGE_SAVING). */
+  | { kind: 'held'; waiting: number }
   | { kind: 'reconnecting'; waiting: number }
   | { kind: 'offline'; waiting: number }
   | { kind: 'stopped'; message: string };
@@ -38,6 +41,8 @@ export class BoardConnection {
   private idb: IndexeddbPersistence | null = null;
   #state = $state<ConnectionState>({ kind: 'connecting' });
   #waiting = $state(0);
+  /** The server said it holds this board's edits unstored (the database is away); on this socket only. */
+  #held = $state(false);
   #loadedLocally = $state(false);
   #synced = $state(false);
   #resolveReady!: () => void;
@@ -74,13 +79,19 @@ export class BoardConnection {
         return name ? CLOSE_TEXT[name].retry : true;
       }
     });
+    this.provider.messageHandlers[MESSAGE_SAVING] = (_encoder, decoder) => {
+      const held = decoding.readVarUint(decoder) === 1;
+      if (held === this.#held) return;
+      this.#held = held;
+      // Stored at last: what was counted as waiting has been saved.
+      if (!held) this.clearWaiting();
+    };
     this.provider.on('status', ({ status }: { status: string }) => this.onStatus(status));
     this.provider.on('sync', (synced: boolean) => {
       this.#synced = synced;
       if (synced) {
         this.#resolveReady();
-        this.#waiting = 0;
-        this.changedCards.clear();
+        if (!this.#held) this.clearWaiting();
         this.failures = 0;
         this.#state = { kind: 'live' };
       }
@@ -88,7 +99,7 @@ export class BoardConnection {
     this.provider.on('connection-close', (event: CloseEvent | null) => this.onClose(event));
     // "Waiting" counts the cards changed here while not live (not keystrokes), as people think of it.
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if (tr.origin === this.provider || tr.origin === this.idb || this.#state.kind === 'live') return;
+      if (tr.origin === this.provider || tr.origin === this.idb || this.state.kind === 'live') return;
       const before = this.changedCards.size;
       for (const type of tr.changed.keys()) {
         const id = cardIdOf(type);
@@ -106,7 +117,12 @@ export class BoardConnection {
   }
 
   get state(): ConnectionState {
-    return this.#state;
+    return this.#state.kind === 'live' && this.#held ? { kind: 'held', waiting: this.#waiting } : this.#state;
+  }
+
+  private clearWaiting() {
+    this.#waiting = 0;
+    this.changedCards.clear();
   }
   /** True once the board is on screen from this device's copy or from the server. */
   get ready(): boolean {
@@ -130,6 +146,8 @@ export class BoardConnection {
 
   private onClose(event: CloseEvent | null) {
     this.#synced = false;
+    // Held or not is the word of the socket that said it; the next one says it again if so.
+    this.#held = false;
     const name = event ? closeName(event.code) : null;
     if (name && !CLOSE_TEXT[name].retry) return this.stop(CLOSE_TEXT[name].message);
     this.failures++;

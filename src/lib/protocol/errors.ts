@@ -90,6 +90,14 @@ export const CLOSE = {
 
 export type CloseName = keyof typeof CLOSE;
 
+/**
+ * A message of our own on the board socket (beside y-protocols' 0-3): whether the server holds
+ * edits to this board that it cannot store yet (the database is away), as one varuint after the
+ * type, 1 held or 0 stored again. Nothing held is relayed to anyone; the page keeps its own copy.
+ * A standard y-websocket client logs "Unable to compute message" for it and carries on.
+ */
+export const MESSAGE_SAVING = 100;
+
 export const CLOSE_TEXT: Record<CloseName, { message: string; retry: boolean }> = {
   messageTooBig: {
     message:
