@@ -169,7 +169,7 @@ export class Room {
   /** Client ids whose presence other processes changed, waiting for the next presence relay (big rooms only). */
   private remotePresenceWaiting = new Set<number>();
 
-  /** The store refused this room's last commit (it is away): its pages are told, and told again once stored. */
+  /** The last commit of this room's work failed (the store is away): its pages were told, and are told again once it is stored. */
   private held = false;
 
   /** Id of the newest stored update this room's doc contains. */
