@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sleep, startPostgres, startRedis, stopChild } from './lib/services.js';
+import { startPostgres, startRedis, stopChild, whenHealthy } from './lib/services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -77,14 +77,8 @@ async function main() {
     child.once('exit', (code, signal) => {
       if (!stopping) process.stderr.write(`Process ${i + 1} (port ${port}) stopped (${signal ?? `exit ${code}`}).\n`);
     });
-    for (let t = 0; t < 400; t++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false
-      );
-      if (ok) break;
-      if (child.exitCode !== null) throw new Error(`process ${i + 1} could not start (see its message above)`);
-      await sleep(50);
+    if (!(await whenHealthy(port, child)) && child.exitCode !== null) {
+      throw new Error(`process ${i + 1} could not start (see its message above)`);
     }
   }
   const urls = children.map((_, i) => `http://localhost:${firstPort + i}`);

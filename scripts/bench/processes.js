@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import pg from 'pg';
-import { freePort, reniceTree, sleep, startPostgres, startRedis, stopChild } from '../lib/services.js';
+import { freePort, reniceTree, sleep, startPostgres, startRedis, stopChild, whenHealthy } from '../lib/services.js';
 import { crossingAdds } from './crossing.js';
 import { Histogram, mapLimit, nowUs } from './lib.js';
 
@@ -112,15 +112,7 @@ async function startServers(root, n, { redisUrl, databaseUrl, tmp, label }) {
       httpBase: `http://127.0.0.1:${port}`,
       wsBase: `ws://127.0.0.1:${port}`
     });
-    for (let t = 0; ; t++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false
-      );
-      if (ok) break;
-      if (t > 400 || child.exitCode !== null) throw new Error(`server process ${i + 1} of ${n} did not start`);
-      await sleep(50);
-    }
+    if (!(await whenHealthy(port, child))) throw new Error(`server process ${i + 1} of ${n} did not start`);
   }
   return servers;
 }

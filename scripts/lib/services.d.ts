@@ -12,6 +12,7 @@ export interface StartedService {
 export function sleep(ms: number): Promise<void>;
 export function freePort(): Promise<number>;
 export function answers(port: number): Promise<boolean>;
+export function whenHealthy(port: number, child: import('node:child_process').ChildProcess, tries?: number): Promise<boolean>;
 export function postgresBin(): string;
 export function startRedis(started: StartedService[]): Promise<string>;
 export function startPostgres(started: StartedService[], tmp: string, database?: string): Promise<string>;

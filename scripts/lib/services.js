@@ -34,6 +34,23 @@ export async function startRedis(started) {
   throw new Error('redis-server did not start');
 }
 
+/**
+ * Waits until the server on `port` answers /healthz with 200: true, or false once `child` has
+ * exited or after `tries` tries 50 ms apart.
+ */
+export async function whenHealthy(port, child, tries = 400) {
+  for (let t = 0; t < tries; t++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false
+    );
+    if (ok) return true;
+    if (child.exitCode !== null) return false;
+    await sleep(50);
+  }
+  return false;
+}
+
 export function answers(port) {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');

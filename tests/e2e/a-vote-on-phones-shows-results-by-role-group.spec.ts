@@ -7,11 +7,10 @@
 // decision makers are each 3 and can be shown on their own.
 import type { Browser, Page } from '@playwright/test';
 import {
-  BoardPage,
   createWorkshop,
+  enterBoard,
   expect,
   expectNoAccessibilityViolations,
-  joinWithLink,
   SCREENS,
   tabTo,
   test,
@@ -21,12 +20,7 @@ import {
 import { connectSession, type SessionClient } from '../helpers/clients';
 
 async function enter(browser: Browser, workshopId: string, link: string, name: string, screen: keyof typeof SCREENS): Promise<Participant> {
-  const context = await browser.newContext(SCREENS[screen]);
-  await joinWithLink(context, link, name);
-  const page = await context.newPage();
-  const board = new BoardPage(page);
-  await board.open(workshopId);
-  return { name, context, page, board };
+  return enterBoard(await browser.newContext(SCREENS[screen]), workshopId, link, name);
 }
 
 /** A person voting from a script: joins with the link, and connects to socket.io with the session token. */

@@ -8,32 +8,20 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser } from '@playwright/test';
 import {
-  BoardPage,
   createWorkshop,
+  enterBoard,
   expect,
   expectNoAccessibilityViolations,
-  joinWithLink,
   SCREENS,
   test,
+  writeInLane,
   type Participant
 } from './fixtures';
 
 test.describe.configure({ timeout: 180_000 });
 
 async function enter(browser: Browser, workshopId: string, link: string, name: string, screen: keyof typeof SCREENS): Promise<Participant> {
-  const context = await browser.newContext(SCREENS[screen]);
-  await joinWithLink(context, link, name);
-  const page = await context.newPage();
-  const board = new BoardPage(page);
-  await board.open(workshopId);
-  return { name, context, page, board };
-}
-
-async function write(p: Participant, lane: 'Problems' | 'Solutions', text: string): Promise<string> {
-  const id = await p.board.addCard(lane);
-  await p.page.keyboard.type(text);
-  await p.page.keyboard.press('Tab');
-  return id;
+  return enterBoard(await browser.newContext(SCREENS[screen]), workshopId, link, name);
 }
 
 async function goToStep(facilitator: Participant, title: string, n: number): Promise<void> {
@@ -53,10 +41,10 @@ test('a facilitator on a laptop and three people on phones go from cards to an a
   const phones = [marcus, priya, dana];
   try {
     // Cards, from the phones.
-    const longWords = await write(marcus, 'Problems', 'Letters use long words');
-    const late = await write(priya, 'Problems', 'Letters arrive after the appointment');
-    const ring = await write(dana, 'Solutions', 'Ring people before writing to them');
-    const plain = await write(marcus, 'Solutions', 'Letters in plain words');
+    const longWords = await writeInLane(marcus, 'Problems', 'Letters use long words');
+    const late = await writeInLane(priya, 'Problems', 'Letters arrive after the appointment');
+    const ring = await writeInLane(dana, 'Solutions', 'Ring people before writing to them');
+    const plain = await writeInLane(marcus, 'Solutions', 'Letters in plain words');
     await expect(fatima.board.cards('Problems')).toHaveCount(2);
     await expect(fatima.board.cards('Solutions')).toHaveCount(2);
 

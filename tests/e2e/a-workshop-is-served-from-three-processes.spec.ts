@@ -5,7 +5,7 @@
 // page whose edits wait says so, and nothing of them reaches anyone until they are stored.
 import type { Browser } from '@playwright/test';
 import { startCluster, type Cluster } from './cluster';
-import { BoardPage, createWorkshop, expect, expectNoAccessibilityViolations, joinWithLink, test, type Participant } from './fixtures';
+import { createWorkshop, enterBoard, expect, expectNoAccessibilityViolations, test, writeInLane, type Participant } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -22,18 +22,7 @@ test.afterAll(async () => {
 async function enter(browser: Browser, n: number, workshopId: string, link: string, name: string): Promise<Participant> {
   const context = await browser.newContext({ baseURL: cluster.url });
   await context.addCookies([cluster.cookieFor(n)]);
-  await joinWithLink(context, link, name);
-  const page = await context.newPage();
-  const board = new BoardPage(page);
-  await board.open(workshopId);
-  return { name, context, page, board };
-}
-
-async function write(p: Participant, lane: 'Problems' | 'Solutions', text: string): Promise<string> {
-  const id = await p.board.addCard(lane);
-  await p.page.keyboard.type(text);
-  await p.page.keyboard.press('Tab');
-  return id;
+  return enterBoard(context, workshopId, link, name);
 }
 
 /** Which processes took the board sockets (y-websocket's /sync/<boardId>) opened so far. */
@@ -59,9 +48,9 @@ test('people on three processes co-edit, vote and follow the facilitator, and lo
     for (const p of everyone) await expect(p.board.presence()).toContainText('4 people here:');
 
     // Cards written on each process reach every page, and one card is edited from two processes.
-    const longWords = await write(marcus, 'Problems', 'Letters use long words');
-    const plain = await write(priya, 'Solutions', 'Letters in plain words');
-    const ring = await write(dana, 'Solutions', 'Ring people first');
+    const longWords = await writeInLane(marcus, 'Problems', 'Letters use long words');
+    const plain = await writeInLane(priya, 'Solutions', 'Letters in plain words');
+    const ring = await writeInLane(dana, 'Solutions', 'Ring people first');
     for (const p of everyone) {
       await p.board.expectLane('Problems', ['Letters use long words']);
       await p.board.expectLane('Solutions', ['Letters in plain words', 'Ring people first']);
@@ -103,7 +92,7 @@ test('people on three processes co-edit, vote and follow the facilitator, and lo
     // on: the card he wrote meanwhile reaches everyone, and nothing anyone had is gone.
     const socketsBefore = syncProcesses(boardId).length;
     await cluster.kill(1);
-    const late = await write(marcus, 'Problems', 'Letters arrive too late');
+    const late = await writeInLane(marcus, 'Problems', 'Letters arrive too late');
     await expect.poll(() => syncProcesses(boardId).length, { message: "Marcus's page connects again" }).toBeGreaterThan(socketsBefore);
     await marcus.board.expectLive();
     for (const p of everyone) {
@@ -133,11 +122,11 @@ test('while the database is down, a page says its changes are not saved yet, and
   const fatima = await enter(browser, 0, workshop.id, workshop.links.facilitator, 'Fatima');
   const nadia = await enter(browser, 2, workshop.id, workshop.links.member, 'Nadia');
   try {
-    const before = await write(nadia, 'Problems', 'Nobody rings back');
+    const before = await writeInLane(nadia, 'Problems', 'Nobody rings back');
     await expect(fatima.board.text(before)).toHaveValue('Nobody rings back');
 
     cluster.postgres.crash();
-    const during = await write(nadia, 'Problems', 'The office moved');
+    const during = await writeInLane(nadia, 'Problems', 'The office moved');
     await expect(nadia.board.connection()).toHaveAttribute('data-connection', 'held');
     await expect(nadia.board.connection()).toHaveText(/^Not saved yet: .*kept on this device/);
     await expectNoAccessibilityViolations(nadia.page, 'the board while its changes are not saved yet');

@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, startPostgres, startRedis, stopChild, type StartedService } from '../../scripts/lib/services.js';
+import { freePort, startPostgres, startRedis, stopChild, whenHealthy, type StartedService } from '../../scripts/lib/services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -135,15 +135,7 @@ export async function startCluster(count: number): Promise<Cluster> {
         }
       });
       processes.push(child);
-      for (let t = 0; ; t++) {
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false
-        );
-        if (ok) break;
-        if (t > 300 || child.exitCode !== null) throw new Error(`server process ${i + 1} of ${count} did not start`);
-        await sleep(50);
-      }
+      if (!(await whenHealthy(port, child))) throw new Error(`server process ${i + 1} of ${count} did not start`);
     }
     return {
       url,

@@ -86,6 +86,32 @@ export async function joinWithLink(context: BrowserContext, link: string, name: 
   expect(response.ok(), await response.text()).toBe(true);
 }
 
+/**
+ * Someone joins with `link` in `context` (made by the caller: a screen size, a process) and opens
+ * the board; `badge` is what its connection badge says once live.
+ */
+export async function enterBoard(
+  context: BrowserContext,
+  workshopId: string,
+  link: string,
+  name: string,
+  badge?: string
+): Promise<Participant> {
+  await joinWithLink(context, link, name);
+  const page = await context.newPage();
+  const board = new BoardPage(page);
+  await board.open(workshopId, badge);
+  return { name, context, page, board };
+}
+
+/** Writes a new card in `lane` (typed, then Tab away from it); resolves to its id. */
+export async function writeInLane(p: Participant, lane: LaneName, text: string): Promise<string> {
+  const id = await p.board.addCard(lane);
+  await p.page.keyboard.type(text);
+  await p.page.keyboard.press('Tab');
+  return id;
+}
+
 /** The board page: its lanes, cards, presence list and connection badge. */
 export class BoardPage {
   constructor(readonly page: Page) {}
@@ -339,11 +365,7 @@ export const test = base.extend<Fixtures>({
     const enter = async (link: string, name: string, badge?: string): Promise<Participant> => {
       const context = await browser.newContext();
       contexts.push(context);
-      await joinWithLink(context, link, name);
-      const page = await context.newPage();
-      const board = new BoardPage(page);
-      await board.open(created.id, badge);
-      return { name, context, page, board };
+      return enterBoard(context, created.id, link, name, badge);
     };
     const facilitator = await enter(created.links.facilitator, 'Fatima');
     const member = await enter(created.links.member, 'Marcus');
